@@ -1,0 +1,146 @@
+"""The reader interface and its registry.
+
+A reader turns one input file (or archive member) into `Event`s. Readers are chosen by
+content sniffing: every registered reader scores the head of the file, the highest score wins.
+A new format is one new module in `opslens.sources.readers` that subclasses `Reader`; the
+`@register` decorator adds it to the registry when the package is imported.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
+from typing import ClassVar, TextIO
+
+from opslens.events import Entity, Event, Origin
+
+#: Characters of the head that readers see when sniffing.
+SNIFF_CHARS = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who produced a file's lines, when its path follows kubelet's naming conventions."""
+
+    namespace: str | None = None
+    pod: str | None = None
+    container: str | None = None
+    host: str | None = None
+
+    @property
+    def entity(self) -> Entity | None:
+        return Entity("Pod", self.pod, self.namespace) if self.pod else None
+
+
+@dataclass
+class SourceFile:
+    """One input to read: a plain file, an archive member, or stdin (spooled)."""
+
+    path: str  # the path the user gave (or found by walking), or "-" for stdin
+    member: str | None = None  # member name inside an archive
+    identity: Identity = field(default_factory=Identity)
+
+    @property
+    def name(self) -> str:
+        """The innermost name (archive member or path): what conventions are matched on."""
+        return self.member or self.path
+
+    def origin(self, line: int | None = None) -> Origin:
+        return Origin(self.path, line, self.member)
+
+    def __str__(self) -> str:
+        return f"{self.path}!{self.member}" if self.member else self.path
+
+
+@dataclass
+class ReadContext:
+    """Per-file state a reader reports into, plus the user's settings that affect parsing."""
+
+    source: SourceFile
+    tz: tzinfo = UTC  # for naive timestamps
+    year_hint: int | None = None  # for formats without a year (RFC 3164 syslog, klog)
+    lines: int = 0  # physical input lines consumed; the reader adds to it
+    on_skip: Callable[[str, int | None], None] = lambda reason, line: None
+
+    def skip(self, reason: str, line: int | None = None) -> None:
+        """Report one unusable record (or part of the file); reading goes on."""
+        self.on_skip(reason, line)
+
+
+class Reader(ABC):
+    """Turns one text input into Events. Subclasses set `name` and implement the two methods."""
+
+    name: ClassVar[str]  # short id, e.g. "k8s-events"; shown in stats and `--help`
+    description: ClassVar[str] = ""
+
+    @classmethod
+    @abstractmethod
+    def sniff(cls, head: str, name: str) -> float:
+        """Confidence 0..1 that this reader understands a file whose first characters are
+        `head` (at most SNIFF_CHARS, possibly cut mid-record) and whose name is `name`.
+        Content decides; the name may only break ties."""
+
+    @abstractmethod
+    def read(self, stream: TextIO, ctx: ReadContext) -> Iterator[Event]:
+        """Yield events from `stream` (the whole file, from its start). Problems with single
+        records go to `ctx.skip(reason, line)`; only an unusable file raises `InputError`."""
+
+
+_REGISTRY: dict[str, type[Reader]] = {}
+
+
+def register(cls: type[Reader]) -> type[Reader]:
+    """Class decorator: add a reader to the registry (one module per format)."""
+    if cls.name in _REGISTRY and _REGISTRY[cls.name] is not cls:
+        raise ValueError(f"reader name {cls.name!r} registered twice")
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+def readers() -> dict[str, type[Reader]]:
+    """All registered readers by name (importing the built-in ones on first use)."""
+    from opslens.sources import readers as _builtin  # noqa: F401  (registers on import)
+
+    return dict(_REGISTRY)
+
+
+def get_reader(name: str) -> type[Reader]:
+    """The reader called `name`; an unknown name is a loud error listing the known ones."""
+    known = readers()
+    if name not in known:
+        raise KeyError(f"unknown reader {name!r}; known: {', '.join(sorted(known))}")
+    return known[name]
+
+
+def choose_reader(head: str, name: str) -> tuple[type[Reader] | None, float]:
+    """The reader with the highest sniff score for this head, and the score (0 if none)."""
+    best: type[Reader] | None = None
+    best_score = 0.0
+    for cls in readers().values():
+        score = cls.sniff(head, name)
+        if score > best_score:
+            best, best_score = cls, score
+    return best, best_score
+
+
+# kubelet: /var/log/pods/<namespace>_<pod>_<uid>/<container>/<N>.log
+_PODS_DIR = re.compile(r"(?:^|/)([a-z0-9][-a-z0-9]*)_([a-z0-9][-.a-z0-9]*)_([0-9a-f-]{8,})/([a-z0-9][-a-z0-9]*)/\d+\.log(?:\.\d+)?(?:\.gz)?$")
+# kubelet symlinks: /var/log/containers/<pod>_<namespace>_<container>-<64 hex id>.log
+_CONTAINERS = re.compile(r"(?:^|/)([a-z0-9][-.a-z0-9]*)_([a-z0-9][-a-z0-9]*)_([a-z0-9][-a-z0-9]*)-([0-9a-f]{64})\.log$")
+# support bundles: <namespace>_<pod>_<container>.log
+_BUNDLE = re.compile(r"(?:^|/)([a-z0-9][-a-z0-9]*)_([a-z0-9][-.a-z0-9]*)_([a-z0-9][-a-z0-9]*)\.log$")
+
+
+def identity_from_path(name: str) -> Identity:
+    """Namespace/pod/container from a path that follows kubelet's or bundle conventions."""
+    name = name.replace("\\", "/")
+    if m := _PODS_DIR.search(name):
+        return Identity(namespace=m.group(1), pod=m.group(2), container=m.group(4))
+    if m := _CONTAINERS.search(name):
+        return Identity(namespace=m.group(2), pod=m.group(1), container=m.group(3))
+    if m := _BUNDLE.search(name):
+        return Identity(namespace=m.group(1), pod=m.group(2), container=m.group(3))
+    return Identity()
