@@ -75,6 +75,9 @@ class Reader(ABC):
 
     name: ClassVar[str]  # short id, e.g. "k8s-events"; shown in stats and `--help`
     description: ClassVar[str] = ""
+    #: True for formats whose timestamps lack a year (RFC 3164 syslog, klog): the pipeline
+    #: reads such files last and sets `ctx.year_hint` from the other sources.
+    needs_year: ClassVar[bool] = False
 
     @classmethod
     @abstractmethod
