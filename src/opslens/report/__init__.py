@@ -1,0 +1,1 @@
+"""Report: the typed contract, its builder and renderers."""
