@@ -1,0 +1,187 @@
+"""The streaming intake of the analysis: a bounded summary of every event seen.
+
+Log lines are reduced to templates as they stream past; per template the digest keeps counts,
+a per-minute histogram, the emitting entities and a few verbatim examples. Kubernetes events,
+alerts, metric series and changes are few and precious, so they are kept whole. Memory is
+bounded by the number of templates and minutes, never by the number of lines.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from opslens.analysis.mining import TemplateMiner
+from opslens.analysis.severity import content_severity, effective_severity
+from opslens.events import Event, EventKind, Severity
+
+BUCKET_SECONDS = 60
+_MAX_ENTITIES_PER_TEMPLATE = 32
+_MAX_EXAMPLES = 3
+#: Cap on whole-kept structured events of one kind (a runaway watch stream stays bounded).
+_MAX_KEPT = 200_000
+
+
+class TemplateStats:
+    """Everything the analysis needs about one template (mutable while streaming)."""
+
+    __slots__ = (
+        "count", "first", "last", "severity", "minutes", "error_minutes", "entities", "examples",
+        "worst", "latest", "kinds",
+    )
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first: float | None = None
+        self.last: float | None = None
+        self.severity = Severity.UNKNOWN
+        self.minutes: Counter[int] = Counter()
+        self.error_minutes: Counter[int] = Counter()  # lines at ERROR or worse
+        self.entities: Counter[str] = Counter()
+        self.examples: list[Event] = []
+        self.worst: list[Event] = []  # first examples at the template's worst severity
+        self.latest: Event | None = None
+        self.kinds: Counter[str] = Counter()
+
+    def absorb(self, other: TemplateStats) -> None:
+        """Fold another template's stats into this one (after the miner merged them)."""
+        self.count += other.count
+        self.first = _min(self.first, other.first)
+        self.last = _max(self.last, other.last)
+        if other.severity > self.severity:
+            self.worst = other.worst
+        elif other.severity == self.severity:
+            self.worst = sorted(self.worst + other.worst, key=_event_order)[:_MAX_EXAMPLES]
+        self.severity = max(self.severity, other.severity)
+        self.minutes.update(other.minutes)
+        self.error_minutes.update(other.error_minutes)
+        for name, n in other.entities.items():
+            if name in self.entities or len(self.entities) < _MAX_ENTITIES_PER_TEMPLATE:
+                self.entities[name] += n
+        self.examples = sorted(self.examples + other.examples, key=_event_order)[:_MAX_EXAMPLES]
+        if other.latest is not None and (self.latest is None or _event_order(other.latest) > _event_order(self.latest)):
+            self.latest = other.latest
+        self.kinds.update(other.kinds)
+
+
+def _min(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _max(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+def _event_order(e: Event) -> tuple[float, str, int]:
+    return (e.time if e.time is not None else float("inf"), e.origin.path, e.origin.line or 0)
+
+
+def entity_key(event: Event) -> str | None:
+    """`namespace/Kind/name` of the event's entity, else the host, else None."""
+    if event.entity is not None:
+        ns = event.entity.namespace or event.namespace or ""
+        return f"{ns}/{event.entity.kind}/{event.entity.name}"
+    if event.host:
+        return f"/Node/{event.host}"
+    return None
+
+
+@dataclass
+class Digest:
+    """Consume events with `add()`, then call `finish()` once; read the fields afterwards."""
+
+    since: float | None = None
+    until: float | None = None
+    miner: TemplateMiner = field(default_factory=TemplateMiner)
+    templates: dict[int, TemplateStats] = field(default_factory=dict)
+    k8s_events: list[Event] = field(default_factory=list)
+    alerts: list[Event] = field(default_factory=list)
+    metrics: list[Event] = field(default_factory=list)
+    changes: list[Event] = field(default_factory=list)
+    severity_minutes: dict[str, Counter[int]] = field(default_factory=dict)
+    start: float | None = None
+    end: float | None = None
+    events: int = 0
+    filtered_out: int = 0
+    dropped: int = 0
+    _content_severity: dict[int, Severity] = field(default_factory=dict)
+
+    def add(self, event: Event) -> None:
+        t = event.time
+        if t is not None:
+            if (self.since is not None and t < self.since) or (self.until is not None and t > self.until):
+                self.filtered_out += 1
+                return
+            if not event.time_inferred:
+                if self.start is None or t < self.start:
+                    self.start = t
+                if self.end is None or t > self.end:
+                    self.end = t
+        self.events += 1
+        kind = event.kind
+        if kind is EventKind.LOG or kind is EventKind.EVENT:
+            self._add_message(event)
+            if kind is EventKind.EVENT:
+                self._keep(self.k8s_events, event)
+        elif kind is EventKind.ALERT:
+            self._keep(self.alerts, event)
+        elif kind is EventKind.METRIC:
+            self._keep(self.metrics, event)
+        elif kind is EventKind.CHANGE:
+            self._keep(self.changes, event)
+
+    def _keep(self, bucket: list[Event], event: Event) -> None:
+        if len(bucket) < _MAX_KEPT:
+            bucket.append(event)
+        else:
+            self.dropped += 1
+
+    def _add_message(self, event: Event) -> None:
+        t = event.time
+        key = self.miner.add(event.message, time=t)
+        stats = self.templates.get(key)
+        if stats is None:
+            stats = self.templates[key] = TemplateStats()
+            self._content_severity[key] = content_severity(self.miner.template(key))
+        sev = effective_severity(event, self._content_severity[key])
+        stats.count += 1
+        if sev > stats.severity:
+            stats.severity = sev
+            stats.worst = [event]
+        elif sev == stats.severity and len(stats.worst) < _MAX_EXAMPLES:
+            stats.worst.append(event)
+        stats.kinds[event.source] += 1
+        who = entity_key(event)
+        if who is not None and (who in stats.entities or len(stats.entities) < _MAX_ENTITIES_PER_TEMPLATE):
+            stats.entities[who] += 1
+        if t is not None:
+            minute = int(t // BUCKET_SECONDS)
+            stats.minutes[minute] += 1
+            if sev >= Severity.ERROR:
+                stats.error_minutes[minute] += 1
+            if stats.first is None or t < stats.first:
+                stats.first = t
+            if stats.last is None or t >= stats.last:
+                stats.last = t
+                stats.latest = event
+            if sev >= Severity.WARNING and who is not None:
+                per = self.severity_minutes.get(who)
+                if per is None:
+                    per = self.severity_minutes[who] = Counter()
+                per[minute] += 1
+        if len(stats.examples) < _MAX_EXAMPLES:
+            stats.examples.append(event)
+
+    def finish(self) -> None:
+        """Fold stats of clusters the miner merged into their survivors."""
+        merged: dict[int, TemplateStats] = {}
+        for key, stats in self.templates.items():
+            root = self.miner.canonical(key)
+            if root in merged:
+                merged[root].absorb(stats)
+            else:
+                merged[root] = stats
+        self.templates = merged
+
+    def template_text(self, key: int) -> str:
+        return self.miner.template(key)

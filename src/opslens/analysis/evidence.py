@@ -1,0 +1,103 @@
+"""Evidence: verbatim, cited excerpts of the input, numbered E1, E2, ... in one book per report.
+
+Analyzers and detectors cite events through the book; citing the same excerpt twice returns the
+same id. The text is always a verbatim substring of the input (a prefix of the line when the
+line is long), so a reader can grep for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from opslens.events import Entity, Event, EventKind
+
+#: Longest excerpt quoted; longer lines are cut (a prefix is still verbatim).
+MAX_TEXT_CHARS = 320
+
+
+@dataclass
+class EvidenceItem:
+    id: str
+    kind: EventKind
+    source: str
+    time: float | None
+    text: str
+    count: int = 1
+    detail: str | None = None
+    entity: Entity | None = None
+    template_id: str | None = None
+    suspicious: bool = False
+    weight: float = 0.0  # how much analyses relied on it; ordering for budgets
+
+
+def quote(event: Event, needle: str | None = None) -> str:
+    """The verbatim excerpt to show for `event`: its raw text's first line, cut to size.
+
+    With `needle`, the excerpt is the line of a multi-line record that contains it (a
+    `Caused by:` line of a stack trace, say), or a window around it in an over-long line.
+    """
+    raw = event.raw or event.message
+    lines = raw.split("\n")
+    line = lines[0]
+    if needle:
+        for candidate in lines:
+            if needle in candidate:
+                line = candidate
+                break
+    line = line.rstrip("\r")
+    if len(line) <= MAX_TEXT_CHARS:
+        return line
+    if needle and (at := line.find(needle)) > MAX_TEXT_CHARS - len(needle):
+        start = max(0, at - MAX_TEXT_CHARS // 3)
+        return line[start : start + MAX_TEXT_CHARS]
+    return line[:MAX_TEXT_CHARS]
+
+
+@dataclass
+class EvidenceBook:
+    """Collects evidence items; ids are assigned in citation order."""
+
+    items: list[EvidenceItem] = field(default_factory=list)
+    _by_key: dict[tuple[str, str], EvidenceItem] = field(default_factory=dict)
+
+    def cite(
+        self,
+        event: Event,
+        *,
+        count: int = 1,
+        detail: str | None = None,
+        template_id: str | None = None,
+        weight: float = 1.0,
+        needle: str | None = None,
+        text: str | None = None,
+    ) -> str:
+        """Cite `event` (optionally a specific verbatim `text` from it); returns the evidence id."""
+        excerpt = text if text is not None else quote(event, needle)
+        source = str(event.origin)
+        key = (source, excerpt)
+        item = self._by_key.get(key)
+        if item is not None:
+            item.count = max(item.count, count)
+            item.weight = max(item.weight, weight)
+            if detail and not item.detail:
+                item.detail = detail
+            return item.id
+        item = EvidenceItem(
+            id=f"E{len(self.items) + 1}",
+            kind=event.kind,
+            source=source,
+            time=event.time,
+            text=excerpt,
+            count=max(1, count),
+            detail=detail,
+            entity=event.entity,
+            template_id=template_id,
+            weight=weight,
+        )
+        self.items.append(item)
+        self._by_key[key] = item
+        return item.id
+
+    def get(self, evidence_id: str) -> EvidenceItem | None:
+        index = int(evidence_id[1:]) - 1 if evidence_id[1:].isdigit() else -1
+        return self.items[index] if 0 <= index < len(self.items) else None

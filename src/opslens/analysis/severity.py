@@ -1,0 +1,55 @@
+"""Severity from content, for lines whose level is missing or untrustworthy.
+
+journald marks everything a service writes to stdout as PRIORITY 6 (info), syslog relays often
+do the same, and many apps print errors without a level. The content check runs once per
+template, not per line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from opslens.events import Event, Severity
+
+_CRITICAL = re.compile(
+    r"\b(panic|fatal|emerg(ency)?|crit(ical)?|kernel bug|segfault|oops|out of memory|oom[-_ ]?kill\w*|"
+    r"killed process|core dumped)\b",
+    re.I,
+)
+_ERROR = re.compile(
+    r"\b(errors?|exceptions?|fail(ed|ure|s|ing)?|refused|denied|unauthori[sz]ed|forbidden|"
+    r"time[ds]? ?out|timeout|unable|cannot|can't|couldn't|could not|unreachable|unavailable|"
+    r"no such host|not found|invalid|crash\w*|abort\w*|terminated|killed|rejected|exhausted|"
+    r"no space left|x509|broken pipe|reset by peer|traceback|backoff|back-off|evict\w*|"
+    r"unhealthy|notready|errimagepull|imagepullbackoff|crashloopbackoff)\b",
+    re.I,
+)
+_WARNING = re.compile(r"\b(warn(ing)?|deprecat\w*|retry(ing)?|retries|slow|degraded|throttl\w*|pressure)\b", re.I)
+# "0 errors", "no errors", "error=nil", "errors: 0", "without error" are good news.
+_NEGATED = re.compile(
+    r"\b(0|no|zero|without|nil)\s+(errors?|failures?|exceptions?)\b|\b(errors?|failures?|err)[=:]\s*(0|nil|none|null|false)\b",
+    re.I,
+)
+#: Sources whose own level is not trusted (everything on stdout is "info").
+_UNTRUSTED_LEVEL_SOURCES = frozenset({"journald", "syslog"})
+
+
+def content_severity(text: str) -> Severity:
+    """The severity a human would read into `text`, ignoring any level field."""
+    if _CRITICAL.search(text):
+        return Severity.CRITICAL
+    if _ERROR.search(text) and not _NEGATED.search(text):
+        return Severity.ERROR
+    if _WARNING.search(text):
+        return Severity.WARNING
+    return Severity.UNKNOWN
+
+
+def effective_severity(event: Event, from_content: Severity) -> Severity:
+    """The level the source gave, unless it is missing or from a source that cannot be trusted."""
+    level = event.severity
+    if level is Severity.UNKNOWN:
+        return from_content if from_content is not Severity.UNKNOWN else Severity.INFO
+    if event.source in _UNTRUSTED_LEVEL_SOURCES and level <= Severity.NOTICE:
+        return max(level, from_content)
+    return level

@@ -1,0 +1,22 @@
+"""`opslens schema report`: print the published JSON schema of the report."""
+
+from __future__ import annotations
+
+import enum
+import json
+
+import typer
+
+from opslens.cli.app import app
+
+
+class SchemaName(enum.StrEnum):
+    report = "report"
+
+
+@app.command()
+def schema(name: SchemaName = typer.Argument(SchemaName.report, help="Which schema to print.")) -> None:
+    """Print a published JSON schema (the report contract)."""
+    from opslens.report.models import report_schema
+
+    typer.echo(json.dumps(report_schema(), indent=2))

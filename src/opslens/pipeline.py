@@ -1,0 +1,64 @@
+"""The triage pipeline shared by the CLI and the server: ingest -> analyse -> report -> enrich.
+
+Each stage is owned by its own package; this module only wires them in order.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
+
+from opslens.report.models import Report
+from opslens.sources.ingest import Ingest, Skipped
+
+
+@dataclass
+class TriageOptions:
+    paths: list[str]
+    tz: tzinfo = UTC
+    since: float | None = None
+    until: float | None = None
+    llm: str = "none"
+    model: str | None = None
+    runbook_dirs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TriageOutcome:
+    report: Report | None
+    notices: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def run_triage(
+    options: TriageOptions,
+    on_skip: Callable[[Skipped], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> TriageOutcome:
+    """Triage everything under `options.paths`. Never raises for input problems."""
+    from opslens.analysis.digest import Digest
+    from opslens.analysis.run import analyze
+    from opslens.report.build import build_report
+
+    started = time.perf_counter()
+    ingest = Ingest(tz=options.tz, on_skip=on_skip, on_progress=on_progress)
+    digest = Digest(since=options.since, until=options.until)
+    add = digest.add
+    for event in ingest.events(options.paths):
+        add(event)
+    if digest.events == 0:
+        reason = "no usable input" if ingest.stats.events == 0 else "no events inside --since/--until"
+        return TriageOutcome(report=None, error=f"{reason} in {', '.join(options.paths)}")
+    result = analyze(digest)
+    report = build_report(result, ingest.stats, time.perf_counter() - started)
+    notices: list[str] = []
+    report = _enrich(report, options, notices)
+    report.stats.seconds = round(time.perf_counter() - started, 3)
+    return TriageOutcome(report=report, notices=notices)
+
+
+def _enrich(report: Report, options: TriageOptions, notices: list[str]) -> Report:
+    """Optional stages that need other subsystems: guard-checked commands, runbooks, LLM."""
+    return report

@@ -1,0 +1,183 @@
+"""Markdown rendering of a report for humans at 3 a.m.: most important first, no wide lines."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import datetime
+
+from opslens.report.models import EntityRef, Report
+
+WIDTH = 100
+_QUOTE_CHARS = 150
+
+
+def _t(ts: datetime | None) -> str:
+    return ts.strftime("%Y-%m-%d %H:%M:%SZ") if ts else "?"
+
+
+def _hm(ts: datetime | None) -> str:
+    return ts.strftime("%m-%d %H:%M:%S") if ts else "--"
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False)
+
+
+def _cut(text: str, limit: int = _QUOTE_CHARS) -> str:
+    text = text.replace("`", "'")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _ent(e: EntityRef | None) -> str:
+    if e is None:
+        return ""
+    ns = f"{e.namespace}/" if e.namespace else ""
+    return f"{e.kind} {ns}{e.name}"
+
+
+def _ids(ids: list[str]) -> str:
+    return f" [{', '.join(ids[:6])}{', …' if len(ids) > 6 else ''}]" if ids else ""
+
+
+def render_markdown(report: Report) -> str:
+    """The whole report as Markdown."""
+    out: list[str] = ["# Incident brief", ""]
+    out.append(f"**Window** {_t(report.window.start)} → {_t(report.window.end)}  ")
+    out.append(f"**Onset** {_t(report.onset) if report.onset else 'not determined'}")
+    out += ["", "## Summary", "", _wrap(report.summary), ""]
+    if report.status_update:
+        out += ["## Status update", "", _wrap(report.status_update), ""]
+    _hypotheses(report, out)
+    _commands(report, out)
+    _timeline(report, out)
+    _alerts(report, out)
+    _changes(report, out)
+    _patterns(report, out)
+    _anomalies(report, out)
+    _runbooks(report, out)
+    _llm(report, out)
+    _evidence(report, out)
+    _stats(report, out)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _hypotheses(report: Report, out: list[str]) -> None:
+    out += ["## Hypotheses", ""]
+    if not report.hypotheses:
+        out += ["No hypothesis is supported by the evidence.", ""]
+        return
+    for i, h in enumerate(report.hypotheses, 1):
+        who = f" — {_ent(h.entity)}" if h.entity else ""
+        out.append(_wrap(f"{i}. **{h.category}** ({h.confidence:.0%}){who}: {h.title}{_ids(h.evidence)}"))
+        if h.rationale:
+            out.append(_wrap(h.rationale, "   "))
+    out.append("")
+
+
+def _commands(report: Report, out: list[str]) -> None:
+    if report.commands:
+        out += ["## Checks (read-only)", ""]
+        for c in report.commands:
+            out.append(_wrap(f"- {c.purpose}", ""))
+            out += ["  ```", f"  {c.cmd}", "  ```"]
+        out.append("")
+    if report.needs_approval:
+        out += ["## Needs approval (not read-only)", ""]
+        for c in report.needs_approval:
+            out.append(_wrap(f"- `{_cut(c.cmd, 80)}` — {c.safety.value}: {c.reason or c.purpose}"))
+        out.append("")
+    if report.avoid:
+        out += ["## Avoid for now", ""]
+        out += [_wrap(f"- {a}") for a in report.avoid]
+        out.append("")
+
+
+def _timeline(report: Report, out: list[str]) -> None:
+    if not report.timeline:
+        return
+    out += ["## Timeline", ""]
+    for entry in report.timeline:
+        out.append(_wrap(f"- {_hm(entry.ts)} {_cut(entry.text, 160)}{_ids(entry.evidence)}"))
+    out.append("")
+
+
+def _alerts(report: Report, out: list[str]) -> None:
+    if not report.alerts:
+        return
+    out += ["## Alerts", ""]
+    for a in report.alerts[:20]:
+        where = f" [{a.namespace}]" if a.namespace else ""
+        sev = f" {a.severity}" if a.severity else ""
+        line = f"- {a.status}{sev} **{a.alertname}**{where} ×{a.count} since {_hm(a.first_seen)}"
+        if a.summary:
+            line += f": {_cut(a.summary, 120)}"
+        out.append(_wrap(line))
+    out.append("")
+
+
+def _changes(report: Report, out: list[str]) -> None:
+    if not report.changes:
+        return
+    out += ["## Changes", ""]
+    for c in report.changes[:12]:
+        before = f" ({c.minutes_before_onset:+.0f} min before onset)" if c.minutes_before_onset is not None else ""
+        out.append(_wrap(f"- {_hm(c.ts)} {c.kind}: {_cut(c.summary, 120)}{before}{_ids([c.evidence] if c.evidence else [])}"))
+    out.append("")
+
+
+def _patterns(report: Report, out: list[str]) -> None:
+    if not report.patterns:
+        return
+    out += ["## Top patterns", ""]
+    for p in report.patterns[:12]:
+        status = f" {p.status}" if p.status and p.status != "steady" else ""
+        out.append(_wrap(f"- ×{p.count} {p.severity}{status}: `{_cut(p.template, 120)}`"))
+    out.append("")
+
+
+def _anomalies(report: Report, out: list[str]) -> None:
+    if not report.anomalies:
+        return
+    out += ["## Metric anomalies", ""]
+    for a in report.anomalies[:10]:
+        out.append(_wrap(f"- {_cut(a.series, 90)}: {a.shape} {a.direction} from {a.baseline:.4g} to {a.peak:.4g} at {_hm(a.onset)}"))
+    out.append("")
+
+
+def _runbooks(report: Report, out: list[str]) -> None:
+    if not report.runbooks:
+        return
+    out += ["## Runbooks", ""]
+    for r in report.runbooks:
+        out.append(_wrap(f"- {r.path} § {r.section} (for {r.for_}, score {r.score:.2f})"))
+    out.append("")
+
+
+def _llm(report: Report, out: list[str]) -> None:
+    if report.llm is None or not report.llm.narrative:
+        return
+    out += [f"## Narrative ({report.llm.model})", "", _wrap(report.llm.narrative), ""]
+
+
+def _evidence(report: Report, out: list[str]) -> None:
+    if not report.evidence:
+        return
+    out += ["## Evidence", ""]
+    for e in report.evidence:
+        count = f" ×{e.count}" if e.count > 1 else ""
+        flag = " ⚠ suspicious" if e.suspicious else ""
+        out.append(f"- **{e.id}** {e.kind.value}{count}{flag} {_cut(e.source, 80)}")
+        out.append(f"  `{_cut(e.text)}`")
+    out.append("")
+
+
+def _stats(report: Report, out: list[str]) -> None:
+    s = report.stats
+    out += ["## Input", ""]
+    out.append(f"{s.inputs} inputs, {s.lines:,} lines, {s.events:,} events in {s.seconds:.1f}s.")
+    if s.skipped:
+        out += ["", f"Skipped ({len(s.skipped)}):"]
+        out += [_wrap(f"- {_cut(k.source, 80)}: {k.reason}") for k in s.skipped[:20]]
+        if len(s.skipped) > 20:
+            out.append(f"- … and {len(s.skipped) - 20} more")
+    out.append("")

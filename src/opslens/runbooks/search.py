@@ -1,0 +1,185 @@
+"""Ranking: BM25F over document fields, reciprocal rank fusion, and the abstention score.
+
+Pure functions over already-loaded statistics, so ranking can be table-tested without a
+database.
+
+BM25F (Robertson, Zaragoza & Taylor 2004): each field's term frequency is length-normalised
+within the field, weighted, summed into one pseudo-frequency and only then saturated, so a
+term in the title counts more than in the body without a long body drowning the title.
+
+Confidence (what abstention compares with the threshold) is the share of the query's
+*evidence* the best document explains: its BM25F score over evidential terms divided by the
+score a document would get if it contained every evidential term at saturation. Terms the
+corpus has never seen keep the full IDF weight in the denominator: when an alert's most
+specific words appear in no runbook, no runbook is about it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from opslens.runbooks.query import Query
+
+__all__ = [
+    "Field",
+    "RankingParams",
+    "ScoredDoc",
+    "best_section",
+    "bm25f",
+    "idf",
+    "reciprocal_rank_fusion",
+    "score_documents",
+]
+
+
+class Field(StrEnum):
+    """Indexed document fields."""
+
+    NAME = "name"
+    HEADINGS = "headings"
+    BODY = "body"
+
+
+@dataclass(frozen=True)
+class RankingParams:
+    """BM25F constants. Weights favour names (title, file name, aliases) over headings over
+    body text; `b` is per field because names are short and nearly constant in length."""
+
+    k1: float = 1.2
+    weights: tuple[tuple[Field, float], ...] = (
+        (Field.NAME, 3.0),
+        (Field.HEADINGS, 1.5),
+        (Field.BODY, 1.0),
+    )
+    b: tuple[tuple[Field, float], ...] = (
+        (Field.NAME, 0.5),
+        (Field.HEADINGS, 0.5),
+        (Field.BODY, 0.75),
+    )
+    #: Heading vs body weight when choosing the section to show within a document.
+    section_heading_weight: float = 2.0
+    rrf_k: int = 60
+
+    def weight(self, field: Field) -> float:
+        """The BM25F weight of `field`."""
+        return dict(self.weights)[field]
+
+    def b_of(self, field: Field) -> float:
+        """The length-normalisation strength of `field`."""
+        return dict(self.b)[field]
+
+
+@dataclass(frozen=True)
+class ScoredDoc:
+    """A document's lexical score and its confidence in [0, 1]."""
+
+    doc_id: int
+    score: float
+    confidence: float
+
+
+FieldCounts = Mapping[Field, Counter[str]]
+
+
+def idf(df: int, total: int) -> float:
+    """BM25 inverse document frequency (never negative); unseen terms get the maximum."""
+    return math.log(1.0 + (total - df + 0.5) / (df + 0.5))
+
+
+def bm25f(
+    counts: FieldCounts,
+    lengths: Mapping[Field, int],
+    avg_lengths: Mapping[Field, float],
+    query: Query,
+    idfs: Mapping[str, float],
+    params: RankingParams,
+) -> tuple[float, float]:
+    """(score over all terms, score over evidential terms) of one document."""
+    total = evidence = 0.0
+    norms = {
+        f: 1.0 - params.b_of(f) + params.b_of(f) * lengths.get(f, 0) / max(avg_lengths.get(f, 1.0), 1e-9)
+        for f in counts
+    }
+    for qt in query.terms:
+        tf = sum(params.weight(f) * c[qt.term] / norms[f] for f, c in counts.items() if qt.term in c)
+        if tf <= 0.0:
+            continue
+        part = qt.weight * idfs[qt.term] * tf * (params.k1 + 1.0) / (params.k1 + tf)
+        total += part
+        if qt.evidential:
+            evidence += part
+    return total, evidence
+
+
+def max_evidence(query: Query, idfs: Mapping[str, float], params: RankingParams) -> float:
+    """The evidential score of an ideal document containing every term at saturation."""
+    return sum(qt.weight * idfs[qt.term] * (params.k1 + 1.0) for qt in query.terms if qt.evidential)
+
+
+def score_documents(
+    docs: Mapping[int, FieldCounts],
+    avg_lengths: Mapping[Field, float],
+    query: Query,
+    dfs: Mapping[str, int],
+    total_docs: int,
+    params: RankingParams,
+) -> list[ScoredDoc]:
+    """BM25F-rank `docs` for `query`, best first, each with its confidence."""
+    idfs = {qt.term: idf(dfs.get(qt.term, 0), total_docs) for qt in query.terms}
+    ceiling = max_evidence(query, idfs, params)
+    scored = []
+    for doc_id, counts in docs.items():
+        lengths = {f: sum(c.values()) for f, c in counts.items()}
+        score, evidence = bm25f(counts, lengths, avg_lengths, query, idfs, params)
+        if score > 0.0:
+            confidence = evidence / ceiling if ceiling > 0 else 0.0
+            scored.append(ScoredDoc(doc_id, score, confidence))
+    scored.sort(key=lambda s: (-s.score, s.doc_id))
+    return scored
+
+
+def best_section(
+    sections: Sequence[tuple[Counter[str], Counter[str]]],
+    query: Query,
+    idfs: Mapping[str, float],
+    params: RankingParams,
+) -> int:
+    """Index of the section (heading counts, body counts) that best matches the query.
+
+    Scored with BM25F over heading and body within the document; ties and no-match go to
+    the earliest section that has any text.
+    """
+    if not sections:
+        return 0
+    avg = {
+        Field.HEADINGS: sum(sum(h.values()) for h, _ in sections) / len(sections),
+        Field.BODY: sum(sum(b.values()) for _, b in sections) / len(sections),
+    }
+    local = RankingParams(
+        k1=params.k1,
+        weights=((Field.HEADINGS, params.section_heading_weight), (Field.BODY, 1.0)),
+        b=((Field.HEADINGS, 0.5), (Field.BODY, 0.75)),
+    )
+    best, best_score = None, 0.0
+    for n, (heading, body) in enumerate(sections):
+        counts = {Field.HEADINGS: heading, Field.BODY: body}
+        lengths = {Field.HEADINGS: sum(heading.values()), Field.BODY: sum(body.values())}
+        score, _ = bm25f(counts, lengths, avg, query, idfs, local)
+        if score > best_score + 1e-12:
+            best, best_score = n, score
+    if best is not None:
+        return best
+    return next((n for n, (_, body) in enumerate(sections) if body), 0)
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int = 60) -> list[int]:
+    """Fuse several best-first id lists: score(id) = sum of 1 / (k + rank) (Cormack 2009)."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank)
+    return sorted(fused, key=lambda i: (-fused[i], i))

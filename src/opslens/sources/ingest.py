@@ -1,0 +1,218 @@
+"""The ingest pipeline: inputs -> decoding -> reader chosen by sniffing -> Events.
+
+Streaming throughout: events are yielded one by one and nothing here keeps them. Every problem
+with an input becomes one `Skipped` entry (and a callback for a warning line); the rest of the
+input is still read.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from typing import BinaryIO
+
+from opslens.errors import InputError
+from opslens.events import Event
+from opslens.sources import inputs
+from opslens.sources.base import SNIFF_CHARS, ReadContext, Reader, choose_reader
+
+#: Longer physical lines are cut to this many characters (the rest is reported, not read).
+MAX_LINE_CHARS = 1024 * 1024
+#: Share of undecodable characters in the head above which a file is not treated as text.
+_MAX_BAD_TEXT_SHARE = 0.02
+_FALLBACK_READER = "textlog"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """One input problem: which file (and line), and why."""
+
+    source: str
+    reason: str
+
+
+@dataclass
+class IngestStats:
+    inputs: int = 0
+    lines: int = 0
+    events: int = 0
+    untimed: int = 0
+    readers: Counter[str] = field(default_factory=Counter)
+    skipped: list[Skipped] = field(default_factory=list)
+    bytes_read: int = 0
+
+
+@dataclass
+class _Prepared:
+    item: inputs.Readable
+    reader: type[Reader]
+    head: str
+
+
+class CappedLines(io.TextIOBase):
+    """A text stream whose line iteration cuts absurdly long lines and counts lines.
+
+    Readers iterate it like a file; `read()` passes through for whole-document formats.
+    """
+
+    def __init__(self, raw: io.TextIOWrapper, on_long: Callable[[int, int], None]) -> None:
+        self._raw = raw
+        self._on_long = on_long
+        self.count = 0
+
+    def __iter__(self) -> Iterator[str]:  # type: ignore[override]
+        n = 0
+        for line in self._raw:
+            n += 1
+            if len(line) > MAX_LINE_CHARS:
+                self._on_long(n, len(line))
+                line = line[:MAX_LINE_CHARS] + "\n"
+            yield line
+        self.count = n
+
+    def read(self, size: int | None = -1) -> str:
+        text = self._raw.read(size if size is not None else -1)
+        self.count += text.count("\n")
+        return text
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        line = self._raw.readline(size if size is not None else -1)
+        if line:
+            self.count += 1
+        return line
+
+    def readable(self) -> bool:
+        return True
+
+
+class Ingest:
+    """Reads everything under `paths` into Events, recording stats and problems."""
+
+    def __init__(
+        self,
+        tz: tzinfo = UTC,
+        on_skip: Callable[[Skipped], None] | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.tz = tz
+        self.stats = IngestStats()
+        self._on_skip = on_skip
+        self._on_progress = on_progress
+        self._latest_time: float | None = None
+
+    def events(self, paths: list[str]) -> Iterator[Event]:
+        """All events from all inputs. Files whose format lacks a year are read last."""
+        deferred: list[_Prepared] = []
+        try:
+            for item in inputs.expand(paths):
+                if isinstance(item, inputs.Unreadable):
+                    self._skip(item.where, item.reason)
+                    continue
+                prepared = self._prepare(item)
+                if prepared is None:
+                    continue
+                if prepared.reader.needs_year:
+                    deferred.append(prepared)
+                else:
+                    yield from self._read(prepared, year_hint=None)
+            year = datetime.fromtimestamp(self._latest_time, tz=UTC).year if self._latest_time else None
+            for prepared in deferred:
+                yield from self._read(prepared, year_hint=year)
+        finally:
+            inputs.cleanup()
+
+    def _skip(self, source: str, reason: str) -> None:
+        entry = Skipped(source, reason)
+        self.stats.skipped.append(entry)
+        if self._on_skip:
+            self._on_skip(entry)
+
+    def _prepare(self, item: inputs.Readable) -> _Prepared | None:
+        where = str(item.source)
+        try:
+            with item.open() as fh:
+                head_bytes = fh.read(SNIFF_CHARS)
+        except Exception as err:  # archive members can fail in many library-specific ways
+            self._skip(where, f"cannot read: {err}")
+            return None
+        if not head_bytes.strip():
+            self._skip(where, "empty file")
+            return None
+        if b"\x00" in head_bytes:
+            self._skip(where, "binary file (contains NUL bytes)")
+            return None
+        head = head_bytes.decode("utf-8", errors="replace")
+        # A multi-byte character cut at the end of the head is not an encoding problem.
+        bad = head.count("\ufffd") - (1 if head.endswith("\ufffd") else 0)
+        if bad > max(2, len(head) * _MAX_BAD_TEXT_SHARE):
+            self._skip(where, "not UTF-8 text (binary or another encoding)")
+            return None
+        reader, score = choose_reader(head, item.source.name)
+        if reader is None or score <= 0:
+            self._skip(where, "unrecognised format")
+            return None
+        if reader.name == _FALLBACK_READER and _looks_like_json_document(head):
+            self._skip(where, "JSON document of an unsupported kind (not events, alerts, metrics, logs or history)")
+            return None
+        return _Prepared(item, reader, head)
+
+    def _read(self, prepared: _Prepared, year_hint: int | None) -> Iterator[Event]:
+        item = prepared.item
+        where = str(item.source)
+        stats = self.stats
+        stats.inputs += 1
+
+        def on_skip(reason: str, line: int | None) -> None:
+            self._skip(f"{where}:{line}" if line is not None else where, reason)
+
+        def on_long(line: int, length: int) -> None:
+            on_skip(f"line of {length:,} characters cut to the first {MAX_LINE_CHARS:,}", line)
+
+        ctx = ReadContext(item.source, tz=self.tz, year_hint=year_hint, on_skip=on_skip)
+        reader = prepared.reader()
+        produced = 0
+        untimed = 0
+        latest = self._latest_time
+        stream: CappedLines | None = None
+        try:
+            with item.open() as fh:
+                stream = CappedLines(_text(fh), on_long)
+                for event in reader.read(stream, ctx):  # type: ignore[arg-type]
+                    produced += 1
+                    t = event.time
+                    if t is None:
+                        untimed += 1
+                    elif latest is None or t > latest:
+                        latest = t
+                    if self._on_progress is not None and not produced & 0x3FFF:
+                        self._on_progress(produced)
+                    yield event
+        except InputError as err:
+            on_skip(err.reason, err.line)
+        except (OSError, EOFError, ValueError) as err:
+            # Corrupt compressed members and similar stream failures: keep what was read.
+            on_skip(f"read failed after {produced} events: {err}", None)
+        finally:
+            stats.lines += max(ctx.lines, stream.count if stream else 0)
+            stats.events += produced
+            stats.untimed += untimed
+            stats.readers[reader.name] += produced
+            self._latest_time = latest
+        if produced == 0 and not any(s.source.startswith(where) for s in stats.skipped):
+            on_skip("no usable records", None)
+
+
+def _text(fh: BinaryIO) -> io.TextIOWrapper:
+    return io.TextIOWrapper(fh, encoding="utf-8", errors="replace", newline=None)  # type: ignore[arg-type]
+
+
+def _looks_like_json_document(head: str) -> bool:
+    """A pretty-printed JSON document (not JSON lines): first line is not a whole JSON value."""
+    stripped = head.lstrip()
+    if not stripped.startswith(("{", "[")):
+        return False
+    first = stripped.split("\n", 1)[0].rstrip()
+    return not (first.endswith("}") or first.endswith("]"))

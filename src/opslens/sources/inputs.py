@@ -1,0 +1,226 @@
+"""Expanding what the user named (files, directories, archives, stdin) into readable inputs.
+
+Support bundles arrive as archives, so `.tar.gz`/`.tgz`/`.tar`/`.zip`/`.gz` are opened in place
+(recognised by their magic bytes, not their names) and each member becomes one input. Nothing is
+extracted to disk. Problems become `Unreadable` items so the caller can report them and go on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import os
+import shutil
+import sys
+import tarfile
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from opslens.sources.base import SourceFile, identity_from_path
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_ZIP_MAGIC = b"PK\x03\x04"
+_MAX_NESTING = 2  # an archive inside an archive is common in bundles; deeper is not
+
+
+@dataclass
+class Readable:
+    """An input that can be opened (possibly several times) as a binary stream."""
+
+    source: SourceFile
+    open: Callable[[], BinaryIO]
+
+
+@dataclass
+class Unreadable:
+    """An input that could not be opened, with the reason."""
+
+    where: str
+    reason: str
+
+
+Input = Readable | Unreadable
+
+
+def expand(paths: list[str]) -> Iterator[Input]:
+    """Every readable input under `paths`, in a stable order (directories sorted)."""
+    for path in paths:
+        if path == "-":
+            yield from _from_file(_spool_stdin(), "<stdin>")
+        elif os.path.isdir(path):
+            yield from _walk(path)
+        elif os.path.exists(path):
+            yield from _from_file(path, path)
+        else:
+            yield Unreadable(path, "no such file or directory")
+
+
+def _walk(root: str) -> Iterator[Input]:
+    errors: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                full = os.path.join(dirpath, name)
+                if os.path.isfile(full):
+                    yield from _from_file(full, full)
+    for err in errors:
+        yield Unreadable(err.filename or root, _os_reason(err))
+
+
+def _os_reason(err: OSError) -> str:
+    return (err.strerror or str(err)).lower()
+
+
+def _from_file(fs_path: str, shown: str) -> Iterator[Input]:
+    try:
+        with open(fs_path, "rb") as fh:
+            magic = fh.read(512)
+    except OSError as err:
+        yield Unreadable(shown, f"cannot read: {_os_reason(err)}")
+        return
+
+    def opener() -> BinaryIO:
+        return open(fs_path, "rb")
+
+    yield from _classify(opener, magic, shown, None, depth=0)
+
+
+def _classify(
+    opener: Callable[[], BinaryIO], magic: bytes, path: str, member: str | None, depth: int
+) -> Iterator[Input]:
+    """Dispatch on magic bytes: zip, gzip (maybe tar inside), tar, or a plain file."""
+    if depth <= _MAX_NESTING:
+        if magic.startswith(_ZIP_MAGIC):
+            yield from _zip_members(opener, path, member, depth)
+            return
+        if magic.startswith(_GZIP_MAGIC):
+            yield from _gzip(opener, path, member, depth)
+            return
+        if _is_tar(magic):
+            yield from _tar_members(opener, path, member, depth)
+            return
+    name = member or path
+    yield Readable(SourceFile(path, member, identity_from_path(name)), opener)
+
+
+def _is_tar(magic: bytes) -> bool:
+    return len(magic) >= 262 and magic[257:262] == b"ustar"
+
+
+def _gzip(opener: Callable[[], BinaryIO], path: str, member: str | None, depth: int) -> Iterator[Input]:
+    where = f"{path}!{member}" if member else path
+    try:
+        with gzip.open(opener()) as gz:
+            inner_magic = gz.read(512)
+    except (OSError, EOFError, zlib.error) as err:
+        yield Unreadable(where, f"corrupt gzip data: {err}")
+        return
+    inner_name = _strip_gz(member or os.path.basename(path))
+
+    def inner_opener() -> BinaryIO:
+        return gzip.open(opener())  # type: ignore[return-value]
+
+    if _is_tar(inner_magic):
+        yield from _tar_members(inner_opener, path, member, depth)
+    else:
+        inner_member = f"{member}/{inner_name}" if member else None
+        name = inner_member or _strip_gz(path)
+        if depth + 1 <= _MAX_NESTING and inner_magic.startswith((_ZIP_MAGIC, _GZIP_MAGIC)):
+            yield from _classify(inner_opener, inner_magic, path, inner_member, depth + 1)
+        else:
+            yield Readable(SourceFile(path, inner_member, identity_from_path(name)), inner_opener)
+
+
+def _strip_gz(name: str) -> str:
+    for suffix in (".gz", ".gzip"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _tar_members(opener: Callable[[], BinaryIO], path: str, member: str | None, depth: int) -> Iterator[Input]:
+    where = f"{path}!{member}" if member else path
+    try:
+        with tarfile.open(fileobj=opener(), mode="r:*") as tar:
+            names = [m.name for m in tar.getmembers() if m.isfile()]
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as err:
+        yield Unreadable(where, f"corrupt tar archive: {err}")
+        return
+    for name in sorted(names):
+        if os.path.basename(name).startswith("."):
+            continue
+        full = f"{member}/{name}" if member else name
+        yield from _member(lambda n=name: _tar_extract(opener, n), path, full, depth)
+
+
+def _tar_extract(opener: Callable[[], BinaryIO], name: str) -> BinaryIO:
+    # Members are opened one at a time, each from a fresh stream, so nothing is held in memory.
+    tar = tarfile.open(fileobj=opener(), mode="r:*")  # noqa: SIM115 (closed with the member)
+    fh = tar.extractfile(name)
+    if fh is None:
+        raise OSError(f"{name}: not a regular file")
+    return fh  # type: ignore[return-value]
+
+
+def _zip_members(opener: Callable[[], BinaryIO], path: str, member: str | None, depth: int) -> Iterator[Input]:
+    where = f"{path}!{member}" if member else path
+    try:
+        with zipfile.ZipFile(_seekable(opener())) as zf:
+            names = [i.filename for i in zf.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, OSError, EOFError) as err:
+        yield Unreadable(where, f"corrupt zip archive: {err}")
+        return
+    for name in sorted(names):
+        if os.path.basename(name).startswith("."):
+            continue
+        full = f"{member}/{name}" if member else name
+        yield from _member(lambda n=name: _zip_open(opener, n), path, full, depth)
+
+
+def _zip_open(opener: Callable[[], BinaryIO], name: str) -> BinaryIO:
+    return zipfile.ZipFile(_seekable(opener())).open(name)  # type: ignore[return-value]
+
+
+def _seekable(fh: BinaryIO) -> BinaryIO:
+    if fh.seekable():
+        return fh
+    spool = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)  # noqa: SIM115 (returned)
+    shutil.copyfileobj(fh, spool)
+    spool.seek(0)
+    return spool  # type: ignore[return-value]
+
+
+def _member(opener: Callable[[], BinaryIO], path: str, member: str, depth: int) -> Iterator[Input]:
+    try:
+        with opener() as fh:
+            magic = fh.read(512)
+    except (OSError, EOFError, zlib.error, tarfile.TarError, zipfile.BadZipFile) as err:
+        yield Unreadable(f"{path}!{member}", f"cannot read member: {err}")
+        return
+    yield from _classify(opener, magic, path, member, depth + 1)
+
+
+def _spool_stdin() -> str:
+    """Copy stdin to a private temp file so it can be sniffed and read like any file."""
+    fd, name = tempfile.mkstemp(prefix="opslens-stdin-")
+    with os.fdopen(fd, "wb") as out:
+        src = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else io.BytesIO(sys.stdin.read().encode())
+        shutil.copyfileobj(src, out)
+    _SPOOLED.append(name)
+    return name
+
+
+_SPOOLED: list[str] = []
+
+
+def cleanup() -> None:
+    """Remove temp files made for stdin."""
+    while _SPOOLED:
+        with contextlib.suppress(OSError):
+            os.unlink(_SPOOLED.pop())
