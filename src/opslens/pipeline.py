@@ -41,6 +41,7 @@ def run_triage(
     from opslens.analysis.digest import Digest
     from opslens.analysis.run import analyze
     from opslens.report.build import build_report
+    from opslens.report.commands import apply_guard
 
     started = time.perf_counter()
     ingest = Ingest(tz=options.tz, on_skip=on_skip, on_progress=on_progress)
@@ -53,6 +54,8 @@ def run_triage(
         return TriageOutcome(report=None, error=f"{reason} in {', '.join(options.paths)}")
     result = analyze(digest)
     report = build_report(result, ingest.stats, time.perf_counter() - started)
+    report.avoid = result.avoid
+    apply_guard(report, result.checks)
     notices: list[str] = []
     report = _enrich(report, options, notices)
     report.stats.seconds = round(time.perf_counter() - started, 3)

@@ -13,7 +13,8 @@ Shapes understood (at the start of a string):
 - nginx/Apache common log `14/Mar/2025:09:54:51 +0000`
 - syslog `Mar 14 02:51:09` (year from the hint)
 - Apache error / asctime `Fri Mar 14 02:51:09.123456 2025`
-- klog `0314 02:51:09.096230` (year from the hint)
+- klog `0314 02:51:09.096230`, Android logcat `03-14 02:51:09.096` (year from the hint)
+- log4j 1 / Spark `17/06/09 20:10:40`
 - day-first `11 Jun 2025 23:38:16.058` (Redis), `14-Mar-2025 02:51:09` (PHP-FPM)
 - epoch numbers in seconds, milliseconds, microseconds or nanoseconds (`epoch`)
 """
@@ -74,7 +75,8 @@ _WALL_ISO = re.compile(r"(\d{4})[-/](\d\d)[-/](\d\d)[Tt ](\d\d):(\d\d):(\d\d)")
 _WALL_CLF = re.compile(r"(\d\d)/([A-Za-z]{3})/(\d{4}):(\d\d):(\d\d):(\d\d)(?: ([+-])(\d\d):?(\d\d))?")
 _WALL_DMY = re.compile(r"(\d\d?)[ -]([A-Za-z]{3})[ -](\d{4})[ :](\d\d):(\d\d):(\d\d)")
 _WALL_SYSLOG = re.compile(r"([A-Za-z]{3}) ([ \d]\d) (\d\d):(\d\d):(\d\d)")
-_WALL_KLOG = re.compile(r"(\d\d)(\d\d) (\d\d):(\d\d):(\d\d)")
+_WALL_KLOG = re.compile(r"(\d\d)-?(\d\d) (\d\d):(\d\d):(\d\d)")
+_WALL_YY = re.compile(r"(\d\d)/(\d\d)/(\d\d) (\d\d):(\d\d):(\d\d)")
 # the fraction and zone that may follow the whole seconds of an ISO timestamp (for `detect`)
 _ISO_TAIL = re.compile(
     r"(?:[.,]\d+)?(?:Z|z|[+-]\d\d(?::?\d\d)?(?![\d:])| [+-]\d{4}(?!\d)| ?(?:"
@@ -138,6 +140,7 @@ class Clock:
         self._dmy: dict[str, float | None] = {}
         self._syslog: dict[str, float | None] = {}
         self._klog: dict[str, float | None] = {}
+        self._yy: dict[str, float | None] = {}
 
     # --- wall-clock helpers (cache-miss paths) -------------------------------------------
     def _wall(self, y: int, mo: int, d: int, h: int, mi: int, s: int, local: bool) -> float | None:
@@ -177,35 +180,47 @@ class Clock:
     def iso(self, tok: str) -> float | None:
         """`2025-03-14T02:51:09.123456789Z`, `2025-03-14 02:51:09,123`, `... +01:00`,
         `... +0000`, `... UTC`, `2025/03/14 02:51:09`: a whole token, nothing after it."""
-        n = len(tok)
-        if n < 19:
-            return None
+        # Hot path: one dict lookup for the whole seconds, float() for the fraction.
         key = tok[:19]
-        if n == 19:
-            base = self._iso_local.get(key, 0.0)
-            return base if base != 0.0 else self._iso_base(key, True)
-        last = tok[-1]
-        if last == "Z" or last == "z":
+        last = tok[-1:]
+        if last == "Z":
             base = self._iso_utc.get(key, 0.0)
             if base == 0.0:
                 base = self._iso_base(key, False)
-            if base is None:
-                return None
-            if n == 20:
-                return base
-            return self._add_fraction(base, tok[19:-1])
-        return self._iso_zoned(key, tok[19:])
+            frac = tok[19:-1]
+        else:
+            frac = tok[19:]
+            if "+" in frac or "-" in frac or not last.isdigit() or (frac and frac[0] != "." and frac[0] != ","):
+                return self._iso_zoned(key, frac) if frac else None
+            base = self._iso_local.get(key, 0.0)
+            if base == 0.0:
+                base = self._iso_base(key, True)
+        if base is None or not frac:
+            return base
+        try:
+            value = float(frac) if frac[0] == "." else float("." + frac[1:]) if frac[0] == "," else -1.0
+        except ValueError:
+            return None
+        return base + value if 0.0 <= value < 1.0 and frac[1:].isdigit() else None
 
-    def _add_fraction(self, base: float, frac: str) -> float | None:
-        # `frac` is `.123` or `,123`; float() parses the digits in C
-        if len(frac) < 2 or (frac[0] != "." and frac[0] != ","):
+    @staticmethod
+    def _add_fraction(base: float, frac: str) -> float | None:
+        """`base` plus a `.123` / `,123` fraction; None when `frac` is anything else."""
+        try:
+            if frac[0] == ".":
+                value = float(frac)
+            elif frac[0] == ",":
+                value = float("." + frac[1:])
+            else:
+                return None
+        except (ValueError, IndexError):
             return None
-        digits = frac[1:]
-        if not (digits.isdigit() and digits.isascii()):
-            return None
-        return base + int(digits) / _POW10[len(digits)] if len(digits) < 30 else base
+        # float() also takes exponents and underscores: a real fraction is in [0, 1)
+        return base + value if 0.0 <= value < 1.0 and frac[-1].isdigit() else None
 
     def _iso_zoned(self, key: str, rest: str) -> float | None:
+        if len(key) < 19:
+            return None
         offset: int | None = None
         frac = rest
         if rest[-1].isalpha():  # ` UTC`, ` CEST`
@@ -288,7 +303,10 @@ class Clock:
         return self._add_fraction(value, tok[15:]) if len(tok) > 15 else value
 
     def klog(self, tok: str) -> float | None:
-        """klog's `0314 02:51:09.096230` (month, day, time; local time, year from the hint)."""
+        """klog's `0314 02:51:09.096230` or logcat's `03-14 02:51:09.096` (month, day, time;
+        local time, year from the hint)."""
+        if tok[2:3] == "-":
+            return self._month_day(tok[:14], tok[14:])
         key = tok[:13]
         value = self._klog.get(key, 0.0)
         if value == 0.0:
@@ -301,6 +319,34 @@ class Clock:
         if value is None:
             return None
         return self._add_fraction(value, tok[13:]) if len(tok) > 13 else value
+
+    def _month_day(self, key: str, frac: str) -> float | None:
+        value = self._klog.get(key, 0.0)
+        if value == 0.0:
+            m = _WALL_KLOG.fullmatch(key)
+            value = None
+            if m:
+                mo, d, h, mi, s = map(int, m.groups())
+                value = self._wall(self._year(mo), mo, d, h, mi, s, local=True)
+            self._store(self._klog, key, value)
+        if value is None:
+            return None
+        return self._add_fraction(value, frac) if frac else value
+
+    def short_year(self, tok: str) -> float | None:
+        """log4j 1 / Spark `17/06/09 20:10:40` (two-digit year, 20yy)."""
+        key = tok[:17]
+        value = self._yy.get(key, 0.0)
+        if value == 0.0:
+            m = _WALL_YY.fullmatch(key)
+            value = None
+            if m:
+                y, mo, d, h, mi, s = map(int, m.groups())
+                value = self._wall(2000 + y, mo, d, h, mi, s, local=True)
+            self._store(self._yy, key, value)
+        if value is None:
+            return None
+        return self._add_fraction(value, tok[17:]) if len(tok) > 17 else value
 
     def asctime(self, tok: str) -> float | None:
         """`Fri Mar 14 02:51:09.123456 2025` / `Fri Mar 14 02:51:09 2025` (Apache error log)."""
@@ -336,6 +382,16 @@ class Clock:
             value = self.iso(line[pos:end])
             return (value, end) if value is not None else None
         sep = line[pos + 2 : pos + 3]
+        if sep == "/" and line[pos + 5 : pos + 6] == "/" and line[pos + 11 : pos + 12] == ":":  # 17/06/09 20:10:40
+            m = _FRAC.match(line, pos + 17)
+            end = m.end() if m else pos + 17
+            value = self.short_year(line[pos:end])
+            return (value, end) if value is not None else None
+        if sep == "-" and line[pos + 5 : pos + 6] == " " and line[pos + 8 : pos + 9] == ":":  # 03-17 16:13:38.811
+            m = _FRAC.match(line, pos + 14)
+            end = m.end() if m else pos + 14
+            value = self.klog(line[pos:end])
+            return (value, end) if value is not None else None
         if sep == "/":  # 14/Mar/2025:09:54:51 +0000
             end = pos + 26 if line[pos + 20 : pos + 22] in (" +", " -") else pos + 20
             value = self.clf(line[pos:end])

@@ -1,120 +1,153 @@
-"""The analysis pipeline: digest -> findings -> evidence -> hypotheses -> timeline -> summary.
+"""The analysis pipeline: digest -> findings -> signals -> hypotheses -> timeline -> summary.
 
 Pure: takes the digest of everything ingested and returns an `AnalysisResult`; no I/O.
 """
 
 from __future__ import annotations
 
-from opslens.analysis.alerts import AlertInstance, dedupe
+from opslens.analysis import checks as check_templates
+from opslens.analysis.alerts import dedupe
+from opslens.analysis.budget import fit_evidence
 from opslens.analysis.changes import cite_changes, collect_changes, rank_changes
+from opslens.analysis.detectors.base import Candidate, Context
 from opslens.analysis.digest import Digest
+from opslens.analysis.entities import EntityGraph
 from opslens.analysis.evidence import EvidenceBook
-from opslens.analysis.findings import AnalysisResult, PatternFinding, PatternStatus
+from opslens.analysis.findings import AnalysisResult, Check, HypothesisResult
+from opslens.analysis.hits import (
+    SignalHit,
+    alert_hits,
+    anomaly_hits,
+    entity_from_key,
+    k8s_event_hits,
+    template_hits,
+)
+from opslens.analysis.hypotheses import insufficient_evidence_note, rank
+from opslens.analysis.metrics import detect_all
+from opslens.analysis.narrative import status_update, summary
+from opslens.analysis.onset import estimate_onset
 from opslens.analysis.patterns import classify_patterns
-from opslens.analysis.timeline import TimelineBuilder
-from opslens.events import Event, Severity, iso
+from opslens.analysis.report_items import build_timeline, cite_alerts, cite_anomalies, cite_patterns
+from opslens.events import Entity
 
-#: Patterns shown in the report (the rest are counted only).
 MAX_PATTERNS = 25
-#: Warning-level Kubernetes events cited, one per (reason, object).
-MAX_K8S_CITED = 30
+#: How far before the preliminary split a detector's own first symptom may move the onset.
+MAX_ONSET_SHIFT = 3 * 3600
+CHECKS_PER_HYPOTHESIS = 6
 
 
 def analyze(digest: Digest) -> AnalysisResult:
     """Run every analyzer over the digest."""
     digest.finish()
     book = EvidenceBook()
+    graph = EntityGraph()
+    graph.learn(digest.k8s_events)
+    for stats in digest.templates.values():
+        for key in stats.entities:
+            graph.note(entity_from_key(key))
     alerts = dedupe(digest.alerts)
-    onset = _first_firing(alerts)
-    result = AnalysisResult(start=digest.start, end=digest.end, onset=onset, book=book, alerts=alerts)
-    result.patterns = classify_patterns(digest, onset)[:MAX_PATTERNS]
-    _cite_patterns(book, digest, result.patterns)
-    _cite_alerts(book, alerts)
-    changes = collect_changes(digest.changes, digest.k8s_events)
-    result.changes = rank_changes(changes, onset, set())
-    cite_changes(book, result.changes)
-    timeline = TimelineBuilder()
-    _timeline_patterns(timeline, result.patterns)
-    _timeline_k8s(timeline, book, digest.k8s_events)
-    _timeline_alerts(timeline, alerts)
-    for change in result.changes:
-        timeline.add(change.time, f"Change: {change.summary}", [change.evidence or ""], priority=2)
-    result.timeline = timeline.build()
-    result.summary = _summary(digest, result)
+    anomalies = detect_all(digest.metrics)
+    split = estimate_onset(digest, alerts, anomalies)
+    patterns = classify_patterns(digest, split)
+    series_events = {_series_key(e): e for e in digest.metrics}
+    hits = (
+        template_hits(digest, graph, split)
+        + k8s_event_hits(digest.k8s_events, graph, split)
+        + alert_hits(alerts, graph, split)
+        + anomaly_hits(anomalies, graph, series_events)
+    )
+    changes = rank_changes(collect_changes(digest.changes, digest.k8s_events), split, _affected(hits))
+    cite_changes(book, changes)
+    ctx = Context(digest, hits, changes, anomalies, alerts, patterns, graph, book, split)
+    ranked = rank(ctx)
+    onset = _final_onset(ranked, split)
+    if onset != split:
+        patterns = classify_patterns(digest, onset)
+        changes = rank_changes(changes, onset, _affected(hits))
+    result = AnalysisResult(start=digest.start, end=digest.end, onset=onset, book=book, alerts=alerts,
+                            anomalies=anomalies[:15], changes=changes)
+    result.patterns = patterns[:MAX_PATTERNS]
+    result.hypotheses = [_hypothesis(c, ctx, onset) for c in ranked]
+    cite_patterns(book, digest, result.patterns)
+    cite_alerts(book, alerts)
+    cite_anomalies(book, result.anomalies, series_events)
+    result.timeline = build_timeline(result, digest, hits)
+    result.checks, result.avoid = _checks(result.hypotheses)
+    note = insufficient_evidence_note(ranked)
+    if note:
+        result.notes.append(note)
+    result.summary = summary(digest, result, note)
+    result.status_update = status_update(result, note)
+    fit_evidence(result)
     return result
 
 
-def _first_firing(alerts: list[AlertInstance]) -> float | None:
-    times = [a.first for a in alerts if a.status == "firing" and a.first is not None and a.severity != "info"]
-    return min(times) if times else None
+def _series_key(event) -> str:
+    from opslens.analysis.metrics import series_label
+
+    attrs = event.attrs or {}
+    return series_label(attrs.get("name"), {str(k): str(v) for k, v in (attrs.get("labels") or {}).items()})
 
 
-def _cite_patterns(book: EvidenceBook, digest: Digest, patterns: list[PatternFinding]) -> None:
-    for p in patterns:
-        stats = digest.templates[p.key]
-        example = (stats.worst or stats.examples or [None])[0]
-        if example is not None and (p.severity >= Severity.WARNING or p.status is not PatternStatus.STEADY):
-            p.evidence = book.cite(
-                example,
-                count=p.count,
-                template_id=p.template_id,
-                detail=f"{p.count} lines of this pattern ({p.status.value})",
-                weight=float(p.severity) / 10.0,
-            )
+def _affected(hits: list[SignalHit]) -> set[tuple[str | None, str]]:
+    """Workloads showing fresh, specific trouble: what a suspicious change would touch."""
+    return {(h.workload.namespace, h.workload.name) for h in hits
+            if h.workload is not None and not h.chronic and h.strength >= 0.5 and h.workload.kind not in ("Namespace", "Instance")}
 
 
-def _cite_alerts(book: EvidenceBook, alerts: list[AlertInstance]) -> None:
-    for alert in alerts:
-        if alert.events:
-            alert.evidence = book.cite(
-                alert.events[0],
-                count=alert.count,
-                detail=f"alert {alert.alertname} {alert.status}",
-                weight=3.0 if alert.status == "firing" else 1.0,
-            )
+def _final_onset(ranked: list[Candidate], split: float | None) -> float | None:
+    """The top hypothesis' first symptom, unless it is implausibly far from the burst."""
+    if not ranked or ranked[0].onset is None:
+        return split
+    first = ranked[0].onset
+    if split is None or abs(split - first) <= MAX_ONSET_SHIFT:
+        return first
+    return split
 
 
-def _timeline_patterns(timeline: TimelineBuilder, patterns: list[PatternFinding]) -> None:
-    for p in patterns:
-        if p.severity >= Severity.WARNING and p.evidence:
-            label = "New error pattern" if p.status is PatternStatus.NEW else "First"
-            sev = p.severity.name.lower()
-            timeline.add(p.first, f"{label} ({sev}, {p.count}x): {p.template[:140]}", [p.evidence], priority=1 + (p.status is not PatternStatus.STEADY))
+def _hypothesis(c: Candidate, ctx: Context, onset: float | None) -> HypothesisResult:
+    pod, node = _example_pod(c, ctx)
+    revision = c.change.revision if c.change is not None else None
+    names = check_templates.names_for(c.entity, pod, node, c.onset or onset, revision)
+    checks, avoid = check_templates.render(c.category, names)
+    return HypothesisResult(
+        category=c.category,
+        confidence=c.score,
+        title=c.title,
+        entity=c.entity,
+        evidence=c.evidence,
+        rationale=c.rationale,
+        against=c.against,
+        change=(c.change.revision or c.change.summary) if c.change is not None else None,
+        checks=checks[:CHECKS_PER_HYPOTHESIS],
+        avoid=avoid,
+    )
 
 
-def _timeline_k8s(timeline: TimelineBuilder, book: EvidenceBook, events: list[Event]) -> None:
-    seen: set[tuple[str, str]] = set()
-    for event in sorted(events, key=lambda e: e.time or 0.0):
-        attrs = event.attrs or {}
-        if attrs.get("type") != "Warning":
+def _example_pod(c: Candidate, ctx: Context) -> tuple[str | None, str | None]:
+    """A pod of the culprit workload seen in the evidence, and its node."""
+    if c.entity is None:
+        return None, None
+    for hit in ctx.hits:
+        if hit.workload != c.entity:
             continue
-        key = (str(attrs.get("reason")), str(event.entity))
-        if key in seen or len(seen) >= MAX_K8S_CITED:
-            continue
-        seen.add(key)
-        eid = book.cite(event, count=int(attrs.get("count") or 1), weight=2.0)
-        timeline.add(event.time, f"{attrs.get('reason')} on {event.entity}: {event.message[:120]}", [eid], priority=2)
+        for e in hit.events:
+            if e.entity is not None and e.entity.kind == "Pod":
+                pod = Entity("Pod", e.entity.name, e.entity.namespace or e.namespace)
+                return pod.name, ctx.graph.node_of(pod) or e.host
+    return None, None
 
 
-def _timeline_alerts(timeline: TimelineBuilder, alerts: list[AlertInstance]) -> None:
-    for alert in alerts:
-        if alert.status == "firing":
-            where = f" ({alert.namespace})" if alert.namespace else ""
-            timeline.add(alert.first, f"Alert {alert.alertname}{where} firing", [alert.evidence or ""], priority=3)
-
-
-def _summary(digest: Digest, result: AnalysisResult) -> str:
-    firing = [a for a in result.alerts if a.status == "firing"]
-    problems = [p for p in result.patterns if p.severity >= Severity.ERROR]
-    parts = [
-        f"{digest.events:,} events from {iso(digest.start) or '?'} to {iso(digest.end) or '?'}.",
-    ]
-    if firing:
-        names = ", ".join(sorted({a.alertname for a in firing})[:5])
-        parts.append(f"{len(firing)} alert(s) firing: {names}.")
-    if problems:
-        top = problems[0]
-        parts.append(f"Most frequent error pattern ({top.count}x): {top.template[:120]}")
-    if result.onset is not None:
-        parts.append(f"Trouble starts around {iso(result.onset)}.")
-    return " ".join(parts)
+def _checks(hypotheses: list[HypothesisResult]) -> tuple[list[Check], list[str]]:
+    checks: list[Check] = []
+    avoid: list[str] = []
+    seen: set[str] = set()
+    for h in hypotheses[:3]:
+        for check in h.checks:
+            if check.cmd not in seen:
+                seen.add(check.cmd)
+                checks.append(check)
+        for a in h.avoid:
+            if a not in avoid:
+                avoid.append(a)
+    return checks, avoid

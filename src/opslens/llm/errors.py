@@ -126,8 +126,12 @@ def from_status(
     if status in (401, 403):
         hint = "check OPENAI_API_KEY" if provider != "ollama" else "check the server's auth"
         return LLMError(FailureKind.AUTH, f"{where} rejected the API key (HTTP {status}): {detail}; {hint}", status=status)
-    if status == 404 and model and "not found" in detail.lower():
-        return model_not_found(provider, endpoint, model, status=status)
+    if status == 404:
+        low = detail.lower()
+        if model and ("model" in low or model.lower() in low):
+            return model_not_found(provider, endpoint, model, status=status)
+        hint = "check OLLAMA_HOST" if provider == "ollama" else "check OPENAI_BASE_URL (it usually ends in /v1)"
+        return LLMError(FailureKind.BAD_REQUEST, f"{where} has no such endpoint (HTTP 404): {detail}; {hint}", status=status)
     if is_context_message(detail):
         return context_too_long(provider, model, detail, status=status)
     if status == 429:

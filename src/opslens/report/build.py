@@ -5,21 +5,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from opslens.analysis.alerts import AlertInstance
-from opslens.analysis.evidence import EvidenceItem
+from opslens.analysis.budget import item_tokens
+from opslens.analysis.evidence import EvidenceBook, EvidenceItem
 from opslens.analysis.findings import AnalysisResult, ChangeFinding, PatternFinding
 from opslens.events import Entity
 from opslens.report.models import (
     AlertGroup,
     Anomaly,
     Change,
-    Command,
     EntityRef,
     Evidence,
     EvidenceKind,
     Hypothesis,
     Pattern,
     Report,
-    SafetyLabel,
     Skipped,
     Stats,
     TimelineEntry,
@@ -63,7 +62,7 @@ def build_report(result: AnalysisResult, ingest: IngestStats, seconds: float) ->
         timeline=[TimelineEntry(ts=_dt(t.time), text=t.text, evidence=t.evidence) for t in result.timeline],  # type: ignore[arg-type]
         alerts=[_alert(a) for a in result.alerts],
         changes=[_change(c) for c in result.changes],
-        patterns=[_pattern(p) for p in result.patterns],
+        patterns=[_pattern(p, result.book) for p in result.patterns],
         anomalies=[
             Anomaly(
                 series=a.series,
@@ -86,6 +85,7 @@ def build_report(result: AnalysisResult, ingest: IngestStats, seconds: float) ->
             skipped=[Skipped(source=s.source, reason=s.reason) for s in ingest.skipped],
             readers=dict(ingest.readers),
             untimed=ingest.untimed,
+            evidence_tokens=sum(item_tokens(i) for i in result.book.items),
         ),
     )
 
@@ -135,7 +135,8 @@ def _change(c: ChangeFinding) -> Change:
     )
 
 
-def _pattern(p: PatternFinding) -> Pattern:
+def _pattern(p: PatternFinding, book: EvidenceBook) -> Pattern:
+    cited = book.get(p.evidence) if p.evidence else None
     return Pattern(
         template_id=p.template_id,
         template=p.template,
@@ -148,8 +149,5 @@ def _pattern(p: PatternFinding) -> Pattern:
         baseline_count=p.baseline_count,
         incident_count=p.incident_count,
         evidence=p.evidence,
+        example=cited.text if cited else None,
     )
-
-
-def command(cmd: str, purpose: str, label: str, reason: str | None, hypothesis: str | None) -> Command:
-    return Command(cmd=cmd, purpose=purpose, safety=SafetyLabel(label), reason=reason, hypothesis=hypothesis)

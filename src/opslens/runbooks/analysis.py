@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 
 from opslens.runbooks.sections import Document, strip_markup
 from opslens.runbooks.store import DocTerms, SectionRow
-from opslens.runbooks.tokenize import analyze, analyze_many
+from opslens.runbooks.tokenize import analyze, analyze_many, identity_key
 
 __all__ = ["AnalysedDocument", "analyse_document"]
 
@@ -28,7 +28,9 @@ def analyse_document(doc: Document, relpath: str) -> AnalysedDocument:
     group runbooks by component); `body` = section text without markup noise.
     """
     path = PurePosixPath(relpath)
-    name = analyze_many([doc.title, *doc.aliases, path.stem])
+    names = [doc.title, *doc.aliases, path.stem]
+    # Identity keys let an alert name match the runbook named after it in any spelling.
+    name = analyze_many(names) + [k for k in dict.fromkeys(map(identity_key, names)) if k]
     title_like = {doc.title, *doc.aliases}
     sections: list[SectionRow] = []
     headings: list[str] = list(analyze_many(path.parent.parts))
@@ -54,5 +56,8 @@ def analyse_document(doc: Document, relpath: str) -> AnalysedDocument:
         )
     if not body:
         return AnalysedDocument(None, tuple(sections))
-    terms = DocTerms(0, " ".join(name), " ".join(headings), " ".join(body))
+    # What the runbook says it is about: its titles and file name (not URL-style aliases).
+    about = [doc.title, doc.front_title, path.stem]
+    title_terms = dict.fromkeys(t for n in about for t in analyze(n, compounds=False))
+    terms = DocTerms(0, " ".join(name), " ".join(headings), " ".join(body), " ".join(title_terms))
     return AnalysedDocument(terms, tuple(sections))

@@ -1,27 +1,24 @@
 """`RunbookIndex`: build, refresh and query the local runbook index.
 
-The index is one SQLite file (default `data_dir()/runbooks.sqlite`). `refresh` is
-incremental: a file whose mtime and size are unchanged is not even read; a file whose bytes
-hash the same is only re-stamped; only genuinely changed files are parsed again.
+The index is one SQLite file (default `data_dir()/runbooks.sqlite`); see `refresh.py` for
+incremental indexing, `search.py` for ranking and abstention, `dense.py` for embeddings.
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
-import os
 import time
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from opslens.errors import InputError
 from opslens.paths import data_dir
-from opslens.runbooks.analysis import analyse_document
-from opslens.runbooks.embeddings import Embedder, EmbeddingError, cosine_ranking, pack, unpack
+from opslens.runbooks.dense import DenseRanker
+from opslens.runbooks.embeddings import Embedder
 from opslens.runbooks.query import Query, query_terms
 from opslens.runbooks.records import RefreshStats, RetrievalStats, RunbookHit
+from opslens.runbooks.refresh import refresh_root
 from opslens.runbooks.search import (
     Field,
     RankingParams,
@@ -31,17 +28,26 @@ from opslens.runbooks.search import (
     reciprocal_rank_fusion,
     score_documents,
 )
-from opslens.runbooks.sections import format_for, parse_document, strip_markup
-from opslens.runbooks.store import DocRow, DocTerms, Store
+from opslens.runbooks.sections import format_for, strip_markup
+from opslens.runbooks.store import DocTerms, Store
 from opslens.runbooks.tokenize import ANALYZER_VERSION
 
-__all__ = ["DEFAULT_THRESHOLD", "RunbookIndex", "SearchResult", "default_db_path"]
-
-log = logging.getLogger(__name__)
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "NAME_MISMATCH_THRESHOLD",
+    "RunbookIndex",
+    "SearchResult",
+    "default_db_path",
+]
 
 #: Minimum confidence of the best match; below it the index abstains (see search.py).
-DEFAULT_THRESHOLD = 0.30
-MAX_FILE_BYTES = 4 * 1024 * 1024
+DEFAULT_THRESHOLD = 0.20
+#: Stricter minimum when the query carries an alert name that the best runbook's name and
+#: headings do not explain: a runbook written for that alert would be named after it.
+NAME_MISMATCH_THRESHOLD = 0.55
+#: IDF-weighted share of an alert name a runbook's names/headings must contain to count as
+#: "named after it".
+NAME_COVERAGE_MIN = 0.75
 CANDIDATES = 200
 EXCERPT_LINES = 3
 LATENCY_SAMPLES = 4096
@@ -54,7 +60,8 @@ def default_db_path() -> Path:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """Hits (empty when abstaining) with the evidence for the abstention decision."""
+    """Hits (empty when abstaining) with the evidence for the abstention decision:
+    the best document's score and the threshold it had to reach."""
 
     hits: tuple[RunbookHit, ...]
     best_score: float
@@ -66,9 +73,9 @@ class SearchResult:
         return not self.hits
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Corpus:
-    """Statistics loaded once per index generation."""
+    """Collection statistics, loaded once per index generation."""
 
     total: int
     dfs: dict[str, int]
@@ -78,13 +85,20 @@ class _Corpus:
 class RunbookIndex:
     """A local, incremental runbook index with lexical (and optional dense) retrieval."""
 
-    def __init__(self, store: Store, *, threshold: float = DEFAULT_THRESHOLD,
-                 params: RankingParams | None = None, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        name_mismatch_threshold: float = NAME_MISMATCH_THRESHOLD,
+        params: RankingParams | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
         self.store = store
         self.threshold = threshold
+        self.name_mismatch_threshold = max(threshold, name_mismatch_threshold)
         self.params = params or RankingParams()
-        self.embedder = embedder
-        self.warnings: list[str] = []
+        self.dense = DenseRanker(store, embedder)
         self._corpus: _Corpus | None = None
         self._counts: dict[int, dict[Field, Counter[str]]] = {}
         self._queries = 0
@@ -96,15 +110,31 @@ class RunbookIndex:
                 store.set_meta("analyzer_version", str(ANALYZER_VERSION))
 
     @classmethod
-    def open(cls, db_path: Path | str | None = None, *, threshold: float | None = None,
-             embedder: Embedder | None = None, params: RankingParams | None = None) -> RunbookIndex:
+    def open(
+        cls,
+        db_path: Path | str | None = None,
+        *,
+        threshold: float | None = None,
+        name_mismatch_threshold: float | None = None,
+        embedder: Embedder | None = None,
+        params: RankingParams | None = None,
+    ) -> RunbookIndex:
         """Open (creating and migrating if needed) the index at `db_path`."""
         path = Path(db_path) if db_path is not None else default_db_path()
-        return cls(Store(path), threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
-                   params=params, embedder=embedder)
+        return cls(
+            Store(path),
+            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+            name_mismatch_threshold=(
+                NAME_MISMATCH_THRESHOLD if name_mismatch_threshold is None
+                else name_mismatch_threshold
+            ),
+            params=params,
+            embedder=embedder,
+        )
 
     def close(self) -> None:
-        """Close the database."""
+        """Close the database and the embedder."""
+        self.dense.close()
         self.store.close()
 
     def __enter__(self) -> RunbookIndex:
@@ -118,153 +148,80 @@ class RunbookIndex:
         """Query count, abstentions and recent latency samples (seconds)."""
         return RetrievalStats(self._queries, self._no_result, tuple(self._latencies))
 
-    # -- refresh ---------------------------------------------------------------------------
+    @property
+    def warnings(self) -> list[str]:
+        """Problems met so far that did not stop retrieval (e.g. embeddings unavailable)."""
+        return list(self.dense.warnings)
+
+    def document_count(self) -> int:
+        """Searchable documents in the index."""
+        return self._load_corpus().total
 
     def refresh(self, dirs: Iterable[Path | str]) -> RefreshStats:
         """Bring the index up to date with `dirs`; files gone from them are dropped."""
         started = time.perf_counter()
-        totals = Counter[str]()
+        totals: Counter[str] = Counter()
         for raw in dirs:
             root = Path(raw).expanduser()
             if not root.is_dir():
                 raise InputError(str(raw), "not a directory; give a folder of runbooks")
             with self.store.transaction():
-                totals.update(self._refresh_root(root.resolve()))
+                totals.update(refresh_root(self.store, root.resolve()))
         if totals["added"] or totals["updated"] or totals["removed"]:
             self._corpus = None
             self._counts.clear()
-        if self.embedder is not None:
-            self._embed_missing()
+        self.dense.embed_missing()
         return RefreshStats(seconds=time.perf_counter() - started, **totals)
 
-    def _refresh_root(self, root: Path) -> Counter[str]:
-        counts = Counter[str]()
-        root_id = self.store.root_id(str(root))
-        known = self.store.documents(root_id)
-        seen: set[str] = set()
-        for path in _walk(root):
-            counts["scanned"] += 1
-            relpath = path.relative_to(root).as_posix()
-            seen.add(relpath)
-            st = path.stat()
-            old = known.get(relpath)
-            if old and old.mtime_ns == st.st_mtime_ns and old.size == st.st_size:
-                counts["unchanged"] += 1
-                continue
-            if st.st_size > MAX_FILE_BYTES:
-                counts["skipped"] += 1
-                continue
-            data = path.read_bytes()
-            sha = hashlib.sha256(data).hexdigest()
-            if old and old.sha256 == sha:
-                self.store.touch(old.id, st.st_mtime_ns, st.st_size)
-                counts["touched"] += 1
-                continue
-            self._index_file(root_id, path, relpath, data, DocRow(0, relpath, st.st_mtime_ns, st.st_size, sha))
-            counts["updated" if old else "added"] += 1
-        gone = [row.id for rel, row in known.items() if rel not in seen]
-        self.store.delete(gone)
-        counts["removed"] += len(gone)
-        return counts
-
-    def _index_file(self, root_id: int, path: Path, relpath: str, data: bytes, row: DocRow) -> None:
-        fmt = format_for(path)
-        assert fmt is not None  # _walk only yields indexable files
-        doc = parse_document(data.decode("utf-8", errors="replace"), fmt, name=path.stem)
-        analysed = analyse_document(doc, relpath)
-        self.store.put(root_id, row, fmt.value, doc.title, analysed.terms, analysed.sections)
-
-    def _embed_missing(self, batch: int = 16) -> None:
-        assert self.embedder is not None
-        model = self.embedder.model_id
-        have = self.store.embeddings(model)
-        todo = []
-        for terms in self.store.all_terms():
-            sha = self.store.sha_of(terms.id)
-            if have.get(terms.id, ("",))[0] != sha:
-                todo.append((terms.id, sha))
-        for start in range(0, len(todo), batch):
-            chunk = todo[start : start + batch]
-            vectors = self._embed([self._embedding_text(doc_id) for doc_id, _ in chunk])
-            if vectors is None:
-                return
-            with self.store.transaction():
-                for (doc_id, sha), vector in zip(chunk, vectors, strict=True):
-                    self.store.put_embedding(doc_id, model, sha, pack(vector))
-
-    def _embedding_text(self, doc_id: int, limit: int = 2000) -> str:
-        info = self.store.info(doc_id)
-        texts = [info.title]
-        for section in self.store.sections(doc_id):
-            texts.append(section.heading)
-            texts.append(section.text)
-        return "\n".join(t for t in texts if t)[:limit]
-
-    def _embed(self, texts: Sequence[str]) -> list[list[float]] | None:
-        """Embed or, on the first failure, warn once and continue lexical-only."""
-        assert self.embedder is not None
-        try:
-            return self.embedder.embed(texts)
-        except EmbeddingError as exc:
-            message = f"{exc}; runbook search continues without embeddings"
-            self.warnings.append(message)
-            log.warning(message)
-            self.embedder = None
-            return None
-
-    # -- search ----------------------------------------------------------------------------
-
-    def search(self, query: Query | str, k: int = 3, *, roots: Sequence[Path | str] | None = None
-               ) -> list[RunbookHit]:
+    def search(self, query: Query | str, k: int = 3, *,
+               roots: Sequence[Path | str] | None = None) -> list[RunbookHit]:
         """Up to `k` runbooks for `query`, best first; empty when the best match is weak."""
         return list(self.search_detailed(query, k, roots=roots).hits)
 
     def search_detailed(self, query: Query | str, k: int = 3, *,
                         roots: Sequence[Path | str] | None = None) -> SearchResult:
-        """Like `search`, also reporting the best confidence and the threshold."""
+        """Like `search`, also reporting the best score and the threshold it was held to."""
         started = time.perf_counter()
         q = query_terms(query)
         ranked = self._rank(q, roots)
-        best = ranked[0].confidence if ranked else 0.0
+        best = _shown_score(ranked[0]) if ranked else 0.0
+        threshold = self.threshold_for(ranked[0]) if ranked else self.threshold
         hits: tuple[RunbookHit, ...] = ()
-        if ranked and best >= self.threshold:
-            hits = tuple(self._hit(doc, q) for doc in ranked[:k])
+        if ranked and best >= threshold:
+            hits = tuple(self._hit(doc, q) for doc in ranked[: max(k, 0)])
         self._queries += 1
         self._no_result += not hits
         self._latencies.append(time.perf_counter() - started)
-        return SearchResult(hits, best, self.threshold)
+        return SearchResult(hits, best, threshold)
+
+    def threshold_for(self, best: ScoredDoc) -> float:
+        """The confidence the best document needs: none for an exact name match, more when
+        the query names an alert the document is not named after."""
+        if best.exact:
+            return 0.0
+        if best.name_coverage is not None and best.name_coverage < NAME_COVERAGE_MIN:
+            return self.name_mismatch_threshold
+        return self.threshold
 
     def _rank(self, q: Query, roots: Sequence[Path | str] | None) -> list[ScoredDoc]:
         if not q:
             return []
         corpus = self._load_corpus()
-        root_ids = self.store.root_ids(str(Path(r).expanduser().resolve()) for r in roots) if roots else None
-        terms = [t.term for t in q.terms]
+        root_ids = None
+        if roots is not None:
+            root_ids = self.store.root_ids(str(Path(r).expanduser().resolve()) for r in roots)
+        terms = list(dict.fromkeys([*(t.term for t in q.terms), *q.identities]))
         weights = [self.params.weight(f) for f in Field]
-        docs = {d.id: self._doc_counts(d) for d in self.store.candidates(terms, weights, CANDIDATES, root_ids)}
-        lexical = score_documents(docs, corpus.avg, q, corpus.dfs, corpus.total, self.params)
-        dense = self._dense_ranking(q, root_ids)
-        if not dense:
+        found = self.store.candidates(terms, weights, CANDIDATES, root_ids)
+        docs = {d.id: self._doc_counts(d) for d in found}
+        titles = {d.id: d.title_terms.split() for d in found}
+        lexical = score_documents(docs, corpus.avg, q, corpus.dfs, corpus.total, self.params,
+                                  titles)
+        if not self.dense.active:
             return lexical
-        by_id = {s.doc_id: s for s in lexical}
-        order = reciprocal_rank_fusion([[s.doc_id for s in lexical], dense], self.params.rrf_k)
-        best = lexical[0].confidence if lexical else 0.0
-        fused = [by_id.get(i, ScoredDoc(i, 0.0, 0.0)) for i in order]
-        # Abstention stays lexical: the fused head inherits the best lexical confidence.
-        return [ScoredDoc(fused[0].doc_id, fused[0].score, best), *fused[1:]] if fused else []
-
-    def _dense_ranking(self, q: Query, root_ids: list[int] | None) -> list[int]:
-        if self.embedder is None:
-            return []
-        stored = self.store.embeddings(self.embedder.model_id)
-        if not stored:
-            return []
-        vectors = self._embed([q.text or " ".join(t.term for t in q.terms)])
-        if not vectors:
-            return []
-        allowed = None if root_ids is None else {d.id for d in self.store.all_terms(root_ids)}
-        pool = {i: unpack(v) for i, (_, v) in stored.items() if allowed is None or i in allowed}
-        return cosine_ranking(vectors[0], pool, CANDIDATES)
+        allowed = None if root_ids is None else set(self.store.doc_ids(root_ids))
+        dense = self.dense.rank(q.text or " ".join(terms), allowed, CANDIDATES)
+        return _fuse(lexical, dense, self.params.rrf_k) if dense else lexical
 
     def _load_corpus(self) -> _Corpus:
         if self._corpus is None:
@@ -289,14 +246,16 @@ class RunbookIndex:
         info = self.store.info(doc.doc_id)
         sections = self.store.sections(doc.doc_id)
         idfs = {t.term: idf(corpus.dfs.get(t.term, 0), corpus.total) for t in q.terms}
-        counts = [(Counter(s.heading_terms.split()), Counter(s.body_terms.split())) for s in sections]
+        counts = [(Counter(s.heading_terms.split()), Counter(s.body_terms.split()))
+                  for s in sections]
         chosen = sections[best_section(counts, q, idfs, self.params)] if sections else None
+        fmt = format_for(Path(info.relpath))
         return RunbookHit(
             path=info.relpath,
             section=chosen.heading if chosen else "",
             heading_path=chosen.heading_path if chosen else (),
-            score=round(doc.confidence, 4),
-            excerpt=_excerpt(chosen.text, format_for(Path(info.relpath))) if chosen else "",
+            score=round(_shown_score(doc), 4),
+            excerpt=_excerpt(strip_markup(chosen.text, fmt) if chosen and fmt else ""),
             title=info.title,
             root=info.root,
             line=chosen.line if chosen else 1,
@@ -304,19 +263,31 @@ class RunbookIndex:
         )
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    """Indexable files under `root` in a stable order, skipping hidden files and folders."""
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            if not name.startswith(".") and format_for(path) is not None and path.is_file():
-                yield path
+def _fuse(lexical: list[ScoredDoc], dense: list[int], k: int) -> list[ScoredDoc]:
+    """Reciprocal rank fusion of the two rankings. Exact name matches stay on top, and
+    abstention stays lexical: the fused head carries the best lexical evidence."""
+    by_id = {s.doc_id: s for s in lexical}
+    exact = [s for s in lexical if s.exact]
+    exact_ids = {s.doc_id for s in exact}
+    order = reciprocal_rank_fusion(
+        [[s.doc_id for s in lexical if not s.exact], [i for i in dense if i not in exact_ids]], k
+    )
+    fused = exact + [by_id.get(i, ScoredDoc(i, 0.0, 0.0)) for i in order]
+    if exact or not lexical or not fused:
+        return fused
+    head = lexical[0]
+    return [replace(fused[0], confidence=head.confidence, name_coverage=head.name_coverage),
+            *fused[1:]]
 
 
-def _excerpt(text: str, fmt, lines: int = EXCERPT_LINES, width: int = 300) -> str:
-    """The first non-empty lines of a section, markup links reduced to their text."""
-    plain = strip_markup(text, fmt) if fmt is not None else text
-    picked = [ln.strip() for ln in plain.splitlines() if ln.strip()][:lines]
+def _shown_score(doc: ScoredDoc) -> float:
+    """The score a hit reports: 1.0 for an exact name match, else its confidence."""
+    return 1.0 if doc.exact else doc.confidence
+
+
+def _excerpt(text: str, lines: int = EXCERPT_LINES, width: int = 300) -> str:
+    """The first non-empty lines of a section, at most `width` characters."""
+    picked = [ln.strip() for ln in text.splitlines()
+              if ln.strip() and not ln.lstrip().startswith(("```", "~~~"))][:lines]
     joined = "\n".join(picked)
     return joined if len(joined) <= width else joined[: width - 1].rstrip() + "…"

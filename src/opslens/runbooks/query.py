@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from opslens.runbooks.tokenize import analyze
+from opslens.runbooks.tokenize import analyze, identity_key
 
 __all__ = [
     "Query",
@@ -79,19 +79,29 @@ class Query:
 
     terms: tuple[QueryTerm, ...]
     text: str
+    #: Identity keys of names the query refers to exactly (alert name, runbook_url target).
+    identities: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.terms)
+        return bool(self.terms or self.identities)
 
 
 # Labels that say *where* an alert fired; their values are scrubbed from annotation text.
 _WHERE_LABELS = frozenset(
     ["instance", "pod", "pod_name", "node", "nodename", "namespace", "cluster", "endpoint", "prometheus", "prometheus_replica", "replica", "severity", "uid", "id", "ip", "host", "hostname", "region", "zone", "availability_zone", "env", "environment", "team", "owner", "tenant", "tenant_id", "receiver", "fingerprint", "metrics_path", "le", "quantile", "image", "image_id", "container_id", "exported_namespace", "exported_pod", "exported_instance"]
 )
-# Labels whose *key* names a resource kind but whose value is just that resource's name.
+# Labels whose *key* names a kind of thing (a resource kind, a disk, a peer) but whose value
+# is just that thing's name: the key is a hint, the value is scrubbed.
 _ENTITY_LABELS = frozenset(
-    ["deployment", "statefulset", "daemonset", "replicaset", "job_name", "cronjob", "horizontalpodautoscaler", "hpa", "persistentvolumeclaim", "persistentvolume", "volume", "poddisruptionbudget", "configmap", "secret", "ingress", "storageclass", "device", "mountpoint", "interface", "url", "remote_name", "name", "alertmanager", "target"]
+    ["deployment", "statefulset", "daemonset", "replicaset", "job_name", "cronjob", "horizontalpodautoscaler", "hpa", "persistentvolumeclaim", "persistentvolume", "volume", "poddisruptionbudget", "configmap", "secret", "ingress", "storageclass", "device", "mountpoint", "interface", "alertmanager", "remote_name"]
 )
+# Labels that are pure identifiers: neither key nor value says anything about the problem.
+_OPAQUE_LABELS = frozenset(["name", "url", "target", "address", "path"])
+# Labels whose value names a component ("kubelet", "etcd", "node-exporter"): value kept.
+_COMPONENT_LABELS = frozenset(
+    ["job", "container", "service", "app", "component", "k8s_app", "app_kubernetes_io_name", "app_kubernetes_io_component"]
+)
+_SCRUBBED = _WHERE_LABELS | _ENTITY_LABELS | _OPAQUE_LABELS
 _URL_ANNOTATION = re.compile(r"(?:^|_)(?:url|link|dashboard|runbook|href)$", re.I)
 _LOOKS_LIKE_URL = re.compile(r"^\s*\w+://")
 _ANNOTATION_SOURCES = {
@@ -150,13 +160,16 @@ def _add_alert(builder: _TermBuilder, alert: Mapping[str, Any]) -> str:
     """Add one alert's terms; return the human-readable text they came from."""
     labels = _str_map(alert.get("labels"))
     annotations = _str_map(alert.get("annotations"))
-    scrub = _scrubber(v for k, v in labels.items() if k in _WHERE_LABELS or k in _ENTITY_LABELS)
+    scrub = _scrubber(v for k, v in labels.items() if k in _SCRUBBED)
     shown: list[str] = []
     name = labels.get("alertname", "")
     if name:
         builder.add(name, TermSource.NAME)
+        builder.add_identity(name, as_term=True)
         shown.append(name)
     for key, value in annotations.items():
+        if key.lower() == "runbook_url":
+            builder.add_identity(_url_target(value), as_term=False)
         if _URL_ANNOTATION.search(key) or _LOOKS_LIKE_URL.match(value):
             continue
         source = _ANNOTATION_SOURCES.get(key.lower(), TermSource.ANNOTATION)
@@ -164,12 +177,20 @@ def _add_alert(builder: _TermBuilder, alert: Mapping[str, Any]) -> str:
         if source is not TermSource.ANNOTATION:
             shown.append(value)
     for key, value in labels.items():
-        if key == "alertname" or key in _WHERE_LABELS or key.startswith("__"):
+        if key == "alertname" or key in _WHERE_LABELS or key in _OPAQUE_LABELS or key[:2] == "__":
             continue
-        builder.add(key, TermSource.LABEL)
+        if key not in _COMPONENT_LABELS:
+            builder.add(key, TermSource.LABEL)
         if key not in _ENTITY_LABELS and not _LOOKS_LIKE_URL.match(value):
             builder.add(value, TermSource.LABEL)
     return " ".join(shown)
+
+
+def _url_target(url: str) -> str:
+    """The last path segment of a URL without query, fragment or file extension."""
+    path = re.split(r"[?#]", url.strip(), maxsplit=1)[0].rstrip("/")
+    last = path.rsplit("/", 1)[-1]
+    return re.sub(r"\.(?:md|markdown|rst|txt|html?)$", "", last, flags=re.I)
 
 
 def _str_map(raw: Any) -> dict[str, str]:
@@ -194,6 +215,7 @@ class _TermBuilder:
 
     def __init__(self) -> None:
         self._best: dict[str, tuple[float, TermSource]] = {}
+        self._identities: dict[str, None] = {}
 
     def add(self, text: str, source: TermSource) -> None:
         weight = SOURCE_WEIGHTS[source]
@@ -202,9 +224,17 @@ class _TermBuilder:
             if current is None or weight > current[0]:
                 self._best[term] = (weight, source)
 
+    def add_identity(self, name: str, *, as_term: bool) -> None:
+        key = identity_key(name)
+        if not key:
+            return
+        self._identities[key] = None
+        if as_term:
+            self._best[key] = (SOURCE_WEIGHTS[TermSource.NAME], TermSource.NAME)
+
     def build(self, text: str) -> Query:
         terms = tuple(QueryTerm(t, w, s) for t, (w, s) in self._best.items())
-        return Query(terms=terms, text=text)
+        return Query(terms=terms, text=text, identities=tuple(self._identities))
 
 
 def query_terms(query: Query | str | Sequence[str]) -> Query:

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from opslens.runbooks.query import Query
+from opslens.runbooks.query import Query, TermSource
 
 __all__ = [
     "Field",
@@ -60,6 +60,9 @@ class RankingParams:
         (Field.HEADINGS, 0.5),
         (Field.BODY, 0.75),
     )
+    #: Share of the ranking given to how much of a runbook's title the query mentions (the
+    #: rest goes to how much of the query the runbook explains).
+    title_mix: float = 0.2
     #: Heading vs body weight when choosing the section to show within a document.
     section_heading_weight: float = 2.0
     rrf_k: int = 60
@@ -75,14 +78,26 @@ class RankingParams:
 
 @dataclass(frozen=True)
 class ScoredDoc:
-    """A document's lexical score and its confidence in [0, 1]."""
+    """How well one document answers a query.
+
+    `score` is raw BM25F; `confidence` in [0, 1] is the share of the query's evidence the
+    document explains (what abstention looks at); `relevance` is the ranking key, mixing
+    the normalised BM25F with the share of the document's title the query mentions.
+    `name_coverage` (alert-name queries only) is the share of the alert name found in the
+    document's names and headings; `exact` marks a document named exactly as the query's
+    alert name or runbook_url.
+    """
 
     doc_id: int
     score: float
     confidence: float
+    name_coverage: float | None = None
+    exact: bool = False
+    relevance: float = 0.0
 
 
 FieldCounts = Mapping[Field, Counter[str]]
+_NAMING_FIELDS = (Field.NAME, Field.HEADINGS)
 
 
 def idf(df: int, total: int) -> float:
@@ -115,9 +130,45 @@ def bm25f(
     return total, evidence
 
 
-def max_evidence(query: Query, idfs: Mapping[str, float], params: RankingParams) -> float:
-    """The evidential score of an ideal document containing every term at saturation."""
-    return sum(qt.weight * idfs[qt.term] * (params.k1 + 1.0) for qt in query.terms if qt.evidential)
+def name_coverage(counts: FieldCounts, query: Query, idfs: Mapping[str, float]) -> float | None:
+    """IDF-weighted share of the alert-name terms found in the document's name or headings.
+
+    None when the query has no alert name. A runbook written for an alert is named after it,
+    so a low value means "no runbook here is about an alert of this name".
+    """
+    named = [qt for qt in query.terms if qt.source is TermSource.NAME]
+    if not named:
+        return None
+    total = sum(idfs[qt.term] for qt in named)
+    found = sum(
+        idfs[qt.term] for qt in named if any(counts.get(f, {}).get(qt.term) for f in _NAMING_FIELDS)
+    )
+    return found / total if total > 0 else None
+
+
+def max_evidence(query: Query, idfs: Mapping[str, float], params: RankingParams,
+                 evidential_only: bool = True) -> float:
+    """The score of an ideal document containing every (evidential) term at saturation."""
+    return sum(
+        qt.weight * idfs[qt.term] * (params.k1 + 1.0)
+        for qt in query.terms
+        if qt.evidential or not evidential_only
+    )
+
+
+def title_precision(title_terms: Iterable[str], query_terms: Container[str],
+                    dfs: Mapping[str, int], total: int) -> float:
+    """IDF-weighted share of a document's title terms that the query mentions.
+
+    Titles are short statements of what a runbook is about ("Kubelet Down", "Node Not
+    Ready"), so a query mentioning most of a title is likely about that runbook even when
+    the body shares more words with a sibling's.
+    """
+    weights = {t: idf(dfs.get(t, 0), total) for t in title_terms}
+    total_weight = sum(weights.values())
+    if total_weight <= 0:
+        return 0.0
+    return sum(w for t, w in weights.items() if t in query_terms) / total_weight
 
 
 def score_documents(
@@ -127,18 +178,31 @@ def score_documents(
     dfs: Mapping[str, int],
     total_docs: int,
     params: RankingParams,
+    titles: Mapping[int, Iterable[str]] | None = None,
 ) -> list[ScoredDoc]:
-    """BM25F-rank `docs` for `query`, best first, each with its confidence."""
+    """Rank `docs` for `query`, best first, each with its confidence."""
     idfs = {qt.term: idf(dfs.get(qt.term, 0), total_docs) for qt in query.terms}
     ceiling = max_evidence(query, idfs, params)
+    full = max_evidence(query, idfs, params, evidential_only=False)
+    # Labels are context, not a statement of the problem: only evidence can "mention" a title.
+    asked = {qt.term for qt in query.terms if qt.evidential} or {qt.term for qt in query.terms}
     scored = []
     for doc_id, counts in docs.items():
         lengths = {f: sum(c.values()) for f, c in counts.items()}
         score, evidence = bm25f(counts, lengths, avg_lengths, query, idfs, params)
-        if score > 0.0:
-            confidence = evidence / ceiling if ceiling > 0 else 0.0
-            scored.append(ScoredDoc(doc_id, score, confidence))
-    scored.sort(key=lambda s: (-s.score, s.doc_id))
+        names = counts.get(Field.NAME, {})
+        exact = any(key in names for key in query.identities)
+        if score <= 0.0 and not exact:
+            continue
+        precision = title_precision((titles or {}).get(doc_id, ()), asked, dfs, total_docs)
+        relevance = (1 - params.title_mix) * (score / full if full > 0 else 0.0)
+        relevance += params.title_mix * precision
+        scored.append(ScoredDoc(
+            doc_id, score, evidence / ceiling if ceiling > 0 else 0.0,
+            name_coverage(counts, query, idfs), exact, relevance,
+        ))
+    # A runbook named exactly after the alert outranks any amount of textual similarity.
+    scored.sort(key=lambda s: (not s.exact, -s.relevance, s.doc_id))
     return scored
 
 

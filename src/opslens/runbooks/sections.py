@@ -54,12 +54,17 @@ class Section:
 
 @dataclass(frozen=True)
 class Document:
-    """A parsed document: its display title, alternative names and sections in order."""
+    """A parsed document: its display title, alternative names and sections in order.
+
+    `aliases` holds the front-matter title (when it differs from `title`) and any
+    front-matter `aliases`; `front_title` is the front-matter title alone.
+    """
 
     title: str
     aliases: tuple[str, ...]
     sections: tuple[Section, ...]
     fmt: DocFormat
+    front_title: str = ""
 
 
 def format_for(path: Path) -> DocFormat | None:
@@ -83,7 +88,8 @@ def parse_document(text: str, fmt: DocFormat, *, name: str = "") -> Document:
     title = _title(sections, front_title, lines, fmt) or name
     if front_title and front_title != title:
         aliases = (front_title, *aliases)
-    return Document(title=title, aliases=tuple(aliases), sections=sections, fmt=fmt)
+    return Document(title=title, aliases=tuple(aliases), sections=sections, fmt=fmt,
+                    front_title=front_title)
 
 
 # A heading found in the body: (index of its first line, index after its last line, level, text).
@@ -225,20 +231,18 @@ def _build_sections(lines: list[str], headings: list[_Heading], offset: int) -> 
 
 
 def _title(sections: tuple[Section, ...], front_title: str, lines: list[str], fmt: DocFormat) -> str:
-    """The first top-level heading, else front-matter title, else a short first line."""
+    """Markdown/reST: the first top-level heading, else the front-matter title.
+    Plain text: its first line when short enough to be a title."""
+    if fmt is DocFormat.TEXT:
+        first = next((ln.strip() for ln in lines if ln.strip()), "")
+        return first if len(first) <= 80 else ""
     headed = [s for s in sections if s.level > 0 and s.heading]
     if headed:
         top = min(s.level for s in headed)
         first_top = next(s for s in headed if s.level == top)
-        if fmt is not DocFormat.MARKDOWN or top == 1:
+        if fmt is DocFormat.RST or top == 1:
             return first_top.heading
-    if front_title:
-        return front_title
-    if fmt is DocFormat.TEXT:
-        first = next((ln.strip() for ln in lines if ln.strip()), "")
-        if len(first) <= 80:
-            return first
-    return ""
+    return front_title
 
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from opslens.errors import InputError
 
-__all__ = ["DocRow", "DocTerms", "SectionRow", "Store"]
+__all__ = ["DocInfo", "DocRow", "DocTerms", "SectionRow", "Store"]
 
 # Append only: never edit a released migration, add a new one.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
@@ -40,6 +40,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             name_len INTEGER NOT NULL DEFAULT 0,
             headings_len INTEGER NOT NULL DEFAULT 0,
             body_len INTEGER NOT NULL DEFAULT 0,
+            title_terms TEXT NOT NULL DEFAULT '',
             UNIQUE (root_id, relpath)
         );
         CREATE TABLE sections (
@@ -83,12 +84,14 @@ class DocRow:
 
 @dataclass(frozen=True)
 class DocTerms:
-    """A document's analysed fields (space-joined terms) as stored in `doc_fts`."""
+    """A document's analysed fields (space-joined terms) as stored in `doc_fts`, plus the
+    distinct plain terms of its title and other names (`title_terms`)."""
 
     id: int
     name: str
     headings: str
     body: str
+    title_terms: str = ""
 
 
 @dataclass(frozen=True)
@@ -226,9 +229,10 @@ class Store:
         lengths = [len(f.split()) for f in (terms.name, terms.headings, terms.body)] if terms else [0, 0, 0]
         cur = self.db.execute(
             "INSERT INTO documents (root_id, relpath, mtime_ns, size, sha256, fmt, title, indexed,"
-            " name_len, headings_len, body_len) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " name_len, headings_len, body_len, title_terms)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (root_id, row.relpath, row.mtime_ns, row.size, row.sha256, fmt, title,
-             int(terms is not None), *lengths),
+             int(terms is not None), *lengths, terms.title_terms if terms else ""),
         )
         doc_id = int(cur.lastrowid or 0)
         if terms is not None:
@@ -266,7 +270,7 @@ class Store:
             return []
         match = " OR ".join(f'"{t}"' for t in terms)
         sql = (
-            "SELECT doc_fts.rowid, name, headings, body FROM doc_fts"
+            "SELECT doc_fts.rowid, name, headings, body, d.title_terms FROM doc_fts"
             " JOIN documents d ON d.id = doc_fts.rowid"
             " WHERE doc_fts MATCH ?"
         )
@@ -278,14 +282,16 @@ class Store:
         params.append(limit)
         return [DocTerms(*r) for r in self.db.execute(sql, params)]
 
-    def all_terms(self, root_ids: Sequence[int] | None = None) -> list[DocTerms]:
-        """Every searchable document's fields (used to embed or to score exhaustively)."""
-        sql = "SELECT doc_fts.rowid, name, headings, body FROM doc_fts"
-        if root_ids is None:
-            return [DocTerms(*r) for r in self.db.execute(sql)]
-        sql += " JOIN documents d ON d.id = doc_fts.rowid"
-        sql += f" WHERE d.root_id IN ({','.join('?' * len(root_ids))})"
-        return [DocTerms(*r) for r in self.db.execute(sql, list(root_ids))]
+    def document_hashes(self) -> list[tuple[int, str]]:
+        """(id, content hash) of every searchable document."""
+        return list(self.db.execute("SELECT id, sha256 FROM documents WHERE indexed ORDER BY id"))
+
+    def doc_ids(self, root_ids: Sequence[int]) -> list[int]:
+        """Ids of searchable documents under the given roots."""
+        marks = ",".join("?" * len(root_ids))
+        return [r[0] for r in self.db.execute(
+            f"SELECT id FROM documents WHERE indexed AND root_id IN ({marks})", list(root_ids)
+        )]
 
     def sections(self, doc_id: int) -> list[SectionRow]:
         """A document's sections in reading order."""
@@ -317,10 +323,6 @@ class Store:
         self.db.execute(
             "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?)", (doc_id, model, sha256, vector)
         )
-
-    def sha_of(self, doc_id: int) -> str:
-        """The content hash of a stored document."""
-        return self.db.execute("SELECT sha256 FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
 
 
 def _statements(sql: str) -> list[str]:

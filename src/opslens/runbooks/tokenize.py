@@ -22,7 +22,15 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-__all__ = ["ANALYZER_VERSION", "STOP_WORDS", "analyze", "split_identifier", "stem"]
+__all__ = [
+    "ANALYZER_VERSION",
+    "STOP_WORDS",
+    "analyze",
+    "analyze_many",
+    "identity_key",
+    "split_identifier",
+    "stem",
+]
 
 #: Bump when the output of `analyze` changes: stored indexes are rebuilt on mismatch.
 ANALYZER_VERSION = 1
@@ -30,7 +38,7 @@ ANALYZER_VERSION = 1
 _RUN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 # Boundaries inside one alphanumeric run: "etcdGRPCRequests" -> etcd | GRPC | Requests.
 # Digits stick to the letters before them so "k8s", "ipv4" and "etcd3" stay whole.
-_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z0-9]+")
+_PART = re.compile(r"[A-Z0-9]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z0-9]+")
 _DIGIT_START = re.compile(r"[0-9]")
 
 STOP_WORDS = frozenset(
@@ -47,6 +55,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "crashloop", "crash loop", "crashlooping", "crash looping", "crashloopbackoff",
         "crash loop back off",
     ),
+    "fail": ("fail", "failure"),
     "hpa": ("hpa", "horizontal pod autoscaler", "horizontalpodautoscaler"),
     "pdb": ("pdb", "pod disruption budget", "poddisruptionbudget"),
     "certificate": ("certificate", "cert", "certs", "x509"),
@@ -64,10 +73,15 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "tls": ("tls", "ssl"),
     "imagepull": ("imagepull", "image pull", "imagepullbackoff", "errimagepull"),
     "configmap": ("configmap", "config map"),
+    "config": ("config", "configuration", "configure", "cfg"),
     "ntp": ("ntp", "chrony", "chronyd", "timesyncd", "clock sync", "time sync"),
     "conntrack": ("conntrack", "connection tracking"),
     "latency": ("latency", "latencies"),
 }
+
+
+# A canonical term that always implies a broader one: a claim is bound to a volume.
+_IMPLIES: dict[str, tuple[str, ...]] = {"pvc": ("pv",)}
 
 
 def stem(word: str) -> str:
@@ -85,12 +99,14 @@ def stem(word: str) -> str:
         w = w[:-2]
     elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
         w = w[:-1]
-    for suffix in ("ations", "ation", "ing", "ed"):
+    for suffix in ("ation", "ing", "ed"):
         if w.endswith(suffix) and _has_vowel(w[: -len(suffix)]) and len(w) - len(suffix) >= 3:
             w = w[: -len(suffix)]
             if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
                 w = w[:-1]  # "running" -> "run", "dropped" -> "drop"
             break
+    if w.endswith(("tion", "sion")) and len(w) > 6:
+        w = w[:-3]  # "completion" -> "complet", like "completed"
     if w.endswith("e") and len(w) > 4:
         w = w[:-1]
     return w
@@ -147,21 +163,25 @@ def _canonical_terms(words: list[str]) -> Iterator[str]:
     for i, word in enumerate(words):
         single = table.get((word,))
         yield single if single is not None else word
+        yield from _IMPLIES.get(single or "", ())
         for size in range(min(longest, len(words) - i), 1, -1):
             canonical = table.get(tuple(words[i : i + size]))
             if canonical is not None:
-                yield canonical
+                if canonical != single:  # "OOM killed" adds nothing to "OOM"
+                    yield canonical
+                    yield from _IMPLIES.get(canonical, ())
                 break
 
 
 def _keep(term: str) -> bool:
-    return len(term) > 1 and term not in STOP_WORDS and not _DIGIT_START.match(term)
+    return len(term) > 1 and term not in STOP_WORDS and not term[0].isdigit()
 
 
-def analyze(text: str) -> list[str]:
+def analyze(text: str, *, compounds: bool = True) -> list[str]:
     """Normalised index/query terms of `text`, in reading order (duplicates kept).
 
-    Joined compounds ("kubepodcrashloop" for `KubePodCrashLooping`) follow the parts.
+    Joined compounds ("kubepodcrashloop" for `KubePodCrashLooping`) follow the parts unless
+    `compounds` is False.
 
     >>> analyze("KubePodCrashLooping")
     ['kubernetes', 'pod', 'crash', 'crashloop', 'loop', 'kubepodcrashloop']
@@ -173,8 +193,24 @@ def analyze(text: str) -> list[str]:
     # Phrases are matched before stop words go, so "out of memory" is still seen.
     out = [t for t in _canonical_terms(plain) if _keep(t)]
     table = _phrase_table()
-    out.extend(table.get((c,), c) for c in joined)
+    if compounds:
+        for compound in joined:
+            canonical = table.get((compound,), compound)
+            out.append(canonical)
+            out.extend(_IMPLIES.get(canonical, ()))
     return out
+
+
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+
+def identity_key(name: str) -> str:
+    """One term identifying a name however it is spelled: `KubePodCrashLooping`,
+    "Kube Pod Crash Looping", `kube-pod-crash-looping` and `kubepodcrashlooping` all give
+    `kubepodcrashloop`. Equal to the joined compound `analyze` emits for a CamelCase name.
+    """
+    joined = stem(_NON_ALNUM.sub("", name).lower())
+    return _phrase_table().get((joined,), joined) if joined else ""
 
 
 def analyze_many(texts: Iterable[str]) -> list[str]:

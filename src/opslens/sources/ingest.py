@@ -8,6 +8,7 @@ input is still read.
 from __future__ import annotations
 
 import io
+import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -210,9 +211,17 @@ def _text(fh: BinaryIO) -> io.TextIOWrapper:
 
 
 def _looks_like_json_document(head: str) -> bool:
-    """A pretty-printed JSON document (not JSON lines): first line is not a whole JSON value."""
+    """A multi-line JSON document (not JSON lines, not a log line that starts with a bracket).
+
+    The decoder gets past the first line only when the text really is JSON spread over lines
+    (a document cut by the sniff limit fails late; `[2024-10-15 ...] log` fails at once).
+    """
     stripped = head.lstrip()
     if not stripped.startswith(("{", "[")):
         return False
-    first = stripped.split("\n", 1)[0].rstrip()
-    return not (first.endswith("}") or first.endswith("]"))
+    first_len = len(stripped.split("\n", 1)[0])
+    try:
+        _, end = json.JSONDecoder().raw_decode(stripped)
+    except json.JSONDecodeError as err:
+        return err.pos > first_len
+    return end > first_len

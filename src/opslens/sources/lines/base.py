@@ -24,19 +24,22 @@ class LineFormat:
 
     `first` lists the characters a line of this format can start with (None: any), so the
     dispatcher only tries formats that can match; `order` is the trial order (lower first,
-    specific before generic).
+    specific before generic). A `sticky` format is tried first on the next line once it has
+    matched; fallbacks that match almost anything (generic) are not sticky, so they never
+    shadow a more specific format.
     """
 
     name: str
     make: Callable[[Clock], LineParser]
     first: str | None = None
     order: int = 100
+    sticky: bool = True
     description: str = ""
 
 
 _FORMATS: dict[str, LineFormat] = {}
 _loaded = False
-_NOT_FORMATS = frozenset({"base", "levels", "dispatch", "multiline", "wrappers", "fields"})
+_NOT_FORMATS = frozenset({"base", "levels", "dispatch", "multiline", "cri", "records", "jsonfields"})
 
 
 def register(fmt: LineFormat) -> LineFormat:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from opslens.events import Entity, Severity
 
 # Most specific first. `job` is Prometheus' scrape job, not a Kubernetes Job: kube-state-metrics
@@ -20,6 +22,7 @@ _ENTITY_LABELS: tuple[tuple[str, str], ...] = (
     ("node", "Node"),
 )
 _CLUSTER_SCOPED = frozenset({"Node"})
+_EXPORTER_SERVICE = re.compile(r"kube-state-metrics|node-exporter|blackbox-exporter|^kubelet$|cadvisor")
 
 SEVERITY_LABEL = {
     "critical": Severity.CRITICAL, "page": Severity.CRITICAL, "emergency": Severity.CRITICAL,
@@ -38,8 +41,8 @@ def entity_from_labels(labels: dict[str, str]) -> Entity | None:
         name = labels.get(label)
         if not name:
             continue
-        # The `service` label of a scraped exporter names the exporter itself (job == service).
-        if label == "service" and name == labels.get("job"):
+        # On exporter series (kube-state-metrics, node-exporter) `service` names the exporter.
+        if label == "service" and _EXPORTER_SERVICE.search(name):
             continue
         return Entity(kind, name, None if kind in _CLUSTER_SCOPED else namespace)
     return None

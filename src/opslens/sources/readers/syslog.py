@@ -20,8 +20,8 @@ from typing import Any, NamedTuple, TextIO
 from opslens.errors import InputError
 from opslens.events import Event, EventKind, Severity
 from opslens.sources.base import SNIFF_CHARS, ReadContext, Reader, register
-from opslens.sources.readers._textdates import MONTHS, YearlessClock
-from opslens.timeparse import parse_rfc3339
+from opslens.sources.readers._textdates import YearlessClock
+from opslens.timeparse import MONTHS, parse_rfc3339
 
 _BSD = re.compile(
     r"(?:<(\d{1,3})>)?([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))? +(\S.*)?$"
@@ -136,8 +136,8 @@ def _parse(text: str, clock: YearlessClock, ctx: ReadContext) -> _Header | None:
         month = MONTHS.get(mon)
         if month is None:
             return None
-        second = int(ss) + (int(frac) / 10 ** len(frac) if frac else 0.0)
-        return _split_rest(clock.epoch(month, int(day), int(hh), int(mm), second), pri, rest)
+        stamp = f"{mon} {day:>2} {hh}:{mm}:{ss}" + (f".{frac}" if frac else "")
+        return _split_rest(clock.epoch(stamp, month), pri, rest)
     if (first == "<" or first.isdigit()) and (m := _ISO.match(text)):
         return _split_rest(parse_rfc3339(m.group(2), ctx.tz), m.group(1), m.group(3))
     if first.isupper() and (m := _FULL.match(text)):

@@ -1,0 +1,88 @@
+"""bad-deploy: a newly rolled-out version introduced errors that were not there before."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from opslens.analysis.detectors._shared import MAX_CONFIDENCE, on
+from opslens.analysis.detectors.base import (
+    Candidate,
+    Context,
+    Detector,
+    combine,
+    earliest,
+    register,
+    volume,
+)
+from opslens.analysis.findings import PatternFinding, PatternStatus
+from opslens.analysis.hits import entity_from_key
+from opslens.events import Entity, Severity
+
+ERROR_SIGNALS = ("http_5xx", "app_crash", "schema_mismatch")
+
+
+@register
+class BadDeployDetector(Detector):
+    category = "bad-deploy"
+    title = "A new rollout introduced errors"
+
+    def detect(self, ctx: Context) -> list[Candidate]:
+        errors = [h for h in ctx.fresh(*ERROR_SIGNALS) if h.workload is not None]
+        new_patterns = _new_error_patterns(ctx)
+        workloads = {h.workload for h in errors} | set(new_patterns)
+        found = []
+        for workload in workloads:
+            if workload is None:
+                continue
+            hits = on(errors, workload)
+            patterns = new_patterns.get(workload, [])
+            onset = min(t for t in [earliest(hits), *(p.first for p in patterns)] if t is not None) if (hits or patterns) else None
+            change = ctx.change_for(workload, onset)
+            if change is None or (change.time is not None and onset is not None and onset < change.time - 60):
+                continue
+            cand = self._candidate(ctx, workload, hits, patterns, change, onset)
+            if cand is not None:
+                found.append(cand)
+        return sorted(found, key=lambda c: -c.score)[:1]
+
+    def _candidate(self, ctx, workload: Entity, hits, patterns: list[PatternFinding], change, onset) -> Candidate | None:
+        proximity = 0.5 + 0.5 * min(1.0, change.score * 2)
+        error_strength = max([h.strength * (0.6 + 0.4 * volume(h.count)) for h in hits] + [0.0])
+        pattern_strength = min(0.6, 0.25 * len(patterns)) if patterns else 0.0
+        schema = 0.3 if any(h.signal == "schema_mismatch" for h in hits) else 0.0
+        score = combine([0.45 * proximity, error_strength, pattern_strength, schema])
+        evidence = ctx.cite_all(hits, limit=3)
+        for p in patterns[:2]:
+            if p.evidence and p.evidence not in evidence:
+                evidence.append(p.evidence)
+        if change.evidence:
+            evidence.append(change.evidence)
+        rollout = on(ctx.fresh("rollout"), workload)
+        evidence += [e for e in ctx.cite_all(rollout, limit=1) if e not in evidence]
+        if not evidence:
+            return None
+        what = change.revision[:12] if change.revision else change.summary[:60]
+        return Candidate(
+            category=self.category,
+            score=min(score, MAX_CONFIDENCE),
+            title=f"{self.title} ({what})",
+            entity=workload,
+            evidence=evidence,
+            rationale="Errors start right after the rollout and come from the new version's pods.",
+            onset=onset,
+            change=change,
+        )
+
+
+def _new_error_patterns(ctx: Context) -> dict[Entity, list[PatternFinding]]:
+    """New or spiking error-level patterns, by the workload that emits them."""
+
+    out: dict[Entity, list[PatternFinding]] = defaultdict(list)
+    for p in ctx.patterns:
+        if p.status is PatternStatus.STEADY or p.severity < Severity.ERROR:
+            continue
+        for key in p.entities[:3]:
+            w = ctx.graph.workload(entity_from_key(key))
+            if w is not None and p not in out[w]:
+                out[w].append(p)
+    return out

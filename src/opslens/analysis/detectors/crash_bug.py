@@ -1,0 +1,33 @@
+"""crash-bug: an application bug triggered by data or traffic, not by a recent change."""
+
+from __future__ import annotations
+
+from opslens.analysis.detectors._shared import Support, on, score_candidate
+from opslens.analysis.detectors.base import Candidate, Context, Detector, register, top_workload
+
+
+@register
+class CrashBugDetector(Detector):
+    category = "crash-bug"
+    title = "Application bug crashes the workload (panic / unhandled exception)"
+
+    def detect(self, ctx: Context) -> list[Candidate]:
+        crashes = [h for h in ctx.fresh("app_crash") if h.workload is not None]
+        if not crashes:
+            return []
+        culprit = top_workload(crashes)
+        cand = score_candidate(
+            ctx,
+            category=self.category,
+            title=self.title,
+            culprit=culprit,
+            primary=on(crashes, culprit) or crashes,
+            support=[Support("crash_loop", 0.3), Support("http_5xx", 0.15), Support("container_exit_error", 0.15)],
+            against=[(on(ctx.fresh("rollout"), culprit), 0.35)],
+            rationale="The workload's own code fails (panic / unhandled exception) on specific input.",
+        )
+        if cand is None:
+            return []
+        if ctx.change_for(culprit, cand.onset) is not None:
+            cand.score *= 0.55  # a fresh change makes this a bad deploy rather than a latent bug
+        return [cand]

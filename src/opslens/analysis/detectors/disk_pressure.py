@@ -1,0 +1,47 @@
+"""disk-pressure: a node filesystem or volume runs out of space or inodes."""
+
+from __future__ import annotations
+
+import re
+
+from opslens.analysis.detectors._shared import Support, score_candidate
+from opslens.analysis.detectors.base import Candidate, Context, Detector, register, top_workload
+from opslens.events import Entity
+
+_USING = re.compile(r"Container (\S+) was using \S+, (?:which exceeds|request is)")
+
+
+@register
+class DiskPressureDetector(Detector):
+    category = "disk-pressure"
+    title = "Disk or ephemeral storage exhausted (evictions, write failures)"
+
+    def detect(self, ctx: Context) -> list[Candidate]:
+        full = ctx.fresh("disk_full")
+        if not full:
+            return []
+        evictions = ctx.fresh("eviction")
+        culprit = _consumer(evictions) or top_workload(h for h in full if h.workload and h.workload.kind != "Node")
+        if culprit is None:
+            culprit = top_workload(full, nodes=True)
+        cand = score_candidate(
+            ctx,
+            category=self.category,
+            title=self.title,
+            culprit=culprit,
+            primary=full,
+            support=[Support("eviction", 0.35, "anywhere")],
+            rationale="The node ran low on disk/ephemeral storage; the kubelet evicted the biggest consumer.",
+        )
+        if cand:
+            cand.symptoms_of = {"node-failure", "crash-bug", "scheduling"}
+        return [cand] if cand else []
+
+
+def _consumer(evictions: list) -> Entity | None:
+    """The workload whose container the kubelet named as the storage hog."""
+    for hit in evictions:
+        for event in hit.events:
+            if _USING.search(event.message) and hit.workload is not None:
+                return hit.workload
+    return top_workload(h for h in evictions if h.workload is not None and h.workload.kind != "Node")

@@ -1,0 +1,65 @@
+"""network-policy: a NetworkPolicy change blocks traffic between workloads."""
+
+from __future__ import annotations
+
+import re
+
+from opslens.analysis.detectors._shared import score_candidate
+from opslens.analysis.detectors.base import Candidate, Context, Detector, register, top_workload
+from opslens.analysis.findings import ChangeFinding
+from opslens.events import Entity
+
+_POLICY_TEXT = re.compile(r"network[-_ ]?polic(y|ies)|networkpolicy|ciliumnetworkpolicy|default-deny|deny-all|egress|ingress rule", re.I)
+_POLICY_FILE = re.compile(r"([a-z0-9][-a-z0-9]*)(?:[-_.]?(?:netpol|networkpolicy|network-policy|policy))?\.ya?ml$", re.I)
+
+
+@register
+class NetworkPolicyDetector(Detector):
+    category = "network-policy"
+    title = "Traffic blocked by a NetworkPolicy change"
+
+    def detect(self, ctx: Context) -> list[Candidate]:
+        timeouts = ctx.fresh("conn_timeout", "conn_refused")
+        if not timeouts:
+            return []
+        change = _policy_change(ctx.changes)
+        dns = ctx.fresh("dns_failure")
+        culprit = _policy_entity(change) or top_workload(timeouts)
+        cand = score_candidate(
+            ctx,
+            category=self.category,
+            title=self.title,
+            culprit=culprit,
+            primary=timeouts,
+            extra=[0.55 if change is not None else 0.0],
+            against=[(dns, 0.5), (ctx.fresh("crash_loop"), 0.2)],
+            rationale="Connections between healthy in-cluster workloads time out right after a policy change.",
+        )
+        if cand is None:
+            return []
+        if change is None:
+            cand.score *= 0.45  # timeouts alone do not point at a policy
+        else:
+            cand.change = change
+            if change.evidence:
+                cand.evidence.append(change.evidence)
+        return [cand]
+
+
+def _policy_change(changes: list[ChangeFinding]) -> ChangeFinding | None:
+    for c in changes:
+        text = " ".join([c.summary, *c.files])
+        if _POLICY_TEXT.search(text) and (c.minutes_before_onset is None or -2 <= c.minutes_before_onset <= 360):
+            return c
+    return None
+
+
+def _policy_entity(change: ChangeFinding | None) -> Entity | None:
+    if change is None:
+        return None
+    for path in change.files:
+        if _POLICY_TEXT.search(path) and (m := _POLICY_FILE.search(path)):
+            parts = path.split("/")
+            ns = parts[-2] if len(parts) >= 2 else None
+            return Entity("NetworkPolicy", m.group(1), ns)
+    return change.entity

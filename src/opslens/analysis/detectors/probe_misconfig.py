@@ -1,0 +1,36 @@
+"""probe-misconfig: an aggressive or wrong liveness/readiness probe restarts healthy containers."""
+
+from __future__ import annotations
+
+from opslens.analysis.detectors._shared import Support, on, score_candidate
+from opslens.analysis.detectors.base import Candidate, Context, Detector, register, top_workload
+
+
+@register
+class ProbeMisconfigDetector(Detector):
+    category = "probe-misconfig"
+    title = "Liveness/startup probe kills containers that are still starting or healthy"
+
+    def detect(self, ctx: Context) -> list[Candidate]:
+        kills = ctx.fresh("liveness_kill")
+        if not kills:
+            return []
+        culprit = top_workload(kills)
+        # A probe that fails because the app crashed, ran out of memory or cannot read its
+        # config is a symptom; graceful shutdown logs and normal start-up lines say the app was fine.
+        cand = score_candidate(
+            ctx,
+            category=self.category,
+            title=self.title,
+            culprit=culprit,
+            primary=on(kills, culprit) or kills,
+            support=[Support("graceful_shutdown", 0.35), Support("app_startup", 0.15, symptom=False), Support("crash_loop", 0.1)],
+            change_weight=0.35,
+            against=[
+                (on(ctx.fresh("oom_kill", "exit_137"), culprit), 0.5),
+                (on(ctx.fresh("startup_config_error", "app_crash", "secret_missing", "image_pull"), culprit), 0.5),
+                (on(ctx.fresh("db_connection", "dns_failure", "cert_expired"), culprit), 0.3),
+            ],
+            rationale="The kubelet restarts the container after failed liveness probes while its logs show an orderly start and shutdown.",
+        )
+        return [cand] if cand else []

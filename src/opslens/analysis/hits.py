@@ -1,0 +1,200 @@
+"""Signal hits: where and when each semantic signal occurred, per workload.
+
+A hit aggregates one signal on one workload (or node, or service) from one kind of source:
+first/last time, count, how much of it falls before the split (baseline), and the events to
+cite. Chronic noise (a probe that has failed all day) shows up as a hit with a large baseline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from opslens.analysis import signals
+from opslens.analysis.alerts import AlertInstance
+from opslens.analysis.digest import BUCKET_SECONDS, Digest, TemplateStats
+from opslens.analysis.entities import EntityGraph
+from opslens.analysis.findings import AnomalyFinding
+from opslens.events import Entity, Event, EventKind, Severity
+
+#: Alert labels naming the object an alert is about, most specific first.
+_ALERT_OBJECT_LABELS = (
+    ("pod", "Pod"), ("deployment", "Deployment"), ("statefulset", "StatefulSet"),
+    ("daemonset", "DaemonSet"), ("job_name", "Job"), ("cronjob", "CronJob"),
+    ("persistentvolumeclaim", "PersistentVolumeClaim"), ("service", "Service"),
+    ("node", "Node"), ("certificate", "Certificate"), ("name", "Certificate"),
+)
+
+
+@dataclass
+class SignalHit:
+    signal: str
+    kind: EventKind
+    workload: Entity | None
+    first: float | None
+    last: float | None
+    count: int
+    baseline: int = 0  # occurrences before the split
+    events: list[Event] = field(default_factory=list)
+    text: str = ""  # the template, message or alert/series name that matched
+    template_key: int | None = None
+    severity: Severity = Severity.UNKNOWN
+    anomaly: AnomalyFinding | None = None
+    alert: AlertInstance | None = None
+
+    @property
+    def strength(self) -> float:
+        return signals.strength(self.signal)
+
+    @property
+    def chronic(self) -> bool:
+        """Mostly present before the split: background noise, not this incident."""
+        return self.baseline > 0 and self.baseline >= 0.5 * self.count
+
+    @property
+    def namespace(self) -> str | None:
+        return self.workload.namespace if self.workload else None
+
+
+def entity_from_key(key: str) -> Entity:
+    ns, kind, name = key.split("/", 2)
+    return Entity(kind, name, ns or None)
+
+
+def template_hits(digest: Digest, graph: EntityGraph, split: float | None) -> list[SignalHit]:
+    """Signals found in message templates (log lines and event messages), per workload."""
+    hits: list[SignalHit] = []
+    split_minute = int(split // BUCKET_SECONDS) if split is not None else None
+    for key, stats in digest.templates.items():
+        if len(stats.kinds) == 1 and "k8s-events" in stats.kinds:
+            continue  # Kubernetes events are read whole by k8s_event_hits
+        template = digest.miner.template(key)
+        in_template = set(signals.text_signals(template))
+        # Variable parts (a status code, an exit code) only show in the lines themselves; then
+        # only the lines at error level count, not the whole template.
+        in_lines = set(signals.text_signals("\n".join(e.raw for e in stats.worst[:2]))) - in_template
+        for found, minutes in ((in_template, stats.minutes), (in_lines, stats.error_minutes)):
+            if not found or not minutes and found is in_lines:
+                continue
+            count = sum(minutes.values()) if found is in_lines else stats.count
+            baseline = sum(n for m, n in minutes.items() if m < split_minute) if split_minute is not None else 0
+            hits += _per_workload(found, stats, graph, template, key, baseline, count)
+    return hits
+
+
+def _per_workload(
+    found: Iterable[str], stats: TemplateStats, graph: EntityGraph, template: str, key: int, baseline: int, total: int
+) -> list[SignalHit]:
+    by_workload: dict[Entity | None, int] = {}
+    for name, n in stats.entities.items():
+        workload = graph.workload(entity_from_key(name))
+        by_workload[workload] = by_workload.get(workload, 0) + n
+    if not by_workload:
+        by_workload[None] = stats.count
+    examples = stats.worst or stats.examples
+    hits = []
+    for signal in sorted(found):
+        for workload, n in by_workload.items():
+            cite = [e for e in examples if workload is None or graph.workload(e.entity) == workload or e.host] or examples
+            hits.append(SignalHit(
+                signal=signal,
+                kind=EventKind.LOG if any(k != "k8s-events" for k in stats.kinds) else EventKind.EVENT,
+                workload=workload,
+                first=stats.first,
+                last=stats.last,
+                count=max(1, round(total * n / max(stats.count, 1))),
+                baseline=round(baseline * n / max(stats.count, 1)),
+                events=cite[:2],
+                text=template,
+                template_key=key,
+                severity=stats.severity,
+            ))
+    return hits
+
+
+def k8s_event_hits(events: list[Event], graph: EntityGraph, split: float | None) -> list[SignalHit]:
+    """Signals from Kubernetes events: reason and message, per involved object's workload."""
+    merged: dict[tuple[str, Entity | None], SignalHit] = {}
+    for e in events:
+        attrs = e.attrs or {}
+        found = set(signals.reason_signals(attrs.get("reason"))) | set(signals.text_signals(e.message))
+        if not found:
+            continue
+        workload = graph.workload(e.entity)
+        count = int(attrs.get("count") or 1)
+        first, last = e.time, attrs.get("last_time") or e.time
+        in_baseline = count if split is not None and last is not None and last < split else 0
+        if split is not None and first is not None and first < split <= (last or first):
+            in_baseline = max(0, round(count * (split - first) / max((last or first) - first, 1.0)))
+        for signal in found:
+            hit = merged.get((signal, workload))
+            if hit is None:
+                hit = merged[(signal, workload)] = SignalHit(signal, EventKind.EVENT, workload, first, last, 0, text=e.message,
+                                                              severity=Severity.WARNING if attrs.get("type") == "Warning" else Severity.INFO)
+            hit.count += count
+            hit.baseline += in_baseline
+            hit.first = _min(hit.first, first)
+            hit.last = _max(hit.last, last)
+            if len(hit.events) < 3:
+                hit.events.append(e)
+    return list(merged.values())
+
+
+def alert_hits(alerts: list[AlertInstance], graph: EntityGraph, split: float | None) -> list[SignalHit]:
+    """Signals from alert names and annotations, per the object the alert is about."""
+    hits = []
+    for a in alerts:
+        if a.status != "firing":
+            continue
+        text = " ".join(v for k, v in a.annotations.items() if k in ("summary", "description", "message"))
+        found = set(signals.alert_signals(a.alertname)) | set(signals.text_signals(text))
+        workload = graph.workload(alert_entity(a))
+        baseline = a.count if split is not None and a.first is not None and a.first < split - 1800 else 0
+        for signal in found:
+            hits.append(SignalHit(signal, EventKind.ALERT, workload, a.first, a.last, a.count, baseline=baseline,
+                                  events=a.events[:1], text=f"{a.alertname}: {a.summary or ''}", alert=a,
+                                  severity=Severity.CRITICAL if a.severity == "critical" else Severity.WARNING))
+    return hits
+
+
+def alert_entity(a: AlertInstance) -> Entity | None:
+    ns = a.labels.get("namespace")
+    for label, kind in _ALERT_OBJECT_LABELS:
+        value = a.labels.get(label)
+        if value:
+            return Entity(kind, value, None if kind == "Node" else ns)
+    return Entity("Namespace", ns, None) if ns else None
+
+
+def anomaly_hits(anomalies: list[AnomalyFinding], graph: EntityGraph, events: dict[str, Event]) -> list[SignalHit]:
+    """Signals from metric anomalies (the series moved in the direction that means trouble)."""
+    hits = []
+    for a in anomalies:
+        workload = graph.workload(metric_entity(a.labels))
+        for signal in signals.metric_signals(a.series, a.direction):
+            event = events.get(a.series)
+            hits.append(SignalHit(signal, EventKind.METRIC, workload, a.onset, a.onset, 1,
+                                  events=[event] if event else [], text=a.series, anomaly=a))
+    return hits
+
+
+def metric_entity(labels: dict[str, str]) -> Entity | None:
+    ns = labels.get("namespace") or labels.get("exported_namespace")
+    for label, kind in (("pod", "Pod"), ("deployment", "Deployment"), ("statefulset", "StatefulSet"),
+                        ("daemonset", "DaemonSet"), ("service", "Service"), ("job", "Service"),
+                        ("node", "Node"), ("instance", "Instance")):
+        value = labels.get(label)
+        if value:
+            if kind == "Service" and label == "job" and "/" in value:
+                ns_part, _, value = value.partition("/")
+                ns = ns or ns_part
+            return Entity(kind, value, None if kind in ("Node", "Instance") else ns)
+    return None
+
+
+def _min(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _max(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else max(a, b)

@@ -1,0 +1,1 @@
+"""Packaged domain knowledge (YAML) used by the analyzers."""

@@ -1,0 +1,463 @@
+"""The streaming template miner.
+
+Each message is masked (`masking`) and looked up as a whole in a dict of known shapes: most lines
+repeat a shape already seen, so that is the hot path. A new shape is matched against the groups
+of the same token count (a *group* is a Drain-like cluster: one template, one length); the best
+group whose constant words it shares, and whose differing tokens all look like values, takes it
+and turns those positions into `<*>`. Otherwise it starts a new group.
+
+Groups that belong together are then joined with a union-find, which is what `canonical()` reads:
+- *families*: groups that differ in one plain word only (`user admin` / `user oracle`) are kept
+  apart at first, because that word may be an enumeration (`Link Up` / `Link Down`); once the
+  position has shown many distinct, mostly rare values it is a variable and the family merges;
+- *gaps*: templates of different lengths whose differences are all next to variables
+  (`lifetime <*>:<*>` / `lifetime <<*> sec`) merge into one event;
+- *convergence*: two sets whose rendered templates became equal merge.
+
+A set's template is rendered from its groups; its id is a hash of that text, so the same
+pattern has the same id across runs and hosts. Memory is bounded by `MinerConfig`: at most
+`max_groups` groups (the rarest are folded into one catch-all) and a few samples per group.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from array import array
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from opslens.analysis.mining.masking import WILDCARD, mask
+from opslens.analysis.mining.tokens import (
+    gap_merge,
+    generalize,
+    is_wild,
+    render,
+    template_regex,
+    word_slot,
+    words_differ,
+)
+
+
+@dataclass(frozen=True)
+class MinerConfig:
+    """Bounds and the few knobs of the one universal configuration (no per-source tuning)."""
+
+    #: Share of a group's constant words a new shape must repeat to join it.
+    similarity: float = 0.5
+    #: A one-word family merges once it has this many distinct values ...
+    family_min_values: int = 4
+    #: ... of which at least this share were seen at most twice (a variable, not an enum).
+    family_rare_share: float = 0.5
+    max_groups: int = 20_000
+    max_shapes: int = 200_000
+    max_examples: int = 3
+    max_samples: int = 8
+    max_param_values: int = 10
+    #: How far apart in token count two templates may be and still merge across a gap.
+    max_gap: int = 3
+
+
+class Example(NamedTuple):
+    """One verbatim line of a template and where it came from."""
+
+    origin: str | None
+    text: str
+
+
+class TemplateInfo(NamedTuple):
+    """The final view of one template."""
+
+    id: str
+    key: int
+    template: str
+    count: int
+    first_seen: float | None
+    last_seen: float | None
+    examples: tuple[Example, ...]
+    params: tuple[tuple[str, ...], ...]
+
+
+class _Group:
+    """One same-length cluster. `matchable` while new shapes may join it (in `_by_len`)."""
+
+    __slots__ = ("tokens", "count", "first", "last", "samples", "matchable")
+
+    def __init__(self, tokens: list[str]) -> None:
+        self.tokens = tokens
+        self.count = 0
+        self.first: float | None = None
+        self.last: float | None = None
+        self.samples: list[tuple[Any, str]] = []
+        self.matchable = True
+
+
+def template_id(template: str) -> str:
+    """Stable id of a template text: the same pattern has the same id on every run and host."""
+    return hashlib.blake2b(template.encode("utf-8"), digest_size=8).hexdigest()
+
+
+class TemplateMiner:
+    """Mine templates from a stream of messages; see the module docstring for the algorithm."""
+
+    STATE_VERSION = 1
+
+    def __init__(self, config: MinerConfig | None = None) -> None:
+        self.config = config or MinerConfig()
+        self._groups: list[_Group] = []
+        self._parent = array("q")
+        self._members: dict[int, list[int]] = {}  # root -> groups of the set
+        self._shapes: dict[str, int] = {}  # masked text -> group (a cache)
+        self._by_len: dict[int, list[int]] = {}  # token count -> live groups
+        self._families: dict[tuple[int, str], set[int]] = {}
+        self._rendered: dict[int, str] = {}  # root -> template text (cache)
+        self._by_text: dict[str, int] = {}  # template text -> root
+        self._catch_all: int | None = None  # the group rare sets are folded into
+        self._live = 0  # groups not folded into the catch-all
+
+    # ------------------------------------------------------------------ public API
+
+    def add(self, message: str, time: float | None = None, origin: Any = None) -> int:
+        """Mine one message (its first line only) and return its cluster key.
+
+        Keys are stable ints; sets merge later, so map a key with `canonical()` when reading.
+        """
+        if "\n" in message or "\r" in message:
+            message = message.split("\n", 1)[0].rstrip("\r")
+        masked = mask(message)
+        gid = self._shapes.get(masked)
+        if gid is None:
+            gid = self._place(masked)
+        group = self._groups[gid]
+        group.count += 1
+        if time is not None:
+            if group.first is None or time < group.first:
+                group.first = time
+            if group.last is None or time > group.last:
+                group.last = time
+        if len(group.samples) < self.config.max_samples:
+            group.samples.append((origin, message))
+        parent = self._parent
+        return gid if parent[gid] == gid else self.canonical(gid)
+
+    def canonical(self, key: int) -> int:
+        """The surviving key of `key` after merges (union-find with path compression)."""
+        parent = self._parent
+        root = key
+        while parent[root] != root:
+            root = parent[root]
+        while parent[key] != root:
+            parent[key], key = root, parent[key]
+        return root
+
+    def template(self, key: int) -> str:
+        """The current template text of `key`'s set (`<*>` for variables)."""
+        root = self.canonical(key)
+        text = self._rendered.get(root)
+        if text is None:
+            text = self._rendered[root] = self._render_set(root)
+        return text
+
+    def template_id(self, key: int) -> str:
+        """Stable id (hash of the current template text) of `key`'s set."""
+        return template_id(self.template(key))
+
+    def keys(self) -> list[int]:
+        """The keys of all current sets (roots)."""
+        return sorted(self._members)
+
+    def templates(self) -> list[TemplateInfo]:
+        """Every template with its counts, times, examples and parameter samples, most frequent
+        first."""
+        out = [self._info(root) for root in self._members]
+        out.sort(key=lambda t: (-t.count, t.template))
+        return out
+
+    def to_json(self) -> str:
+        """The miner's state as versioned JSON (see `state.py`)."""
+        from opslens.analysis.mining.state import dump
+
+        return dump(self)
+
+    @classmethod
+    def from_json(cls, text: str) -> TemplateMiner:
+        """A miner restored from `to_json()` output; raises ValueError on a bad or newer state."""
+        from opslens.analysis.mining.state import load
+
+        return load(cls, text)
+
+    # ------------------------------------------------------------------ placing a new shape
+
+    def _place(self, masked: str) -> int:
+        if len(self._shapes) >= self.config.max_shapes:
+            self._shapes.clear()  # a cache: shapes are found again through their groups
+        tokens = masked.split()
+        key = " ".join(tokens)
+        gid = self._shapes.get(key)
+        if gid is None:
+            gid = self._match(tokens)
+            if gid is None:
+                gid = self._new_group(tokens)
+            self._shapes[key] = gid
+        self._shapes[masked] = gid
+        return gid
+
+    def _match(self, tokens: list[str]) -> int | None:
+        """The best same-length group this shape may join (updating its template), or None."""
+        best = None
+        best_score = (-1, 0)
+        for gid in self._by_len.get(len(tokens), ()):
+            score = _score(self._groups[gid].tokens, tokens, self.config.similarity)
+            if score is not None and score > best_score:
+                best, best_score = gid, score
+        if best is not None:
+            self._generalize(best, tokens)
+        return best
+
+    def _new_group(self, tokens: list[str]) -> int:
+        gid = len(self._groups)
+        self._groups.append(_Group(tokens))
+        self._parent.append(gid)
+        self._members[gid] = [gid]
+        self._live += 1
+        self._by_len.setdefault(len(tokens), []).append(gid)
+        self._index_family(gid)
+        self._join_family(gid)
+        if self._parent[gid] == gid:
+            self._join_across_gaps(gid)
+        self._converge(self.canonical(gid))
+        if self._live > self.config.max_groups:
+            self._evict()
+        return gid
+
+    def _generalize(self, gid: int, tokens: list[str]) -> None:
+        group = self._groups[gid]
+        new = [t if t == x else generalize(t, x) for t, x in zip(group.tokens, tokens, strict=True)]
+        if new != group.tokens:
+            self._unindex_family(gid)
+            group.tokens = new
+            self._index_family(gid)
+            root = self.canonical(gid)
+            self._forget_render(root)
+            self._converge(root)
+
+    # ------------------------------------------------------------------ joining sets
+
+    def _family_keys(self, tokens: list[str]) -> list[tuple[int, str]]:
+        keys: list[tuple[int, str]] = []
+        # A word needs context to be judged a variable: two more constant words around it.
+        if sum(1 for t in tokens if not is_wild(t)) < 3:
+            return keys
+        for i, tok in enumerate(tokens):
+            slot = word_slot(tok)
+            if slot is not None:
+                keys.append((i, " ".join(tokens[:i] + [slot] + tokens[i + 1 :])))
+        return keys
+
+    def _index_family(self, gid: int) -> None:
+        for key in self._family_keys(self._groups[gid].tokens):
+            self._families.setdefault(key, set()).add(gid)
+
+    def _unindex_family(self, gid: int) -> None:
+        for key in self._family_keys(self._groups[gid].tokens):
+            members = self._families.get(key)
+            if members is not None:
+                members.discard(gid)
+                if not members:
+                    del self._families[key]
+
+    def _join_family(self, gid: int) -> None:
+        """Merge a one-word family once its word has proved to be a variable."""
+        cfg = self.config
+        for key in self._family_keys(self._groups[gid].tokens):
+            family = self._families.get(key, ())
+            if len(family) < cfg.family_min_values:
+                continue
+            roots = {self.canonical(g) for g in family}
+            counts = [self._groups[g].count for g in family]
+            rare = sum(1 for c in counts if c <= 2)
+            if rare < cfg.family_rare_share * len(counts) or len(roots) < 2:
+                continue
+            position = key[0]
+            keep = max(family, key=lambda g: (self._groups[g].count, -g))
+            for other in sorted(family):
+                if other != keep:
+                    self._absorb(keep, other, position)
+            return
+
+    def _absorb(self, keep: int, other: int, position: int) -> None:
+        """Fold same-length group `other` into `keep`: one template, `<*>` at `position`."""
+        g_keep = self._groups[keep]
+        self._unindex_family(keep)
+        self._unindex_family(other)
+        tokens = [generalize(a, b) for a, b in zip(g_keep.tokens, self._groups[other].tokens, strict=True)]
+        tokens[position] = WILDCARD
+        g_keep.tokens = tokens
+        self._index_family(keep)
+        self._by_len[len(tokens)].remove(other)
+        self._groups[other].matchable = False
+        self._union(keep, other)
+
+    def _join_across_gaps(self, gid: int) -> None:
+        tokens = self._groups[gid].tokens
+        words = {t for t in tokens if not is_wild(t)}
+        if len(words) < 3:
+            return
+        n = len(tokens)
+        root = self.canonical(gid)
+        for length in range(max(1, n - self.config.max_gap), n + self.config.max_gap + 1):
+            if length == n:
+                continue
+            for other in self._by_len.get(length, ()):
+                other_tokens = self._groups[other].tokens
+                if len(words.intersection(other_tokens)) < 0.8 * len(words):
+                    continue
+                if self.canonical(other) != root and gap_merge(tokens, other_tokens) is not None:
+                    root = self._union(other, gid)
+
+    def _converge(self, root: int) -> None:
+        text = self.template(root)
+        other = self._by_text.get(text)
+        if other is None or other == root or other not in self._members:
+            self._by_text[text] = root
+        else:
+            self._union(other, root)
+
+    def _union(self, a: int, b: int) -> int:
+        """Join the sets of groups `a` and `b`; the larger set's root survives."""
+        ra, rb = self.canonical(a), self.canonical(b)
+        if ra == rb:
+            return ra
+        if len(self._members[ra]) < len(self._members[rb]):
+            ra, rb = rb, ra
+        self._parent[rb] = ra
+        self._members[ra].extend(self._members.pop(rb))
+        self._forget_render(ra)
+        self._forget_render(rb)
+        self._converge(ra)
+        return self.canonical(ra)
+
+    def _forget_render(self, root: int) -> None:
+        text = self._rendered.pop(root, None)
+        if text is not None and self._by_text.get(text) == root:
+            del self._by_text[text]
+
+    # ------------------------------------------------------------------ bounded memory
+
+    def _evict(self) -> None:
+        """Fold the rarest tenth of the sets into one catch-all `<*>` template.
+
+        Their keys stay valid (they map to the catch-all); their templates and samples are freed.
+        """
+        if self._catch_all is None:
+            self._catch_all = len(self._groups)
+            catch_all = _Group([WILDCARD])
+            catch_all.matchable = False
+            self._groups.append(catch_all)
+            self._parent.append(self._catch_all)
+            self._members[self._catch_all] = [self._catch_all]
+        target = self.canonical(self._catch_all)
+        totals = sorted(
+            (sum(self._groups[g].count for g in members), root)
+            for root, members in self._members.items()
+            if root != target
+        )
+        for _, root in totals[: max(1, len(totals) // 10)]:
+            for gid in self._members[root]:
+                group = self._groups[gid]
+                if group.matchable:
+                    self._unindex_family(gid)
+                    self._by_len[len(group.tokens)].remove(gid)
+                group.matchable = False
+                group.tokens = [WILDCARD]
+                group.samples = []
+                self._live -= 1
+            self._forget_render(root)
+            target = self._union(target, root)
+        self._catch_all = target
+        self._shapes.clear()
+
+    # ------------------------------------------------------------------ reading sets
+
+    def _render_set(self, root: int) -> str:
+        members = self._members.get(root, [root])
+        if self._catch_all is not None and root == self.canonical(self._catch_all):
+            return WILDCARD
+        ordered = sorted(members, key=lambda g: -self._groups[g].count)
+        tokens = list(self._groups[ordered[0]].tokens)
+        for gid in ordered[1:]:
+            other = self._groups[gid].tokens
+            if len(other) == len(tokens):
+                tokens = [generalize(a, b) for a, b in zip(tokens, other, strict=True)]
+            else:
+                tokens = gap_merge(tokens, other) or _gap_cover(tokens, other)
+        return render(tokens)
+
+    def _info(self, root: int) -> TemplateInfo:
+        cfg = self.config
+        text = self.template(root)
+        groups = [self._groups[g] for g in self._members[root]]
+        firsts = [g.first for g in groups if g.first is not None]
+        lasts = [g.last for g in groups if g.last is not None]
+        samples = [s for g in sorted(groups, key=lambda g: -g.count) for s in g.samples]
+        examples = tuple(
+            Example(None if o is None else str(o), t) for o, t in samples[: cfg.max_examples]
+        )
+        return TemplateInfo(
+            id=template_id(text),
+            key=root,
+            template=text,
+            count=sum(g.count for g in groups),
+            first_seen=min(firsts) if firsts else None,
+            last_seen=max(lasts) if lasts else None,
+            examples=examples,
+            params=_params(text, [t for _, t in samples], cfg.max_param_values),
+        )
+
+
+def _score(template: list[str], tokens: list[str], similarity: float) -> tuple[int, int] | None:
+    """(shared constant words, -differences) when `tokens` may join `template`, else None."""
+    match = soft = 0
+    for t, x in zip(template, tokens, strict=True):
+        if t == x:
+            if not is_wild(t):
+                match += 1
+        elif t == WILDCARD:
+            continue
+        elif words_differ(t, x):
+            return None  # two different plain words: maybe an enumeration, decided by families
+        else:
+            soft += 1
+    if soft and (match == 0 or match < similarity * (match + soft)):
+        return None
+    return match, -soft
+
+
+def _gap_cover(a: list[str], b: list[str]) -> list[str]:
+    """Fallback rendering of two different-length templates of one set: shared tokens in
+    order, `<*>` for everything between."""
+    from opslens.analysis.mining.tokens import align
+
+    out: list[str] = []
+    for i, j in align(a, b):
+        if i is not None and j is not None:
+            out.append(a[i])
+        elif not out or out[-1] != WILDCARD:
+            out.append(WILDCARD)
+    return out
+
+
+def _params(template: str, texts: list[str], limit: int) -> tuple[tuple[str, ...], ...]:
+    """Distinct values (at most `limit`) of each `<*>` of `template` in the sample texts."""
+    n = template.count(WILDCARD)
+    if not n or not texts:
+        return tuple(() for _ in range(n))
+    regex = template_regex(template)
+    values: list[dict[str, None]] = [{} for _ in range(n)]
+    for text in texts:
+        m = regex.fullmatch(text)
+        if m is None:
+            continue
+        for i, value in enumerate(m.groups()):
+            if len(values[i]) < limit:
+                values[i][value] = None
+    return tuple(tuple(v) for v in values)

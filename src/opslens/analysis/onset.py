@@ -1,0 +1,78 @@
+"""Onset: when did the incident start? From the earliest coherent burst of new trouble.
+
+A log file's first lines always look "new", and chronic noise (a probe failing all day, an alert
+firing since yesterday) starts long before the incident. So the preliminary onset is the start
+of the densest burst of *novel* problem signals: warning-or-worse templates first seen well after
+their source began, Warning events first seen inside the window, metric anomaly onsets and
+alerts that started firing recently. Detectors later refine it to their own first symptom.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+
+from opslens.analysis.alerts import AlertInstance
+from opslens.analysis.digest import Digest
+from opslens.analysis.findings import AnomalyFinding
+from opslens.events import Severity
+
+BURST_SECONDS = 10 * 60
+#: Gap that ends a burst when walking back from its densest point.
+LINK_SECONDS = 5 * 60
+#: Templates first seen this soon after their source started are not evidence of novelty.
+WARMUP_SECONDS = 5 * 60
+
+
+def novel_times(digest: Digest, alerts: list[AlertInstance], anomalies: list[AnomalyFinding]) -> list[tuple[float, float]]:
+    """(time, weight) of every novel problem signal."""
+    out: list[tuple[float, float]] = []
+    logs_start = _logs_start(digest)
+    for stats in digest.templates.values():
+        if stats.severity < Severity.WARNING or stats.first is None:
+            continue
+        if "k8s-events" in stats.kinds and len(stats.kinds) == 1:
+            continue  # Kubernetes events are judged by their own first timestamps below
+        if logs_start is not None and stats.first - logs_start < WARMUP_SECONDS:
+            continue
+        out.append((stats.first, 2.0 if stats.severity >= Severity.ERROR else 1.0))
+    for e in digest.k8s_events:
+        attrs = e.attrs or {}
+        if attrs.get("type") == "Warning" and e.time is not None:
+            out.append((e.time, 1.5))
+    for a in anomalies:
+        if a.onset is not None:
+            out.append((a.onset, 1.0 + a.score))
+    for a in alerts:
+        if a.status == "firing" and a.first is not None and a.severity not in ("info", "none"):
+            out.append((a.first, 1.0))
+    return sorted(out)
+
+
+def _logs_start(digest: Digest) -> float | None:
+    firsts = [s.first for s in digest.templates.values() if s.first is not None and not ("k8s-events" in s.kinds and len(s.kinds) == 1)]
+    return min(firsts) if firsts else None
+
+
+def estimate_onset(digest: Digest, alerts: list[AlertInstance], anomalies: list[AnomalyFinding]) -> float | None:
+    """Start of the densest burst of novel problem signals (None when there are none)."""
+    points = novel_times(digest, alerts, anomalies)
+    if not points:
+        return None
+    times = [t for t, _ in points]
+    weights = [w for _, w in points]
+    best_i, best_w = 0, -1.0
+    for i, t in enumerate(times):
+        j = bisect_right(times, t + BURST_SECONDS)
+        w = sum(weights[i:j])
+        if w > best_w:
+            best_i, best_w = i, w
+    # Walk back while earlier signals link to the burst without a long gap.
+    i = best_i
+    while i > 0 and times[i] - times[i - 1] <= LINK_SECONDS:
+        i -= 1
+    return times[i]
+
+
+def first_after(times: list[float], t: float) -> float | None:
+    i = bisect_left(times, t)
+    return times[i] if i < len(times) else None

@@ -1,0 +1,101 @@
+"""Citing the findings the report lists (patterns, alerts, anomalies) and building the timeline."""
+
+from __future__ import annotations
+
+from opslens.analysis.alerts import AlertInstance
+from opslens.analysis.digest import Digest
+from opslens.analysis.evidence import EvidenceBook
+from opslens.analysis.findings import (
+    AnalysisResult,
+    AnomalyFinding,
+    PatternFinding,
+    PatternStatus,
+    TimelineItem,
+)
+from opslens.analysis.hits import SignalHit
+from opslens.analysis.timeline import TimelineBuilder
+from opslens.events import Event, EventKind, Severity, iso
+
+#: Signals worth a timeline entry of their own when they first appear.
+_TIMELINE_SIGNALS = {
+    "oom_kill", "image_pull", "crash_loop", "liveness_kill", "eviction", "disk_full", "node_not_ready",
+    "failed_scheduling", "secret_missing", "cert_expired", "dns_failure", "db_connection", "rate_limited",
+    "startup_config_error", "app_crash", "schema_mismatch", "cpu_throttling", "rollout",
+}
+
+
+def cite_patterns(book: EvidenceBook, digest: Digest, patterns: list[PatternFinding]) -> None:
+    for p in patterns:
+        stats = digest.templates.get(p.key)
+        if stats is None:
+            continue
+        example = (stats.worst or stats.examples or [None])[0]
+        if example is not None and (p.severity >= Severity.WARNING or p.status is not PatternStatus.STEADY):
+            p.evidence = book.cite(
+                example,
+                count=p.count,
+                template_id=p.template_id,
+                detail=f"{p.count} lines of this pattern ({p.status.value})",
+                weight=float(p.severity) / 20.0,
+            )
+
+
+def cite_alerts(book: EvidenceBook, alerts: list[AlertInstance]) -> None:
+    for alert in alerts:
+        if alert.events:
+            alert.evidence = book.cite(
+                alert.events[0],
+                count=alert.count,
+                detail=f"alert {alert.alertname} {alert.status} since {iso(alert.first)}",
+                weight=1.5 if alert.status == "firing" else 0.5,
+            )
+
+
+def cite_anomalies(book: EvidenceBook, anomalies: list[AnomalyFinding], series: dict[str, Event]) -> None:
+    for a in anomalies:
+        event = series.get(a.series)
+        if event is not None:
+            detail = f"{a.shape} {a.direction}: {a.baseline:.4g} -> {a.peak:.4g} from {iso(a.onset)} ({a.series[:120]})"
+            a.evidence = book.cite(event, detail=detail, weight=a.score * 2)
+
+
+def build_timeline(result: AnalysisResult, digest: Digest, hits: list[SignalHit]) -> list[TimelineItem]:
+    """Key moments: the change, first new errors, alerts firing, anomaly onsets, kills, evictions."""
+    timeline = TimelineBuilder()
+    book = result.book
+    for change in result.changes:
+        if change.score > 0.05 or change.touches_affected:
+            timeline.add(change.time, f"Change: {change.summary[:140]}", [change.evidence or ""], priority=4)
+    for hit in sorted(hits, key=lambda h: h.first or 0.0):
+        if hit.signal in _TIMELINE_SIGNALS and not hit.chronic and hit.events and hit.kind is not EventKind.METRIC:
+            where = f" ({hit.workload})" if hit.workload else ""
+            eid = book.cite(hit.events[0], count=hit.count, weight=hit.strength)
+            timeline.add(hit.first, f"First {hit.signal.replace('_', ' ')}{where}: {hit.text[:120]}", [eid], priority=3)
+    for p in result.patterns:
+        if p.status is PatternStatus.NEW and p.severity >= Severity.ERROR and p.evidence:
+            timeline.add(p.first, f"New error pattern ({p.count}x): {p.template[:120]}", [p.evidence], priority=2)
+    for a in result.alerts:
+        if a.status == "firing" and a.evidence and (result.onset is None or (a.first or 0) >= result.onset - 3600):
+            where = f" ({a.namespace})" if a.namespace else ""
+            timeline.add(a.first, f"Alert {a.alertname}{where} firing", [a.evidence], priority=3)
+    for a in result.anomalies:
+        if a.evidence and a.score >= 0.5:
+            timeline.add(a.onset, f"Metric {a.series[:80]} {a.shape} {a.direction}", [a.evidence], priority=2)
+    _warning_events(timeline, book, digest.k8s_events, result.onset)
+    return timeline.build()
+
+
+def _warning_events(timeline: TimelineBuilder, book: EvidenceBook, events: list[Event], onset: float | None) -> None:
+    seen: set[tuple[str, str]] = set()
+    for event in sorted(events, key=lambda e: e.time or 0.0):
+        attrs = event.attrs or {}
+        if attrs.get("type") != "Warning" or event.time is None:
+            continue
+        if onset is not None and event.time < onset - 1800:
+            continue
+        key = (str(attrs.get("reason")), str(event.entity))
+        if key in seen or len(seen) >= 20:
+            continue
+        seen.add(key)
+        eid = book.cite(event, count=int(attrs.get("count") or 1), weight=1.0)
+        timeline.add(event.time, f"{attrs.get('reason')} {event.entity}: {event.message[:110]}", [eid], priority=1)

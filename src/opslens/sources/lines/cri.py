@@ -1,0 +1,75 @@
+"""Container-runtime wrappers around application lines: an outer layer, stripped first.
+
+- kubelet CRI files (containerd, CRI-O): `2025-01-01T00:00:00.123456789Z stdout F msg`; the
+  tag is `F` (full) or `P` (partial: the runtime split a long line, the next `P`/`F` lines of
+  the same stream continue it). The time may carry an offset and any number of fraction digits.
+- `kubectl logs --timestamps` / `docker logs -t`: `2025-01-01T00:00:00.123456789Z msg`.
+- docker json-file: `{"log":"msg\\n","stream":"stderr","time":"2025-...Z"}`; a `log` value
+  without the final newline is a partial line continued by the next record.
+
+The wrapper's time is what the node recorded; the reader prefers the application's own time
+when the inner line has one (see `readers.textlog`) and keeps the wrapper's as `cri_time`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from opslens.sources.lines.jsonlog import loads
+
+NAME = "cri"
+
+
+def split_cri(line: str) -> tuple[str, str, bool, str] | None:
+    """(timestamp token, stream, partial?, content) of a CRI log line, else None."""
+    sp = line.find(" ", 19, 40)
+    if sp < 0:
+        return None
+    stream = line[sp + 1 : sp + 8]
+    if stream != "stdout " and stream != "stderr ":
+        return None
+    tag_end = line.find(" ", sp + 8)
+    if tag_end < 0:  # an empty message: the line ends after the tag
+        tag, content = line[sp + 8 :], ""
+    else:
+        tag, content = line[sp + 8 : tag_end], line[tag_end + 1 :]
+    if not tag or tag[0] not in "FP":
+        return None
+    return line[:sp], stream[:6], tag[0] == "P", content
+
+
+def split_timestamp_prefix(line: str) -> tuple[str, str] | None:
+    """(timestamp token, content) of a `kubectl logs --timestamps` line, else None.
+
+    The token is RFC 3339 with a fraction and a zone (`Z` or an offset), followed by one space
+    and the content; an application line whose own timestamp is followed by padding (Spring
+    Boot's `Z  INFO`) is not taken for a prefix.
+    """
+    if line[19:20] != "." or line[10:11] != "T":
+        return None
+    sp = line.find(" ", 20, 40)
+    if sp < 0:
+        return None
+    last = line[sp - 1]
+    if not (last == "Z" or (line[sp - 6] in "+-" and line[sp - 3] == ":")):
+        return None
+    content = line[sp + 1 :]
+    if content[:1] == " ":
+        return None
+    return line[:sp], content
+
+
+def split_docker_json(line: str) -> tuple[str, str, bool, str] | None:
+    """(time text, stream, partial?, content) of a docker json-file record, else None."""
+    obj: Any = loads(line)
+    if type(obj) is not dict:
+        return None
+    log, when = obj.get("log"), obj.get("time")
+    if not isinstance(log, str) or not isinstance(when, str):
+        return None
+    stream = obj.get("stream")
+    partial = not log.endswith("\n")
+    content = log[:-1] if not partial else log
+    if content.endswith("\r"):
+        content = content[:-1]
+    return when, stream if isinstance(stream, str) else "", partial, content

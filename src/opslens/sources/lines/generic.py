@@ -1,0 +1,111 @@
+"""The fallback: any line with a leading (or early embedded) timestamp and an optional level.
+
+Covers the long tail of layouts no dedicated module knows: Go's `log` package
+(`2025/03/14 02:51:09 msg`), zerolog/Rust tracing consoles (`2025-...Z  INFO target: msg`),
+MySQL (`2025-...Z 0 [Warning] [MY-010068] [Server] msg`), RabbitMQ (`... [info] <0.9.0> msg`),
+Envoy (`[2025-03-14 02:51:09.123][1][info][main] msg`), Ruby's Logger
+(`I, [2025-03-14T02:51:09.123456 #1]  INFO -- app: msg`), docker compose prefixes
+(`web-1  | 2025-...`), times of day without a date (`02:51:09.123 WARN ...`, timed later from a
+neighbour), and untimed lines that start with a level (`[INFO] ...` CoreDNS,
+`WARN[0000] ...` logrus on a TTY, `info: Microsoft.Hosting.Lifetime[14]` .NET, `ERROR: ...`).
+Not sticky: a more specific format is always tried before it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from opslens.events import Severity
+from opslens.sources.lines.base import LineFormat, LineParser, Parsed, register
+from opslens.sources.lines.levels import LEVELS
+from opslens.timeparse import Clock
+
+NAME = "text"
+_EMBEDDED = re.compile(r"\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d")
+_EMBED_WITHIN = 48
+# after the timestamp: separators, an optional thread/pid number, up to three [tags], then a
+# level word that may be bracketed, angled or followed by a colon
+_LEVEL_AFTER = re.compile(
+    r"[\s|:,\-\]]*(?:\d+\s+)?(?:\[[^\]\s]{1,40}\]\s*){0,3}?([\[<(]?)([A-Za-z]{3,11})([\]>):]?)(?=[\s\[|:]|$)[\]\s|:>\-]*"
+)
+_LEVEL_PREFIX = re.compile(r"(\[?)([A-Za-z]{3,11})(\]|:|\[\d+\])?(?:\s+|$)")
+_TIME_ONLY = re.compile(r"\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?=[\s\]|])")
+_RUBY = re.compile(r"([DIWEFA]), \[(\S+) #(\d+)\] +(\w+) -- ([^:]*): ")
+
+
+def _level(word: str, delimited: bool) -> Severity | None:
+    """A level word; lower/capitalised spellings only when delimited (`[info]`, `Error:`)."""
+    sev = LEVELS.get(word)
+    if sev is None or (not delimited and not word.isupper()):
+        return None
+    return sev
+
+
+def level_prefixed(line: str) -> Parsed | None:
+    """An untimed line that starts with a level: `[INFO] ...`, `WARN[0000] ...`, `info: ...`."""
+    m = _LEVEL_PREFIX.match(line)
+    if m is None:
+        return None
+    opener, word, closer = m.groups()
+    if opener and closer != "]":
+        return None
+    sev = _level(word, bool(closer))
+    if sev is None:
+        return None
+    return NAME, None, sev, line[m.end() :], {"level": word}
+
+
+def after_timestamp(when: float | None, line: str, pos: int, prefix: str | None) -> Parsed:
+    """The level (if any) and message that follow a timestamp ending at `line[pos]`."""
+    attrs: dict[str, Any] | None = {"prefix": prefix} if prefix else None
+    m = _LEVEL_AFTER.match(line, pos)
+    if m is not None:
+        opener, word, closer = m.group(1), m.group(2), m.group(3)
+        sev = _level(word, bool(opener or closer) or m.start(2) - pos <= 2)
+        if sev is not None:
+            attrs = attrs or {}
+            attrs["level"] = word
+            return NAME, when, sev, line[m.end() :], attrs
+    return NAME, when, Severity.UNKNOWN, line[pos:].lstrip(" |:-]\t"), attrs
+
+
+def make(clock: Clock) -> LineParser:
+    """The generic parser for one file."""
+    detect, iso = clock.detect, clock.iso
+
+    def ruby(line: str) -> Parsed | None:
+        m = _RUBY.match(line)
+        if m is None:
+            return None
+        _, stamp, pid, level, progname = m.groups()
+        attrs: dict[str, Any] = {"level": level, "pid": int(pid)}
+        if progname:
+            attrs["logger"] = progname
+        return NAME, iso(stamp), LEVELS.get(level, Severity.UNKNOWN), line[m.end() :], attrs
+
+    def parse(line: str) -> Parsed | None:
+        start = 1 if line[:1] == "[" else 0
+        found = detect(line, start)
+        if found is not None:
+            when, end = found
+            if start and line[end : end + 1] == "]":
+                end += 1
+            return after_timestamp(when, line, end, None)
+        if line[1:4] == ", [":
+            return ruby(line)
+        if line[start + 2 : start + 3] == ":" and (t := _TIME_ONLY.match(line, start)) is not None:
+            end = t.end() + (1 if start and line[t.end() : t.end() + 1] == "]" else 0)
+            return after_timestamp(None, line, end, None)  # a time of day without a date
+        m = _EMBEDDED.search(line, 0, _EMBED_WITHIN)
+        if m is not None and m.start() > 0:
+            found = detect(line, m.start())
+            if found is not None:
+                return after_timestamp(found[0], line, found[1], line[: m.start()].rstrip(" [|:"))
+        return level_prefixed(line)
+
+    return parse
+
+
+FORMAT = register(LineFormat(NAME, make, first=None, order=1000, sticky=False,
+                             description="any line with a timestamp and/or a level word"))  # fmt: skip

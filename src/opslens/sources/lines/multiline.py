@@ -1,0 +1,101 @@
+"""Folding continuation lines into the record before them.
+
+A log record can span lines: Java stack traces (`\\tat ...`, `Caused by: ...`, `... 12 more`),
+Python tracebacks (`Traceback (most recent call last):` through the final `XxxError: msg`),
+Go panics (`panic: ...`, `goroutine 1 [running]:`, frames, `exit status 2`), .NET and Node
+stacks (`   at ...`), PHP `Stack trace:` / `#0 ...`, and any indented line. The reader asks
+`Folder.continues` only for lines that are not indented and could start or continue a stack
+(cheap first-character test `may_continue`), so ordinary log lines never reach a regex here.
+
+An exception header or traceback after a DEBUG/INFO/NOTICE record starts a record of its own
+(an uncaught exception printed after an unrelated line); after a WARNING-or-worse record or an
+untimed/unknown one it belongs to that record (`logger.error("...", exc)` prints both).
+"""
+
+from __future__ import annotations
+
+import re
+
+from opslens.events import Severity
+from opslens.sources.lines.levels import LEVELS
+
+#: Records may not grow beyond this many lines; the next line then starts a new record.
+MAX_RECORD_LINES = 2000
+
+_EXC_HEADER = re.compile(
+    r"(?:Exception in thread \"[^\"]*\" |Unhandled [Ee]xception[.:] |Uncaught )?"
+    r"(?:(?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*(?:Exception|Error|Throwable|Fault|Failure|Exit)\w*"
+    r"|[A-Z]\w*(?:Exception|Error)|Error)(?::|$| \(|\s*\[)"
+)
+_PY_CHAIN = re.compile(r"During handling of the above exception|The above exception was the direct cause")
+_PY_FINAL = re.compile(r"([A-Za-z_][\w.]*)(?::\s.*|:)?$")
+_GO_LINE = re.compile(r"goroutine \d+ \[|\[signal |created by |exit status \d|panic: |\[recovered\]|[^\s(]+\(.*\)(?: \S+)?$")
+_JAVA_MORE = ("Caused by:", "Suppressed:", "Wrapped by:", "... ", "--- End of", "Stack trace:", "#")
+_WEAK = frozenset({Severity.DEBUG, Severity.INFO, Severity.NOTICE})
+
+#: First characters of lines that may continue or start a stack (besides indentation).
+STACK_FIRST = frozenset("TCpfg.#-SEU" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$")
+
+
+class Folder:
+    """Multi-line state for one file: which kind of stack (if any) is being folded."""
+
+    __slots__ = ("mode",)
+
+    def __init__(self) -> None:
+        self.mode: str | None = None  # None, "py", "py-end", "go", "java"
+
+    def reset(self) -> None:
+        """A new ordinary record started: no stack is open any more."""
+        self.mode = None
+
+    def continues(self, content: str, pending: Severity | None) -> bool:
+        """Whether `content` (not indented, not blank) continues the pending record, whose
+        severity is `pending`. Updates the stack mode either way."""
+        mode = self.mode
+        if mode is not None:
+            if self._in_stack(mode, content):
+                return True
+            self.mode = None
+        return self._starts_stack(content, pending)
+
+    def _in_stack(self, mode: str, content: str) -> bool:
+        if mode == "java":
+            return content.startswith(_JAVA_MORE) or _EXC_HEADER.match(content) is not None
+        if mode == "go":
+            return _GO_LINE.match(content) is not None
+        if _PY_CHAIN.match(content):
+            self.mode = "py"
+            return True
+        if mode == "py":
+            m = _PY_FINAL.match(content)
+            if m is not None and m.group(1).rstrip(":") not in LEVELS:
+                self.mode = "py-end"
+                return True
+        return False
+
+    def _starts_stack(self, content: str, pending: Severity | None) -> bool:
+        c = content[0]
+        if c == "T" and content.startswith("Traceback (most recent call last)"):
+            self.mode = "py"
+            return pending not in _WEAK
+        if c == "C" and content.startswith("Caused by: "):
+            self.mode = "java"
+            return True
+        if (c == "p" and content.startswith("panic: ")) or (c == "f" and content.startswith("fatal error: ")):
+            self.mode = "go"
+            return False  # Go panics are printed on their own, after whatever was logged last
+        if c == "g" and content.startswith("goroutine ") and _GO_LINE.match(content):
+            self.mode = "go"
+            return True
+        if (c == "." and content.startswith("... ")) or (c == "S" and content.startswith("Stack trace:")):
+            self.mode = "java"
+            return True
+        if pending in _WEAK:
+            # an exception header after an INFO line starts its own record; its indented
+            # frames fold by indentation, so no regex is needed on this hot path
+            return False
+        if _EXC_HEADER.match(content):
+            self.mode = "java"
+            return not content.startswith("Exception in thread")
+        return False

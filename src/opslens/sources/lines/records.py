@@ -1,0 +1,242 @@
+"""Turning the physical lines of a container/application log into `Event`s: the hot path.
+
+Per line: strip the container-runtime wrapper (CRI / `kubectl logs --timestamps` / docker
+json-file, joining partial lines), decide whether the line continues the pending record
+(`multiline.Folder`), otherwise parse it with the per-line format dispatcher and emit the
+pending record. `infer_times` then gives untimed records the time of their nearest timestamped
+neighbour. Written as flat loops with local variables because this runs once per input line
+(see bench/readers.py); `Event`/`Origin` are built with `tuple.__new__`, which is what their
+NamedTuple constructors do, minus a Python-level call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from opslens.events import Event, EventKind, Origin, Severity
+from opslens.sources.base import ReadContext
+from opslens.sources.lines.cri import split_cri, split_docker_json, split_timestamp_prefix
+from opslens.sources.lines.dispatch import make_dispatch
+from opslens.sources.lines.multiline import MAX_RECORD_LINES, STACK_FIRST, Folder
+from opslens.timeparse import Clock
+
+_tnew = tuple.__new__
+_LOG = EventKind.LOG
+_UNKNOWN = Severity.UNKNOWN
+#: How far an application's own time may stray from the runtime's before it is distrusted
+#: (a year-less klog/syslog stamp guessed in the wrong year, a wrong zone).
+MAX_SKEW = 86400.0
+#: Untimed records held back while waiting for the file's first timestamp.
+MAX_LEADING = 10000
+_MAX_BLANKS = 64
+
+
+class _Partials:
+    """Partial lines of a container runtime (CRI `P` tag, docker `log` without a newline)
+    waiting for the line that completes them."""
+
+    __slots__ = ("lines", "contents", "start")
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.contents: list[str] = []
+        self.start = 0
+
+    def add(self, line: str, lineno: int, content: str) -> None:
+        if not self.lines:
+            self.start = lineno
+        self.lines.append(line)
+        self.contents.append(content)
+
+    def take(self) -> tuple[str, str, int]:
+        """(joined content, physical lines joined by newlines, first line number)."""
+        joined = ("".join(self.contents), "\n".join(self.lines), self.start)
+        self.lines, self.contents = [], []
+        return joined
+
+
+#: (content, raw, line number, wrapper source name, wrapper time text, stream)
+Unwrapped = tuple[str, str, int, str, str | None, str | None]
+
+
+def unwrap(line: str, lineno: int, partials: _Partials) -> Unwrapped | None:
+    """Strip a runtime wrapper from `line`; None while a partial (split) line is still open."""
+    source, outer, stream, partial, content = "text", None, None, False, line
+    if line[:1] == "{":
+        docker = split_docker_json(line)
+        if docker is not None:
+            outer, stream, partial, content = docker
+            source = "docker"
+    else:
+        cri = split_cri(line)
+        if cri is not None:
+            outer, stream, partial, content = cri
+            source = "cri"
+        elif (prefixed := split_timestamp_prefix(line)) is not None:
+            outer, content = prefixed
+            source = "cri"
+    if partials.lines or partial:
+        partials.add(line, lineno, content)
+        if partial and len(partials.lines) < MAX_RECORD_LINES:
+            return None
+        content, line, lineno = partials.take()
+    return content, line, lineno, source, outer, stream
+
+
+def _event_builder(ctx: ReadContext, clock: Clock) -> Callable[[tuple[Any, ...], list[str] | None, list[str] | None], Event]:
+    """The function that turns a finished record into its Event (file constants bound)."""
+    source = ctx.source
+    path, member = source.path, source.member
+    namespace, entity, container = source.identity.namespace, source.identity.entity, source.identity.container
+    iso = clock.iso
+
+    def build(head: tuple[Any, ...], more: list[str] | None, cont: list[str] | None) -> Event:
+        parsed, wrapper, outer, stream, line, raw, content = head
+        if parsed is None:  # plain text: the content is the message
+            name, when, severity, message, attrs = wrapper, None, _UNKNOWN, content, None
+        else:
+            name, when, severity, message, attrs = parsed
+        if outer is not None:  # the runtime's time; the application's own wins unless implausible
+            outer_time = iso(outer)
+            if attrs is None:
+                attrs = {}
+            if stream:
+                attrs["stream"] = stream
+            if when is None:
+                when = outer_time
+            elif outer_time is not None:
+                attrs["cri_time"] = outer_time
+                if abs(when - outer_time) > MAX_SKEW:
+                    attrs["app_time"] = when
+                    when = outer_time
+        if container is not None:
+            if attrs is None:
+                attrs = {"container": container}
+            else:
+                attrs["container"] = container
+        if more:
+            raw = raw + "\n" + "\n".join(more)
+        if cont:
+            if attrs is None:
+                attrs = {}
+            attrs["continuation"] = cont
+        origin = _tnew(Origin, (path, line, member))
+        return _tnew(Event, (when, _LOG, name, origin, message, raw, severity, None, namespace, entity, attrs, False))
+
+    return build
+
+
+def assemble(lines: Iterable[str], ctx: ReadContext) -> Iterator[Event]:
+    """Events (times not yet inferred) from the physical lines of one log file."""
+    clock = Clock(ctx.tz, ctx.year_hint)
+    dispatch = make_dispatch(clock)
+    folder = Folder()
+    continues = folder.continues
+    partials = _Partials()
+    build = _event_builder(ctx, clock)
+    # the pending record: head = (parsed, wrapper, outer time, stream, line, raw, content),
+    # then the extra physical lines and the continuation contents of a multi-line record
+    head: tuple[Any, ...] | None = None
+    more: list[str] | None = None
+    cont: list[str] | None = None
+    severity: Severity | None = _UNKNOWN
+    blanks: list[str] = []
+    n = 0
+    try:
+        for line in lines:
+            n += 1
+            if line[-1:] == "\n":
+                line = line[:-1]
+                if line[-1:] == "\r":
+                    line = line[:-1]
+            if not line:
+                if head is not None and len(blanks) < _MAX_BLANKS:
+                    blanks.append(line)
+                continue
+            c = line[0]
+            if ("0" <= c <= "9" and line[10:11] == "T") or (c == "{" and line[:7] == '{"log":') or partials.lines:
+                unwrapped = unwrap(line, n, partials)
+                if unwrapped is None:  # inside a partial (split) line
+                    continue
+                content, raw, lineno, wrapper, outer, stream = unwrapped
+                c = content[:1]
+            else:
+                content = raw = line
+                lineno, wrapper, outer, stream = n, "text", None, None
+            # does this line continue the pending record?
+            if c == " " or c == "\t" or c == "":
+                if not content.strip():
+                    if head is not None and len(blanks) < _MAX_BLANKS:
+                        blanks.append(raw)
+                    continue
+                folds = head is not None
+            elif folder.mode is not None or c in STACK_FIRST:
+                folds = continues(content, severity) and head is not None
+            else:
+                folder.mode = None
+                folds = False
+            if folds and (more is None or len(more) < MAX_RECORD_LINES):
+                more, cont = _fold(more, cont, blanks, raw, content)
+                continue
+            parsed = dispatch(content)
+            if parsed is not None and parsed[2] is None:  # Postgres DETAIL/HINT/STATEMENT line
+                if head is not None and head[0] is not None and head[0][0] == parsed[0]:
+                    more, cont = _fold(more, cont, blanks, raw, content)
+                    continue
+                parsed = (parsed[0], parsed[1], _UNKNOWN, parsed[3], parsed[4])
+            if head is not None:
+                yield build(head, more, cont)
+                more = cont = None
+            if blanks:
+                blanks.clear()
+            head = (parsed, wrapper, outer, stream, lineno, raw, content)
+            severity = parsed[2] if parsed is not None else _UNKNOWN
+        if head is not None:
+            yield build(head, more, cont)
+        if partials.lines:  # the input ended inside a split line
+            content, raw, lineno = partials.take()
+            parsed = dispatch(content) if content.strip() else None
+            yield build((parsed, "cri", None, None, lineno, raw, content), None, None)
+    finally:
+        ctx.lines += n
+
+
+def _fold(more: list[str] | None, cont: list[str] | None, blanks: list[str], raw: str, content: str) -> tuple[list[str], list[str]]:
+    """Add one continuation line (and the blank lines before it) to the pending record."""
+    if more is None:
+        more, cont = [], []
+    if blanks:
+        more.extend(blanks)
+        blanks.clear()
+    more.append(raw)
+    cont.append(content)  # type: ignore[union-attr]
+    return more, cont  # type: ignore[return-value]
+
+
+def infer_times(events: Iterable[Event], limit: int = MAX_LEADING) -> Iterator[Event]:
+    """Give untimed events the time of the previous timestamped one (or, before the first, of
+    the next one, holding at most `limit` back), marked `time_inferred`; never drop any."""
+    last: float | None = None
+    leading: list[Event] = []
+    gave_up = False
+    for ev in events:
+        when = ev[0]
+        if when is not None:
+            last = when
+            if leading:
+                for held in leading:
+                    yield _tnew(Event, (when, *held[1:11], True))
+                leading.clear()
+            yield ev
+        elif last is not None:
+            yield _tnew(Event, (last, *ev[1:11], True))
+        elif gave_up:
+            yield ev
+        else:
+            leading.append(ev)
+            if len(leading) >= limit:
+                gave_up = True
+                yield from leading
+                leading.clear()
+    yield from leading

@@ -1,0 +1,94 @@
+"""Application and container log files: the generic text-log reader.
+
+One reader for any text log: the line format is decided per line (`opslens.sources.lines`),
+under an optional container-runtime wrapper (CRI, `kubectl logs --timestamps`, docker
+json-file). Multi-line records (stack traces, tracebacks, panics) become one event; lines
+without a timestamp take their nearest timestamped neighbour's time (`time_inferred`).
+Pod, namespace and container come from the path (`ctx.source.identity`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar, TextIO
+
+from opslens.events import Event
+from opslens.sources.base import SNIFF_CHARS, ReadContext, Reader, register
+from opslens.sources.lines.cri import split_cri, split_docker_json, split_timestamp_prefix
+from opslens.sources.lines.dispatch import make_dispatch
+from opslens.sources.lines.records import assemble, infer_times
+from opslens.timeparse import Clock
+
+_SNIFF_LINES = 50
+_FALLBACK = 0.05
+# markers of line formats other readers own (journald JSON export), where we must stay fallback
+_FOREIGN = ('"__REALTIME_TIMESTAMP"', '"__CURSOR"')
+
+
+def _sniff_content(line: str) -> tuple[str, bool]:
+    """The application content of a head line and whether a runtime wrapper was found."""
+    c = line[:1]
+    if "0" <= c <= "9":
+        cri = split_cri(line)
+        if cri is not None:
+            return cri[3], True
+        prefixed = split_timestamp_prefix(line)
+        if prefixed is not None:
+            return prefixed[1], True
+    elif line.startswith('{"log":'):
+        docker = split_docker_json(line)
+        if docker is not None:
+            return docker[3], True
+    return line, False
+
+
+@register
+class TextLogReader(Reader):
+    """Any text log; the line format (JSON, logfmt, klog, nginx, Python, Java, ...) per line."""
+
+    name: ClassVar[str] = "textlog"
+    description: ClassVar[str] = "application/container logs (CRI, JSON lines, logfmt, klog, nginx, Python, Java, ...)"
+    #: klog and syslog-style stamps inside text logs have no year
+    needs_year: ClassVar[bool] = True
+
+    @classmethod
+    def sniff(cls, head: str, name: str) -> float:
+        """0.5-0.7 when most head lines are known app-log lines, else 0.05 for any text."""
+        try:
+            return cls._score(head)
+        except Exception:  # noqa: BLE001 - sniffing must never raise; the fallback score is safe
+            return _FALLBACK if head.strip() else 0.0
+
+    @classmethod
+    def _score(cls, head: str) -> float:
+        if not head.strip() or "\x00" in head[:4096]:
+            return 0.0
+        if any(marker in head for marker in _FOREIGN):
+            return _FALLBACK
+        lines = head.splitlines()
+        if len(head) >= SNIFF_CHARS and not head.endswith("\n"):
+            lines = lines[:-1]  # cut mid-line
+        dispatch = make_dispatch(Clock())
+        considered = known = dedicated = 0
+        for line in lines:
+            if considered >= _SNIFF_LINES:
+                break
+            content, wrapped = _sniff_content(line)
+            if not content.strip() or content[:1] in " \t":
+                continue  # blank or a continuation: says nothing about the format
+            considered += 1
+            parsed = dispatch(content)
+            if wrapped or (parsed is not None and parsed[0] != "text"):
+                known += 1
+                dedicated += 1
+            elif parsed is not None and (parsed[1] is not None or parsed[2]):
+                known += 1
+        if considered == 0:
+            return _FALLBACK
+        if known / considered < 0.5:
+            return _FALLBACK
+        return round(0.5 + 0.2 * dedicated / considered, 3)
+
+    def read(self, stream: TextIO, ctx: ReadContext) -> Iterator[Event]:
+        """Events of every record; untimed ones get a neighbour's time (`time_inferred`)."""
+        return infer_times(assemble(stream, ctx))
