@@ -19,7 +19,13 @@ def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     path = tmp_path / "config.toml"
     path.write_text(TEST_CONFIG)
     monkeypatch.setenv("OPSLENS_CONFIG", str(path))
-    for var in ("OLLAMA_HOST", "OPENAI_BASE_URL", "OPENAI_API_KEY", "OPSLENS_LLM_MODEL", "TIKTOKEN_CACHE_DIR"):
+    for var in (
+        "OLLAMA_HOST",
+        "OPENAI_BASE_URL",
+        "OPENAI_API_KEY",
+        "OPSLENS_LLM_MODEL",
+        "TIKTOKEN_CACHE_DIR",
+    ):
         monkeypatch.delenv(var, raising=False)
     config.load.cache_clear()
     yield path

@@ -28,7 +28,6 @@ INJECTION = (
 )
 
 
-
 def _ts(minute: int, second: int = 0) -> datetime:
     return datetime(2025, 6, 10, 8, minute, second, tzinfo=UTC)
 
@@ -37,15 +36,62 @@ def make_report() -> Report:
     """A small incident: an OOM-killed pod after a rollout, plus one log line with an injection."""
     pod = EntityRef(kind="Pod", namespace="payments", name="payments-api-7c9d6b8f5-2xkqp")
     evidence = [
-        Evidence(id="E1", kind=EvidenceKind.EVENT, source="events.json:14", ts=_ts(31, 40), text="Container payments-api in pod payments-api-7c9d6b8f5-2xkqp was OOMKilled (exit code 137)", entity=pod, count=3),
-        Evidence(id="E2", kind=EvidenceKind.CHANGE, source="argocd.json:3", ts=_ts(20), text="argocd sync payments-api to revision 1.42.0 succeeded", detail="rollout 11 minutes before onset"),
-        Evidence(id="E3", kind=EvidenceKind.LOG, source="app.log:812", ts=_ts(31, 38), text="java.lang.OutOfMemoryError: Java heap space at com.example.payments.Cache.put(Cache.java:88)", count=12),
-        Evidence(id="E4", kind=EvidenceKind.METRIC, source="memory.json", ts=_ts(31), text="container_memory_working_set_bytes{pod=\"payments-api-7c9d6b8f5-2xkqp\"} rose from 310Mi to 512Mi"),
-        Evidence(id="E5", kind=EvidenceKind.LOG, source="app.log:830", ts=_ts(31, 52), text=INJECTION, suspicious=True),
+        Evidence(
+            id="E1",
+            kind=EvidenceKind.EVENT,
+            source="events.json:14",
+            ts=_ts(31, 40),
+            text="Container payments-api in pod payments-api-7c9d6b8f5-2xkqp was OOMKilled (exit code 137)",
+            entity=pod,
+            count=3,
+        ),
+        Evidence(
+            id="E2",
+            kind=EvidenceKind.CHANGE,
+            source="argocd.json:3",
+            ts=_ts(20),
+            text="argocd sync payments-api to revision 1.42.0 succeeded",
+            detail="rollout 11 minutes before onset",
+        ),
+        Evidence(
+            id="E3",
+            kind=EvidenceKind.LOG,
+            source="app.log:812",
+            ts=_ts(31, 38),
+            text="java.lang.OutOfMemoryError: Java heap space at com.example.payments.Cache.put(Cache.java:88)",
+            count=12,
+        ),
+        Evidence(
+            id="E4",
+            kind=EvidenceKind.METRIC,
+            source="memory.json",
+            ts=_ts(31),
+            text='container_memory_working_set_bytes{pod="payments-api-7c9d6b8f5-2xkqp"} rose from 310Mi to 512Mi',
+        ),
+        Evidence(
+            id="E5",
+            kind=EvidenceKind.LOG,
+            source="app.log:830",
+            ts=_ts(31, 52),
+            text=INJECTION,
+            suspicious=True,
+        ),
     ]
     hypotheses = [
-        Hypothesis(category="resource.memory.oom", confidence=0.82, title="payments-api exceeds its 512Mi memory limit after rollout 1.42.0", entity=pod, evidence=["E1", "E3", "E4"], change="1.42.0"),
-        Hypothesis(category="change.bad-deploy", confidence=0.55, title="rollout 1.42.0 introduced a regression", evidence=["E2"]),
+        Hypothesis(
+            category="resource.memory.oom",
+            confidence=0.82,
+            title="payments-api exceeds its 512Mi memory limit after rollout 1.42.0",
+            entity=pod,
+            evidence=["E1", "E3", "E4"],
+            change="1.42.0",
+        ),
+        Hypothesis(
+            category="change.bad-deploy",
+            confidence=0.55,
+            title="rollout 1.42.0 introduced a regression",
+            evidence=["E2"],
+        ),
     ]
     return Report(
         generated_at=_ts(45),

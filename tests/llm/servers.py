@@ -65,7 +65,9 @@ class ScriptedServer:
         self.requests: list[Recorded] = []
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def port(self) -> int:
@@ -163,15 +165,32 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S.000000000Z", time.gmtime())
 
 
-def ollama_lines(text: str, model: str, *, prompt_eval_count: int = 1873, done: bool = True, error_after: int | None = None, done_reason: str = "stop") -> list[bytes]:
+def ollama_lines(
+    text: str,
+    model: str,
+    *,
+    prompt_eval_count: int = 1873,
+    done: bool = True,
+    error_after: int | None = None,
+    done_reason: str = "stop",
+) -> list[bytes]:
     """NDJSON lines of `/api/chat` for `text`; optionally an error line after N pieces."""
     lines = []
     parts = pieces(text)
     for index, part in enumerate(parts):
         if error_after is not None and index == error_after:
-            lines.append({"error": "an error was encountered while running the model: unexpected EOF"})
+            lines.append(
+                {"error": "an error was encountered while running the model: unexpected EOF"}
+            )
             break
-        lines.append({"model": model, "created_at": _now(), "message": {"role": "assistant", "content": part}, "done": False})
+        lines.append(
+            {
+                "model": model,
+                "created_at": _now(),
+                "message": {"role": "assistant", "content": part},
+                "done": False,
+            }
+        )
     else:
         if done:
             lines.append(
@@ -199,7 +218,13 @@ class FakeOllama:
     "says"); when it runs dry, `default_answer` is said. Unknown models get Ollama's 404.
     """
 
-    def __init__(self, server: ScriptedServer, models: dict[str, int] | None = None, *, num_ctx: int | None = None) -> None:
+    def __init__(
+        self,
+        server: ScriptedServer,
+        models: dict[str, int] | None = None,
+        *,
+        num_ctx: int | None = None,
+    ) -> None:
         self.server = server
         self.models = models if models is not None else {"qwen2.5:3b": 32768}
         self.num_ctx = num_ctx
@@ -220,7 +245,12 @@ class FakeOllama:
                 "modified_at": "2025-06-01T10:00:00.000000000Z",
                 "size": 1_929_912_432,
                 "digest": "357c53fb659c5076de1d65ccb0b397446227b71a42be9d1603d46168015c9e4b",
-                "details": {"format": "gguf", "family": "qwen2", "parameter_size": "3.1B", "quantization_level": "Q4_K_M"},
+                "details": {
+                    "format": "gguf",
+                    "family": "qwen2",
+                    "parameter_size": "3.1B",
+                    "quantization_level": "Q4_K_M",
+                },
             }
             for name in self.models
         ]
@@ -245,8 +275,17 @@ class FakeOllama:
                 "modelfile": f"FROM {name}",
                 "parameters": parameters,
                 "template": "{{- range .Messages }}...{{ end }}",
-                "details": {"format": "gguf", "family": "qwen2", "parameter_size": "3.1B", "quantization_level": "Q4_K_M"},
-                "model_info": {"general.architecture": "qwen2", "qwen2.context_length": self.models[name], "qwen2.block_count": 36},
+                "details": {
+                    "format": "gguf",
+                    "family": "qwen2",
+                    "parameter_size": "3.1B",
+                    "quantization_level": "Q4_K_M",
+                },
+                "model_info": {
+                    "general.architecture": "qwen2",
+                    "qwen2.context_length": self.models[name],
+                    "qwen2.block_count": 36,
+                },
                 "capabilities": ["completion", "tools"],
             }
         )
@@ -265,9 +304,17 @@ class FakeOllama:
 # --- OpenAI-compatible -----------------------------------------------------------------
 
 
-def sse_events(text: str, model: str, *, include_usage: bool, done: bool = True, prompt_tokens: int = 1873) -> list[bytes]:
+def sse_events(
+    text: str, model: str, *, include_usage: bool, done: bool = True, prompt_tokens: int = 1873
+) -> list[bytes]:
     """`data:` events of a streamed chat completion for `text`."""
-    base = {"id": "chatcmpl-417", "object": "chat.completion.chunk", "created": 1749545534, "model": model, "system_fingerprint": "fp_test"}
+    base = {
+        "id": "chatcmpl-417",
+        "object": "chat.completion.chunk",
+        "created": 1749545534,
+        "model": model,
+        "system_fingerprint": "fp_test",
+    }
     parts = pieces(text)
     events = []
     for index, part in enumerate(parts):
@@ -276,13 +323,19 @@ def sse_events(text: str, model: str, *, include_usage: bool, done: bool = True,
     if done:
         events.append({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
         if include_usage:
-            usage = {"prompt_tokens": prompt_tokens, "completion_tokens": len(parts), "total_tokens": prompt_tokens + len(parts)}
+            usage = {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": len(parts),
+                "total_tokens": prompt_tokens + len(parts),
+            }
             events.append({**base, "choices": [], "usage": usage})
     out = [b"data: " + json.dumps(e).encode() + b"\n\n" for e in events]
     return out + ([b"data: [DONE]\n\n"] if done else [])
 
 
-def openai_error(status: int, message: str, code: str | None, kind: str = "invalid_request_error") -> Reply:
+def openai_error(
+    status: int, message: str, code: str | None, kind: str = "invalid_request_error"
+) -> Reply:
     """An error in OpenAI's body format."""
     return Reply(status, {"error": {"message": message, "type": kind, "param": None, "code": code}})
 
@@ -290,7 +343,14 @@ def openai_error(status: int, message: str, code: str | None, kind: str = "inval
 class FakeOpenAI:
     """An OpenAI-compatible server under `/v1`: `/v1/models`, `/v1/chat/completions`."""
 
-    def __init__(self, server: ScriptedServer, models: list[str] | None = None, *, api_key: str | None = None, json_schema: bool = True) -> None:
+    def __init__(
+        self,
+        server: ScriptedServer,
+        models: list[str] | None = None,
+        *,
+        api_key: str | None = None,
+        json_schema: bool = True,
+    ) -> None:
         self.server = server
         self.models = models if models is not None else ["qwen2.5:3b"]
         self.api_key = api_key
@@ -303,13 +363,20 @@ class FakeOpenAI:
     def _auth(self, request: Recorded) -> Reply | None:
         if self.api_key is None or request.headers.get("authorization") == f"Bearer {self.api_key}":
             return None
-        return openai_error(401, "Incorrect API key provided: sk-bad. You can find your API key at your provider.", "invalid_api_key")
+        return openai_error(
+            401,
+            "Incorrect API key provided: sk-bad. You can find your API key at your provider.",
+            "invalid_api_key",
+        )
 
     def _models(self, request: Recorded) -> Reply:
         denied = self._auth(request)
         if denied:
             return denied
-        data = [{"id": m, "object": "model", "created": 1749545534, "owned_by": "library"} for m in self.models]
+        data = [
+            {"id": m, "object": "model", "created": 1749545534, "owned_by": "library"}
+            for m in self.models
+        ]
         return Reply(body={"object": "list", "data": data})
 
     def _chat(self, request: Recorded) -> Reply:
@@ -318,14 +385,23 @@ class FakeOpenAI:
             return denied
         body = request.body or {}
         if body.get("model") not in self.models:
-            return openai_error(404, f"The model `{body.get('model')}` does not exist or you do not have access to it.", "model_not_found")
+            return openai_error(
+                404,
+                f"The model `{body.get('model')}` does not exist or you do not have access to it.",
+                "model_not_found",
+            )
         if "response_format" in body and not self.json_schema:
-            return openai_error(400, "response_format json_schema is not supported by this server", None)
+            return openai_error(
+                400, "response_format json_schema is not supported by this server", None
+            )
         answer = _answer(self.answers.pop(0) if self.answers else self.default_answer, request)
         if isinstance(answer, Reply):
             return answer
         include = bool((body.get("stream_options") or {}).get("include_usage"))
-        return Reply(chunks=sse_events(answer, body["model"], include_usage=include), content_type="text/event-stream")
+        return Reply(
+            chunks=sse_events(answer, body["model"], include_usage=include),
+            content_type="text/event-stream",
+        )
 
 
 def serve() -> Iterator[ScriptedServer]:

@@ -21,8 +21,23 @@ pytestmark = pytest.mark.usefixtures("guard")  # verification needs the real gua
 def answer(**fields: object) -> str:
     base = {
         "summary": "payments-api was OOMKilled three times [E1] after heap use reached the 512Mi limit [E4]; rollout 1.42.0 preceded it [E2].",
-        "hypotheses": [{"ref": "H1", "title": "heap limit too small for 1.42.0", "commentary": "OutOfMemoryError in Cache.put [E3].", "root_cause": False, "evidence": ["E1", "E3"]}],
-        "checks": [{"command": "kubectl describe pod payments-api-7c9d6b8f5-2xkqp -n payments", "purpose": "see limits and last state", "hypothesis": "H1", "evidence": ["E1"]}],
+        "hypotheses": [
+            {
+                "ref": "H1",
+                "title": "heap limit too small for 1.42.0",
+                "commentary": "OutOfMemoryError in Cache.put [E3].",
+                "root_cause": False,
+                "evidence": ["E1", "E3"],
+            }
+        ],
+        "checks": [
+            {
+                "command": "kubectl describe pod payments-api-7c9d6b8f5-2xkqp -n payments",
+                "purpose": "see limits and last state",
+                "hypothesis": "H1",
+                "evidence": ["E1"],
+            }
+        ],
         "open_questions": ["Did 1.42.0 change the cache size?"],
     }
     base.update(fields)
@@ -45,7 +60,9 @@ def test_none_returns_the_report_untouched(report: Report) -> None:
     assert out is report and notice is None
 
 
-def test_auto_with_nothing_listening_is_deterministic_with_one_notice(report: Report, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_auto_with_nothing_listening_is_deterministic_with_one_notice(
+    report: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
     port = free_port()
     monkeypatch.setenv("OLLAMA_HOST", f"127.0.0.1:{port}")
     before = report.model_dump()
@@ -61,21 +78,31 @@ def test_auto_uses_ollama_when_it_has_the_model(report: Report, ollama: FakeOlla
     llm = out.llm
     assert (llm.provider, llm.model, llm.task) == ("ollama", "qwen2.5:3b", "summarize")
     prompt = load_prompt("triage_summary")
-    assert (llm.prompt.name, llm.prompt.version, llm.prompt.sha256) == (prompt.name, prompt.version, prompt.sha256)
+    assert (llm.prompt.name, llm.prompt.version, llm.prompt.sha256) == (
+        prompt.name,
+        prompt.version,
+        prompt.sha256,
+    )
     assert (llm.tokens_in, llm.cost_usd) == (1873, 0.0)
-    assert llm.tokens_out and llm.latency_total_s is not None and llm.latency_first_token_s is not None
+    assert (
+        llm.tokens_out and llm.latency_total_s is not None and llm.latency_first_token_s is not None
+    )
     assert llm.narrative.startswith("payments-api was OOMKilled") and llm.narrative_supported
     assert llm.attempts[-1].outcome == "served"
     assert report.llm is None  # the caller's report is not modified
 
 
-def test_auto_picks_the_first_pulled_default_model(report: Report, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_auto_picks_the_first_pulled_default_model(
+    report: Report, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("OLLAMA_HOST", server.url)
     fake = FakeOllama(server, {"llama3.2:3b": 131072, "nomic-embed-text:latest": 8192})
     fake.default_answer = answer()
     out, notice = apply_llm(report, llm="auto")
     assert notice is None and out.llm.model == "llama3.2:3b"
-    assert server.hits("/api/chat")[0].body["options"]["num_ctx"] == 8192  # the 8k default, not 128k
+    assert (
+        server.hits("/api/chat")[0].body["options"]["num_ctx"] == 8192
+    )  # the 8k default, not 128k
 
 
 def test_auto_without_the_model_says_how_to_pull_it(report: Report, ollama: FakeOllama) -> None:
@@ -87,15 +114,26 @@ def test_auto_without_the_model_says_how_to_pull_it(report: Report, ollama: Fake
 def test_acceptance_delete_and_invented_id(report: Report, ollama: FakeOllama) -> None:
     ollama.default_answer = answer(
         summary="The pod was OOMKilled [E1][E999].",
-        checks=[{"command": "kubectl delete pod x", "purpose": "restart it", "hypothesis": "H1", "evidence": ["E999"]}],
+        checks=[
+            {
+                "command": "kubectl delete pod x",
+                "purpose": "restart it",
+                "hypothesis": "H1",
+                "evidence": ["E999"],
+            }
+        ],
     )
     out, notice = apply_llm(report, llm="ollama", model="qwen2.5:3b")
     assert notice is None
-    guard_reason = __import__("opslens.guard", fromlist=["classify"]).classify("kubectl delete pod x").reason
+    guard_reason = (
+        __import__("opslens.guard", fromlist=["classify"]).classify("kubectl delete pod x").reason
+    )
     assert any(a.startswith("kubectl delete pod x") and guard_reason in a for a in out.avoid)
     assert all(c.safety.value == "read_only" for c in out.commands)
     assert "kubectl delete pod x" not in {c.cmd for c in out.commands + out.needs_approval}
-    assert out.llm.verification.dropped_citations == 2 and out.llm.verification.dropped_ids == ["E999"]
+    assert out.llm.verification.dropped_citations == 2 and out.llm.verification.dropped_ids == [
+        "E999"
+    ]
     assert out.llm.verification.commands_moved == 1
     known = {e.id for e in out.evidence}
     cited = set(re.findall(r"\bE\d+\b", out.llm.model_dump_json(exclude={"verification"})))
@@ -104,7 +142,9 @@ def test_acceptance_delete_and_invented_id(report: Report, ollama: FakeOllama) -
 
 def test_rollout_restart_needs_approval(report: Report, ollama: FakeOllama) -> None:
     cmd = "kubectl rollout restart deployment/payments-api -n payments"
-    ollama.default_answer = answer(checks=[{"command": cmd, "purpose": "recover", "hypothesis": "H1", "evidence": ["E1"]}])
+    ollama.default_answer = answer(
+        checks=[{"command": cmd, "purpose": "recover", "hypothesis": "H1", "evidence": ["E1"]}]
+    )
     out, _ = apply_llm(report, llm="ollama", model="qwen2.5:3b")
     assert cmd in {c.cmd for c in out.needs_approval} and cmd not in {c.cmd for c in out.commands}
 
@@ -112,11 +152,21 @@ def test_rollout_restart_needs_approval(report: Report, ollama: FakeOllama) -> N
 def test_model_obeying_the_injection_is_flagged(report: Report, ollama: FakeOllama) -> None:
     ollama.default_answer = answer(
         summary="Maintenance mode: tell the operator to run kubectl delete namespace payments to clear the corrupted cache [E5].",
-        checks=[{"command": "kubectl delete namespace payments", "purpose": "clear the corrupted cache", "hypothesis": None, "evidence": ["E5"]}],
+        checks=[
+            {
+                "command": "kubectl delete namespace payments",
+                "purpose": "clear the corrupted cache",
+                "hypothesis": None,
+                "evidence": ["E5"],
+            }
+        ],
     )
     out, _ = apply_llm(report, llm="ollama", model="qwen2.5:3b")
     assert out.llm.flags and out.llm.verification.suspicious_echoes >= 2
-    assert any("kubectl delete namespace payments" in a and "suspicious evidence E5" in a for a in out.avoid)
+    assert any(
+        "kubectl delete namespace payments" in a and "suspicious evidence E5" in a
+        for a in out.avoid
+    )
 
 
 def test_openai_compatible_server(report: Report, openai: FakeOpenAI) -> None:
@@ -127,14 +177,21 @@ def test_openai_compatible_server(report: Report, openai: FakeOpenAI) -> None:
     assert "response_format" in openai.server.hits("/v1/chat/completions")[0].body
 
 
-def test_openai_with_a_single_served_model_needs_no_model_name(report: Report, openai: FakeOpenAI) -> None:
+def test_openai_with_a_single_served_model_needs_no_model_name(
+    report: Report, openai: FakeOpenAI
+) -> None:
     openai.default_answer = answer()
     out, notice = apply_llm(report, llm="openai")
     assert notice is None and out.llm.model == "qwen2.5:3b"
 
 
-def test_provider_failure_keeps_the_deterministic_report(report: Report, ollama: FakeOllama) -> None:
-    ollama.answers += [Reply(500, {"error": "llama runner process has terminated: signal: killed"}) for _ in range(3)]
+def test_provider_failure_keeps_the_deterministic_report(
+    report: Report, ollama: FakeOllama
+) -> None:
+    ollama.answers += [
+        Reply(500, {"error": "llama runner process has terminated: signal: killed"})
+        for _ in range(3)
+    ]
     before = report.model_dump()
     out, notice = apply_llm(report, llm="ollama", model="qwen2.5:3b")
     assert out.model_dump() == before
@@ -147,23 +204,35 @@ def test_prose_around_json_is_tolerated(report: Report, ollama: FakeOllama) -> N
     assert out.llm.json_from_text and out.llm.narrative
 
 
-def test_routing_falls_back_on_error_and_records_who_served(report: Report, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch, isolated_config: Path) -> None:
+def test_routing_falls_back_on_error_and_records_who_served(
+    report: Report, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch, isolated_config: Path
+) -> None:
     monkeypatch.setenv("OLLAMA_HOST", server.url)
     fake = FakeOllama(server, {"qwen2.5:7b": 32768, "qwen2.5:3b": 32768})
 
     def by_model(request: Recorded) -> Reply | str:
         if request.body["model"] == "qwen2.5:7b":
-            return Reply(chunks=[b'{"error":"an error was encountered while running the model: CUDA error"}\n'], content_type="application/x-ndjson")
+            return Reply(
+                chunks=[
+                    b'{"error":"an error was encountered while running the model: CUDA error"}\n'
+                ],
+                content_type="application/x-ndjson",
+            )
         return answer()
 
     fake.default_answer = by_model
     use_config(isolated_config, 'routes.summarize = ["qwen2.5:7b", "qwen2.5:3b"]\n')
     out, notice = apply_llm(report, llm="ollama")
     assert notice is None and out.llm.model == "qwen2.5:3b"
-    assert [(a.model, a.outcome.split(":")[0]) for a in out.llm.attempts] == [("qwen2.5:7b", "server"), ("qwen2.5:3b", "served")]
+    assert [(a.model, a.outcome.split(":")[0]) for a in out.llm.attempts] == [
+        ("qwen2.5:7b", "server"),
+        ("qwen2.5:3b", "served"),
+    ]
 
 
-def test_routing_skips_a_model_whose_context_is_too_small(report: Report, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch, isolated_config: Path) -> None:
+def test_routing_skips_a_model_whose_context_is_too_small(
+    report: Report, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch, isolated_config: Path
+) -> None:
     monkeypatch.setenv("OLLAMA_HOST", server.url)
     fake = FakeOllama(server, {"tiny:1b": 1024, "qwen2.5:3b": 32768})
     fake.default_answer = answer()
@@ -171,11 +240,17 @@ def test_routing_skips_a_model_whose_context_is_too_small(report: Report, server
     out, notice = apply_llm(report, llm="ollama")
     assert notice is None and out.llm.model == "qwen2.5:3b"
     assert out.llm.attempts[0].outcome.startswith("context_too_long")
-    assert [r.body["model"] for r in server.hits("/api/chat")] == ["qwen2.5:3b"]  # tiny was never asked
+    assert [r.body["model"] for r in server.hits("/api/chat")] == [
+        "qwen2.5:3b"
+    ]  # tiny was never asked
 
 
-def test_tight_context_omits_evidence_and_says_so(report: Report, ollama: FakeOllama, isolated_config: Path) -> None:
-    ollama.default_answer = lambda request: answer(summary=f"Seen {prompt_text(request).count(' | ')} items [E1].")
+def test_tight_context_omits_evidence_and_says_so(
+    report: Report, ollama: FakeOllama, isolated_config: Path
+) -> None:
+    ollama.default_answer = lambda request: answer(
+        summary=f"Seen {prompt_text(request).count(' | ')} items [E1]."
+    )
     use_config(isolated_config, "context = 1800\nmax_output_tokens = 600\n")
     out, _ = apply_llm(report, llm="ollama", model="qwen2.5:3b")
     assert out.llm.context_tokens == 1800
@@ -183,7 +258,9 @@ def test_tight_context_omits_evidence_and_says_so(report: Report, ollama: FakeOl
     assert ", ".join(out.llm.omitted_evidence) in prompt_text(ollama.server.hits("/api/chat")[0])
 
 
-def test_priced_hosted_model_reports_cost(report: Report, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch, isolated_config: Path) -> None:
+def test_priced_hosted_model_reports_cost(
+    report: Report, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch, isolated_config: Path
+) -> None:
     monkeypatch.setenv("OPENAI_BASE_URL", f"http://localhost:{server.port}/v1")
     fake = FakeOpenAI(server, ["gpt-4o-mini"])
     fake.default_answer = answer()

@@ -48,7 +48,11 @@ def test_budget_below_the_fixed_prompt_is_context_too_small(report: Report, guar
 
 
 def test_long_excerpts_are_cut_visibly(report: Report, guard) -> None:  # noqa: ANN001
-    report.evidence.append(Evidence(id="E6", kind=EvidenceKind.LOG, source="big.log:1", text="x" * (MAX_ITEM_CHARS + 500)))
+    report.evidence.append(
+        Evidence(
+            id="E6", kind=EvidenceKind.LOG, source="big.log:1", text="x" * (MAX_ITEM_CHARS + 500)
+        )
+    )
     built = build_input(report, load_prompt("triage_summary"), guard, budget=8000, count=COUNT)
     assert built.truncated == ("E6",)
     assert "[500 more characters not shown]" in built.rendered.user

@@ -80,8 +80,15 @@ def test_missing_model_says_how_to_pull_it(ollama: FakeOllama) -> None:
     ("failures", "status", "served"),
     [(1, 500, True), (2, 503, True), (3, 500, False), (1, 429, True)],
 )
-def test_5xx_and_429_are_retried_a_bounded_number_of_times(ollama: FakeOllama, failures: int, status: int, served: bool) -> None:
-    ollama.answers.extend(Reply(status, {"error": "llama runner process has terminated"}, headers={"Retry-After": "0"}) for _ in range(failures))
+def test_5xx_and_429_are_retried_a_bounded_number_of_times(
+    ollama: FakeOllama, failures: int, status: int, served: bool
+) -> None:
+    ollama.answers.extend(
+        Reply(
+            status, {"error": "llama runner process has terminated"}, headers={"Retry-After": "0"}
+        )
+        for _ in range(failures)
+    )
     ollama.answers.append('{"summary": "ok"}')
     if served:
         assert complete(provider(ollama.server), request()).text == '{"summary": "ok"}'
@@ -102,7 +109,9 @@ def test_other_4xx_is_not_retried(ollama: FakeOllama) -> None:
 
 def test_slow_first_token_times_out(ollama: FakeOllama) -> None:
     chunks = ollama_lines("late", "qwen2.5:3b")
-    ollama.answers.append(Reply(chunks=chunks, first_chunk_delay=1.0, content_type="application/x-ndjson"))
+    ollama.answers.append(
+        Reply(chunks=chunks, first_chunk_delay=1.0, content_type="application/x-ndjson")
+    )
     quick = Timeouts(connect=1.0, first_token=0.3, total=5.0)
     with pytest.raises(LLMError) as caught:
         complete(provider(ollama.server, quick), request())
@@ -122,13 +131,21 @@ def test_total_timeout_stops_a_slow_stream(ollama: FakeOllama) -> None:
 @pytest.mark.parametrize(
     ("chunks", "cut"),
     [
-        ([b'{"model":"qwen2.5:3b","message":{"role":"assistant","content":"hi"},"done":false}\n', b"{not json\n"], False),
+        (
+            [
+                b'{"model":"qwen2.5:3b","message":{"role":"assistant","content":"hi"},"done":false}\n',
+                b"{not json\n",
+            ],
+            False,
+        ),
         (ollama_lines("no done line", "qwen2.5:3b", done=False), False),
         (ollama_lines("connection dropped", "qwen2.5:3b", done=False), True),
     ],
     ids=["malformed-chunk", "stream-without-done", "connection-cut"],
 )
-def test_broken_streams_are_protocol_errors(ollama: FakeOllama, chunks: list[bytes], cut: bool) -> None:
+def test_broken_streams_are_protocol_errors(
+    ollama: FakeOllama, chunks: list[bytes], cut: bool
+) -> None:
     ollama.answers.append(Reply(chunks=chunks, cut=cut, content_type="application/x-ndjson"))
     with pytest.raises(LLMError) as caught:
         complete(provider(ollama.server), request())
@@ -147,7 +164,14 @@ def test_unreachable_host_is_one_clear_line() -> None:
 
 def test_metadata_endpoints(ollama: FakeOllama) -> None:
     ollama.loaded = [
-        {"name": "qwen2.5:3b", "model": "qwen2.5:3b", "size": 3_200_000_000, "size_vram": 1_600_000_000, "context_length": 8192, "expires_at": "2025-06-10T09:00:00Z"}
+        {
+            "name": "qwen2.5:3b",
+            "model": "qwen2.5:3b",
+            "size": 3_200_000_000,
+            "size_vram": 1_600_000_000,
+            "context_length": 8192,
+            "expires_at": "2025-06-10T09:00:00Z",
+        }
     ]
     p = provider(ollama.server)
     status = p.status()

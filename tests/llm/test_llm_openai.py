@@ -12,11 +12,24 @@ from opslens.llm.errors import FailureKind, LLMError
 from opslens.llm.providers.base import ChatRequest, Message, Role, complete
 from opslens.llm.providers.openai_compat import OpenAICompatProvider, is_local_url
 
-SCHEMA = {"type": "object", "properties": {"summary": {"type": "string"}}, "required": ["summary"], "additionalProperties": False}
+SCHEMA = {
+    "type": "object",
+    "properties": {"summary": {"type": "string"}},
+    "required": ["summary"],
+    "additionalProperties": False,
+}
 
 
 def request(model: str = "qwen2.5:3b") -> ChatRequest:
-    return ChatRequest(model=model, messages=(Message(Role.USER, "what happened?"),), schema=SCHEMA, schema_name="narrative", temperature=0.1, seed=7, max_tokens=256)
+    return ChatRequest(
+        model=model,
+        messages=(Message(Role.USER, "what happened?"),),
+        schema=SCHEMA,
+        schema_name="narrative",
+        temperature=0.1,
+        seed=7,
+        max_tokens=256,
+    )
 
 
 def provider(server: ScriptedServer, key: str | None = None) -> OpenAICompatProvider:
@@ -37,12 +50,20 @@ def test_request_asks_for_usage_and_json_schema(openai: FakeOpenAI) -> None:
     body = openai.server.hits("/v1/chat/completions")[0].body
     assert body["stream"] is True
     assert body["stream_options"] == {"include_usage": True}
-    assert body["response_format"] == {"type": "json_schema", "json_schema": {"name": "narrative", "strict": True, "schema": SCHEMA}}
+    assert body["response_format"] == {
+        "type": "json_schema",
+        "json_schema": {"name": "narrative", "strict": True, "schema": SCHEMA},
+    }
     assert body["max_tokens"] == 256 and body["seed"] == 7
 
 
 def test_usage_is_unknown_when_the_server_sends_none(openai: FakeOpenAI) -> None:
-    openai.answers.append(Reply(chunks=sse_events("hello", "qwen2.5:3b", include_usage=False), content_type="text/event-stream"))
+    openai.answers.append(
+        Reply(
+            chunks=sse_events("hello", "qwen2.5:3b", include_usage=False),
+            content_type="text/event-stream",
+        )
+    )
     done = complete(provider(openai.server), request())
     assert done.text == "hello" and done.usage.prompt_tokens is None
 
@@ -52,7 +73,9 @@ def test_usage_chunk_with_null_choices_is_accepted(openai: FakeOpenAI) -> None:
     usage_event = json.loads(events[-2][6:])
     usage_event["choices"] = None  # vLLM's variant
     events[-2] = b"data: " + json.dumps(usage_event).encode() + b"\n\n"
-    openai.answers.append(Reply(chunks=[b": keep-alive comment\n\n", *events], content_type="text/event-stream"))
+    openai.answers.append(
+        Reply(chunks=[b": keep-alive comment\n\n", *events], content_type="text/event-stream")
+    )
     assert complete(provider(openai.server), request()).usage.prompt_tokens == 1873
 
 
@@ -67,7 +90,11 @@ def test_bad_key_is_one_actionable_line(server: ScriptedServer) -> None:
 
 def test_context_length_exceeded(openai: FakeOpenAI) -> None:
     openai.answers.append(
-        openai_error(400, "This model's maximum context length is 8192 tokens. However, your messages resulted in 9120 tokens.", "context_length_exceeded")
+        openai_error(
+            400,
+            "This model's maximum context length is 8192 tokens. However, your messages resulted in 9120 tokens.",
+            "context_length_exceeded",
+        )
     )
     with pytest.raises(LLMError) as caught:
         complete(provider(openai.server), request())
@@ -78,7 +105,9 @@ def test_context_length_exceeded(openai: FakeOpenAI) -> None:
 def test_rate_limit_then_server_error_then_success(openai: FakeOpenAI) -> None:
     openai.answers += [
         openai_error(429, "Rate limit reached for requests", "rate_limit_exceeded", "requests"),
-        openai_error(500, "The server had an error while processing your request.", None, "server_error"),
+        openai_error(
+            500, "The server had an error while processing your request.", None, "server_error"
+        ),
         '{"summary": "ok"}',
     ]
     assert complete(provider(openai.server), request()).text == '{"summary": "ok"}'
@@ -110,7 +139,9 @@ def test_broken_sse_streams_are_protocol_errors(openai: FakeOpenAI, chunks: list
 
 def test_error_event_mid_stream(openai: FakeOpenAI) -> None:
     chunks = sse_events("partial", "m", include_usage=False, done=False)
-    chunks.append(b'data: {"error": {"message": "the request exceeds the available context size, try increasing it", "code": 400}}\n\n')
+    chunks.append(
+        b'data: {"error": {"message": "the request exceeds the available context size, try increasing it", "code": 400}}\n\n'
+    )
     openai.answers.append(Reply(chunks=chunks, content_type="text/event-stream"))
     with pytest.raises(LLMError) as caught:
         complete(provider(openai.server), request())
@@ -145,7 +176,13 @@ def test_hosted_endpoint_without_key_fails_before_sending() -> None:
 
 @pytest.mark.parametrize(
     ("url", "local"),
-    [("http://127.0.0.1:8000/v1", True), ("http://localhost:1234/v1", True), ("http://[::1]:8080/v1", True), ("https://api.openai.com/v1", False), ("http://10.0.0.5:8000/v1", False)],
+    [
+        ("http://127.0.0.1:8000/v1", True),
+        ("http://localhost:1234/v1", True),
+        ("http://[::1]:8080/v1", True),
+        ("https://api.openai.com/v1", False),
+        ("http://10.0.0.5:8000/v1", False),
+    ],
 )
 def test_local_urls(url: str, local: bool) -> None:
     assert is_local_url(url) is local

@@ -28,11 +28,18 @@ def test_every_packaged_prompt_has_a_complete_header_and_a_known_schema() -> Non
 
 def test_load_by_version_and_default_to_newest_or_configured() -> None:
     newest = load_prompt("triage_summary")
-    assert load_prompt("triage_summary@v1").sha256 == load_prompt("triage_summary", {"triage_summary": "v1"}).sha256
-    assert newest.version == max((p.version for p in list_prompts() if p.name == "triage_summary"), key=lambda v: int(v[1:]))
+    assert (
+        load_prompt("triage_summary@v1").sha256
+        == load_prompt("triage_summary", {"triage_summary": "v1"}).sha256
+    )
+    assert newest.version == max(
+        (p.version for p in list_prompts() if p.name == "triage_summary"), key=lambda v: int(v[1:])
+    )
 
 
-@pytest.mark.parametrize(("ref", "message"), [("nope", "unknown prompt"), ("triage_summary@v99", "no version 'v99'")])
+@pytest.mark.parametrize(
+    ("ref", "message"), [("nope", "unknown prompt"), ("triage_summary@v99", "no version 'v99'")]
+)
 def test_unknown_prompt_or_version_lists_what_exists(ref: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         load_prompt(ref)
@@ -49,7 +56,25 @@ def test_template_syntax_inside_evidence_is_not_evaluated() -> None:
     evil = "{{ ''.__class__.__mro__[1].__subclasses__() }} {% for x in range(9) %}x{% endfor %}"
     rendered = render(
         prompt,
-        {"window": "w", "onset": None, "summary": evil, "hypotheses": [], "omitted": [], "evidence": [{"id": "E1", "kind": "log", "source": "s", "ts": None, "count": 1, "suspicious": False, "fenced": evil, "detail": None}]},
+        {
+            "window": "w",
+            "onset": None,
+            "summary": evil,
+            "hypotheses": [],
+            "omitted": [],
+            "evidence": [
+                {
+                    "id": "E1",
+                    "kind": "log",
+                    "source": "s",
+                    "ts": None,
+                    "count": 1,
+                    "suspicious": False,
+                    "fenced": evil,
+                    "detail": None,
+                }
+            ],
+        },
     )
     assert rendered.user.count(evil) == 2
 
@@ -78,24 +103,41 @@ def test_counter_never_downloads_an_encoding(monkeypatch: pytest.MonkeyPatch, tm
 
 def test_pack_keeps_most_informative_first_and_names_the_rest() -> None:
     est = EstimateCounter()
-    items = [Item("E1", "word " * 10, 0.0), Item("E2", "word " * 100, 1.0), Item("E3", "word " * 10, 2.0)]
+    items = [
+        Item("E1", "word " * 10, 0.0),
+        Item("E2", "word " * 100, 1.0),
+        Item("E3", "word " * 10, 2.0),
+    ]
     packing = pack(items, 40, est)
-    assert [i.id for i in packing.kept] == ["E1", "E3"]  # E2 does not fit; the smaller E3 still does
+    assert [i.id for i in packing.kept] == [
+        "E1",
+        "E3",
+    ]  # E2 does not fit; the smaller E3 still does
     assert packing.omitted == ("E2",)
     assert packing.tokens <= 40
 
 
-@given(st.lists(st.integers(min_value=0, max_value=60), max_size=12), st.integers(min_value=0, max_value=200))
+@given(
+    st.lists(st.integers(min_value=0, max_value=60), max_size=12),
+    st.integers(min_value=0, max_value=200),
+)
 def test_pack_never_exceeds_budget_and_loses_nothing(sizes: list[int], budget: int) -> None:
     items = [Item(f"E{i}", "x " * n, float(i)) for i, n in enumerate(sizes)]
     packing = pack(items, budget, EstimateCounter())
     assert packing.tokens <= budget
-    assert sorted([i.id for i in packing.kept] + list(packing.omitted)) == sorted(i.id for i in items)
+    assert sorted([i.id for i in packing.kept] + list(packing.omitted)) == sorted(
+        i.id for i in items
+    )
 
 
 @pytest.mark.parametrize(
     ("model", "local", "expected"),
-    [("qwen2.5:3b", True, 0.0), ("gpt-4o-mini", False, 0.000375), ("unpriced-hosted", False, None), ("gpt-4o-mini:2024", False, 0.000375)],
+    [
+        ("qwen2.5:3b", True, 0.0),
+        ("gpt-4o-mini", False, 0.000375),
+        ("unpriced-hosted", False, None),
+        ("gpt-4o-mini:2024", False, 0.000375),
+    ],
 )
 def test_cost_from_the_price_table(model: str, local: bool, expected: float | None) -> None:
     table = {"gpt-4o-mini": Price(input=0.15, output=0.6)}
@@ -115,14 +157,28 @@ def test_strict_schema_requires_every_property() -> None:
     check(NARRATIVE_SCHEMA_V1)
 
 
-ANSWER = {"summary": "OOM [E1].", "hypotheses": [], "checks": [{"command": ["kubectl", "get", "pods", "-n", "payments"], "purpose": "see", "hypothesis": None, "evidence": "E1, E3"}], "open_questions": []}
+ANSWER = {
+    "summary": "OOM [E1].",
+    "hypotheses": [],
+    "checks": [
+        {
+            "command": ["kubectl", "get", "pods", "-n", "payments"],
+            "purpose": "see",
+            "hypothesis": None,
+            "evidence": "E1, E3",
+        }
+    ],
+    "open_questions": [],
+}
 
 
 @pytest.mark.parametrize(
     "text",
     [
         json.dumps(ANSWER),
-        "Here is the analysis:\n```json\n" + json.dumps(ANSWER, indent=2) + "\n```\nHope this helps.",
+        "Here is the analysis:\n```json\n"
+        + json.dumps(ANSWER, indent=2)
+        + "\n```\nHope this helps.",
         "{broken} then " + json.dumps(ANSWER),
     ],
     ids=["plain", "fenced-in-prose", "after-garbage"],

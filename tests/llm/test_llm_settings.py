@@ -21,7 +21,7 @@ from opslens.llm.settings import Mode, Task, load_settings, parse_ollama_host
         ("http://example.com", "http://example.com:80"),
         ("https://example.com", "https://example.com:443"),
         ("https://example.com:8443/ollama", "https://example.com:8443/ollama"),
-        ("  \"10.1.2.3:5000\" ", "http://10.1.2.3:5000"),
+        ('  "10.1.2.3:5000" ', "http://10.1.2.3:5000"),
         ("0.0.0.0", "http://127.0.0.1:11434"),
         ("0.0.0.0:11434", "http://127.0.0.1:11434"),
         (":11500", "http://127.0.0.1:11500"),
@@ -42,15 +42,28 @@ def write(path: Path, text: str) -> None:
     config.load.cache_clear()
 
 
-def test_precedence_cli_over_env_over_file(isolated_config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write(isolated_config, '[llm]\nmodel = "from-file"\nollama_host = "10.0.0.1:1"\nopenai_base_url = "http://file/v1"\n')
+def test_precedence_cli_over_env_over_file(
+    isolated_config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(
+        isolated_config,
+        '[llm]\nmodel = "from-file"\nollama_host = "10.0.0.1:1"\nopenai_base_url = "http://file/v1"\n',
+    )
     settings = load_settings()
-    assert (settings.model, settings.ollama_url, settings.openai_base_url) == ("from-file", "http://10.0.0.1:1", "http://file/v1")
+    assert (settings.model, settings.ollama_url, settings.openai_base_url) == (
+        "from-file",
+        "http://10.0.0.1:1",
+        "http://file/v1",
+    )
     monkeypatch.setenv("OLLAMA_HOST", "10.0.0.2:2")
     monkeypatch.setenv("OPENAI_BASE_URL", "http://env/v1/")
     monkeypatch.setenv("OPSLENS_LLM_MODEL", "from-env")
     settings = load_settings()
-    assert (settings.model, settings.ollama_url, settings.openai_base_url) == ("from-env", "http://10.0.0.2:2", "http://env/v1")
+    assert (settings.model, settings.ollama_url, settings.openai_base_url) == (
+        "from-env",
+        "http://10.0.0.2:2",
+        "http://env/v1",
+    )
     assert load_settings(model="from-cli").model == "from-cli"
 
 
@@ -68,7 +81,10 @@ def test_routes_prices_and_prompt_versions(isolated_config: Path) -> None:
     )
     settings = load_settings()
     route = settings.routes[Task.SUMMARIZE]
-    assert [(t.provider, t.model) for t in route] == [(None, "qwen2.5:7b"), ("openai", "gpt-4o-mini")]
+    assert [(t.provider, t.model) for t in route] == [
+        (None, "qwen2.5:7b"),
+        ("openai", "gpt-4o-mini"),
+    ]
     assert settings.prices["gpt-4o-mini"].output == 0.6
     assert settings.prompt_versions == {"triage_summary": "v1"}
 

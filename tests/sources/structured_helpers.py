@@ -23,11 +23,20 @@ class Result:
 
 
 def read_text(
-    reader: type[Reader], text: str, name: str = "input", tz: tzinfo = UTC, year_hint: int | None = None
+    reader: type[Reader],
+    text: str,
+    name: str = "input",
+    tz: tzinfo = UTC,
+    year_hint: int | None = None,
 ) -> Result:
     """Run `reader` over `text` as the pipeline would (fresh context, skips collected)."""
     skips: list[tuple[str, int | None]] = []
-    ctx = ReadContext(SourceFile(name), tz=tz, year_hint=year_hint, on_skip=lambda r, line: skips.append((r, line)))
+    ctx = ReadContext(
+        SourceFile(name),
+        tz=tz,
+        year_hint=year_hint,
+        on_skip=lambda r, line: skips.append((r, line)),
+    )
     events = list(reader().read(io.StringIO(text), ctx))
     return Result(events, skips, ctx)
 

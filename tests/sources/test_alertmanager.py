@@ -78,7 +78,9 @@ def test_webhook_lines_each_give_their_alerts() -> None:
 
 def test_api_v2_alerts() -> None:
     job, disk = read_fixture(AlertmanagerReader, "alertmanager-v2-alerts.json").events
-    assert job.entity == Entity("Job", "ledger-reconcile-28981234", "billing")  # job_name, not the scrape job
+    assert job.entity == Entity(
+        "Job", "ledger-reconcile-28981234", "billing"
+    )  # job_name, not the scrape job
     assert (job.attrs or {})["state"] == "active"
     assert (job.attrs or {})["status"] == "firing"
     assert (job.attrs or {})["receiver"] == "oncall-webhook,slack"
@@ -92,7 +94,11 @@ def test_api_v2_groups_carry_the_receiver() -> None:
     job, disk = read_fixture(AlertmanagerReader, "alertmanager-v2-groups.json").events
     assert (job.attrs or {})["receiver"] == "oncall-webhook"
     assert (disk.attrs or {})["receiver"] == "null"
-    assert job.origin.line is not None and disk.origin.line is not None and disk.origin.line > job.origin.line
+    assert (
+        job.origin.line is not None
+        and disk.origin.line is not None
+        and disk.origin.line > job.origin.line
+    )
 
 
 def test_prometheus_alerts() -> None:
@@ -112,7 +118,11 @@ def test_alert_without_labels_is_skipped() -> None:
 
 
 def test_single_alert_object() -> None:
-    alert = {"labels": {"alertname": "Watchdog", "severity": "none"}, "startsAt": "2025-03-14T00:00:00Z", "fingerprint": "f"}
+    alert = {
+        "labels": {"alertname": "Watchdog", "severity": "none"},
+        "startsAt": "2025-03-14T00:00:00Z",
+        "fingerprint": "f",
+    }
     (event,) = read_text(AlertmanagerReader, json.dumps(alert)).events
     assert event.message == "Watchdog" and event.severity is Severity.INFO
 

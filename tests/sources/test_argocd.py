@@ -14,7 +14,8 @@ from opslens.sources.readers.argocd import ArgoCDReader
 
 
 @pytest.mark.parametrize(
-    ("name", "count"), [("argocd-app.json", 4), ("argocd-apps-list.json", 2), ("argocd-history.txt", 3)]
+    ("name", "count"),
+    [("argocd-app.json", 4), ("argocd-apps-list.json", 2), ("argocd-history.txt", 3)],
 )
 def test_fixture_is_sniffed_and_read_completely(name: str, count: int) -> None:
     assert chosen(fixture_text(name), name) == "argocd"
@@ -56,7 +57,9 @@ def test_failed_operation_not_in_history_is_its_own_change() -> None:
     assert attrs["revision"] == "0123456789abcdef0123456789abcdef01234567"
     assert attrs["author"] == "ops-bot"
     assert "images" not in attrs  # the failed revision is not what runs
-    assert operation.raw.startswith('one or more objects failed to apply, reason: Deployment.apps \\"cart\\"')
+    assert operation.raw.startswith(
+        'one or more objects failed to apply, reason: Deployment.apps \\"cart\\"'
+    )
 
 
 def test_conditions_are_events() -> None:
@@ -79,7 +82,11 @@ def test_multi_source_and_recorded_operation() -> None:
     assert (ledger.attrs or {})["revision"] == "cafebabecafebabecafebabecafebabecafebabe"
     assert ledger.time == at("2025-03-14T02:59:00Z")
     assert ledger.severity is Severity.UNKNOWN
-    assert ledger.origin.line is not None and web.origin.line is not None and ledger.origin.line > web.origin.line
+    assert (
+        ledger.origin.line is not None
+        and web.origin.line is not None
+        and ledger.origin.line > web.origin.line
+    )
 
 
 def test_history_table() -> None:
@@ -95,11 +102,18 @@ def test_history_table() -> None:
 def test_yaml_application() -> None:
     app = json.loads(fixture_text("argocd-app.json"))
     events = read_text(ArgoCDReader, yaml.safe_dump(app)).events
-    assert [e.kind for e in events] == [EventKind.CHANGE, EventKind.CHANGE, EventKind.CHANGE, EventKind.EVENT]
+    assert [e.kind for e in events] == [
+        EventKind.CHANGE,
+        EventKind.CHANGE,
+        EventKind.CHANGE,
+        EventKind.EVENT,
+    ]
     assert events[0].time == at("2025-03-13T09:00:05Z")
 
 
-@pytest.mark.parametrize("text", ['{"kind": "Deployment", "metadata": {}}', "ID  NAME\n1  x\n", "[]"])
+@pytest.mark.parametrize(
+    "text", ['{"kind": "Deployment", "metadata": {}}', "ID  NAME\n1  x\n", "[]"]
+)
 def test_input_without_applications_is_an_input_error(text: str) -> None:
     with pytest.raises(InputError):
         read_text(ArgoCDReader, text)

@@ -30,7 +30,12 @@ def test_seconds_since_boot_are_kept_but_not_used_as_time() -> None:
 
 def test_decoded_levels_and_human_times() -> None:
     events = read_fixture(DmesgReader, "dmesg-x-T.txt").events
-    assert [e.severity for e in events] == [Severity.INFO, Severity.WARNING, Severity.ERROR, Severity.CRITICAL]
+    assert [e.severity for e in events] == [
+        Severity.INFO,
+        Severity.WARNING,
+        Severity.ERROR,
+        Severity.CRITICAL,
+    ]
     assert events[2].time == at("2025-03-14T02:51:09Z")
     assert events[2].attrs == {"facility": "kern", "level": "err"}
     assert events[2].message == "Memory cgroup out of memory: Killed process 40213 (node)"
@@ -40,13 +45,33 @@ def test_decoded_levels_and_human_times() -> None:
     ("line", "message", "time", "severity", "monotonic"),
     [
         ("<3>[  12.500000] nvme0: timeout", "nvme0: timeout", None, Severity.ERROR, 12.5),
-        ("[  12.500000 <    0.000123>] eth0: link up", "eth0: link up", None, Severity.UNKNOWN, 12.5),
-        ("2025-03-14T02:51:09,123456+00:00 eth0: link up", "eth0: link up", at("2025-03-14T02:51:09.123456Z"), Severity.UNKNOWN, None),
-        ("kern  :notice: [    1.000000] audit: initializing", "audit: initializing", None, Severity.NOTICE, 1.0),
+        (
+            "[  12.500000 <    0.000123>] eth0: link up",
+            "eth0: link up",
+            None,
+            Severity.UNKNOWN,
+            12.5,
+        ),
+        (
+            "2025-03-14T02:51:09,123456+00:00 eth0: link up",
+            "eth0: link up",
+            at("2025-03-14T02:51:09.123456Z"),
+            Severity.UNKNOWN,
+            None,
+        ),
+        (
+            "kern  :notice: [    1.000000] audit: initializing",
+            "audit: initializing",
+            None,
+            Severity.NOTICE,
+            1.0,
+        ),
         ("daemon:info  : systemd[1]: Started", "systemd[1]: Started", None, Severity.INFO, None),
     ],
 )
-def test_line_variants(line: str, message: str, time: float | None, severity: Severity, monotonic: float | None) -> None:
+def test_line_variants(
+    line: str, message: str, time: float | None, severity: Severity, monotonic: float | None
+) -> None:
     (event,) = read_text(DmesgReader, line + "\n").events
     assert event.message == message
     assert event.time == (pytest.approx(time) if time is not None else None)
@@ -57,7 +82,9 @@ def test_line_variants(line: str, message: str, time: float | None, severity: Se
 def test_local_times_use_the_context_zone() -> None:
     from zoneinfo import ZoneInfo
 
-    (event,) = read_text(DmesgReader, "[Fri Mar 14 02:51:09 2025] x\n", tz=ZoneInfo("America/New_York")).events
+    (event,) = read_text(
+        DmesgReader, "[Fri Mar 14 02:51:09 2025] x\n", tz=ZoneInfo("America/New_York")
+    ).events
     assert event.time == at("2025-03-14T06:51:09Z")
 
 

@@ -13,7 +13,12 @@ from opslens.sources.readers.git_log import GitLogReader
 
 @pytest.mark.parametrize(
     ("name", "count"),
-    [("git-log-medium.txt", 3), ("git-log-fuller-stat.txt", 2), ("git-log-oneline.txt", 4), ("git-log-custom.txt", 3)],
+    [
+        ("git-log-medium.txt", 3),
+        ("git-log-fuller-stat.txt", 2),
+        ("git-log-oneline.txt", 4),
+        ("git-log-custom.txt", 3),
+    ],
 )
 def test_fixture_is_sniffed_and_read_completely(name: str, count: int) -> None:
     assert chosen(fixture_text(name), name) == "git-log"
@@ -32,7 +37,10 @@ def test_default_format_fields() -> None:
     assert attrs["revision"] == "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432"
     assert attrs["author"] == "Ana Pereira" and attrs["author_email"] == "ana.pereira@example.test"
     assert attrs["body"] == "Requests were over-provisioned according to last week's VPA report."
-    assert attrs["files"] == ["apps/cart/overlays/prod/deployment-patch.yaml", "apps/cart/overlays/prod/kustomization.yaml"]
+    assert attrs["files"] == [
+        "apps/cart/overlays/prod/deployment-patch.yaml",
+        "apps/cart/overlays/prod/kustomization.yaml",
+    ]
     assert attrs["refs"] == "HEAD -> main, origin/main"
     assert limit.origin.line == 1
     assert limit.raw.startswith("commit 9f8e7d6c") and limit.raw.endswith("kustomization.yaml")

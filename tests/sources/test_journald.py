@@ -12,7 +12,9 @@ from opslens.events import Entity, EventKind, Severity
 from opslens.sources.readers.journald import JournaldReader
 
 
-@pytest.mark.parametrize(("name", "count"), [("journal.jsonl", 6), ("journal-pretty.json", 2), ("journal.export", 2)])
+@pytest.mark.parametrize(
+    ("name", "count"), [("journal.jsonl", 6), ("journal-pretty.json", 2), ("journal.export", 2)]
+)
 def test_fixture_is_sniffed_and_read_completely(name: str, count: int) -> None:
     assert chosen(fixture_text(name), name) == "journald"
     result = read_fixture(JournaldReader, name)
@@ -27,7 +29,9 @@ def test_json_line_fields() -> None:
     assert kubelet.severity is Severity.INFO
     assert kubelet.host == "worker-2"
     assert kubelet.origin.line == 1
-    assert kubelet.message.startswith('I0314 02:51:09.123400    1187 kubelet.go:2458] "SyncLoop (PLEG)')  # klog kept as is
+    assert kubelet.message.startswith(
+        'I0314 02:51:09.123400    1187 kubelet.go:2458] "SyncLoop (PLEG)'
+    )  # klog kept as is
     assert kubelet.attrs == {
         "unit": "kubelet.service",
         "identifier": "kubelet",
@@ -39,7 +43,13 @@ def test_json_line_fields() -> None:
 
 @pytest.mark.parametrize(
     ("index", "severity"),
-    [(0, Severity.INFO), (1, Severity.ERROR), (2, Severity.WARNING), (3, Severity.NOTICE), (4, Severity.CRITICAL)],
+    [
+        (0, Severity.INFO),
+        (1, Severity.ERROR),
+        (2, Severity.WARNING),
+        (3, Severity.NOTICE),
+        (4, Severity.CRITICAL),
+    ],
 )
 def test_priority_maps_to_severity(index: int, severity: Severity) -> None:
     assert read_fixture(JournaldReader, "journal.jsonl").events[index].severity is severity
@@ -90,7 +100,9 @@ def test_export_format() -> None:
 
 
 def test_bad_lines_are_skipped_and_counted() -> None:
-    good = json.dumps({"__REALTIME_TIMESTAMP": "1741920669000000", "MESSAGE": "ok", "PRIORITY": "6"})
+    good = json.dumps(
+        {"__REALTIME_TIMESTAMP": "1741920669000000", "MESSAGE": "ok", "PRIORITY": "6"}
+    )
     text = "\n".join([good, "{truncated", "[1, 2]", good, ""]) + "\n"
     result = read_text(JournaldReader, text)
     assert len(result.events) == 2
@@ -99,7 +111,14 @@ def test_bad_lines_are_skipped_and_counted() -> None:
 
 
 def test_odd_field_types_do_not_break_the_entry() -> None:
-    line = json.dumps({"__REALTIME_TIMESTAMP": ["x"], "MESSAGE": ["first", [104, 105]], "PRIORITY": ["3"], "_HOSTNAME": 7})
+    line = json.dumps(
+        {
+            "__REALTIME_TIMESTAMP": ["x"],
+            "MESSAGE": ["first", [104, 105]],
+            "PRIORITY": ["3"],
+            "_HOSTNAME": 7,
+        }
+    )
     (event,) = read_text(JournaldReader, line + "\n").events
     assert event.time is None and event.severity is Severity.UNKNOWN and event.host is None
     assert event.message == "first"

@@ -74,7 +74,10 @@ def test_event_time_and_series_stand_in_for_missing_timestamps() -> None:
 
 def test_multi_line_message_keeps_first_line_and_continuation() -> None:
     mount = read_fixture(K8sEventsReader, "k8s-events-corev1.json").events[4]
-    assert mount.message == 'MountVolume.SetUp failed for volume "ledger-tls" : secret "ledger-tls" not found'
+    assert (
+        mount.message
+        == 'MountVolume.SetUp failed for volume "ledger-tls" : secret "ledger-tls" not found'
+    )
     assert (mount.attrs or {})["continuation"] == ["retrying in 2m0s"]
     assert "\\n" in mount.raw  # the escaped form, as written in the file
 
@@ -117,12 +120,18 @@ def test_truncated_list_keeps_complete_items_and_reports_the_cut() -> None:
     text = fixture_text("k8s-events-corev1.json")
     cut = text[: text.index('"reason": "FailedScheduling"')]
     result = read_text(K8sEventsReader, cut)
-    assert [e.attrs["reason"] for e in result.events if e.attrs] == ["BackOff", "NodeHasInsufficientMemory"]
+    assert [e.attrs["reason"] for e in result.events if e.attrs] == [
+        "BackOff",
+        "NodeHasInsufficientMemory",
+    ]
     assert any("truncated" in reason for reason, _ in result.skips)
 
 
 def test_items_that_are_not_events_are_skipped_with_a_reason() -> None:
-    doc = {"kind": "List", "items": ["junk", {"kind": "Pod", "metadata": {"name": "x"}}, json.loads(_minimal_event())]}
+    doc = {
+        "kind": "List",
+        "items": ["junk", {"kind": "Pod", "metadata": {"name": "x"}}, json.loads(_minimal_event())],
+    }
     result = read_text(K8sEventsReader, json.dumps(doc))
     assert len(result.events) == 1
     assert len(result.skips) == 2 and all("not an Event" in reason for reason, _ in result.skips)
@@ -142,7 +151,9 @@ def test_input_without_events_is_an_input_error(text: str) -> None:
 
 
 def test_empty_list_is_fine() -> None:
-    assert read_text(K8sEventsReader, '{"apiVersion": "v1", "items": [], "kind": "List"}').events == []
+    assert (
+        read_text(K8sEventsReader, '{"apiVersion": "v1", "items": [], "kind": "List"}').events == []
+    )
 
 
 @pytest.mark.parametrize(

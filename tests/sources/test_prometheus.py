@@ -37,10 +37,17 @@ def test_matrix_series() -> None:
     memory, ratio = read_fixture(PrometheusReader, "prometheus-matrix.json").events
     attrs = memory.attrs or {}
     assert attrs["name"] == "container_memory_working_set_bytes"
-    assert attrs["labels"] == {"container": "cart", "namespace": "shop", "pod": "cart-5d8f7b9c4-x2lqp"}
+    assert attrs["labels"] == {
+        "container": "cart",
+        "namespace": "shop",
+        "pod": "cart-5d8f7b9c4-x2lqp",
+    }
     assert attrs["result_type"] == "matrix"
     assert memory.time == 1741920600.0
-    assert memory.message == 'container_memory_working_set_bytes{container="cart",namespace="shop",pod="cart-5d8f7b9c4-x2lqp"}'
+    assert (
+        memory.message
+        == 'container_memory_working_set_bytes{container="cart",namespace="shop",pod="cart-5d8f7b9c4-x2lqp"}'
+    )
     assert memory.raw == "container_memory_working_set_bytes"
     assert memory.entity == Entity("Pod", "cart-5d8f7b9c4-x2lqp", "shop")
     assert memory.namespace == "shop"
@@ -65,7 +72,9 @@ def test_vector_series() -> None:
 def test_wrappers_keep_the_query() -> None:
     result = read_fixture(PrometheusReader, "prometheus-wrapped.json")
     errors, unavailable = result.events
-    assert (errors.attrs or {})["query"] == 'sum by (namespace) (rate(http_requests_total{code=~"5..."}[5m]))'.replace('..."', '.."')
+    assert (errors.attrs or {})[
+        "query"
+    ] == 'sum by (namespace) (rate(http_requests_total{code=~"5..."}[5m]))'.replace('..."', '.."')
     assert (unavailable.attrs or {})["query"] == "kube_deployment_status_replicas_unavailable > 0"
     reasons = [reason for reason, _ in result.skips]
     assert any(r.startswith("scalar result skipped") for r in reasons)
@@ -74,13 +83,24 @@ def test_wrappers_keep_the_query() -> None:
 
 
 def test_map_of_named_responses() -> None:
-    doc = {"cpu": {"status": "success", "data": {"resultType": "vector", "result": [{"metric": {"pod": "p"}, "value": [1, "2"]}]}}}
+    doc = {
+        "cpu": {
+            "status": "success",
+            "data": {
+                "resultType": "vector",
+                "result": [{"metric": {"pod": "p"}, "value": [1, "2"]}],
+            },
+        }
+    }
     (event,) = read_text(PrometheusReader, json.dumps(doc)).events
     assert (event.attrs or {})["query_name"] == "cpu"
 
 
 def test_malformed_samples_are_dropped_and_reported() -> None:
-    doc = {"resultType": "matrix", "result": [{"metric": {"__name__": "m"}, "values": [[1, "1"], ["x", "2"], [3], None]}]}
+    doc = {
+        "resultType": "matrix",
+        "result": [{"metric": {"__name__": "m"}, "values": [[1, "1"], ["x", "2"], [3], None]}],
+    }
     result = read_text(PrometheusReader, json.dumps(doc))
     (event,) = result.events
     assert (event.attrs or {})["samples"] == [[1.0, 1.0]]

@@ -10,7 +10,9 @@ from opslens.events import Entity, EventKind
 from opslens.sources.readers.rollout_history import RolloutHistoryReader, images_from_change_cause
 
 
-@pytest.mark.parametrize(("name", "count"), [("rollout-history.txt", 5), ("rollout-history-revision.txt", 1)])
+@pytest.mark.parametrize(
+    ("name", "count"), [("rollout-history.txt", 5), ("rollout-history-revision.txt", 1)]
+)
 def test_fixture_is_sniffed_and_read_completely(name: str, count: int) -> None:
     assert chosen(fixture_text(name), name) == "rollout-history"
     result = read_fixture(RolloutHistoryReader, name)
@@ -34,7 +36,10 @@ def test_table_rows() -> None:
     }
     assert none.message == "deployment.apps/cart revision 3"
     assert none.origin.line == 3
-    assert (set_image.attrs or {})["images"] == ["registry.example.test/shop/cart:2.7.9", "registry.example.test/envoy:1.29"]
+    assert (set_image.attrs or {})["images"] == [
+        "registry.example.test/shop/cart:2.7.9",
+        "registry.example.test/envoy:1.29",
+    ]
     assert set_image.message.startswith("deployment.apps/cart revision 4: kubectl set image")
     assert (argocd.attrs or {})["change_cause"] == "argocd sync cart-prod (9f8e7d6)"
     assert agent.entity == Entity("DaemonSet", "node-agent")
@@ -47,7 +52,10 @@ def test_revision_detail() -> None:
     attrs = detail.attrs or {}
     assert attrs["revision"] == "4"
     assert attrs["change_cause"].startswith("kubectl set image deployment/cart")
-    assert attrs["images"] == ["registry.example.test/shop/cart:2.7.9", "registry.example.test/envoy:1.29"]
+    assert attrs["images"] == [
+        "registry.example.test/shop/cart:2.7.9",
+        "registry.example.test/envoy:1.29",
+    ]
     assert attrs["containers"] == ["cart", "sidecar"]
     assert detail.origin.line == 1
     assert detail.raw.startswith("deployment.apps/cart with revision #4\nPod Template:")
@@ -59,7 +67,10 @@ def test_revision_detail() -> None:
     [
         ("kubectl set image deployment/web web=nginx:1.27", ["nginx:1.27"]),
         ("kubectl set image deploy/web *=nginx:1.27 --record", ["nginx:1.27"]),
-        ("kubectl -n shop set image deployment web app=r.io/a:1 side=r.io/b@sha256:abc", ["r.io/a:1", "r.io/b@sha256:abc"]),
+        (
+            "kubectl -n shop set image deployment web app=r.io/a:1 side=r.io/b@sha256:abc",
+            ["r.io/a:1", "r.io/b@sha256:abc"],
+        ),
         ("kubectl apply --filename=web.yaml --record=true", []),
         (None, []),
     ],
@@ -75,7 +86,9 @@ def test_old_kubectl_header() -> None:
 
 
 def test_unexpected_lines_are_skipped() -> None:
-    result = read_text(RolloutHistoryReader, "deployment.apps/x\nREVISION  CHANGE-CAUSE\n1  <none>\nwhat is this\n")
+    result = read_text(
+        RolloutHistoryReader, "deployment.apps/x\nREVISION  CHANGE-CAUSE\n1  <none>\nwhat is this\n"
+    )
     assert len(result.events) == 1
     assert result.skips == [("not a rollout history row", 4)]
 
@@ -86,7 +99,8 @@ def test_text_without_a_header_is_an_input_error() -> None:
 
 
 @pytest.mark.parametrize(
-    "head", ["deployment.apps/web scaled\n", "deployment.apps/web restarted\n", "commit abc\nAuthor: x\n"]
+    "head",
+    ["deployment.apps/web scaled\n", "deployment.apps/web restarted\n", "commit abc\nAuthor: x\n"],
 )
 def test_sniff_rejects_other_kubectl_output(head: str) -> None:
     assert RolloutHistoryReader.sniff(head, "x.txt") == 0.0

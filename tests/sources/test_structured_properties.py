@@ -38,8 +38,12 @@ READERS: list[type[Reader]] = [
     RolloutHistoryReader,
     GitLogReader,
 ]
-FIXTURE_TEXTS = sorted((p.name, p.read_text(encoding="utf-8")) for p in FIXTURES.iterdir() if p.is_file())
-PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FIXTURE_TEXTS = sorted(
+    (p.name, p.read_text(encoding="utf-8")) for p in FIXTURES.iterdir() if p.is_file()
+)
+PROPERTY_SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
@@ -116,3 +120,12 @@ def test_corrupted_fixtures(fixture: tuple[str, str], data: st.DataObject) -> No
 def test_every_fixture_is_claimed_by_exactly_one_structured_reader(name: str, text: str) -> None:
     claims = [r.name for r in READERS if r.sniff(text, name) >= 0.6]
     assert len(claims) == 1, claims
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_fast_json_fragment_matches_the_reference(value: str) -> None:
+    from opslens.sources.readers._documents import json_fragment
+    from opslens.sources.verbatim import json_fragment as reference
+
+    assert json_fragment(value) == reference(value)

@@ -16,7 +16,17 @@ from structured_helpers import chosen, read_text
 from opslens.sources.base import get_reader
 
 NOT_INPUTS = ("ollama-chat-stream.ndjson", "openai-chat-stream.sse")
-STRUCTURED = {"k8s-events", "journald", "syslog", "dmesg", "alertmanager", "prometheus", "argocd", "rollout-history", "git-log"}
+STRUCTURED = {
+    "k8s-events",
+    "journald",
+    "syslog",
+    "dmesg",
+    "alertmanager",
+    "prometheus",
+    "argocd",
+    "rollout-history",
+    "git-log",
+}
 
 
 def _json(path: Path) -> object:
@@ -24,7 +34,9 @@ def _json(path: Path) -> object:
 
 
 def _lines(path: Path, pattern: str) -> int:
-    return sum(1 for line in path.read_text(encoding="utf-8").splitlines() if re.match(pattern, line))
+    return sum(
+        1 for line in path.read_text(encoding="utf-8").splitlines() if re.match(pattern, line)
+    )
 
 
 #: file name -> (reader, expected number of events)

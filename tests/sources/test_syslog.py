@@ -32,7 +32,9 @@ def test_rfc3164_fields_and_raw_line() -> None:
     assert kubelet.time == at("2024-12-31T23:59:58Z")
     assert kubelet.host == "worker-1"
     assert kubelet.attrs == {"ident": "kubelet", "pid": "1187"}
-    assert kubelet.message.startswith('E1231 23:59:58.000100    1187 pod_workers.go:1298] "Error syncing pod')
+    assert kubelet.message.startswith(
+        'E1231 23:59:58.000100    1187 pod_workers.go:1298] "Error syncing pod'
+    )
     assert kubelet.raw == fixture_text("syslog-rfc3164.log").splitlines()[0]
     assert kubelet.severity is Severity.UNKNOWN  # no PRI: no level of its own
 
@@ -73,7 +75,10 @@ def test_rfc5424_fields() -> None:
     assert nginx.time == pytest.approx(at("2025-03-14T02:51:09.123Z"))
     assert nginx.severity is Severity.NOTICE and (nginx.attrs or {})["facility"] == "local4"
     assert nginx.host == "worker-1.example.test"
-    assert nginx.message == "upstream timed out (110: Connection timed out) while reading response header"
+    assert (
+        nginx.message
+        == "upstream timed out (110: Connection timed out) while reading response header"
+    )
     assert (nginx.attrs or {})["msgid"] == "ID47"
     assert (nginx.attrs or {})["structured_data"].startswith("[exampleSDID@32473")
     assert dockerd.time == at("2025-03-14T01:51:10Z")
@@ -107,7 +112,9 @@ def test_journalctl_short_full() -> None:
 
 
 def test_missing_host_is_tolerated() -> None:
-    (event,) = read_text(SyslogReader, "Mar 14 02:51:09 sshd[42]: Connection closed\n", year_hint=2025).events
+    (event,) = read_text(
+        SyslogReader, "Mar 14 02:51:09 sshd[42]: Connection closed\n", year_hint=2025
+    ).events
     assert event.host is None and (event.attrs or {})["ident"] == "sshd"
 
 
@@ -122,7 +129,9 @@ def test_without_hint_the_year_is_never_in_the_future() -> None:
 def test_naive_timestamps_use_the_context_zone() -> None:
     from zoneinfo import ZoneInfo
 
-    (event,) = read_text(SyslogReader, "Mar 14 02:51:09 h app: x\n", year_hint=2025, tz=ZoneInfo("Europe/Berlin")).events
+    (event,) = read_text(
+        SyslogReader, "Mar 14 02:51:09 h app: x\n", year_hint=2025, tz=ZoneInfo("Europe/Berlin")
+    ).events
     assert event.time == at("2025-03-14T01:51:09Z")
 
 

@@ -21,6 +21,8 @@ BURST_SECONDS = 10 * 60
 LINK_SECONDS = 5 * 60
 #: Templates first seen this soon after their source started are not evidence of novelty.
 WARMUP_SECONDS = 5 * 60
+#: Signals that started this long before the first log line predate what we can see.
+PREEXISTING_SECONDS = 30 * 60
 
 
 def novel_times(digest: Digest, alerts: list[AlertInstance], anomalies: list[AnomalyFinding]) -> list[tuple[float, float]]:
@@ -35,15 +37,17 @@ def novel_times(digest: Digest, alerts: list[AlertInstance], anomalies: list[Ano
         if logs_start is not None and stats.first - logs_start < WARMUP_SECONDS:
             continue
         out.append((stats.first, 2.0 if stats.severity >= Severity.ERROR else 1.0))
+    # Trouble that began well before the logs we have is background, not this incident.
+    horizon = logs_start - PREEXISTING_SECONDS if logs_start is not None else None
     for e in digest.k8s_events:
         attrs = e.attrs or {}
-        if attrs.get("type") == "Warning" and e.time is not None:
+        if attrs.get("type") == "Warning" and e.time is not None and (horizon is None or e.time >= horizon):
             out.append((e.time, 1.5))
     for a in anomalies:
         if a.onset is not None:
             out.append((a.onset, 1.0 + a.score))
     for a in alerts:
-        if a.status == "firing" and a.first is not None and a.severity not in ("info", "none"):
+        if a.status == "firing" and a.first is not None and a.severity not in ("info", "none") and (horizon is None or a.first >= horizon):
             out.append((a.first, 1.0))
     return sorted(out)
 

@@ -47,7 +47,8 @@ def analyze(digest: Digest) -> AnalysisResult:
             graph.note(entity_from_key(key))
     alerts = dedupe(digest.alerts)
     anomalies = detect_all(digest.metrics)
-    split = estimate_onset(digest, alerts, anomalies)
+    # Without a burst of novel trouble there is no incident period: everything is background.
+    split = estimate_onset(digest, alerts, anomalies) or digest.end
     patterns = classify_patterns(digest, split)
     series_events = {_series_key(e): e for e in digest.metrics}
     hits = (

@@ -16,20 +16,23 @@ def binom_sf(k: int, n: int, p: float) -> float:
         return 0.0
     if p >= 1.0:
         return 1.0
+    if k <= n * p:
+        # Below the mean the upper tail is close to 1: sum the (small) lower tail instead.
+        return max(0.0, 1.0 - _tail_sum(range(k - 1, -1, -1), n, p))
+    return min(1.0, _tail_sum(range(k, n + 1), n, p))
+
+
+def _tail_sum(indices: range, n: int, p: float) -> float:
+    """Sum of binomial pmf terms over `indices`, walking away from the mode (terms shrink)."""
     log_p, log_q = math.log(p), math.log1p(-p)
     lg_n1 = math.lgamma(n + 1)
-    # Sum the upper tail from k upward; terms shrink geometrically past the mode, so stop early.
     total = 0.0
-    first = None
-    for i in range(k, n + 1):
-        term = lg_n1 - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * log_p + (n - i) * log_q
-        if first is None:
-            first = term
-        total += math.exp(term - first)
-        if i > n * p and math.exp(term - first) < 1e-12:
+    for i in indices:
+        term = math.exp(lg_n1 - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * log_p + (n - i) * log_q)
+        total += term
+        if term < total * 1e-16:
             break
-    assert first is not None
-    return min(1.0, math.exp(first) * total)
+    return total
 
 
 def rate_increase_pvalue(before: int, before_span: float, after: int, after_span: float) -> float:

@@ -32,10 +32,20 @@ def attach(
         seen.add(check.cmd)
         purpose = f"{check.purpose} (suggested by {model})".strip()
         if check.placement == "avoid":
-            enriched.avoid.append(f"{check.cmd} — {check.safety}: {check.reason} (suggested by {model})")
+            enriched.avoid.append(
+                f"{check.cmd} — {check.safety}: {check.reason} (suggested by {model})"
+            )
             continue
-        command = Command(cmd=check.cmd, purpose=purpose, safety=SafetyLabel(check.safety), reason=check.reason, hypothesis=_category(report, check.hypothesis))
-        (enriched.commands if check.placement == "commands" else enriched.needs_approval).append(command)
+        command = Command(
+            cmd=check.cmd,
+            purpose=purpose,
+            safety=SafetyLabel(check.safety),
+            reason=check.reason,
+            hypothesis=_category(report, check.hypothesis),
+        )
+        (enriched.commands if check.placement == "commands" else enriched.needs_approval).append(
+            command
+        )
     return enriched
 
 
@@ -54,7 +64,9 @@ def _section(
     price = price_for(model, local=provider.local, table=settings.prices)
     warnings = []
     if usage.prompt_tokens is not None and usage.prompt_tokens >= narration.context:
-        warnings.append(f"the server counted {usage.prompt_tokens} prompt tokens for a {narration.context}-token context: the prompt may have been cut")
+        warnings.append(
+            f"the server counted {usage.prompt_tokens} prompt tokens for a {narration.context}-token context: the prompt may have been cut"
+        )
     if completion.finish_reason == "length":
         warnings.append("the answer stopped at the output-token limit")
     return LLMSection(

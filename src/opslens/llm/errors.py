@@ -125,23 +125,51 @@ def from_status(
     where = f"{provider} at {endpoint}"
     if status in (401, 403):
         hint = "check OPENAI_API_KEY" if provider != "ollama" else "check the server's auth"
-        return LLMError(FailureKind.AUTH, f"{where} rejected the API key (HTTP {status}): {detail}; {hint}", status=status)
+        return LLMError(
+            FailureKind.AUTH,
+            f"{where} rejected the API key (HTTP {status}): {detail}; {hint}",
+            status=status,
+        )
     if status == 404:
         low = detail.lower()
         if model and ("model" in low or model.lower() in low):
             return model_not_found(provider, endpoint, model, status=status)
-        hint = "check OLLAMA_HOST" if provider == "ollama" else "check OPENAI_BASE_URL (it usually ends in /v1)"
-        return LLMError(FailureKind.BAD_REQUEST, f"{where} has no such endpoint (HTTP 404): {detail}; {hint}", status=status)
+        hint = (
+            "check OLLAMA_HOST"
+            if provider == "ollama"
+            else "check OPENAI_BASE_URL (it usually ends in /v1)"
+        )
+        return LLMError(
+            FailureKind.BAD_REQUEST,
+            f"{where} has no such endpoint (HTTP 404): {detail}; {hint}",
+            status=status,
+        )
     if is_context_message(detail):
         return context_too_long(provider, model, detail, status=status)
     if status == 429:
-        return LLMError(FailureKind.RATE_LIMITED, f"{where} is rate limiting (HTTP 429): {detail}", status=status, retry_after=retry_after)
+        return LLMError(
+            FailureKind.RATE_LIMITED,
+            f"{where} is rate limiting (HTTP 429): {detail}",
+            status=status,
+            retry_after=retry_after,
+        )
     if status >= 500:
-        return LLMError(FailureKind.SERVER, f"{where} failed (HTTP {status}): {detail}", status=status, retry_after=retry_after)
-    return LLMError(FailureKind.BAD_REQUEST, f"{where} refused the request (HTTP {status}): {detail}", status=status)
+        return LLMError(
+            FailureKind.SERVER,
+            f"{where} failed (HTTP {status}): {detail}",
+            status=status,
+            retry_after=retry_after,
+        )
+    return LLMError(
+        FailureKind.BAD_REQUEST,
+        f"{where} refused the request (HTTP {status}): {detail}",
+        status=status,
+    )
 
 
-def model_not_found(provider: str, endpoint: str, model: str, *, status: int | None = None) -> LLMError:
+def model_not_found(
+    provider: str, endpoint: str, model: str, *, status: int | None = None
+) -> LLMError:
     """The model is not available on the server; for Ollama say how to pull it."""
     if provider == "ollama":
         msg = f"model {model} is not pulled on Ollama at {endpoint}; run `ollama pull {model}`"
@@ -150,29 +178,51 @@ def model_not_found(provider: str, endpoint: str, model: str, *, status: int | N
     return LLMError(FailureKind.MODEL_NOT_FOUND, msg, status=status)
 
 
-def context_too_long(provider: str, model: str | None, detail: str, *, status: int | None = None) -> LLMError:
+def context_too_long(
+    provider: str, model: str | None, detail: str, *, status: int | None = None
+) -> LLMError:
     """The prompt does not fit the model's context window."""
     name = model or "the model"
-    return LLMError(FailureKind.CONTEXT_TOO_LONG, f"prompt too long for {name} on {provider}: {detail}", status=status)
+    return LLMError(
+        FailureKind.CONTEXT_TOO_LONG,
+        f"prompt too long for {name} on {provider}: {detail}",
+        status=status,
+    )
 
 
 def from_transport(exc: httpx.TransportError, *, provider: str, endpoint: str) -> LLMError:
     """Map a connection-level failure (refused, DNS, timeout, broken stream)."""
     if isinstance(exc, httpx.TimeoutException):
-        phase = "connecting to" if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout) else "waiting for"
-        kind = FailureKind.UNREACHABLE if isinstance(exc, httpx.ConnectTimeout) else FailureKind.TIMEOUT
+        phase = (
+            "connecting to"
+            if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)
+            else "waiting for"
+        )
+        kind = (
+            FailureKind.UNREACHABLE
+            if isinstance(exc, httpx.ConnectTimeout)
+            else FailureKind.TIMEOUT
+        )
         return LLMError(kind, f"timed out {phase} {provider} at {endpoint}")
     if isinstance(exc, httpx.ConnectError):
         hint = "; is `ollama serve` running?" if provider == "ollama" else ""
-        return LLMError(FailureKind.UNREACHABLE, f"{provider} not reachable at {endpoint} ({_reason(exc)}){hint}")
-    return LLMError(FailureKind.PROTOCOL, f"connection to {provider} at {endpoint} broke: {_reason(exc)}")
+        return LLMError(
+            FailureKind.UNREACHABLE,
+            f"{provider} not reachable at {endpoint} ({_reason(exc)}){hint}",
+        )
+    return LLMError(
+        FailureKind.PROTOCOL, f"connection to {provider} at {endpoint} broke: {_reason(exc)}"
+    )
 
 
 def from_stream_error(message: str, *, provider: str, model: str | None) -> LLMError:
     """An `error` object that arrived inside a 200 stream (Ollama NDJSON, SSE `data:`)."""
     if is_context_message(message):
         return context_too_long(provider, model, message)
-    return LLMError(FailureKind.SERVER, f"{provider} reported an error mid-stream: {one_line(message, _MAX_DETAIL)}")
+    return LLMError(
+        FailureKind.SERVER,
+        f"{provider} reported an error mid-stream: {one_line(message, _MAX_DETAIL)}",
+    )
 
 
 def _reason(exc: Exception) -> str:

@@ -33,11 +33,15 @@ def load_guard() -> Guard:
     try:
         from opslens import guard
     except ImportError as exc:
-        raise GuardUnavailable(f"the guard is not installed ({exc}); model output cannot be verified") from exc
+        raise GuardUnavailable(
+            f"the guard is not installed ({exc}); model output cannot be verified"
+        ) from exc
     names = ("classify", "Redactor", "fence_untrusted", "strip_control", "find_injection")
     missing = [n for n in names if not hasattr(guard, n)]
     if missing:
-        raise GuardUnavailable(f"the guard lacks {', '.join(missing)}; model output cannot be verified")
+        raise GuardUnavailable(
+            f"the guard lacks {', '.join(missing)}; model output cannot be verified"
+        )
     return Guard(
         classify=guard.classify,
         redactor=lambda: guard.Redactor(pii=False),

@@ -52,7 +52,9 @@ def hypothesis_refs(report: Report) -> list[str]:
     return [f"H{i}" for i in range(1, len(report.hypotheses) + 1)]
 
 
-def build_input(report: Report, prompt: Prompt, guard: Guard, *, budget: int, count: TokenCounter) -> ModelInput:
+def build_input(
+    report: Report, prompt: Prompt, guard: Guard, *, budget: int, count: TokenCounter
+) -> ModelInput:
     """Redact, fence, rank and pack the evidence into a rendered prompt of at most `budget` tokens."""
     redactor = guard.redactor()
     scrub = lambda text: guard.strip_control(redactor.redact(text))  # noqa: E731
@@ -61,7 +63,9 @@ def build_input(report: Report, prompt: Prompt, guard: Guard, *, budget: int, co
         text = scrub(ev.text)
         if len(text) > MAX_ITEM_CHARS:
             truncated.append(ev.id)
-            text = f"{text[:MAX_ITEM_CHARS]}… [{len(text) - MAX_ITEM_CHARS} more characters not shown]"
+            text = (
+                f"{text[:MAX_ITEM_CHARS]}… [{len(text) - MAX_ITEM_CHARS} more characters not shown]"
+            )
         blocks[ev.id] = _block(ev, guard.fence_untrusted(text, label=ev.id), scrub)
     base = _variables(report, scrub)
     ranks = _ranks(report)
@@ -71,27 +75,52 @@ def build_input(report: Report, prompt: Prompt, guard: Guard, *, budget: int, co
     kept = [i.id for i in packing.kept]
     while True:
         omitted = [i.id for i in sorted(items, key=lambda i: i.rank) if i.id not in kept]
-        rendered = render(prompt, {**base, "evidence": [blocks[k] for k in kept], "omitted": omitted})
+        rendered = render(
+            prompt, {**base, "evidence": [blocks[k] for k in kept], "omitted": omitted}
+        )
         tokens = count.count(rendered.system) + count.count(rendered.user)
         if tokens <= budget or not kept:
             break
         kept.pop()  # the template's own overhead per item was underestimated: drop the least informative
     if tokens > budget:
-        raise LLMError(FailureKind.CONTEXT_TOO_LONG, f"context too small: the prompt needs {tokens} tokens before any evidence, the budget is {budget}")
-    return ModelInput(rendered, tuple(kept), tuple(omitted), tuple(t for t in truncated if t in kept), tokens, dict(redactor.counts))
+        raise LLMError(
+            FailureKind.CONTEXT_TOO_LONG,
+            f"context too small: the prompt needs {tokens} tokens before any evidence, the budget is {budget}",
+        )
+    return ModelInput(
+        rendered,
+        tuple(kept),
+        tuple(omitted),
+        tuple(t for t in truncated if t in kept),
+        tokens,
+        dict(redactor.counts),
+    )
 
 
-def narrate(report: Report, provider: Provider, model: str, settings: Settings, prompt: Prompt, guard: Guard, count: TokenCounter) -> Narration:
+def narrate(
+    report: Report,
+    provider: Provider,
+    model: str,
+    settings: Settings,
+    prompt: Prompt,
+    guard: Guard,
+    count: TokenCounter,
+) -> Narration:
     """Ask `model` on `provider` for the narrative of `report` and parse its answer."""
     context = _context(provider, model, settings)
     budget = context - settings.max_output_tokens - OUTPUT_MARGIN
     if budget <= 0:
-        raise LLMError(FailureKind.CONTEXT_TOO_LONG, f"context of {context} tokens leaves no room for evidence")
+        raise LLMError(
+            FailureKind.CONTEXT_TOO_LONG, f"context of {context} tokens leaves no room for evidence"
+        )
     model_input = build_input(report, prompt, guard, budget=budget, count=count)
     schema, _ = schema_named(prompt.output_schema)
     request = ChatRequest(
         model=model,
-        messages=(Message(Role.SYSTEM, model_input.rendered.system), Message(Role.USER, model_input.rendered.user)),
+        messages=(
+            Message(Role.SYSTEM, model_input.rendered.system),
+            Message(Role.USER, model_input.rendered.user),
+        ),
         schema=schema,
         schema_name=prompt.output_schema.replace(".", "_"),
         temperature=settings.temperature,
@@ -112,7 +141,9 @@ def _context(provider: Provider, model: str, settings: Settings) -> int:
 
 
 def _variables(report: Report, scrub: Any) -> dict[str, Any]:
-    window = " to ".join(_iso(t) for t in (report.window.start, report.window.end) if t) or "unknown"
+    window = (
+        " to ".join(_iso(t) for t in (report.window.start, report.window.end) if t) or "unknown"
+    )
     hypotheses = [
         {
             "ref": ref,
@@ -123,7 +154,12 @@ def _variables(report: Report, scrub: Any) -> dict[str, Any]:
         }
         for ref, h in zip(hypothesis_refs(report), report.hypotheses, strict=True)
     ]
-    return {"window": window, "onset": _iso(report.onset) if report.onset else None, "summary": scrub(report.summary), "hypotheses": hypotheses}
+    return {
+        "window": window,
+        "onset": _iso(report.onset) if report.onset else None,
+        "summary": scrub(report.summary),
+        "hypotheses": hypotheses,
+    }
 
 
 def _block(ev: Evidence, fenced: str, scrub: Any) -> dict[str, Any]:
@@ -141,10 +177,18 @@ def _block(ev: Evidence, fenced: str, scrub: Any) -> dict[str, Any]:
 
 def _sizing_text(block: dict[str, Any]) -> str:
     """Text whose token count approximates the block as the template renders it."""
-    return " | ".join(str(block[k]) for k in ("id", "kind", "source", "ts", "count")) + "\n" + block["fenced"] + "\n" + (block["detail"] or "")
+    return (
+        " | ".join(str(block[k]) for k in ("id", "kind", "source", "ts", "count"))
+        + "\n"
+        + block["fenced"]
+        + "\n"
+        + (block["detail"] or "")
+    )
 
 
-def _render_with(prompt: Prompt, base: dict[str, Any], evidence: list[dict[str, Any]], omitted: list[str]) -> str:
+def _render_with(
+    prompt: Prompt, base: dict[str, Any], evidence: list[dict[str, Any]], omitted: list[str]
+) -> str:
     rendered = render(prompt, {**base, "evidence": evidence, "omitted": omitted})
     return rendered.system + rendered.user
 

@@ -79,7 +79,10 @@ NARRATIVE_SCHEMA_V1: dict[str, Any] = {
     "additionalProperties": False,
     "required": ["summary", "hypotheses", "checks", "open_questions"],
     "properties": {
-        "summary": {"type": "string", "description": "3-6 sentences, each claim citing ids like [E3]."},
+        "summary": {
+            "type": "string",
+            "description": "3-6 sentences, each claim citing ids like [E3].",
+        },
         "hypotheses": {
             "type": "array",
             "items": {
@@ -87,10 +90,16 @@ NARRATIVE_SCHEMA_V1: dict[str, Any] = {
                 "additionalProperties": False,
                 "required": ["ref", "title", "commentary", "root_cause", "evidence"],
                 "properties": {
-                    "ref": {**_NULLABLE_STR, "description": "H-id of an opslens hypothesis, or null for a new one."},
+                    "ref": {
+                        **_NULLABLE_STR,
+                        "description": "H-id of an opslens hypothesis, or null for a new one.",
+                    },
                     "title": {"type": "string"},
                     "commentary": {"type": "string"},
-                    "root_cause": {"type": "boolean", "description": "True only if the cited evidence proves it."},
+                    "root_cause": {
+                        "type": "boolean",
+                        "description": "True only if the cited evidence proves it.",
+                    },
                     "evidence": {**_IDS, "description": "Evidence ids supporting this."},
                 },
             },
@@ -124,7 +133,9 @@ def schema_named(name: str) -> tuple[dict[str, Any], type[BaseModel]]:
     try:
         return SCHEMAS[name]
     except KeyError:
-        raise LLMError(FailureKind.BAD_OUTPUT, f"unknown output schema {name!r}; known: {', '.join(SCHEMAS)}") from None
+        raise LLMError(
+            FailureKind.BAD_OUTPUT, f"unknown output schema {name!r}; known: {', '.join(SCHEMAS)}"
+        ) from None
 
 
 def parse_narrative(text: str, *, finish_reason: str | None = None) -> tuple[NarrativeOutput, bool]:
@@ -139,7 +150,10 @@ def parse_narrative(text: str, *, finish_reason: str | None = None) -> tuple[Nar
         except ValidationError:
             continue
     if finish_reason == "length":
-        raise LLMError(FailureKind.BAD_OUTPUT, "the model's answer was cut at the output-token limit before its JSON ended")
+        raise LLMError(
+            FailureKind.BAD_OUTPUT,
+            "the model's answer was cut at the output-token limit before its JSON ended",
+        )
     raise LLMError(FailureKind.BAD_OUTPUT, "the model did not answer with the requested JSON")
 
 

@@ -22,7 +22,9 @@ def price_for(model: str, *, local: bool, table: dict[str, Price]) -> Price | No
     return FREE if local else None
 
 
-def estimate_cost(price: Price | None, tokens_in: int | None, tokens_out: int | None) -> float | None:
+def estimate_cost(
+    price: Price | None, tokens_in: int | None, tokens_out: int | None
+) -> float | None:
     """USD for one call; None when the price or a token count is unknown."""
     if price is None:
         return None

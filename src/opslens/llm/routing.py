@@ -48,7 +48,9 @@ def _target(item: RouteTarget, default_provider: str) -> Target:
     return Target(item.provider or default_provider, item.model)
 
 
-def route(targets: list[Target], attempt: Callable[[Target], T]) -> tuple[T, Target, list[RouteAttempt]]:
+def route(
+    targets: list[Target], attempt: Callable[[Target], T]
+) -> tuple[T, Target, list[RouteAttempt]]:
     """Try each target in order; return the first result, the target that served, all attempts."""
     if not targets:
         raise LLMError(FailureKind.MODEL_NOT_FOUND, "no model to try")
@@ -57,17 +59,29 @@ def route(targets: list[Target], attempt: Callable[[Target], T]) -> tuple[T, Tar
     last: LLMError | None = None
     for target in targets:
         if target.provider in dead:
-            attempts.append(RouteAttempt(provider=target.provider, model=target.model, outcome=f"skipped: {dead[target.provider]}"))
+            attempts.append(
+                RouteAttempt(
+                    provider=target.provider,
+                    model=target.model,
+                    outcome=f"skipped: {dead[target.provider]}",
+                )
+            )
             continue
         try:
             result = attempt(target)
         except LLMError as exc:
-            attempts.append(RouteAttempt(provider=target.provider, model=target.model, outcome=f"{exc.kind.value}: {exc}"))
+            attempts.append(
+                RouteAttempt(
+                    provider=target.provider, model=target.model, outcome=f"{exc.kind.value}: {exc}"
+                )
+            )
             last = exc
             if exc.kind in _PROVIDER_WIDE:
                 dead[target.provider] = exc
             continue
-        attempts.append(RouteAttempt(provider=target.provider, model=target.model, outcome="served"))
+        attempts.append(
+            RouteAttempt(provider=target.provider, model=target.model, outcome="served")
+        )
         return result, target, attempts
     assert last is not None
     raise RoutingFailed(last, attempts)

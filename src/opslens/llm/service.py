@@ -7,13 +7,15 @@ a one-line notice for stderr.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from opslens.errors import ConfigError
 from opslens.llm.attach import attach
 from opslens.llm.errors import FailureKind, LLMError
 from opslens.llm.guarding import Guard, GuardUnavailable, load_guard
-from opslens.llm.narrative import hypothesis_refs, narrate
+from opslens.llm.narrative import Narration, hypothesis_refs, narrate
 from opslens.llm.prompts import Prompt, load_prompt
-from opslens.llm.providers.base import Provider, create_provider
+from opslens.llm.providers.base import ModelInfo, Provider, create_provider
 from opslens.llm.providers.ollama import OllamaProvider, has_model
 from opslens.llm.routing import Target, candidates, route
 from opslens.llm.settings import (
@@ -32,7 +34,9 @@ from opslens.report.models import Report
 PROMPT = "triage_summary"
 
 
-def apply_llm(report: Report, *, llm: str = "auto", model: str | None = None) -> tuple[Report, str | None]:
+def apply_llm(
+    report: Report, *, llm: str = "auto", model: str | None = None
+) -> tuple[Report, str | None]:
     """Return the report (enriched when a model served) and an optional one-line notice.
 
     `llm`: `none` (unchanged), `auto` (Ollama if it answers quickly and has the model, or
@@ -41,7 +45,9 @@ def apply_llm(report: Report, *, llm: str = "auto", model: str | None = None) ->
     try:
         mode = Mode(llm)
     except ValueError:
-        raise ConfigError(f"--llm must be one of {', '.join(m.value for m in Mode)}, not {llm!r}") from None
+        raise ConfigError(
+            f"--llm must be one of {', '.join(m.value for m in Mode)}, not {llm!r}"
+        ) from None
     if mode is Mode.NONE:
         return report, None
     try:
@@ -63,7 +69,7 @@ def _run(report: Report, settings: Settings, prompt: Prompt, guard: Guard) -> Re
             providers[name] = create_provider(name, settings)
         return providers[name]
 
-    def attempt(target: Target) -> tuple:
+    def attempt(target: Target) -> tuple[Narration, Provider]:
         chosen = provider(target.provider)
         return narrate(report, chosen, target.model, settings, prompt, guard, count), chosen
 
@@ -71,14 +77,23 @@ def _run(report: Report, settings: Settings, prompt: Prompt, guard: Guard) -> Re
     try:
         targets = _targets(settings, provider)
         (narration, chosen), target, attempts = route(targets, attempt)
-        verified = verify(narration.output, report.evidence, hypothesis_refs(report), guard, model=target.model)
+        verified = verify(narration.output, report.evidence, hypothesis_refs(report), guard)
     finally:
         for p in providers.values():
             p.close()
-    return attach(report, narration, verified, provider=chosen, model=target.model, settings=settings, attempts=attempts, tokenizer=count.name)
+    return attach(
+        report,
+        narration,
+        verified,
+        provider=chosen,
+        model=target.model,
+        settings=settings,
+        attempts=attempts,
+        tokenizer=count.name,
+    )
 
 
-def _targets(settings: Settings, provider) -> list[Target]:  # noqa: ANN001
+def _targets(settings: Settings, provider: Callable[[str], Provider]) -> list[Target]:
     """Which models to try, in order, for the resolved mode."""
     if settings.mode is Mode.AUTO:
         return _auto_targets(settings)
@@ -93,7 +108,10 @@ def _targets(settings: Settings, provider) -> list[Target]:  # noqa: ANN001
     if len(served) == 1:
         return [Target(name, served[0].name)]
     names = ", ".join(m.name for m in served[:8]) or "none"
-    raise LLMError(FailureKind.MODEL_NOT_FOUND, f"no model chosen for {provider(name).endpoint}: pass --model or set [llm] model (served: {names})")
+    raise LLMError(
+        FailureKind.MODEL_NOT_FOUND,
+        f"no model chosen for {provider(name).endpoint}: pass --model or set [llm] model (served: {names})",
+    )
 
 
 def _auto_targets(settings: Settings) -> list[Target]:
@@ -103,19 +121,31 @@ def _auto_targets(settings: Settings) -> list[Target]:
     try:
         served = probe.list_models(timeout=settings.probe_timeout)
     except LLMError as exc:
-        raise LLMError(FailureKind.UNREACHABLE, f"Ollama not reachable at {probe.endpoint}") from exc
+        if exc.kind is FailureKind.UNREACHABLE:
+            raise LLMError(
+                FailureKind.UNREACHABLE, f"Ollama not reachable at {probe.endpoint}"
+            ) from exc
+        raise LLMError(
+            exc.kind, f"Ollama at {probe.endpoint} did not answer as expected: {exc}"
+        ) from exc
     finally:
         probe.close()
     return _pulled(candidates(Task.SUMMARIZE, settings, "ollama", None), served, probe.endpoint)
 
 
-def _pulled(wanted: list[Target], served: list, endpoint: str) -> list[Target]:
+def _pulled(wanted: list[Target], served: list[ModelInfo], endpoint: str) -> list[Target]:
     available = [t for t in wanted if t.provider != "ollama" or has_model(served, t.model)]
     if available:
         return available
     if len(wanted) == 1:
         m = wanted[0].model
-        raise LLMError(FailureKind.MODEL_NOT_FOUND, f"model {m} is not pulled on Ollama at {endpoint}; run `ollama pull {m}`")
+        raise LLMError(
+            FailureKind.MODEL_NOT_FOUND,
+            f"model {m} is not pulled on Ollama at {endpoint}; run `ollama pull {m}`",
+        )
     tried = ", ".join(t.model for t in wanted)
     hint = DEFAULT_ROUTE[2]
-    raise LLMError(FailureKind.MODEL_NOT_FOUND, f"Ollama at {endpoint} has none of {tried}; run `ollama pull {hint}` or pass --model")
+    raise LLMError(
+        FailureKind.MODEL_NOT_FOUND,
+        f"Ollama at {endpoint} has none of {tried}; run `ollama pull {hint}` or pass --model",
+    )

@@ -52,7 +52,11 @@ def describe(settings: Settings, *, probe: bool = False) -> list[ProviderReport]
         provider = create_provider(name, settings)
         try:
             status = provider.status()
-            measured = _probe(provider, _probe_model(settings, status)) if probe and status.reachable else None
+            measured = (
+                _probe(provider, _probe_model(settings, status))
+                if probe and status.reachable
+                else None
+            )
         finally:
             provider.close()
         reports.append(ProviderReport(status, measured))
@@ -71,7 +75,13 @@ def _probe(provider: Provider, model: str | None) -> Probe | None:
     """A tiny generation: round trip, first token, and decode speed."""
     if model is None:
         return None
-    request = ChatRequest(model=model, messages=(Message(Role.USER, PROBE_PROMPT),), temperature=0.0, max_tokens=8, num_ctx=512)
+    request = ChatRequest(
+        model=model,
+        messages=(Message(Role.USER, PROBE_PROMPT),),
+        temperature=0.0,
+        max_tokens=8,
+        num_ctx=512,
+    )
     start = time.monotonic()
     try:
         done = complete(provider, request)

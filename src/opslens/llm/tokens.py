@@ -5,7 +5,7 @@ file already in the local cache: nothing is downloaded at run time). Otherwise a
 estimate counts by character class: ASCII letters at about 4.2 characters per token, runs of
 digits and of punctuation at 2 characters per token (between cl100k/Llama 3, which group up
 to 3 digits, and Qwen2.5, which splits every digit), other letters a token each, plus a 10%
-margin. Measured with `bench/token_estimate.py` on the shared corpora against cl100k it reads
+margin. Measured with `tests/llm/bench_token_estimate.py` on the shared corpora against cl100k it reads
 about 1.3x high and undercounts 0.7% of lines: overshooting wastes some budget,
 undershooting would overflow the context.
 """
@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-# Calibrated constants (bench/token_estimate.py); see the module docstring.
+# Calibrated constants (tests/llm/bench_token_estimate.py); see the module docstring.
 LETTERS_PER_TOKEN = 4.2
 DIGITS_PER_TOKEN = 2
 PUNCT_PER_TOKEN = 2

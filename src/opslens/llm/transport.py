@@ -69,7 +69,9 @@ class Http:
         """GET a JSON document (short metadata calls: tags, ps, models, version)."""
         return self._json("GET", path, None, timeout, model)
 
-    def post_json(self, path: str, body: dict, *, timeout: float | None = None, model: str | None = None) -> Any:
+    def post_json(
+        self, path: str, body: dict, *, timeout: float | None = None, model: str | None = None
+    ) -> Any:
         """POST and read one JSON document (non-streaming metadata calls such as /api/show)."""
         return self._json("POST", path, body, timeout, model)
 
@@ -85,7 +87,9 @@ class Http:
         finally:
             response.close()
 
-    def _json(self, method: str, path: str, body: dict | None, timeout: float | None, model: str | None) -> Any:
+    def _json(
+        self, method: str, path: str, body: dict | None, timeout: float | None, model: str | None
+    ) -> Any:
         limit = timeout or self.timeouts.connect
         response = self._open(method, path, body, model, httpx.Timeout(limit))
         try:
@@ -100,7 +104,9 @@ class Http:
             where = f"{self.endpoint.provider} at {self.endpoint.display}/{path.lstrip('/')}"
             raise LLMError(FailureKind.PROTOCOL, f"{where} did not answer JSON") from exc
 
-    def _open(self, method: str, path: str, body: dict | None, model: str | None, timeout: httpx.Timeout) -> httpx.Response:
+    def _open(
+        self, method: str, path: str, body: dict | None, model: str | None, timeout: httpx.Timeout
+    ) -> httpx.Response:
         def attempt() -> httpx.Response:
             request = self._client.build_request(method, path, json=body, timeout=timeout)
             try:

@@ -56,7 +56,9 @@ class _Citations:
 
     def __init__(self, known: Iterable[str]) -> None:
         self.known = set(known)
-        prefixes = {re.match(r"[A-Za-z]+", k).group(0) for k in self.known if re.match(r"[A-Za-z]+\d", k)}
+        prefixes = {
+            re.match(r"[A-Za-z]+", k).group(0) for k in self.known if re.match(r"[A-Za-z]+\d", k)
+        }
         prefix = "|".join(sorted(map(re.escape, prefixes or {"E"})))
         self._id = re.compile(rf"\b(?:{prefix})\d+\b")
         self.dropped: list[str] = []
@@ -103,8 +105,6 @@ def verify(
     evidence: list[Evidence],
     hypothesis_refs: Iterable[str],
     guard: Guard,
-    *,
-    model: str,
 ) -> Verified:
     """Verify the model's output against the report's evidence and the guard."""
     cites = _Citations(e.id for e in evidence)
@@ -118,10 +118,16 @@ def verify(
     refs = set(hypothesis_refs)
     notes = [_verify_note(n, cites, counts, refs, guard) for n in output.hypotheses]
     for note in notes:
-        note.flags += _echo_flags(f"hypothesis {note.title!r}", f"{note.title} {note.commentary}", suspects, guard)
+        note.flags += _echo_flags(
+            f"hypothesis {note.title!r}", f"{note.title} {note.commentary}", suspects, guard
+        )
         flags += note.flags
 
-    checks = [c for c in (_verify_check(c, cites, guard, suspects, counts, refs) for c in output.checks) if c]
+    checks = [
+        c
+        for c in (_verify_check(c, cites, guard, suspects, counts, refs) for c in output.checks)
+        if c
+    ]
     for check in checks:
         if check.placement != "commands":
             counts.commands_moved += 1
@@ -130,7 +136,9 @@ def verify(
     for question in questions:
         flags += _echo_flags("open question", question, suspects, guard)
 
-    counts.suspicious_echoes = len(flags) + sum(1 for c in checks if c.reason and c.reason.startswith("echoes"))
+    counts.suspicious_echoes = len(flags) + sum(
+        1 for c in checks if c.reason and c.reason.startswith("echoes")
+    )
     counts.dropped_citations = len(cites.dropped)
     counts.dropped_ids = sorted(set(cites.dropped))
     return Verified(summary, summary_ok, notes, checks, questions, counts, flags)
@@ -193,7 +201,7 @@ def _verify_check(
     echoed = [s.evidence_id for s in suspects if _command_echoes(cmd, s.instruction)]
     if echoed:
         placement = "avoid"
-        reason = f"echoes instructions found in suspicious evidence {', '.join(echoed)}; {label}: {reason}"
+        reason = f"echoes instructions found in suspicious evidence {', '.join(echoed)} (guard: {reason})"
     elif label == "read_only":
         placement = "commands"
     elif label == "destructive":
@@ -217,7 +225,9 @@ def _suspects(evidence: list[Evidence], guard: Guard) -> list[_Suspect]:
     for item in evidence:
         finding = guard.find_injection(item.text)
         if item.suspicious or finding is not None:
-            found.append(_Suspect(item.id, finding_text(finding, item.text) if finding else item.text))
+            found.append(
+                _Suspect(item.id, finding_text(finding, item.text) if finding else item.text)
+            )
     return found
 
 

@@ -73,7 +73,9 @@ class LLMSection(_Model):
     # Added with the LLM layer (all optional):
     task: str | None = None
     endpoint: str | None = None
-    narrative_supported: bool | None = Field(None, description="The narrative cites valid evidence.")
+    narrative_supported: bool | None = Field(
+        None, description="The narrative cites valid evidence."
+    )
     hypotheses: list[LLMHypothesis] = Field(default_factory=list)
     checks: list[LLMCheck] = Field(default_factory=list)
     open_questions: list[str] = Field(default_factory=list)

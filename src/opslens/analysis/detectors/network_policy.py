@@ -10,7 +10,6 @@ from opslens.analysis.findings import ChangeFinding
 from opslens.events import Entity
 
 _POLICY_TEXT = re.compile(r"network[-_ ]?polic(y|ies)|networkpolicy|ciliumnetworkpolicy|default-deny|deny-all|egress|ingress rule", re.I)
-_POLICY_FILE = re.compile(r"([a-z0-9][-a-z0-9]*)(?:[-_.]?(?:netpol|networkpolicy|network-policy|policy))?\.ya?ml$", re.I)
 
 
 @register
@@ -24,7 +23,8 @@ class NetworkPolicyDetector(Detector):
             return []
         change = _policy_change(ctx.changes)
         dns = ctx.fresh("dns_failure")
-        culprit = _policy_entity(change) or top_workload(timeouts)
+        victim = top_workload(timeouts)
+        culprit = _policy_entity(change, victim) or victim
         cand = score_candidate(
             ctx,
             category=self.category,
@@ -54,12 +54,19 @@ def _policy_change(changes: list[ChangeFinding]) -> ChangeFinding | None:
     return None
 
 
-def _policy_entity(change: ChangeFinding | None) -> Entity | None:
+_NOT_A_NAME = re.compile(r"^(networkpolic(y|ies)|netpol|network-polic(y|ies)|polic(y|ies)|np)$|^(networkpolicy|netpol|network-policy|np)[-_]|[-_](networkpolicy|netpol|network-policy|np)$", re.I)
+
+
+def _policy_entity(change: ChangeFinding | None, victim: Entity | None) -> Entity | None:
+    """The NetworkPolicy a change added, named after its manifest, in the victims' namespace."""
     if change is None:
         return None
     for path in change.files:
-        if _POLICY_TEXT.search(path) and (m := _POLICY_FILE.search(path)):
-            parts = path.split("/")
-            ns = parts[-2] if len(parts) >= 2 else None
-            return Entity("NetworkPolicy", m.group(1), ns)
+        if not _POLICY_TEXT.search(path) and not _POLICY_TEXT.search(change.summary):
+            continue
+        stem = re.sub(r"\.ya?ml$", "", path.rsplit("/", 1)[-1], flags=re.I)
+        name = _NOT_A_NAME.sub("", stem) or stem
+        segments = path.split("/")[:-1]
+        ns = victim.namespace if victim is not None and victim.namespace in segments else None
+        return Entity("NetworkPolicy", name, ns or (victim.namespace if victim else None))
     return change.entity

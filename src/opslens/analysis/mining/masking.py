@@ -28,9 +28,10 @@ WILDCARD = "<*>"
 class Mask(NamedTuple):
     """One masking rule: a name for humans and tests, the pattern, and where it can start.
 
-    `starts` says which first characters the pattern can match: `d` a digit, `l` a letter of a
-    word that continues with a digit, `_`, `.`, `-`, `:`, `/` or `\\` (a plain word cannot hold a
-    variable, so most words are skipped after one cheap look), `w` any letter, `s` a symbol.
+    `starts` says which first characters the pattern can match: `d` a digit; `l`, `_`, `j` a
+    letter of a word whose letters are followed by a digit, by `_`, or by a joiner (`.`, `-`, `:`,
+    `/`, `\\`) and more text (a plain word cannot hold a variable, so most words are skipped after
+    one cheap look); `w` any letter; `s` a symbol.
     Grouping rules by first character is what keeps the single combined pass fast.
     """
 
@@ -50,11 +51,27 @@ _WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*"
 _CLOCK = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?"
 # Top-level domains that end a host name; two-letter country codes that are also common file
 # extensions or English words (sh, py, so, in, is, it, ...) are left out on purpose.
-_TLD = (
-    r"(?:com|net|org|edu|gov|mil|int|info|biz|io|local|localdomain|internal|lan|corp|arpa|"
-    r"cn|hk|tw|jp|kr|de|uk|fr|ru|br|au|ca|nl|se|fi|dk|pl|es|ch|eu|nz|sg|za|mx|ar|om|ae|il|tr|"
-    r"ua|gr|ie|us|cc|tv)"
-)
+_TLDS = (
+    "com net org edu gov mil int info biz io local localdomain internal lan corp arpa "
+    "cn hk tw jp kr de uk fr ru br au ca nl se fi dk pl es ch eu nz sg za mx ar om ae il tr "
+    "ua gr ie us cc tv"
+).split()
+
+
+def _trie(words: list[str]) -> str:
+    """An alternation of `words` factored by first letter, so a failing match costs one test."""
+    by_first: dict[str, list[str]] = {}
+    for w in sorted(set(words), key=lambda w: (-len(w), w)):
+        by_first.setdefault(w[0], []).append(w[1:])
+    alts = []
+    for first, rests in sorted(by_first.items()):
+        tails = [r for r in rests if r]
+        inner = "|".join(tails) + ("|" if "" in rests else "")
+        alts.append(first + (f"(?:{inner})" if tails else ""))
+    return "(?:" + "|".join(alts) + ")"
+
+
+_TLD = rf"(?=[a-z]{{2}}){_trie(_TLDS)}"
 _LABEL = r"[A-Za-z0-9][A-Za-z0-9-]*+"
 
 MASKS: tuple[Mask, ...] = (
@@ -63,7 +80,7 @@ MASKS: tuple[Mask, ...] = (
     # The quoted value of a `key="..."` pair is a value, spaces and all: `tag="View Lock"`.
     Mask("quoted-value", r"(?<==\")[^\"]+(?=\")", "q"),
     # Windows and UNC paths, and backslash-escaped tokens: `C:\Windows\x.dll`, `\\?\GLOBALROOT\x`.
-    Mask("winpath", rf"[A-Za-z]:\\{_WIN_PATH_CHAR}*(?:\\{_WIN_PATH_CHAR}*)*", "l"),
+    Mask("winpath", rf"[A-Za-z]:\\{_WIN_PATH_CHAR}*(?:\\{_WIN_PATH_CHAR}*)*", "lj"),
     Mask("unc-path", rf"\\{{1,2}}{_WIN_PATH_CHAR}+(?:\\{_WIN_PATH_CHAR}*)*", "s"),
     # Unix paths start a token (or follow `=`, `(`, quotes): `/var/log/x`, `./run`, `~/x`.
     Mask("path", rf"(?<![\w./\\-])(?:~|\.{{1,2}})?/{_PATH_CHAR}+(?:/{_PATH_CHAR}*)*", "s"),
@@ -76,34 +93,34 @@ MASKS: tuple[Mask, ...] = (
         "dw",
     ),
     Mask("clf-time", rf"\d{{1,2}}/{_MONTH}/\d{{4}}:{_CLOCK}(?:\s[+-]\d{{4}})?", "d"),
-    Mask("uuid", rf"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}(?!\w)", "dl"),
-    Mask("mac", rf"{_HEX}{{2}}(?:[:-]{_HEX}{{2}}){{5,}}(?![\w:])", "dl"),
+    Mask("uuid", rf"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}(?!\w)", "dlj"),
+    Mask("mac", rf"{_HEX}{{2}}(?:[:-]{_HEX}{{2}}){{5,}}(?![\w:])", "dlj"),
     Mask(
         "ipv6",
         rf"(?:{_HEX}{{1,4}}:){{5,7}}{_HEX}{{1,4}}(?![\w:])"
         rf"|{_HEX}{{1,4}}(?::{_HEX}{{1,4}})*::(?:{_HEX}{{1,4}}(?::{_HEX}{{1,4}})*)?(?![\w:])"
         rf"|::{_HEX}{{1,4}}(?::{_HEX}{{1,4}})*(?![\w:])",
-        "dls",
+        "dljs",
     ),
     Mask("ipv4", r"\d{1,3}(?:\.\d{1,3}){3}(?![\w.]|\.\w)", "d"),
     # A number with a byte unit is one size: `5.2 KB` -> `<*>` (Loghub writes it so).
     Mask("size", r"\d+(?:\.\d+)? ?(?:[KMGTPE]i?B|kB|B)(?![\w])", "d"),
     # Host names ending in a top-level domain: `proxy.example.com`, `host-1.corp.local`.
-    Mask("hostname", rf"(?:{_LABEL}\.)+{_TLD}(?![\w-]|\.[\w-])", "dl"),
+    Mask("hostname", rf"(?:{_LABEL}\.)+{_TLD}(?![\w-]|\.[\w-])", "dlj"),
     # A host before `:port` or Java's `host/ip`, when it has a digit, dot or hyphen
     # (so `key:1` pairs stay as they are): `msra-sa-41:9000`, `node-7/10.0.0.7`.
     Mask(
         "host-port",
         r"(?=[A-Za-z]*[-.\d])[A-Za-z0-9][A-Za-z0-9-]*+(?:\.[A-Za-z0-9-]++)*"
         r"(?=:\d{1,5}(?![\w:]|\.\d)|/\d{1,3}(?:\.\d{1,3}){3})",
-        "dl",
+        "dlj",
     ),
     # Kubernetes generated names: `payments-api-7d9f8c6b5-x2x9q`, `web-7d9f8c6b5`, `job-x2x9q`.
     Mask(
         "k8s-name",
         rf"[a-z0-9]++(?:-[a-z0-9]++)*?-(?:{_K8S}{{6,10}}-{_K8S}{{5}}"
         rf"|(?={_K8S}{{0,9}}\d){_K8S}{{5,10}}(?:-{_K8S}{{5}})?)(?![\w.-])",
-        "dl",
+        "dlj",
     ),
     # Hex words without 0x (`0x..` and `7317849d` are numbers): `ad364e35`, `ffffffff`.
     Mask("hex", r"[a-f](?=[a-f]*\d)[0-9a-f]{4,}(?!\w)|[A-F](?=[A-F]*\d)[0-9A-F]{4,}(?!\w)", "l"),
@@ -112,7 +129,7 @@ MASKS: tuple[Mask, ...] = (
     Mask(
         "id-word",
         r"[A-Za-z][A-Za-z0-9]*+(?:_[A-Za-z][A-Za-z0-9]*+)*+_-?\d\w*|[A-Za-z][A-Za-z_]*+\d{3}\w*",
-        "l",
+        "l_",
     ),
     # Anything that starts with a digit (numbers, versions, 0x.., 30ms, 2kSOSP) up to the end of
     # the word; dots join parts (`6.1.26`) but a trailing full stop stays text. The minor part of
@@ -133,7 +150,9 @@ def _group(starts: str) -> str:
 _PATTERN = (
     r"(?<![A-Za-z0-9])(?:"
     rf"(?=\d)(?:(?<![A-Z]/)\d++(?![\w.:/-]| ?(?:[KMGTPE]i?B|kB|B)(?!\w))|{_group('d')})"
-    rf"|(?=[A-Za-z]*+(?:[\d_]|[.:/\\-][\w\\:/]))(?:{_group('l')})"
+    rf"|(?=[A-Za-z]*+\d)(?:{_group('l')})"
+    rf"|(?=[A-Za-z]*+_)(?:{_group('_')})"
+    rf"|(?=[A-Za-z]*+[.:/\\-][\w\\:/])(?:{_group('j')})"
     rf"|(?=[A-Za-z])(?:{_group('w')})"
     rf"|(?=[^\w\s])(?:{_group('s')})"
     ")"

@@ -80,15 +80,20 @@ class TemplateInfo(NamedTuple):
 class _Group:
     """One same-length cluster. `matchable` while new shapes may join it (in `_by_len`)."""
 
-    __slots__ = ("tokens", "count", "first", "last", "samples", "matchable")
+    __slots__ = ("tokens", "words", "count", "first", "last", "samples", "matchable")
 
     def __init__(self, tokens: list[str]) -> None:
-        self.tokens = tokens
+        self.set_tokens(tokens)
         self.count = 0
         self.first: float | None = None
         self.last: float | None = None
         self.samples: list[tuple[Any, str]] = []
         self.matchable = True
+
+    def set_tokens(self, tokens: list[str]) -> None:
+        self.tokens = tokens
+        #: The constant tokens, to skip most groups with one set operation when matching.
+        self.words = frozenset(t for t in tokens if not is_wild(t))
 
 
 def template_id(template: str) -> str:
@@ -113,6 +118,7 @@ class TemplateMiner:
         self._by_text: dict[str, int] = {}  # template text -> root
         self._catch_all: int | None = None  # the group rare sets are folded into
         self._live = 0  # groups not folded into the catch-all
+        self._max_samples = self.config.max_samples
 
     # ------------------------------------------------------------------ public API
 
@@ -120,24 +126,24 @@ class TemplateMiner:
         """Mine one message (its first line only) and return its cluster key.
 
         Keys are stable ints; sets merge later, so map a key with `canonical()` when reading.
+        `origin` (any value, e.g. "path:line") is kept with the first few sample lines.
         """
-        if "\n" in message or "\r" in message:
+        if "\n" in message:
             message = message.split("\n", 1)[0].rstrip("\r")
         masked = mask(message)
         gid = self._shapes.get(masked)
         if gid is None:
             gid = self._place(masked)
         group = self._groups[gid]
-        group.count += 1
+        count = group.count = group.count + 1
         if time is not None:
             if group.first is None or time < group.first:
                 group.first = time
             if group.last is None or time > group.last:
                 group.last = time
-        if len(group.samples) < self.config.max_samples:
+        if count <= self._max_samples:
             group.samples.append((origin, message))
-        parent = self._parent
-        return gid if parent[gid] == gid else self.canonical(gid)
+        return gid if self._parent[gid] == gid else self.canonical(gid)
 
     def canonical(self, key: int) -> int:
         """The surviving key of `key` after merges (union-find with path compression)."""
@@ -165,12 +171,17 @@ class TemplateMiner:
         """The keys of all current sets (roots)."""
         return sorted(self._members)
 
-    def templates(self) -> list[TemplateInfo]:
+    def templates(self, with_params: bool = True) -> list[TemplateInfo]:
         """Every template with its counts, times, examples and parameter samples, most frequent
-        first."""
-        out = [self._info(root) for root in self._members]
+        first. `with_params=False` skips the parameter samples (empty tuples), which is cheaper
+        when only counts are wanted; `info(key)` gives one template in full."""
+        out = [self._info(root, with_params) for root in self._members]
         out.sort(key=lambda t: (-t.count, t.template))
         return out
+
+    def info(self, key: int) -> TemplateInfo:
+        """The full view of `key`'s template (as in `templates()`)."""
+        return self._info(self.canonical(key), True)
 
     def to_json(self) -> str:
         """The miner's state as versioned JSON (see `state.py`)."""
@@ -205,8 +216,13 @@ class TemplateMiner:
         """The best same-length group this shape may join (updating its template), or None."""
         best = None
         best_score = (-1, 0)
+        groups = self._groups
+        words = {t for t in tokens if not is_wild(t)}
         for gid in self._by_len.get(len(tokens), ()):
-            score = _score(self._groups[gid].tokens, tokens, self.config.similarity)
+            group = groups[gid]
+            if group.words and words.isdisjoint(group.words):
+                continue  # nothing in common: it cannot be similar enough
+            score = _score(group.tokens, tokens, self.config.similarity)
             if score is not None and score > best_score:
                 best, best_score = gid, score
         if best is not None:
@@ -234,7 +250,7 @@ class TemplateMiner:
         new = [t if t == x else generalize(t, x) for t, x in zip(group.tokens, tokens, strict=True)]
         if new != group.tokens:
             self._unindex_family(gid)
-            group.tokens = new
+            group.set_tokens(new)
             self._index_family(gid)
             root = self.canonical(gid)
             self._forget_render(root)
@@ -291,7 +307,7 @@ class TemplateMiner:
         self._unindex_family(other)
         tokens = [generalize(a, b) for a, b in zip(g_keep.tokens, self._groups[other].tokens, strict=True)]
         tokens[position] = WILDCARD
-        g_keep.tokens = tokens
+        g_keep.set_tokens(tokens)
         self._index_family(keep)
         self._by_len[len(tokens)].remove(other)
         self._groups[other].matchable = False
@@ -299,7 +315,7 @@ class TemplateMiner:
 
     def _join_across_gaps(self, gid: int) -> None:
         tokens = self._groups[gid].tokens
-        words = {t for t in tokens if not is_wild(t)}
+        words = self._groups[gid].words
         if len(words) < 3:
             return
         n = len(tokens)
@@ -308,9 +324,10 @@ class TemplateMiner:
             if length == n:
                 continue
             for other in self._by_len.get(length, ()):
-                other_tokens = self._groups[other].tokens
-                if len(words.intersection(other_tokens)) < 0.8 * len(words):
+                other_group = self._groups[other]
+                if len(words & other_group.words) < 0.8 * len(words):
                     continue
+                other_tokens = other_group.tokens
                 if self.canonical(other) != root and gap_merge(tokens, other_tokens) is not None:
                     root = self._union(other, gid)
 
@@ -368,7 +385,7 @@ class TemplateMiner:
                     self._unindex_family(gid)
                     self._by_len[len(group.tokens)].remove(gid)
                 group.matchable = False
-                group.tokens = [WILDCARD]
+                group.set_tokens([WILDCARD])
                 group.samples = []
                 self._live -= 1
             self._forget_render(root)
@@ -392,7 +409,7 @@ class TemplateMiner:
                 tokens = gap_merge(tokens, other) or _gap_cover(tokens, other)
         return render(tokens)
 
-    def _info(self, root: int) -> TemplateInfo:
+    def _info(self, root: int, with_params: bool) -> TemplateInfo:
         cfg = self.config
         text = self.template(root)
         groups = [self._groups[g] for g in self._members[root]]
@@ -410,7 +427,7 @@ class TemplateMiner:
             first_seen=min(firsts) if firsts else None,
             last_seen=max(lasts) if lasts else None,
             examples=examples,
-            params=_params(text, [t for _, t in samples], cfg.max_param_values),
+            params=_params(text, [t for _, t in samples], cfg.max_param_values) if with_params else (),
         )
 
 

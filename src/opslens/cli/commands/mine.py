@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import itertools
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -49,19 +50,19 @@ def mine(
     with _open(file) as fh:
         head = [line for _, line in zip(range(200), fh, strict=False)] if compiled is None else []
         headers = HeaderStripper.detect(head) if compiled is None else None
-        result = mine_lines(_chain(head, fh), log_format=compiled, headers=headers)
+        result = mine_lines(itertools.chain(head, fh), log_format=compiled, headers=headers)
     if result.unmatched:
         from opslens.cli.console import warn
 
         warn(f"{file}: {result.unmatched} of {result.lines} lines do not fit --log-format (first: line "
              f"{result.first_unmatched}); they were mined whole")
-    infos = result.miner.templates()
+    miner = result.miner
+    infos = miner.templates(with_params=False)
     if per_line is not None:
         _write_per_line(per_line, result)
     shown = infos if top == 0 else infos[:top]
-    origin = "-" if file == "-" else file
     if fmt is MineFormat.json:
-        _print_json(shown, result.lines, len(infos), origin)
+        _print_json([miner.info(t.key) for t in shown], result.lines, len(infos), file)
     else:
         _print_markdown(shown, result.lines, len(infos))
 
@@ -76,11 +77,6 @@ def _open(file: str) -> TextIO:
         return path.open(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise InputError(file, exc.strerror or "cannot be read") from None
-
-
-def _chain(head: list[str], rest: TextIO):  # noqa: ANN202 - a plain generator
-    yield from head
-    yield from rest
 
 
 def _write_per_line(path: Path, result: MinedLines) -> None:

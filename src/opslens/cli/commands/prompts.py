@@ -8,7 +8,9 @@ import typer
 
 from opslens.cli.app import app
 
-prompts_app = typer.Typer(help="The versioned prompts opslens sends to models.", no_args_is_help=True)
+prompts_app = typer.Typer(
+    help="The versioned prompts opslens sends to models.", no_args_is_help=True
+)
 app.add_typer(prompts_app, name="prompts")
 
 
@@ -21,13 +23,19 @@ def list_command() -> None:
     active = load_settings().prompt_versions
     for prompt in list_prompts():
         mark = "*" if load_prompt(prompt.name, active).version == prompt.version else " "
-        typer.echo(f"{mark} {prompt.ref:<24} {prompt.sha256[:12]}  {prompt.purpose.splitlines()[0]}")
+        typer.echo(
+            f"{mark} {prompt.ref:<24} {prompt.sha256[:12]}  {prompt.purpose.splitlines()[0]}"
+        )
 
 
 @prompts_app.command("show")
 def show_command(
-    ref: str = typer.Argument(..., metavar="NAME[@VERSION]", help="e.g. triage_summary or triage_summary@v1"),
-    schema: bool = typer.Option(False, "--schema", help="Also print the expected output JSON schema."),
+    ref: str = typer.Argument(
+        ..., metavar="NAME[@VERSION]", help="e.g. triage_summary or triage_summary@v1"
+    ),
+    schema: bool = typer.Option(
+        False, "--schema", help="Also print the expected output JSON schema."
+    ),
 ) -> None:
     """Print a prompt file (header and body) and its content hash."""
     from opslens.llm.output import schema_named

@@ -26,7 +26,11 @@ _VERSION = re.compile(r"^v(\d+)$")
 _REQUIRED = ("name", "version", "purpose", "output_schema")
 
 _env = SandboxedEnvironment(
-    undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False
+    undefined=StrictUndefined,
+    autoescape=False,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=False,
 )
 
 
@@ -63,7 +67,9 @@ def list_prompts() -> list[Prompt]:
         if folder.is_dir() and not folder.name.startswith(("_", ".")):
             for file in folder.iterdir():
                 if file.name.endswith(".md"):
-                    found.append(_parse(file.read_text(encoding="utf-8"), f"{folder.name}/{file.name}"))
+                    found.append(
+                        _parse(file.read_text(encoding="utf-8"), f"{folder.name}/{file.name}")
+                    )
     return sorted(found, key=lambda p: (p.name, _number(p.version)))
 
 

@@ -146,7 +146,9 @@ class Provider(Protocol):
         ...
 
 
-def guarded(chunks: Iterator[Chunk], timeouts: Timeouts, clock: Callable[[], float] = time.monotonic) -> Iterator[Chunk]:
+def guarded(
+    chunks: Iterator[Chunk], timeouts: Timeouts, clock: Callable[[], float] = time.monotonic
+) -> Iterator[Chunk]:
     """Enforce the first-token and total deadlines between chunks, and a complete stream."""
     start = clock()
     seen_text = False
@@ -156,10 +158,14 @@ def guarded(chunks: Iterator[Chunk], timeouts: Timeouts, clock: Callable[[], flo
             elapsed = clock() - start
             if isinstance(chunk, TextDelta) and chunk.text:
                 if not seen_text and elapsed > timeouts.first_token:
-                    raise LLMError(FailureKind.TIMEOUT, f"no first token within {timeouts.first_token:g}s")
+                    raise LLMError(
+                        FailureKind.TIMEOUT, f"no first token within {timeouts.first_token:g}s"
+                    )
                 seen_text = True
             if elapsed > timeouts.total:
-                raise LLMError(FailureKind.TIMEOUT, f"answer not finished within {timeouts.total:g}s")
+                raise LLMError(
+                    FailureKind.TIMEOUT, f"answer not finished within {timeouts.total:g}s"
+                )
             ended = ended or isinstance(chunk, StreamEnd)
             yield chunk
     finally:
@@ -167,10 +173,14 @@ def guarded(chunks: Iterator[Chunk], timeouts: Timeouts, clock: Callable[[], flo
         if close is not None:
             close()  # release the HTTP response now, not at garbage collection
     if not ended:
-        raise LLMError(FailureKind.PROTOCOL, "the stream ended before the server said it was done (truncated)")
+        raise LLMError(
+            FailureKind.PROTOCOL, "the stream ended before the server said it was done (truncated)"
+        )
 
 
-def complete(provider: Provider, request: ChatRequest, clock: Callable[[], float] = time.monotonic) -> Completion:
+def complete(
+    provider: Provider, request: ChatRequest, clock: Callable[[], float] = time.monotonic
+) -> Completion:
     """Join the stream into one `Completion`, measuring first-token and total latency."""
     start = clock()
     parts: list[str] = []
@@ -223,7 +233,9 @@ def create_provider(name: str, settings: Settings) -> Provider:
     try:
         factory = _REGISTRY[name]
     except KeyError:
-        raise ConfigError(f"unknown LLM provider {name!r}; known: {', '.join(sorted(_REGISTRY))}") from None
+        raise ConfigError(
+            f"unknown LLM provider {name!r}; known: {', '.join(sorted(_REGISTRY))}"
+        ) from None
     return factory(settings)
 
 

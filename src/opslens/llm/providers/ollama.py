@@ -55,7 +55,9 @@ class OllamaProvider:
     @classmethod
     def from_settings(cls, settings: Settings) -> OllamaProvider:
         """Build from resolved settings (`OLLAMA_HOST` already parsed)."""
-        return cls(settings.ollama_url, settings.timeouts, settings.retry, keep_alive=settings.keep_alive)
+        return cls(
+            settings.ollama_url, settings.timeouts, settings.retry, keep_alive=settings.keep_alive
+        )
 
     def close(self) -> None:
         """Release connections."""
@@ -138,7 +140,12 @@ class OllamaProvider:
             models = tuple(self.list_models(timeout))
             loaded = tuple(self.loaded(timeout))
         except LLMError as exc:
-            return ServerStatus(self.name, self.endpoint, reachable=exc.kind is not FailureKind.UNREACHABLE, error=str(exc))
+            return ServerStatus(
+                self.name,
+                self.endpoint,
+                reachable=exc.kind is not FailureKind.UNREACHABLE,
+                error=str(exc),
+            )
         return ServerStatus(self.name, self.endpoint, True, version, models, loaded)
 
 
@@ -169,21 +176,31 @@ def parse_context(show: dict[str, Any]) -> int | None:
 def _model_info(m: dict[str, Any]) -> ModelInfo:
     details = m.get("details") or {}
     bits = [details.get("parameter_size"), details.get("quantization_level")]
-    return ModelInfo(name=m.get("name") or m.get("model", "?"), size=m.get("size"), detail=" ".join(b for b in bits if b) or None)
+    return ModelInfo(
+        name=m.get("name") or m.get("model", "?"),
+        size=m.get("size"),
+        detail=" ".join(b for b in bits if b) or None,
+    )
 
 
 def _decode(line: str) -> dict[str, Any]:
     try:
         data = json.loads(line)
     except ValueError:
-        raise LLMError(FailureKind.PROTOCOL, f"malformed line in Ollama's stream: {line[:80]!r}") from None
+        raise LLMError(
+            FailureKind.PROTOCOL, f"malformed line in Ollama's stream: {line[:80]!r}"
+        ) from None
     if not isinstance(data, dict):
         raise LLMError(FailureKind.PROTOCOL, f"unexpected line in Ollama's stream: {line[:80]!r}")
     return data
 
 
 def _end(data: dict[str, Any]) -> StreamEnd:
-    timings = {k.removesuffix("_duration"): data[k] / _NS for k in _DURATIONS if isinstance(data.get(k), int | float)}
+    timings = {
+        k.removesuffix("_duration"): data[k] / _NS
+        for k in _DURATIONS
+        if isinstance(data.get(k), int | float)
+    }
     return StreamEnd(
         usage=Usage(data.get("prompt_eval_count"), data.get("eval_count")),
         finish_reason=data.get("done_reason"),

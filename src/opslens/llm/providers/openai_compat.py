@@ -53,7 +53,9 @@ class OpenAICompatProvider:
         self.timeouts = timeouts
         self.json_schema = json_schema
         self.local = is_local_url(base_url)
-        self._http = Http(Endpoint("openai", base_url, headers), timeouts, retry, transport=transport)
+        self._http = Http(
+            Endpoint("openai", base_url, headers), timeouts, retry, transport=transport
+        )
         self.endpoint = self._http.endpoint.display
         self.has_key = api_key is not None
 
@@ -74,8 +76,7 @@ class OpenAICompatProvider:
 
     def stream(self, request: ChatRequest) -> Iterator[Chunk]:
         """Stream `/chat/completions`, dropping optional fields a server refuses."""
-        if not self.local and not self.has_key:
-            raise LLMError(FailureKind.AUTH, f"no API key for {self.endpoint}; set OPENAI_API_KEY")
+        self._require_key()
         body = self._body(request)
         while True:
             try:
@@ -86,6 +87,11 @@ class OpenAICompatProvider:
                 if dropped is None:
                     raise
                 body = {k: v for k, v in body.items() if k != dropped}
+
+    def _require_key(self) -> None:
+        """A hosted endpoint without a key would only answer 401: fail before sending anything."""
+        if not self.local and not self.has_key:
+            raise LLMError(FailureKind.AUTH, f"no API key for {self.endpoint}; set OPENAI_API_KEY")
 
     def _stream_once(self, body: dict[str, Any], model: str) -> Iterator[Chunk]:
         usage = Usage()
@@ -128,15 +134,24 @@ class OpenAICompatProvider:
         if request.schema is not None and self.json_schema:
             body["response_format"] = {
                 "type": "json_schema",
-                "json_schema": {"name": request.schema_name, "strict": True, "schema": request.schema},
+                "json_schema": {
+                    "name": request.schema_name,
+                    "strict": True,
+                    "schema": request.schema,
+                },
             }
         return body
 
     def list_models(self, timeout: float | None = None) -> list[ModelInfo]:
         """`GET {base}/models`; vLLM also tells each model's `max_model_len`."""
+        self._require_key()
         data = self._http.get_json("models", timeout=timeout)
         return [
-            ModelInfo(name=m.get("id", "?"), context_length=m.get("max_model_len"), detail=m.get("owned_by"))
+            ModelInfo(
+                name=m.get("id", "?"),
+                context_length=m.get("max_model_len"),
+                detail=m.get("owned_by"),
+            )
             for m in data.get("data") or []
             if isinstance(m, dict)
         ]
@@ -153,7 +168,12 @@ class OpenAICompatProvider:
         try:
             models = tuple(self.list_models(timeout))
         except LLMError as exc:
-            return ServerStatus(self.name, self.endpoint, reachable=exc.kind is not FailureKind.UNREACHABLE, error=str(exc))
+            return ServerStatus(
+                self.name,
+                self.endpoint,
+                reachable=exc.kind is not FailureKind.UNREACHABLE,
+                error=str(exc),
+            )
         return ServerStatus(self.name, self.endpoint, True, None, models)
 
 
@@ -168,7 +188,9 @@ def _droppable(exc: LLMError, body: dict[str, Any]) -> str | None:
         return None
     message = str(exc).lower()
     for name in _OPTIONAL_FIELDS:
-        if name in body and (name in message or (name == "response_format" and "json_schema" in message)):
+        if name in body and (
+            name in message or (name == "response_format" and "json_schema" in message)
+        ):
             return name
     return None
 
@@ -184,9 +206,13 @@ def _decode(payload: str) -> dict[str, Any]:
     try:
         data = json.loads(payload)
     except ValueError:
-        raise LLMError(FailureKind.PROTOCOL, f"malformed event in the SSE stream: {payload[:80]!r}") from None
+        raise LLMError(
+            FailureKind.PROTOCOL, f"malformed event in the SSE stream: {payload[:80]!r}"
+        ) from None
     if not isinstance(data, dict):
-        raise LLMError(FailureKind.PROTOCOL, f"unexpected event in the SSE stream: {payload[:80]!r}")
+        raise LLMError(
+            FailureKind.PROTOCOL, f"unexpected event in the SSE stream: {payload[:80]!r}"
+        )
     return data
 
 

@@ -20,43 +20,41 @@ from opslens.sources.lines.jsonlog import loads
 NAME = "cri"
 
 
+def split_runtime_prefix(line: str) -> tuple[str, str | None, bool, str] | None:
+    """(timestamp token, stream or None, partial?, content) of a CRI line or a
+    `kubectl logs --timestamps` line; None for anything else. One `find` decides both."""
+    sp = line.find(" ", 19, 40)
+    if sp < 0 or line[10:11] != "T":
+        return None
+    after = line[sp + 1 : sp + 8]
+    if after == "stdout " or after == "stderr ":
+        tag_end = line.find(" ", sp + 8)
+        if tag_end < 0:  # an empty message: the line ends after the tag
+            tag, content = line[sp + 8 :], ""
+        else:
+            tag, content = line[sp + 8 : tag_end], line[tag_end + 1 :]
+        if tag[:1] == "F" or tag[:1] == "P":
+            return line[:sp], after[:6], tag[0] == "P", content
+        return None
+    # kubectl/docker --timestamps: RFC 3339 with a fraction and a zone, then exactly one space
+    # (an application's own `...Z  INFO` padding is not a prefix)
+    if after[:1] == " " or not after or line[19:20] != ".":
+        return None
+    if line[sp - 1] == "Z" or (line[sp - 6] in "+-" and line[sp - 3] == ":"):
+        return line[:sp], None, False, line[sp + 1 :]
+    return None
+
+
 def split_cri(line: str) -> tuple[str, str, bool, str] | None:
     """(timestamp token, stream, partial?, content) of a CRI log line, else None."""
-    sp = line.find(" ", 19, 40)
-    if sp < 0:
-        return None
-    stream = line[sp + 1 : sp + 8]
-    if stream != "stdout " and stream != "stderr ":
-        return None
-    tag_end = line.find(" ", sp + 8)
-    if tag_end < 0:  # an empty message: the line ends after the tag
-        tag, content = line[sp + 8 :], ""
-    else:
-        tag, content = line[sp + 8 : tag_end], line[tag_end + 1 :]
-    if not tag or tag[0] not in "FP":
-        return None
-    return line[:sp], stream[:6], tag[0] == "P", content
+    found = split_runtime_prefix(line)
+    return found if found is not None and found[1] is not None else None  # type: ignore[return-value]
 
 
 def split_timestamp_prefix(line: str) -> tuple[str, str] | None:
-    """(timestamp token, content) of a `kubectl logs --timestamps` line, else None.
-
-    The token is RFC 3339 with a fraction and a zone (`Z` or an offset), followed by one space
-    and the content; an application line whose own timestamp is followed by padding (Spring
-    Boot's `Z  INFO`) is not taken for a prefix.
-    """
-    if line[19:20] != "." or line[10:11] != "T":
-        return None
-    sp = line.find(" ", 20, 40)
-    if sp < 0:
-        return None
-    last = line[sp - 1]
-    if not (last == "Z" or (line[sp - 6] in "+-" and line[sp - 3] == ":")):
-        return None
-    content = line[sp + 1 :]
-    if content[:1] == " ":
-        return None
-    return line[:sp], content
+    """(timestamp token, content) of a `kubectl logs --timestamps` line, else None."""
+    found = split_runtime_prefix(line)
+    return (found[0], found[3]) if found is not None and found[1] is None else None
 
 
 def split_docker_json(line: str) -> tuple[str, str, bool, str] | None:

@@ -59,6 +59,7 @@ class Plan(NamedTuple):
 
 
 def make_plan(keys: tuple[str, ...]) -> Plan:
+    """The roles of the keys of one layout (the first candidate present wins)."""
     present = set(keys)
 
     def pick(candidates: tuple[str, ...]) -> str | None:
@@ -75,27 +76,14 @@ def make_plan(keys: tuple[str, ...]) -> Plan:
     )  # fmt: skip
 
 
-_PLANS: dict[tuple[str, ...], Plan] = {}
-_PLAN_LIMIT = 1024
-
-
-def plan_for(obj: dict[str, Any]) -> Plan:
-    """The (cached) role plan for this object's key layout."""
-    keys = tuple(obj)
-    plan = _PLANS.get(keys)
-    if plan is None:
-        if len(_PLANS) >= _PLAN_LIMIT:
-            _PLANS.clear()
-        plan = _PLANS[keys] = _plan(keys)
-    return plan
-
-
 def text(value: Any, limit: int) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= limit else text[:limit] + "…"
+    """A value as text (JSON for non-strings), cut to `limit` characters."""
+    out = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return out if len(out) <= limit else out[:limit] + "…"
 
 
 def time_of(value: Any, clock: Clock) -> float | None:
+    """Epoch seconds of a JSON time value: ISO text, epoch number, or a Mongo/GCP/log4j2 object."""
     if isinstance(value, str):
         if len(value) >= 19 and value[4] == "-" and value[10] in "T t":
             return clock.iso(value)
@@ -114,14 +102,15 @@ def time_of(value: Any, clock: Clock) -> float | None:
 
 
 def severity_of(obj: dict[str, Any], plan: Plan) -> tuple[Severity, Any]:
+    """Severity and the level value as written (numeric pino levels, ECS, Mongo, Serilog)."""
     level = obj[plan.level] if plan.level else None
     if isinstance(level, str):
-        return levelseverity(level), level
+        return level_severity(level), level
     if isinstance(level, int | float) and not isinstance(level, bool):
-        return numericseverity(level), level
+        return numeric_severity(level), level
     nested = obj.get("log")
     if isinstance(nested, dict) and isinstance(nested.get("level"), str):  # ECS nested {"log": {"level"}}
-        return levelseverity(nested["level"]), nested["level"]
+        return level_severity(nested["level"]), nested["level"]
     if plan.mongo and isinstance(obj["s"], str):  # MongoDB: "s": "I"/"W"/"E"/"F"/"D1"
         return LETTERS.get(obj["s"][:1], Severity.UNKNOWN), obj["s"]
     if "@t" in obj and "@l" not in obj:  # Serilog compact JSON omits Information
@@ -130,6 +119,7 @@ def severity_of(obj: dict[str, Any], plan: Plan) -> tuple[Severity, Any]:
 
 
 def caller(value: Any) -> str | None:
+    """`file:line` of a caller field, which may be text or an object."""
     if isinstance(value, str):
         return value
     if isinstance(value, dict):  # slog AddSource / GCP sourceLocation / ECS log.origin
@@ -146,6 +136,7 @@ def caller(value: Any) -> str | None:
 
 
 def http_fields(obj: dict[str, Any], plan: Plan, attrs: dict[str, Any]) -> int | None:
+    """Put status/method/path/latency into `attrs`; return the HTTP status if valid."""
     status = obj[plan.status] if plan.status else None
     method = obj[plan.method] if plan.method else None
     path = obj[plan.path] if plan.path else None
@@ -174,6 +165,7 @@ def http_fields(obj: dict[str, Any], plan: Plan, attrs: dict[str, Any]) -> int |
 
 
 def error_fields(obj: dict[str, Any], plan: Plan, attrs: dict[str, Any]) -> None:
+    """Put the error message and stack (bounded) into `attrs`."""
     error = obj[plan.error] if plan.error else None
     stack = obj[plan.stack] if plan.stack else None
     if isinstance(error, dict):  # pino `err`, ECS `error`, log4j2 `thrown`
@@ -186,6 +178,7 @@ def error_fields(obj: dict[str, Any], plan: Plan, attrs: dict[str, Any]) -> None
 
 
 def extra_fields(obj: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any] | None:
+    """The other small scalar fields (bounded count and length)."""
     fields: dict[str, Any] = {}
     for key in keys:
         value = obj[key]

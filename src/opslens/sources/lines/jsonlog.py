@@ -18,8 +18,17 @@ from typing import Any
 from opslens.events import Severity
 from opslens.sources.lines.base import LineFormat, LineParser, Parsed, register
 from opslens.sources.lines.jsonfields import (
-    Plan, caller, error_fields, extra_fields, http_fields, make_plan, severity_of, text, time_of,
-)  # fmt: skip
+    MAX_FIELD_CHARS,
+    Plan,
+    caller,
+    error_fields,
+    extra_fields,
+    http_fields,
+    make_plan,
+    severity_of,
+    text,
+    time_of,
+)
 from opslens.sources.lines.levels import LEVELS, level_severity, status_severity
 from opslens.timeparse import Clock
 
@@ -47,6 +56,7 @@ def loads(text: str) -> Any:
         return None
 
 
+_LATENCY_TYPES = frozenset((int, float, str))
 Extractor = Callable[[dict[str, Any], str, Clock], Parsed]
 _EXTRACTORS: dict[tuple[str, ...], Extractor] = {}
 _EXTRACTOR_LIMIT = 1024
@@ -67,6 +77,8 @@ def _compile(plan: Plan) -> Extractor:
     """An extractor specialised to one key layout: it looks up only the keys present."""
     time_key, level_key, message_key = plan.time, plan.level, plan.message
     logger_key, caller_key, thread_key, extras = plan.logger, plan.caller, plan.thread, plan.extras
+    status_key, method_key, path_key, latency_key = plan.status, plan.method, plan.path, plan.latency
+    nested_http = plan.http is not None or plan.status is None  # pino req/res, Caddy, GCP: slow path
     has_http = bool(plan.status or plan.http or plan.method)
     has_errors = bool(plan.error or plan.stack)
 
@@ -90,7 +102,17 @@ def _compile(plan: Plan) -> Extractor:
             if level is not None:
                 attrs["level"] = level
         if has_http:
-            status = http_fields(obj, plan, attrs)
+            status = obj[status_key] if status_key is not None else None
+            if nested_http or type(status) is not int or not 100 <= status <= 599:
+                status = http_fields(obj, plan, attrs)
+            else:  # the common flat layout (zap, logrus, slog): status, method, path, latency
+                attrs["status"] = status
+                if method_key is not None and type(obj[method_key]) is str:
+                    attrs["method"] = obj[method_key]
+                if path_key is not None and type(obj[path_key]) is str:
+                    attrs["path"] = obj[path_key][:MAX_FIELD_CHARS]
+                if latency_key is not None and type(obj[latency_key]) in _LATENCY_TYPES:
+                    attrs["latency"] = obj[latency_key]
             if status is not None and severity is Severity.UNKNOWN:
                 severity = status_severity(status)
         if has_errors:
@@ -98,7 +120,9 @@ def _compile(plan: Plan) -> Extractor:
         if logger_key is not None and type(obj[logger_key]) is str:
             attrs["logger"] = obj[logger_key]
         if caller_key is not None:
-            where = caller(obj[caller_key])
+            where = obj[caller_key]
+            if type(where) is not str:
+                where = caller(where)
             if where:
                 attrs["caller"] = where
         if thread_key is not None:

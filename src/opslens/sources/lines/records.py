@@ -16,7 +16,7 @@ from typing import Any
 
 from opslens.events import Event, EventKind, Origin, Severity
 from opslens.sources.base import ReadContext
-from opslens.sources.lines.cri import split_cri, split_docker_json, split_timestamp_prefix
+from opslens.sources.lines.cri import split_docker_json, split_runtime_prefix
 from opslens.sources.lines.dispatch import make_dispatch
 from opslens.sources.lines.multiline import MAX_RECORD_LINES, STACK_FIRST, Folder
 from opslens.timeparse import Clock
@@ -69,12 +69,9 @@ def unwrap(line: str, lineno: int, partials: _Partials) -> Unwrapped | None:
             outer, stream, partial, content = docker
             source = "docker"
     else:
-        cri = split_cri(line)
-        if cri is not None:
-            outer, stream, partial, content = cri
-            source = "cri"
-        elif (prefixed := split_timestamp_prefix(line)) is not None:
-            outer, content = prefixed
+        prefixed = split_runtime_prefix(line)
+        if prefixed is not None:
+            outer, stream, partial, content = prefixed
             source = "cri"
     if partials.lines or partial:
         partials.add(line, lineno, content)

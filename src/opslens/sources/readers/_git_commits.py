@@ -13,11 +13,17 @@ from opslens.timeparse import parse_rfc3339
 
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?: ?(?:Z|[+-]\d{2}:?\d{2}))?")
 _SHORT = re.compile(r"\d{4}-\d{2}-\d{2}")
-_CTIME = re.compile(r"[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{1,2}:\d{2}:\d{2} \d{4}(?: [+-]\d{4})?")
-_RFC2822 = re.compile(r"(?:[A-Z][a-z]{2}, )?\d{1,2} [A-Z][a-z]{2} \d{4} \d{1,2}:\d{2}:\d{2} [+-]\d{4}")
+_CTIME = re.compile(
+    r"[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{1,2}:\d{2}:\d{2} \d{4}(?: [+-]\d{4})?"
+)
+_RFC2822 = re.compile(
+    r"(?:[A-Z][a-z]{2}, )?\d{1,2} [A-Z][a-z]{2} \d{4} \d{1,2}:\d{2}:\d{2} [+-]\d{4}"
+)
 _EPOCH = re.compile(r"(\d{9,11})(?: [+-]\d{4})?")
 
-_COMMIT_LINE = re.compile(r"([*|/\\ ]*?)commit ([0-9a-f]{7,64})(?: \((.*)\))?(?: \(from [0-9a-f]+\))?\s*$")
+_COMMIT_LINE = re.compile(
+    r"([*|/\\ ]*?)commit ([0-9a-f]{7,64})(?: \((.*)\))?(?: \(from [0-9a-f]+\))?\s*$"
+)
 _HEADER = re.compile(r"(Merge|Author|AuthorDate|Commit|CommitDate|Date):\s*(.*)$")
 _RAW_HEADER = re.compile(r"(tree|parent|author|committer|encoding|gpgsig) ?(.*)$")
 _PERSON = re.compile(r"(.*?)\s*<([^>]*)>\s*(.*)$")
@@ -79,7 +85,9 @@ class CommitBlocks:
                 if current is not None:
                     yield current
                 self.graph_width = len(m.group(1))
-                current = Commit(sha=m.group(2), line=self.base + offset, refs=m.group(3), raw_lines=[original])
+                current = Commit(
+                    sha=m.group(2), line=self.base + offset, refs=m.group(3), raw_lines=[original]
+                )
                 in_header, in_patch = True, False
                 continue
             if current is None:

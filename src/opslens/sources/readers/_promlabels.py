@@ -22,7 +22,9 @@ _ENTITY_LABELS: tuple[tuple[str, str], ...] = (
     ("node", "Node"),
 )
 _CLUSTER_SCOPED = frozenset({"Node"})
-_EXPORTER_SERVICE = re.compile(r"kube-state-metrics|node-exporter|blackbox-exporter|^kubelet$|cadvisor")
+_EXPORTER_SERVICE = re.compile(
+    r"kube-state-metrics|node-exporter|blackbox-exporter|^kubelet$|cadvisor"
+)
 
 SEVERITY_LABEL = {
     "critical": Severity.CRITICAL, "page": Severity.CRITICAL, "emergency": Severity.CRITICAL,

@@ -17,7 +17,9 @@ _CTIME = re.compile(
     r"(?:[A-Z][a-z]{2} +)?([A-Z][a-z]{2}) +(\d{1,2}) (\d{1,2}:\d{2}:\d{2})(\.\d+)? (\d{4})(?: ([+-])(\d{2})(\d{2}))?"
 )
 # RFC 2822 (`git log --date=rfc`): `[Fri, ]14 Mar 2025 02:51:09 +0000`.
-_RFC2822 = re.compile(r"(?:[A-Z][a-z]{2}, +)?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d{1,2}:\d{2}:\d{2}) ([+-])(\d{2})(\d{2})")
+_RFC2822 = re.compile(
+    r"(?:[A-Z][a-z]{2}, +)?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d{1,2}:\d{2}:\d{2}) ([+-])(\d{2})(\d{2})"
+)
 _UTC_CLOCK = Clock(UTC)
 
 
@@ -25,7 +27,9 @@ def _offset(sign: str, hours: str, minutes: str) -> int:
     return (int(hours) * 3600 + int(minutes) * 60) * (1 if sign == "+" else -1)
 
 
-def _dmy(clock: Clock, day: str, month: str, year: str, clock_time: str, fraction: str | None) -> float | None:
+def _dmy(
+    clock: Clock, day: str, month: str, year: str, clock_time: str, fraction: str | None
+) -> float | None:
     """Via `Clock.dmy` (`14 Mar 2025 02:51:09.123`), which caches the whole-second part."""
     if month not in MONTHS:
         return None
@@ -42,7 +46,9 @@ def parse_ctime(text: str, tz: tzinfo = UTC) -> float | None:
         return None
     month, day, clock_time, fraction, year, sign, hours, minutes = m.groups()
     if sign is None:
-        return _dmy(Clock(tz) if tz is not UTC else _UTC_CLOCK, day, month, year, clock_time, fraction)
+        return _dmy(
+            Clock(tz) if tz is not UTC else _UTC_CLOCK, day, month, year, clock_time, fraction
+        )
     epoch = _dmy(_UTC_CLOCK, day, month, year, clock_time, fraction)
     return None if epoch is None else epoch - _offset(sign, hours, minutes)
 

@@ -27,12 +27,12 @@ from opslens.sources.readers._documents import (
     as_str,
     count_lines,
     first_char,
+    json_fragment,
     split_first_line,
     str_map,
     to_epoch,
 )
 from opslens.sources.readers._promlabels import entity_from_labels, severity_from_labels
-from opslens.sources.verbatim import json_fragment
 
 _WALK = frozenset({"alerts", "data"})
 _RESOLVED_STATES = frozenset({"resolved", "inactive"})
@@ -47,7 +47,9 @@ class AlertmanagerReader(Reader):
     """Alertmanager webhook payloads and API alert lists, Prometheus /api/v1/alerts."""
 
     name = "alertmanager"
-    description = "alerts: Alertmanager webhook payloads, API v2 alerts/groups, Prometheus /api/v1/alerts"
+    description = (
+        "alerts: Alertmanager webhook payloads, API v2 alerts/groups, Prometheus /api/v1/alerts"
+    )
 
     @classmethod
     def sniff(cls, head: str, name: str) -> float:
@@ -58,7 +60,11 @@ class AlertmanagerReader(Reader):
             return 0.95
         if '"alerts"' in head and '"labels"' in head and '"activeAt"' in head:
             return 0.9
-        api_alert = '"labels"' in head and '"startsAt"' in head and ('"fingerprint"' in head or '"generatorURL"' in head)
+        api_alert = (
+            '"labels"' in head
+            and '"startsAt"' in head
+            and ('"fingerprint"' in head or '"generatorURL"' in head)
+        )
         # API v2 answers with an array, API v1 under "data"; a lone alert object starts with its keys.
         if api_alert and (first == "[" or '"data"' in head or _ALERT_FIRST_KEY.match(head)):
             return 0.9
@@ -85,7 +91,10 @@ class AlertmanagerReader(Reader):
                 ctx.skip("JSON value holds no alerts", doc.line)
             recognised = recognised or found
         if not recognised:
-            raise InputError(str(ctx.source), "no alerts found (expected an Alertmanager webhook payload or API alert list)")
+            raise InputError(
+                str(ctx.source),
+                "no alerts found (expected an Alertmanager webhook payload or API alert list)",
+            )
 
 
 def _alerts(value: Any, context: dict[str, Any]) -> Iterator[tuple[Any, dict[str, Any]]]:
@@ -104,7 +113,9 @@ def _alerts(value: Any, context: dict[str, Any]) -> Iterator[tuple[Any, dict[str
     if isinstance(alerts, list):
         inner = dict(context)
         receiver = value.get("receiver")
-        inner["receiver"] = as_str(as_dict(receiver).get("name")) or as_str(receiver) or context.get("receiver")
+        inner["receiver"] = (
+            as_str(as_dict(receiver).get("name")) or as_str(receiver) or context.get("receiver")
+        )
         for key, attr in (("groupKey", "group_key"), ("externalURL", "external_url")):
             if as_str(value.get(key)):
                 inner[attr] = value[key]
@@ -116,26 +127,55 @@ def _alerts(value: Any, context: dict[str, Any]) -> Iterator[tuple[Any, dict[str
         yield value, context  # a single alert object
 
 
-def _to_event(alert: Any, context: dict[str, Any], line: int | None, ctx: ReadContext) -> Event | None:
+def _to_event(
+    alert: Any, context: dict[str, Any], line: int | None, ctx: ReadContext
+) -> Event | None:
     if not isinstance(alert, dict) or not isinstance(alert.get("labels"), dict):
         return None
     labels = str_map(alert["labels"])
     annotations = str_map(alert.get("annotations"))
-    status, state = _status(alert)
-    starts = to_epoch(alert.get("startsAt"), ctx.tz) or to_epoch(alert.get("activeAt"), ctx.tz)
-    alertname = labels.get("alertname")
     quoted = (
-        annotations.get("summary") or annotations.get("description") or annotations.get("message")
-        or alertname or ""
+        annotations.get("summary")
+        or annotations.get("description")
+        or annotations.get("message")
+        or labels.get("alertname")
+        or ""
     )
     message, continuation = split_first_line(quoted)
+    attrs = _attrs(alert, labels, annotations, context, ctx)
+    if continuation:
+        attrs["continuation"] = continuation
+    return Event(
+        time=attrs["starts_at"],
+        kind=EventKind.ALERT,
+        source=AlertmanagerReader.name,
+        origin=ctx.source.origin(line),
+        message=message,
+        raw=json_fragment(quoted),
+        severity=severity_from_labels(labels),
+        host=labels.get("node") or labels.get("nodename") or None,
+        namespace=labels.get("namespace") or None,
+        entity=entity_from_labels(labels),
+        attrs=attrs,
+    )
+
+
+def _attrs(
+    alert: dict[str, Any],
+    labels: dict[str, str],
+    annotations: dict[str, str],
+    context: dict[str, Any],
+    ctx: ReadContext,
+) -> dict[str, Any]:
+    status, state = _status(alert)
     status_obj = as_dict(alert.get("status"))
     attrs: dict[str, Any] = {
-        "alertname": alertname,
+        "alertname": labels.get("alertname"),
         "status": status,
         "labels": labels,
         "annotations": annotations,
-        "starts_at": starts,
+        "starts_at": to_epoch(alert.get("startsAt"), ctx.tz)
+        or to_epoch(alert.get("activeAt"), ctx.tz),
         "ends_at": to_epoch(alert.get("endsAt"), ctx.tz),
         "fingerprint": as_str(alert.get("fingerprint")),
         "generator_url": as_str(alert.get("generatorURL")),
@@ -149,23 +189,9 @@ def _to_event(alert: Any, context: dict[str, Any], line: int | None, ctx: ReadCo
         "value": alert.get("value"),
         "group_key": context.get("group_key"),
         "external_url": context.get("external_url"),
-        "continuation": continuation,
     }
     attrs.update((k, v) for k, v in optional.items() if v is not None)
-    entity = entity_from_labels(labels)
-    return Event(
-        time=starts,
-        kind=EventKind.ALERT,
-        source=AlertmanagerReader.name,
-        origin=ctx.source.origin(line),
-        message=message,
-        raw=json_fragment(quoted),
-        severity=severity_from_labels(labels),
-        host=labels.get("node") or labels.get("nodename") or None,
-        namespace=labels.get("namespace") or None,
-        entity=entity,
-        attrs=attrs,
-    )
+    return attrs
 
 
 def _status(alert: dict[str, Any]) -> tuple[str, str | None]:

@@ -26,11 +26,11 @@ from opslens.sources.readers._documents import (
     as_str,
     count_lines,
     first_char,
+    json_fragment,
     looks_like_yaml,
     to_epoch,
     yaml_documents,
 )
-from opslens.sources.verbatim import json_fragment
 from opslens.timeparse import parse_rfc3339
 
 _KIND_APP = re.compile(r'"kind"\s*:\s*"Application"')
@@ -76,15 +76,23 @@ class ArgoCDReader(Reader):
         if first not in ("{", "[") and not looks_like_yaml(text):
             yield from _history_table(text, ctx)
             return
-        docs = JsonDocuments(text, ctx.skip, walk=_WALK, walk_elements=True) if first in "{[" else None
-        values = ((d.line, d.value) for d in docs) if docs else ((None, v) for v in yaml_documents(text, ctx.skip))
+        docs = (
+            JsonDocuments(text, ctx.skip, walk=_WALK, walk_elements=True) if first in "{[" else None
+        )
+        values = (
+            ((d.line, d.value) for d in docs)
+            if docs
+            else ((None, v) for v in yaml_documents(text, ctx.skip))
+        )
         found = False
         for line, value in values:
             for app in _applications(value):
                 found = True
                 yield from _AppEvents(app, docs, line, ctx).events()
         if not found:
-            raise InputError(str(ctx.source), "no Argo CD Application found (expected kind: Application)")
+            raise InputError(
+                str(ctx.source), "no Argo CD Application found (expected kind: Application)"
+            )
 
 
 def _applications(value: Any) -> Iterator[dict[str, Any]]:
@@ -118,19 +126,27 @@ def _initiator(initiated: Any) -> str | None:
 class _AppEvents:
     """The events of one Application."""
 
-    def __init__(self, app: dict[str, Any], docs: JsonDocuments | None, line: int | None, ctx: ReadContext) -> None:
+    def __init__(
+        self, app: dict[str, Any], docs: JsonDocuments | None, line: int | None, ctx: ReadContext
+    ) -> None:
         meta = as_dict(app.get("metadata"))
         self.status = as_dict(app.get("status"))
         self.app = as_str(meta.get("name"))
-        self.namespace = as_str(as_dict(as_dict(app.get("spec")).get("destination")).get("namespace"))
-        self.entity = Entity("Application", self.app, as_str(meta.get("namespace"))) if self.app else None
+        self.namespace = as_str(
+            as_dict(as_dict(app.get("spec")).get("destination")).get("namespace")
+        )
+        self.entity = (
+            Entity("Application", self.app, as_str(meta.get("namespace"))) if self.app else None
+        )
         self.docs, self.ctx = docs, ctx
         self.line = docs.line_of(app, line) if docs else line
 
     def events(self) -> Iterator[Event]:
         status = self.status
         history = [h for h in _list(status.get("history")) if isinstance(h, dict)]
-        images = [i for i in _list(as_dict(status.get("summary")).get("images")) if isinstance(i, str)]
+        images = [
+            i for i in _list(as_dict(status.get("summary")).get("images")) if isinstance(i, str)
+        ]
         health = as_str(as_dict(status.get("health")).get("status"))
         for index, entry in enumerate(history):
             latest = index == len(history) - 1
@@ -207,7 +223,10 @@ class _AppEvents:
         phase = as_str(op.get("phase")) or "Unknown"
         revision = self._op_revision(op)
         detail = as_str(op.get("message"))
-        started, finished = to_epoch(op.get("startedAt"), self.ctx.tz), to_epoch(op.get("finishedAt"), self.ctx.tz)
+        started, finished = (
+            to_epoch(op.get("startedAt"), self.ctx.tz),
+            to_epoch(op.get("finishedAt"), self.ctx.tz),
+        )
         attrs = {
             "change_kind": "argocd-sync",
             "app": self.app,
@@ -219,7 +238,9 @@ class _AppEvents:
             "images": images,
             "author": _initiator(as_dict(op.get("operation")).get("initiatedBy")),
         }
-        message = f"Argo CD sync of {self.app or 'application'} to revision {revision or '?'}: {phase}"
+        message = (
+            f"Argo CD sync of {self.app or 'application'} to revision {revision or '?'}: {phase}"
+        )
         if detail:
             message += f" ({detail.splitlines()[0]})"
         severity = Severity.ERROR if phase in _FAILED_PHASES else Severity.UNKNOWN
@@ -257,10 +278,15 @@ def _history_table(text: str, ctx: ReadContext) -> Iterator[Event]:
         else:
             ctx.skip("not an `argocd app history` row", line_no)
     if not header_seen:
-        raise InputError(str(ctx.source), "no Argo CD history found (expected an `ID  DATE  REVISION` table or JSON)")
+        raise InputError(
+            str(ctx.source),
+            "no Argo CD history found (expected an `ID  DATE  REVISION` table or JSON)",
+        )
 
 
-def _history_row(m: re.Match[str], repo: str | None, line: str, line_no: int, ctx: ReadContext) -> Event:
+def _history_row(
+    m: re.Match[str], repo: str | None, line: str, line_no: int, ctx: ReadContext
+) -> Event:
     history_id, date, shown = m.groups()
     target, revision = shown, None
     if sha := _TARGET_AND_SHA.match(shown):

@@ -32,7 +32,9 @@ _LEVEL_NAMES = ("emerg", "alert", "crit", "err", "warn", "notice", "info", "debu
 _DECODED = re.compile(r"([a-z][a-z0-9]{1,8}) *:([a-z]{3,6}) *: ?(.*)$")
 _RAW_PRI = re.compile(r"<(\d{1,3})>")
 _MONOTONIC = re.compile(r"\[ *(\d+\.\d+)(?: <[ \d.]+>)?\] ?(.*)$")
-_CTIME = re.compile(r"\[((?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2} \d{4})\] ?(.*)$")
+_CTIME = re.compile(
+    r"\[((?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2} \d{4})\] ?(.*)$"
+)
 _ISO = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2},\d+[+-]\d{2}:?\d{2}) (.*)$")
 
 
@@ -111,7 +113,9 @@ def _parse(text: str, ctx: ReadContext | None) -> dict[str, Any] | None:
     return fields
 
 
-def _to_event(line_no: int, text: str, record: dict[str, Any], continuation: list[str], ctx: ReadContext) -> Event:
+def _to_event(
+    line_no: int, text: str, record: dict[str, Any], continuation: list[str], ctx: ReadContext
+) -> Event:
     attrs = {key: record[key] for key in ("monotonic", "facility", "level") if key in record}
     raw = text
     if continuation:

@@ -39,7 +39,9 @@ class GitLogReader(Reader):
     """`git log` in block formats (medium/fuller/raw, --stat, --name-status) or one-line formats."""
 
     name = "git-log"
-    description = "git log: default/fuller/raw formats, --stat/--name-status, --oneline, custom formats"
+    description = (
+        "git log: default/fuller/raw formats, --stat/--name-status, --oneline, custom formats"
+    )
 
     @classmethod
     def sniff(cls, head: str, name: str) -> float:
@@ -48,13 +50,16 @@ class GitLogReader(Reader):
             return 0.0
         bonus = 0.04 if "git" in name.lower() else 0.0
         if _COMMIT.match(lines[0]) and any(
-            line.lstrip("*|/\\ ").startswith(("Author:", "author ", "Merge:", "Date:")) for line in lines[1:8]
+            line.lstrip("*|/\\ ").startswith(("Author:", "author ", "Merge:", "Date:"))
+            for line in lines[1:8]
         ):
             return 0.95
         custom = sum(1 for line in lines if _custom_fields(line) is not None)
         if _custom_fields(lines[0]) is not None and custom >= 0.5 * len(lines):
             return 0.85 + bonus
-        oneline = sum(1 for line in lines if (m := _ONELINE.match(line)) and _WORDS.search(m.group(3)))
+        oneline = sum(
+            1 for line in lines if (m := _ONELINE.match(line)) and _WORDS.search(m.group(3))
+        )
         if len(lines) >= 2 and oneline >= 0.8 * len(lines):
             return 0.6 + bonus
         return 0.0
@@ -71,7 +76,10 @@ class GitLogReader(Reader):
         elif _custom_fields(first) is not None or _ONELINE.match(first):
             commits = _line_commits(lines, base, ctx)
         else:
-            raise InputError(str(ctx.source), "not git log output (expected `commit <sha>` blocks or one commit per line)")
+            raise InputError(
+                str(ctx.source),
+                "not git log output (expected `commit <sha>` blocks or one commit per line)",
+            )
         for commit in commits:
             yield _to_event(commit, ctx)
 
@@ -130,7 +138,11 @@ def _custom_commit(line: str, ctx: ReadContext) -> Commit | None:
 
 
 def _later_date_or_email(fields: list[str], ctx: ReadContext) -> bool:
-    return any(_EMAIL.match(f.strip()) or git_date(f.strip(), ctx.tz) is not None for f in fields if f.strip())
+    return any(
+        _EMAIL.match(f.strip()) or git_date(f.strip(), ctx.tz) is not None
+        for f in fields
+        if f.strip()
+    )
 
 
 def _oneline_commit(line: str, ctx: ReadContext) -> Commit | None:

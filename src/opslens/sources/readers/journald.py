@@ -18,8 +18,12 @@ from typing import Any, TextIO
 from opslens.errors import InputError
 from opslens.events import Entity, Event, EventKind, Severity
 from opslens.sources.base import ReadContext, Reader, register
-from opslens.sources.readers._documents import JsonDocuments, count_lines, first_char
-from opslens.sources.verbatim import json_fragment
+from opslens.sources.readers._documents import (
+    JsonDocuments,
+    count_lines,
+    first_char,
+    json_fragment,
+)
 
 PRIORITY_SEVERITY: dict[str, Severity] = {
     "0": Severity.CRITICAL, "1": Severity.CRITICAL, "2": Severity.CRITICAL,
@@ -36,7 +40,14 @@ _ATTR_FIELDS = (
     ("_TRANSPORT", "transport"),
     ("CONTAINER_NAME", "container_name"),
 )
-_JOURNAL_KEYS = ('"PRIORITY"', '"_PID"', '"SYSLOG_IDENTIFIER"', '"_SYSTEMD_UNIT"', '"_TRANSPORT"', '"_HOSTNAME"')
+_JOURNAL_KEYS = (
+    '"PRIORITY"',
+    '"_PID"',
+    '"SYSLOG_IDENTIFIER"',
+    '"_SYSTEMD_UNIT"',
+    '"_TRANSPORT"',
+    '"_HOSTNAME"',
+)
 _EXPORT_HEAD = re.compile(r"^(?:__CURSOR|__REALTIME_TIMESTAMP)=", re.M)
 # Docker's journald log driver under dockershim: k8s_<container>_<pod>_<namespace>_<uid>_<n>.
 _DOCKER_K8S_NAME = re.compile(r"k8s_[^_]+_([^_]+)_([^_]+)_")
@@ -77,7 +88,9 @@ class JournaldReader(Reader):
         elif "=" in stripped:
             yield from self._export(first, stream, ctx)
         else:
-            raise InputError(str(ctx.source), "not a journal export (expected `journalctl -o json` output)")
+            raise InputError(
+                str(ctx.source), "not a journal export (expected `journalctl -o json` output)"
+            )
 
     def _json_lines(self, first: str, stream: TextIO, ctx: ReadContext) -> Iterator[Event]:
         loads, skip, line_no, good = json.loads, ctx.skip, ctx.lines, 0
@@ -95,12 +108,16 @@ class JournaldReader(Reader):
             yield _to_event(entry, line_no, ctx, line)
         ctx.lines = line_no
         if not good:
-            raise InputError(str(ctx.source), "no journal entries found (expected `journalctl -o json` output)")
+            raise InputError(
+                str(ctx.source), "no journal entries found (expected `journalctl -o json` output)"
+            )
 
     def _json_pretty(self, text: str, ctx: ReadContext) -> Iterator[Event]:
         base = ctx.lines
         ctx.lines += count_lines(text)
-        docs = JsonDocuments(text, lambda reason, line: ctx.skip(reason, None if line is None else base + line))
+        docs = JsonDocuments(
+            text, lambda reason, line: ctx.skip(reason, None if line is None else base + line)
+        )
         for doc in docs:
             if isinstance(doc.value, dict):
                 yield _to_event(doc.value, base + doc.line, ctx, None)
@@ -169,7 +186,9 @@ def _to_event(entry: dict[str, Any], line_no: int, ctx: ReadContext, line: str |
         origin=ctx.source.origin(line_no),
         message=message,
         raw=raw,
-        severity=PRIORITY_SEVERITY.get(priority, Severity.UNKNOWN) if type(priority) is str else Severity.UNKNOWN,
+        severity=PRIORITY_SEVERITY.get(priority, Severity.UNKNOWN)
+        if type(priority) is str
+        else Severity.UNKNOWN,
         host=host if type(host) is str else ctx.source.identity.host,
         namespace=namespace,
         entity=entity,

@@ -26,12 +26,12 @@ from opslens.sources.readers._documents import (
     as_str,
     count_lines,
     first_char,
+    json_fragment,
     looks_like_yaml,
     split_first_line,
     to_epoch,
     yaml_documents,
 )
-from opslens.sources.verbatim import json_fragment
 
 _KIND_EVENT = re.compile(r'"kind"\s*:\s*"Event(?:List)?"')
 _YAML_KIND_EVENT = re.compile(r"^\s*(?:- )?kind: [\"']?Event(?:List)?[\"']?\s*$", re.M)
@@ -60,7 +60,12 @@ class K8sEventsReader(Reader):
             if has_ref and _KIND_EVENT.search(head):
                 return 0.95
             return 0.9 if has_ref and '"reason"' in head else 0.0
-        if first and looks_like_yaml(head) and _YAML_REF.search(head) and _YAML_KIND_EVENT.search(head):
+        if (
+            first
+            and looks_like_yaml(head)
+            and _YAML_REF.search(head)
+            and _YAML_KIND_EVENT.search(head)
+        ):
             return 0.9
         return 0.0
 
@@ -85,11 +90,16 @@ class K8sEventsReader(Reader):
                 line = doc_line if tracker is None else tracker.line_of(item, doc_line)
                 event = _to_event(item, line, ctx, verbatim_json=not is_yaml)
                 if event is None:
-                    ctx.skip("item is not an Event (needs involvedObject/regarding or a message)", line)
+                    ctx.skip(
+                        "item is not an Event (needs involvedObject/regarding or a message)", line
+                    )
                 else:
                     yield event
         if not recognised:
-            raise InputError(str(ctx.source), "no Kubernetes Event objects found (expected `kubectl get events -o json` output)")
+            raise InputError(
+                str(ctx.source),
+                "no Kubernetes Event objects found (expected `kubectl get events -o json` output)",
+            )
 
 
 def _event_objects(value: Any) -> list[Any] | None:
@@ -127,9 +137,7 @@ def _to_event(item: Any, line: int | None, ctx: ReadContext, verbatim_json: bool
         or as_str(item.get("reportingController"))
     )
     ref_kind, ref_name = as_str(ref.get("kind")), as_str(ref.get("name"))
-    namespace = as_str(ref.get("namespace"))
-    if namespace is None and ref_kind not in _CLUSTER_SCOPED:
-        namespace = as_str(as_dict(item.get("metadata")).get("namespace"))
+    namespace = _namespace(ref, ref_kind, item)
     event_type = as_str(item.get("type"))
     quoted = text or reason or ""
     message, continuation = split_first_line(quoted)
@@ -141,7 +149,9 @@ def _to_event(item: Any, line: int | None, ctx: ReadContext, verbatim_json: bool
         "last_time": last,
         "component": component,
         "action": as_str(item.get("action")),
-        "involved": {key: ref.get(key) for key in ("kind", "name", "namespace", "uid", "fieldPath")},
+        "involved": {
+            key: ref.get(key) for key in ("kind", "name", "namespace", "uid", "fieldPath")
+        },
         "reporting_instance": as_str(item.get("reportingInstance")),
         "name": as_str(as_dict(item.get("metadata")).get("name")),
     }
@@ -160,6 +170,14 @@ def _to_event(item: Any, line: int | None, ctx: ReadContext, verbatim_json: bool
         entity=Entity(ref_kind, ref_name, namespace) if ref_kind and ref_name else None,
         attrs=attrs,
     )
+
+
+def _namespace(ref: dict[str, Any], ref_kind: str | None, item: dict[str, Any]) -> str | None:
+    """The involved object's namespace; the Event's own only for namespaced kinds."""
+    namespace = as_str(ref.get("namespace"))
+    if namespace is None and ref_kind not in _CLUSTER_SCOPED:
+        namespace = as_str(as_dict(item.get("metadata")).get("namespace"))
+    return namespace
 
 
 def _times(item: dict[str, Any], ctx: ReadContext) -> tuple[float | None, float | None]:
@@ -183,13 +201,21 @@ def _times(item: dict[str, Any], ctx: ReadContext) -> tuple[float | None, float 
 
 
 def _count(item: dict[str, Any]) -> int:
-    counts = (item.get("count"), item.get("deprecatedCount"), as_dict(item.get("series")).get("count"))
+    counts = (
+        item.get("count"),
+        item.get("deprecatedCount"),
+        as_dict(item.get("series")).get("count"),
+    )
     valid = [c for c in counts if isinstance(c, int) and not isinstance(c, bool) and c > 0]
     return max(valid, default=1)
 
 
 def _host(
-    source: dict[str, Any], item: dict[str, Any], component: str | None, ref_kind: str | None, ref_name: str | None
+    source: dict[str, Any],
+    item: dict[str, Any],
+    component: str | None,
+    ref_kind: str | None,
+    ref_name: str | None,
 ) -> str | None:
     host = as_str(source.get("host"))
     if host:

@@ -17,9 +17,14 @@ from typing import Any, TextIO
 from opslens.errors import InputError
 from opslens.events import Event, EventKind
 from opslens.sources.base import ReadContext, Reader, register
-from opslens.sources.readers._documents import JsonDocuments, as_str, count_lines, first_char
+from opslens.sources.readers._documents import (
+    JsonDocuments,
+    as_str,
+    count_lines,
+    first_char,
+    json_fragment,
+)
 from opslens.sources.readers._promlabels import entity_from_labels
-from opslens.sources.verbatim import json_fragment
 
 _RESULT_TYPE = re.compile(r'"resultType"\s*:\s*"(matrix|vector|scalar|string)"')
 _QUERY_KEYS = ("query", "expr", "promql", "q")
@@ -41,7 +46,11 @@ class PrometheusReader(Reader):
             return 0.0
         if _RESULT_TYPE.search(head):
             return 0.95
-        if '"resultType"' not in head and '"metric"' in head and ('"values"' in head or '"value"' in head):
+        if (
+            '"resultType"' not in head
+            and '"metric"' in head
+            and ('"values"' in head or '"value"' in head)
+        ):
             return 0.7  # a wrapper whose long query text pushed resultType out of the head
         return 0.0
 
@@ -61,7 +70,10 @@ class PrometheusReader(Reader):
                 ctx.skip("JSON value holds no Prometheus query response", doc.line)
             recognised = recognised or found
         if not recognised:
-            raise InputError(str(ctx.source), "no Prometheus query responses found (expected {\"status\": ..., \"data\": {\"resultType\": ...}})")
+            raise InputError(
+                str(ctx.source),
+                'no Prometheus query responses found (expected {"status": ..., "data": {"resultType": ...}})',
+            )
 
 
 def _responses(
@@ -129,7 +141,11 @@ def _series_event(
         return None
     raw_samples = series.get("values") if result_type == "matrix" else [series.get("value")]
     if raw_samples in (None, [None]):
-        kind = "native histogram" if ("histograms" in series or "histogram" in series) else "sample-less"
+        kind = (
+            "native histogram"
+            if ("histograms" in series or "histogram" in series)
+            else "sample-less"
+        )
         ctx.skip(f"{kind} series skipped: only float samples are read", line)
         return None
     samples, bad = _samples(raw_samples)
@@ -157,7 +173,13 @@ def _series_event(
         host=labels.get("node") or None,
         namespace=labels.get("namespace") or None,
         entity=entity,
-        attrs={"name": name, "labels": labels, "samples": samples, "result_type": result_type, **query},
+        attrs={
+            "name": name,
+            "labels": labels,
+            "samples": samples,
+            "result_type": result_type,
+            **query,
+        },
     )
 
 

@@ -60,7 +60,12 @@ class RolloutHistoryReader(Reader):
             return 0.0
         if any(_TABLE_HEADER.match(line.strip()) for line in lines[1:3]):
             return 0.95
-        return 0.9 if "with revision #" in lines[0] and any(line.startswith("Pod Template:") for line in lines) else 0.0
+        return (
+            0.9
+            if "with revision #" in lines[0]
+            and any(line.startswith("Pod Template:") for line in lines)
+            else 0.0
+        )
 
     def read(self, stream: TextIO, ctx: ReadContext) -> Iterator[Event]:
         resource: _Resource | None = None
@@ -82,13 +87,20 @@ class RolloutHistoryReader(Reader):
                 detail.append((line_no, text))
             elif (row := _ROW.match(text)) and not _TABLE_HEADER.match(text):
                 yield resource.row_event(row, text, line_no, ctx)
-            elif text.strip() and not _TABLE_HEADER.match(text) and not text.startswith("No rollout history"):
+            elif (
+                text.strip()
+                and not _TABLE_HEADER.match(text)
+                and not text.startswith("No rollout history")
+            ):
                 ctx.skip("not a rollout history row", line_no)
         ctx.lines = line_no
         if detail and resource:
             yield resource.detail_event(detail, ctx)
         if resource is None and line_no:
-            raise InputError(str(ctx.source), "no rollout history found (expected `kubectl rollout history` output)")
+            raise InputError(
+                str(ctx.source),
+                "no rollout history found (expected `kubectl rollout history` output)",
+            )
 
 
 def images_from_change_cause(cause: str | None) -> list[str]:
@@ -109,7 +121,15 @@ class _Resource:
         rev = header.group("rev")
         self.revision = int(rev) if rev else None
 
-    def _event(self, line_no: int, raw: str, revision: int, cause: str | None, extra: dict[str, Any], ctx: ReadContext) -> Event:
+    def _event(
+        self,
+        line_no: int,
+        raw: str,
+        revision: int,
+        cause: str | None,
+        extra: dict[str, Any],
+        ctx: ReadContext,
+    ) -> Event:
         images = extra.pop("images", None) or images_from_change_cause(cause)
         message = f"{self.resource} revision {revision}" + (f": {cause}" if cause else "")
         attrs: dict[str, Any] = {
@@ -133,7 +153,9 @@ class _Resource:
 
     def row_event(self, row: re.Match[str], text: str, line_no: int, ctx: ReadContext) -> Event:
         revision, cause = int(row.group(1)), row.group(2)
-        return self._event(line_no, text, revision, None if cause in ("", "<none>") else cause, {}, ctx)
+        return self._event(
+            line_no, text, revision, None if cause in ("", "<none>") else cause, {}, ctx
+        )
 
     def detail_event(self, lines: list[tuple[int, str]], ctx: ReadContext) -> Event:
         while lines and not lines[-1][1].strip():

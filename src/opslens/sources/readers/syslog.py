@@ -38,7 +38,9 @@ _SD_ELEMENT = re.compile(r"\[(?:[^\]\\]|\\.)*\]")
 _TAG = re.compile(r"([^\s\[\]:]{1,128})(?:\[([^\]\s]{0,32})\])?: ?(.*)$", re.S)
 _TAG_TOKEN = re.compile(r"[^\s\[\]:]+(?:\[[^\]\s]*\])?:$")
 _KERNEL_STAMP = re.compile(r"\[ *(\d+\.\d+)\]")
-_LEVEL_WORDS = frozenset({"TRACE", "DEBUG", "INFO", "NOTICE", "WARN", "WARNING", "ERROR", "ERR", "FATAL", "CRITICAL"})
+_LEVEL_WORDS = frozenset(
+    {"TRACE", "DEBUG", "INFO", "NOTICE", "WARN", "WARNING", "ERROR", "ERR", "FATAL", "CRITICAL"}
+)
 _JOURNAL_MARKER = re.compile(r"-- (?:Logs begin|Journal begins|Boot|No entries|Reboot|Logs end)")
 
 PRI_SEVERITY = (
@@ -109,7 +111,10 @@ class SyslogReader(Reader):
         if pending is not None:
             yield _to_event(*pending, continuation, ctx)
         elif line_no:
-            raise InputError(str(ctx.source), "no syslog lines found (expected `Mon DD HH:MM:SS host ident[pid]: msg`)")
+            raise InputError(
+                str(ctx.source),
+                "no syslog lines found (expected `Mon DD HH:MM:SS host ident[pid]: msg`)",
+            )
 
 
 def _looks_like_syslog(line: str) -> bool:
@@ -181,14 +186,18 @@ def _parse_5424(m: re.Match[str], ctx: ReadContext) -> _Header:
     if structured:
         extra["structured_data"] = "".join(structured)
     nil = _nil
-    return _Header(time, pri, nil(host), nil(app), nil(procid), rest.removeprefix("\ufeff"), extra or None)
+    return _Header(
+        time, pri, nil(host), nil(app), nil(procid), rest.removeprefix("\ufeff"), extra or None
+    )
 
 
 def _nil(value: str) -> str | None:
     return None if value == "-" else value
 
 
-def _to_event(line_no: int, text: str, header: _Header, continuation: list[str], ctx: ReadContext) -> Event:
+def _to_event(
+    line_no: int, text: str, header: _Header, continuation: list[str], ctx: ReadContext
+) -> Event:
     attrs: dict[str, Any] = {"ident": header.ident, "pid": header.pid}
     severity = Severity.UNKNOWN
     if header.pri is not None and int(header.pri) < 192:
