@@ -6,7 +6,9 @@ one file mixing them all), then prints, for the same files in the same run:
   - baseline: `for line in f: pass` over every file
   - textlog:  opening each file and consuming `TextLogReader().read(...)` (wrapper stripping,
               per-line format choice, timestamps, folding, Event construction)
-and the per-format lines/s and cost per line. Best of --repeat runs.
+and the per-format lines/s and cost per line. Times are this process's CPU time
+(`time.process_time`), best of --repeat runs, so other work on a shared machine disturbs the
+figures less; the ratio to the baseline is the number to compare across machines.
 
 Usage: python bench/readers.py [--lines 500000] [--repeat 3] [--profile]
 """
@@ -119,23 +121,23 @@ def generate(root: Path, total: int, seed: int = 7) -> dict[str, Path]:
 
 
 def baseline(paths: list[Path]) -> tuple[float, int]:
-    start, n = time.perf_counter(), 0
+    start, n = time.process_time(), 0
     for path in paths:
         with path.open(encoding="utf-8") as f:
             for _line in f:
                 n += 1
-    return time.perf_counter() - start, n
+    return time.process_time() - start, n
 
 
 def read_textlog(paths: list[Path]) -> tuple[float, int, int]:
-    start, lines, events = time.perf_counter(), 0, 0
+    start, lines, events = time.process_time(), 0, 0
     for path in paths:
         ctx = ReadContext(SourceFile(str(path), identity=identity_from_path(str(path))), year_hint=2025)
         with path.open(encoding="utf-8") as f:
             for _event in TextLogReader().read(f, ctx):
                 events += 1
         lines += ctx.lines
-    return time.perf_counter() - start, lines, events
+    return time.process_time() - start, lines, events
 
 
 def main() -> None:

@@ -65,14 +65,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         baseline, base_build_s = _fts5_baseline(corpus, Path(tmp) / "baseline.sqlite")
         print(f"fts5-plain index: built in {base_build_s * 1000:.1f} ms")
+        figures = {}
         for name, rank in (("opslens", ours), ("fts5-plain", baseline)):
             results, latencies = _run(rank, rows)
-            _report(name, rows, results, latencies)
+            figures[name] = _report(name, rows, results, latencies)
             if args.split:
                 for half in "AB":
                     keep = [i for i, r in enumerate(rows) if _half(r) == half]
                     _report(f"{name} [half {half}]", [rows[i] for i in keep],
                             [results[i] for i in keep], None)
+        ours_f, base_f = figures["opslens"], figures["fts5-plain"]
+        print("opslens / fts5-plain: " + ", ".join(
+            f"{key} x{ours_f[key] / base_f[key]:.2f}" for key in ours_f
+            if key in base_f and base_f[key] > 0
+        ))
         stats = idx.stats
         print(f"index stats: {stats.queries} queries, {stats.no_result_count} without result")
         idx.close()
@@ -89,8 +95,9 @@ def _run(rank: Ranker, rows: list[dict]) -> tuple[list[list[str]], list[float]]:
 
 
 def _report(name: str, rows: list[dict], results: list[list[str]],
-            latencies: list[float] | None) -> None:
-    parts = []
+            latencies: list[float] | None) -> dict[str, float]:
+    """Print one line of figures (and one of latency); return them by name."""
+    parts, figures = [], {}
     for variant in VARIANTS:
         pairs = [(r["expected_runbook"], res) for r, res in zip(rows, results, strict=True)
                  if r["variant"] == variant]
@@ -100,15 +107,19 @@ def _report(name: str, rows: list[dict], results: list[list[str]],
         r3 = sum(exp in res[:3] for exp, res in pairs) / len(pairs)
         mrr = sum(1 / (res.index(exp) + 1) if exp in res else 0.0 for exp, res in pairs) / len(pairs)
         parts.append(f"{variant} (n={len(pairs)}): R@1 {r1:.3f} R@3 {r3:.3f} MRR {mrr:.3f}")
+        figures.update({f"{variant} R@1": r1, f"{variant} R@3": r3, f"{variant} MRR": mrr})
     abstain = [res for r, res in zip(rows, results, strict=True) if r["expected_runbook"] is None]
     if abstain:
-        parts.append(f"abstain (n={len(abstain)}): {sum(not res for res in abstain) / len(abstain):.3f}")
+        figures["abstain rate"] = sum(not res for res in abstain) / len(abstain)
+        parts.append(f"abstain (n={len(abstain)}): {figures['abstain rate']:.3f}")
     print(f"{name}: " + " | ".join(parts))
     if latencies:
         ordered = sorted(latencies)
         p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-        print(f"{name} latency: p50 {statistics.median(ordered) * 1000:.2f} ms, "
-              f"p99 {p99 * 1000:.2f} ms, max {ordered[-1] * 1000:.2f} ms")
+        figures["p50 ms"], figures["p99 ms"] = statistics.median(ordered) * 1000, p99 * 1000
+        print(f"{name} latency: p50 {figures['p50 ms']:.2f} ms, p99 {figures['p99 ms']:.2f} ms, "
+              f"max {ordered[-1] * 1000:.2f} ms")
+    return figures
 
 
 def _half(row: dict) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DIR = REPO.parent / "shared" / "data" / "scenarios-dev"
-CHARS_PER_TOKEN = 3.6  # same calibration as opslens.analysis.budget
+CHARS_PER_TOKEN = 3.3  # same calibration as opslens.analysis.budget
 
 
 def _opslens() -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -63,7 +64,7 @@ class ScriptedServer:
     def __init__(self) -> None:
         self.routes: dict[tuple[str, str], Handler] = {}
         self.requests: list[Recorded] = []
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        self._httpd = _Quiet(("127.0.0.1", 0), _make_handler(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -94,6 +95,14 @@ class ScriptedServer:
         if handler is None:
             return Reply(404, "404 page not found", content_type="text/plain")
         return handler(request)
+
+
+class _Quiet(ThreadingHTTPServer):
+    """Clients that hang up (timeouts under test) are expected, not errors worth a traceback."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from opslens.llm.errors import FailureKind, LLMError
@@ -21,7 +23,10 @@ def test_evidence_is_redacted_and_fenced(report: Report, guard) -> None:  # noqa
     assert SECRET not in prompt
     assert built.redactions
     redacted = guard.strip_control(guard.redactor().redact(report.evidence[0].text))
-    assert guard.fence_untrusted(redacted, label="E1") in prompt
+    fenced = re.search(
+        r"<<<UNTRUSTED (\w+) E1>>>\n(.*?)\n<<<END UNTRUSTED \1>>>", prompt, re.DOTALL
+    )
+    assert fenced and fenced.group(2) == redacted  # the guard's fence, around the redacted text
 
 
 def test_everything_fits_a_large_budget(report: Report, guard) -> None:  # noqa: ANN001

@@ -10,7 +10,8 @@ from servers import FakeOpenAI, Reply, ScriptedServer, openai_error, sse_events
 
 from opslens.llm.errors import FailureKind, LLMError
 from opslens.llm.providers.base import ChatRequest, Message, Role, complete
-from opslens.llm.providers.openai_compat import OpenAICompatProvider, is_local_url
+from opslens.llm.providers.openai_compat import OpenAICompatProvider
+from opslens.llm.transport import is_local_url
 
 SCHEMA = {
     "type": "object",

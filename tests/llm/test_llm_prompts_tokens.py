@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
+import types
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -94,11 +97,33 @@ def test_estimate_is_roughly_additive(a: str, b: str) -> None:
     assert est.count(a + b) <= est.count(a) + est.count(b) + 2
 
 
-def test_counter_never_downloads_an_encoding(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
-    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path))  # empty cache
+def test_counter_falls_back_to_the_estimate_without_tiktoken(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "tiktoken", None)  # not installed
     counter.cache_clear()
-    assert counter().name == "estimate"
+    try:
+        assert counter().name == "estimate"
+    finally:
+        counter.cache_clear()
+
+
+def test_counter_never_asks_tiktoken_to_download(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def download(name: str) -> None:
+        raise AssertionError(f"get_encoding({name!r}) would download the encoding")
+
+    fake = types.SimpleNamespace(
+        list_encoding_names=lambda: ["cl100k_base", "o200k_base"], get_encoding=download
+    )
+    monkeypatch.setitem(sys.modules, "tiktoken", fake)
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path))  # an empty cache
     counter.cache_clear()
+    try:
+        assert counter().name == "estimate"
+    finally:
+        counter.cache_clear()
 
 
 def test_pack_keeps_most_informative_first_and_names_the_rest() -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from opslens.llm.narrative import hypothesis_refs
 from opslens.llm.output import NarrativeOutput
@@ -177,3 +181,23 @@ def test_unknown_hypothesis_refs_are_cleared(report: Report, guard) -> None:  # 
         ],
     )
     assert out.hypotheses[0].ref is None and out.hypotheses[0].supported
+
+
+_pieces = st.one_of(
+    st.sampled_from(["the", "pod", "root cause", "was", "OOMKilled", ".", "[WARN]", "\n"]),
+    st.integers(min_value=0, max_value=12).map(lambda n: f"[E{n}]"),
+    st.lists(st.integers(min_value=0, max_value=12), min_size=1, max_size=3).map(
+        lambda ns: "[" + ", ".join(f"E{n}" for n in ns) + "]"
+    ),
+    st.integers(min_value=0, max_value=12).map(lambda n: f"E{n}"),
+)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_pieces, max_size=25).map(" ".join))
+def test_no_invented_id_survives_verification(report: Report, guard, summary: str) -> None:  # noqa: ANN001
+    known = {e.id for e in report.evidence}
+    out = check(report, guard, summary=summary or "x")
+    assert set(re.findall(r"\bE\d+\b", out.summary)) <= known
+    invented = [i for i in re.findall(r"\bE\d+\b", summary) if i not in known]
+    assert out.verification.dropped_citations == len(invented)

@@ -162,3 +162,15 @@ def test_bad_alert_file_is_a_one_line_error(tmp_path, corpus):
     assert done.stderr.strip().splitlines() == [
         f"error: {path}: expected an Alertmanager alert (labels/annotations) or a webhook payload"
     ]
+
+
+def test_index_without_folders_uses_config_or_says_what_to_do(corpus, tmp_path):
+    missing = runner.invoke(app, ["runbooks", "index"])
+    assert missing.exit_code == 2 and "opslens runbooks index DIR" in missing.stderr
+    (tmp_path / "config" / "opslens").mkdir(parents=True)
+    (tmp_path / "config" / "opslens" / "config.toml").write_text(
+        f'[runbooks]\ndirs = ["{corpus}"]\n'
+    )
+    config.load.cache_clear()
+    result = runner.invoke(app, ["runbooks", "index"])
+    assert result.exit_code == 0 and "12 added" in result.stdout

@@ -80,6 +80,7 @@ def test_two_roots_keep_their_own_relative_paths(tmp_path, corpus):
         }
         only_other = idx.search("node NotReady", k=5, roots=[other])
         assert {h.root for h in only_other} == {str(other.resolve())}
+        assert idx.search("node NotReady", roots=[tmp_path / "never-indexed"]) == []
 
 
 def test_refresh_rejects_a_missing_directory(tmp_path):

@@ -123,3 +123,15 @@ def test_title_field_outweighs_body_mentions(tmp_path):
 def test_reciprocal_rank_fusion_rewards_agreement():
     assert reciprocal_rank_fusion([[1, 2, 3], [3, 2, 1], [2]]) == [2, 1, 3]
     assert reciprocal_rank_fusion([]) == []
+
+
+def test_hypothesis_with_entities_and_log_lines(index):
+    query = query_from_text(
+        "Container killed by the OOM killer",
+        context=["checkout-api-5d8f: Memory cgroup out of memory: Killed process 4242 (java)",
+                 "Back-off restarting failed container checkout-api in pod checkout-api-5d8f"],
+        entities=["checkout-api", "checkout-api-5d8f", "worker-7"],
+    )
+    hits = index.search(query, k=2)
+    assert hits[0].path == "kubernetes/container-oom-killed.md"
+    assert hits[0].score > index.threshold

@@ -117,6 +117,23 @@ def test_alert_without_labels_is_skipped() -> None:
     assert [reason for reason, _ in result.skips] == ["alert without labels"] * 2
 
 
+def test_truncated_alert_count_is_kept() -> None:
+    payload = {"receiver": "r", "truncatedAlerts": 12, "alerts": [{"labels": {"alertname": "A"}}]}
+    (event,) = read_text(AlertmanagerReader, json.dumps(payload)).events
+    assert (event.attrs or {})["truncated_alerts"] == 12
+
+
+def test_exporter_service_label_is_not_the_entity() -> None:
+    labels = {
+        "alertname": "KubeStateMetricsListErrors",
+        "service": "kube-state-metrics",
+        "namespace": "monitoring",
+    }
+    payload = {"receiver": "r", "alerts": [{"labels": labels}]}
+    (event,) = read_text(AlertmanagerReader, json.dumps(payload)).events
+    assert event.entity is None and event.namespace == "monitoring"
+
+
 def test_single_alert_object() -> None:
     alert = {
         "labels": {"alertname": "Watchdog", "severity": "none"},

@@ -157,3 +157,17 @@ def test_text_that_is_not_a_git_log_is_an_input_error() -> None:
 )
 def test_sniff_rejects_look_alikes(head: str) -> None:
     assert GitLogReader.sniff(head, "x.txt") == 0.0
+
+
+def test_raw_diff_lines_give_file_paths() -> None:
+    text = (
+        "commit 9f8e7d6c5b4a39281706f5e4d3c2b1a098765432\n"
+        "Author: Ana Pereira <ana.pereira@example.test>\n"
+        "Date:   Fri Mar 14 02:35:10 2025 +0000\n"
+        "\n"
+        "    cart: lower memory limit\n"
+        "\n"
+        ":100644 100644 0a1b2c3 4d5e6f7 M\tapps/cart/patch.yaml\n"
+    )
+    (event,) = read_text(GitLogReader, text).events
+    assert (event.attrs or {})["files"] == ["apps/cart/patch.yaml"]

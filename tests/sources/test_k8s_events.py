@@ -17,6 +17,7 @@ FIXTURE_COUNTS = [
     ("k8s-events-watch.json", 2),
     ("k8s-events-watch-envelopes.jsonl", 2),
     ("k8s-events.yaml", 2),
+    ("k8s-events-table.txt", 5),
 ]
 
 
@@ -114,6 +115,37 @@ def test_yaml_list() -> None:
     assert (unhealthy.attrs or {})["last_time"] == at("2025-03-14T02:49:00Z")
     assert unhealthy.message == "Liveness probe failed: HTTP probe failed with statuscode: 500"
     assert killing.entity == Entity("Pod", "worker-6c5b4a3d2-q9r8s", "jobs")
+
+
+def test_kubectl_table_rows_are_untimed_events() -> None:
+    scheduled, backoff, node, mount, scaled = read_fixture(
+        K8sEventsReader, "k8s-events-table.txt"
+    ).events
+    assert backoff.time is None
+    assert backoff.entity == Entity("Pod", "cart-5d8f7b9c4-x2lqp", "shop")
+    assert backoff.severity is Severity.WARNING
+    assert backoff.message.startswith("Back-off restarting failed container cart in pod")
+    assert (backoff.attrs or {})["reason"] == "BackOff"
+    assert (backoff.attrs or {})["last_seen"] == "2m1s"
+    assert backoff.origin.line == 3
+    assert node.entity == Entity("Node", "worker-2", None)
+    assert (
+        mount.message
+        == 'MountVolume.SetUp failed for volume "ledger-tls" : secret "ledger-tls" not found'
+    )
+    assert scaled.entity == Entity("Deployment", "web", "frontend")
+    assert scheduled.raw == fixture_text("k8s-events-table.txt").splitlines()[1]
+
+
+def test_old_kubectl_table_layout() -> None:
+    text = (
+        "LAST SEEN   FIRST SEEN   COUNT     NAME                             KIND      SUBOBJECT   TYPE      REASON    SOURCE    MESSAGE\n"
+        "1m          5m           7         cart-5d8f7b9c4-x2lqp.15f3a2b1c   Pod                   Warning   BackOff   kubelet   Back-off restarting\n"
+    )
+    (event,) = read_text(K8sEventsReader, text).events
+    assert event.entity == Entity("Pod", "cart-5d8f7b9c4-x2lqp", None)
+    assert (event.attrs or {})["count"] == 7 and (event.attrs or {})["component"] == "kubelet"
+    assert event.message == "Back-off restarting"
 
 
 def test_truncated_list_keeps_complete_items_and_reports_the_cut() -> None:

@@ -77,6 +77,7 @@ def test_wrappers_keep_the_query() -> None:
     ] == 'sum by (namespace) (rate(http_requests_total{code=~"5..."}[5m]))'.replace('..."', '.."')
     assert (unavailable.attrs or {})["query"] == "kube_deployment_status_replicas_unavailable > 0"
     reasons = [reason for reason, _ in result.skips]
+    assert [line for _, line in result.skips] == [47, 62, 87]  # the scalar response, the histogram series, the error
     assert any(r.startswith("scalar result skipped") for r in reasons)
     assert any("native histogram" in r for r in reasons)
     assert any(r.startswith("Prometheus error response: invalid parameter") for r in reasons)

@@ -129,3 +129,13 @@ def test_fast_json_fragment_matches_the_reference(value: str) -> None:
     from opslens.sources.verbatim import json_fragment as reference
 
     assert json_fragment(value) == reference(value)
+
+
+@pytest.mark.parametrize(("name", "text"), FIXTURE_TEXTS, ids=[n for n, _ in FIXTURE_TEXTS])
+def test_a_byte_order_mark_changes_nothing(name: str, text: str) -> None:
+    (reader,) = [r for r in READERS if r.sniff(text, name) >= 0.6]
+    assert reader.sniff("\ufeff" + text, name) == reader.sniff(text, name)
+    with_bom = read_text(reader, "\ufeff" + text, name, year_hint=2025)
+    without = read_text(reader, text, name, year_hint=2025)
+    assert [e.message for e in with_bom.events] == [e.message for e in without.events]
+    assert with_bom.skips == without.skips

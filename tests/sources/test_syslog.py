@@ -152,3 +152,12 @@ def test_text_that_is_not_syslog_is_an_input_error() -> None:
 )
 def test_sniff_rejects_other_line_formats(head: str) -> None:
     assert SyslogReader.sniff(head * 5, "x.log") == 0.0
+
+
+def test_continuations_are_capped() -> None:
+    from opslens.sources.readers.syslog import MAX_CONTINUATION_LINES
+
+    text = "Mar 14 02:51:09 h app: start\n" + "junk\n" * (MAX_CONTINUATION_LINES + 3)
+    result = read_text(SyslogReader, text, year_hint=2025)
+    assert len((result.events[0].attrs or {})["continuation"]) == MAX_CONTINUATION_LINES
+    assert len(result.skips) == 3

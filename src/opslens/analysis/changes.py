@@ -19,10 +19,29 @@ CHANGE_EVENT_REASONS = frozenset({"ScalingReplicaSet", "SuccessfulRescale", "Upd
 LOOKBACK_SECONDS = 6 * 3600
 
 
+#: Scaling events of one Deployment closer than this belong to the same rollout.
+ROLLOUT_GAP_SECONDS = 15 * 60
+
+
 def collect_changes(changes: list[Event], k8s_events: list[Event]) -> list[ChangeFinding]:
-    """Every change record, plus change-like Kubernetes events, in time order (untimed last)."""
+    """Every change record, plus change-like Kubernetes events, in time order (untimed last).
+
+    The ReplicaSet scale-ups and scale-downs of one rollout become a single change, quoted by
+    its first event (the new ReplicaSet's first scale-up).
+    """
     found = [_from_change(e) for e in changes]
-    found += [_from_k8s(e) for e in k8s_events if (e.attrs or {}).get("reason") in CHANGE_EVENT_REASONS]
+    k8s = sorted((e for e in k8s_events if (e.attrs or {}).get("reason") in CHANGE_EVENT_REASONS), key=lambda e: e.time or 0.0)
+    last_seen: dict[tuple[str, object], tuple[float, ChangeFinding]] = {}
+    for e in k8s:
+        key = (str((e.attrs or {}).get("reason")), e.entity)
+        prev = last_seen.get(key)
+        if prev is not None and e.time is not None and e.time - prev[0] <= ROLLOUT_GAP_SECONDS:
+            last_seen[key] = (e.time, prev[1])
+            continue
+        change = _from_k8s(e)
+        found.append(change)
+        if e.time is not None:
+            last_seen[key] = (e.time, change)
     found.sort(key=lambda c: (c.time is None, c.time or 0.0))
     return found
 
@@ -44,10 +63,13 @@ def _from_change(event: Event) -> ChangeFinding:
 
 def _from_k8s(event: Event) -> ChangeFinding:
     attrs = event.attrs or {}
+    summary = event.message
+    if attrs.get("reason") == "ScalingReplicaSet" and event.entity is not None:
+        summary = f"Rollout of {event.entity.kind} {event.entity.name}: {event.message}"
     return ChangeFinding(
         time=event.time,
         kind=f"k8s-{attrs.get('reason')}",
-        summary=event.message,
+        summary=summary,
         source=str(event.origin),
         entity=event.entity,
         event=event,
@@ -110,4 +132,6 @@ def cite_changes(book: EvidenceBook, changes: list[ChangeFinding]) -> None:
     """Give every change an evidence id (the verbatim revision, subject or line)."""
     for change in changes:
         if change.event is not None:
-            change.evidence = book.cite(change.event, detail=change.summary, weight=change.score)
+            # A commit is best quoted by its subject line; other changes by their first line.
+            subject = (change.event.attrs or {}).get("subject")
+            change.evidence = book.cite(change.event, detail=change.summary, weight=change.score, needle=subject)

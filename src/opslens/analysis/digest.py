@@ -8,11 +8,12 @@ bounded by the number of templates and minutes, never by the number of lines.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from opslens.analysis.mining import TemplateMiner
-from opslens.analysis.severity import content_severity, effective_severity
+from opslens.analysis.severity import effective_severity, message_severity
 from opslens.events import Event, EventKind, Severity
 
 BUCKET_SECONDS = 60
@@ -27,7 +28,7 @@ class TemplateStats:
 
     __slots__ = (
         "count", "first", "last", "severity", "minutes", "error_minutes", "entities", "examples",
-        "worst", "latest", "kinds",
+        "worst", "latest", "kinds", "notable",
     )
 
     def __init__(self) -> None:
@@ -40,6 +41,7 @@ class TemplateStats:
         self.entities: Counter[str] = Counter()
         self.examples: list[Event] = []
         self.worst: list[Event] = []  # first examples at the template's worst severity
+        self.notable: list[Event] = []  # lines whose variable part means trouble (exit 137, ...)
         self.latest: Event | None = None
         self.kinds: Counter[str] = Counter()
 
@@ -59,9 +61,33 @@ class TemplateStats:
             if name in self.entities or len(self.entities) < _MAX_ENTITIES_PER_TEMPLATE:
                 self.entities[name] += n
         self.examples = sorted(self.examples + other.examples, key=_event_order)[:_MAX_EXAMPLES]
+        self.notable = sorted(self.notable + other.notable, key=_event_order)[:_MAX_EXAMPLES]
         if other.latest is not None and (self.latest is None or _event_order(other.latest) > _event_order(self.latest)):
             self.latest = other.latest
         self.kinds.update(other.kinds)
+
+
+# Trouble that hides in a variable: a SIGKILL/SIGSEGV/SIGTERM exit code, an OOMKilled reason.
+# Checked per line, so a substring prefilter guards the regex.
+_NOTABLE = re.compile(r"exit[_ ]?(?:status|code)\W{0,3}(?:137|139|143)\b|\bOOMKilled\b|signal: (?:killed|segmentation)", re.I)
+
+
+def _may_be_notable(message: str) -> bool:
+    return "exit" in message or "OOM" in message or "signal:" in message
+
+
+def _keep_earliest(examples: list[Event], event: Event) -> None:
+    """Keep the earliest few examples: files are read one after another, not in time order."""
+    if len(examples) < _MAX_EXAMPLES:
+        examples.append(event)
+        return
+    t = event.time
+    if t is None:
+        return
+    latest = max(range(len(examples)), key=lambda i: examples[i].time if examples[i].time is not None else float("inf"))
+    worst_time = examples[latest].time
+    if worst_time is None or t < worst_time:
+        examples[latest] = event
 
 
 def _min(a: float | None, b: float | None) -> float | None:
@@ -142,14 +168,14 @@ class Digest:
         stats = self.templates.get(key)
         if stats is None:
             stats = self.templates[key] = TemplateStats()
-            self._content_severity[key] = content_severity(self.miner.template(key))
+            self._content_severity[key] = message_severity(event.message, self.miner.template(key))
         sev = effective_severity(event, self._content_severity[key])
         stats.count += 1
         if sev > stats.severity:
             stats.severity = sev
             stats.worst = [event]
-        elif sev == stats.severity and len(stats.worst) < _MAX_EXAMPLES:
-            stats.worst.append(event)
+        elif sev == stats.severity:
+            _keep_earliest(stats.worst, event)
         stats.kinds[event.source] += 1
         who = entity_key(event)
         if who is not None and (who in stats.entities or len(stats.entities) < _MAX_ENTITIES_PER_TEMPLATE):
@@ -169,8 +195,9 @@ class Digest:
                 if per is None:
                     per = self.severity_minutes[who] = Counter()
                 per[minute] += 1
-        if len(stats.examples) < _MAX_EXAMPLES:
-            stats.examples.append(event)
+        _keep_earliest(stats.examples, event)
+        if _may_be_notable(event.message) and _NOTABLE.search(event.message):
+            _keep_earliest(stats.notable, event)
 
     def finish(self) -> None:
         """Fold stats of clusters the miner merged into their survivors."""

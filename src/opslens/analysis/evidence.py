@@ -44,7 +44,7 @@ def quote(event: Event, needle: str | None = None) -> str:
             if needle in candidate:
                 line = candidate
                 break
-    line = line.rstrip("\r")
+    line = line.strip()  # surrounding whitespace is indentation, not content (still a substring)
     if len(line) <= MAX_TEXT_CHARS:
         return line
     if needle and (at := line.find(needle)) > MAX_TEXT_CHARS - len(needle):

@@ -41,6 +41,7 @@ class SignalHit:
     severity: Severity = Severity.UNKNOWN
     anomaly: AnomalyFinding | None = None
     alert: AlertInstance | None = None
+    quote: str | None = None  # verbatim text to cite instead of the event's first line
 
     @property
     def strength(self) -> float:
@@ -72,14 +73,28 @@ def template_hits(digest: Digest, graph: EntityGraph, split: float | None) -> li
         in_template = set(signals.text_signals(template))
         # Variable parts (a status code, an exit code) only show in the lines themselves; then
         # only the lines at error level count, not the whole template.
-        in_lines = set(signals.text_signals("\n".join(e.raw for e in stats.worst[:2]))) - in_template
+        in_lines = set(signals.text_signals("\n".join(e.raw for e in stats.worst[:2] + stats.notable[:2]))) - in_template
         for found, minutes in ((in_template, stats.minutes), (in_lines, stats.error_minutes)):
-            if not found or not minutes and found is in_lines:
+            if not found:
                 continue
-            count = sum(minutes.values()) if found is in_lines else stats.count
+            count = (sum(minutes.values()) or len(stats.notable)) if found is in_lines else stats.count
             baseline = sum(n for m, n in minutes.items() if m < split_minute) if split_minute is not None else 0
-            hits += _per_workload(found, stats, graph, template, key, baseline, count)
+            new = _per_workload(found, stats, graph, template, key, baseline, count)
+            if found is in_lines:
+                _point_at_lines(new, stats)
+            hits += new
     return hits
+
+
+def _point_at_lines(hits: list[SignalHit], stats: TemplateStats) -> None:
+    """Hits found in single lines start (and are quoted) at those lines, not the template."""
+    for hit in hits:
+        pattern = signals.signal_defs()[hit.signal].text
+        lines = [e for e in stats.notable + stats.worst if pattern is not None and pattern.search(e.raw)]
+        if lines:
+            lines.sort(key=lambda e: e.time if e.time is not None else float("inf"))
+            hit.events = lines[:2]
+            hit.first = lines[0].time if lines[0].time is not None else hit.first
 
 
 def _per_workload(
@@ -114,7 +129,7 @@ def _per_workload(
 
 def k8s_event_hits(events: list[Event], graph: EntityGraph, split: float | None) -> list[SignalHit]:
     """Signals from Kubernetes events: reason and message, per involved object's workload."""
-    merged: dict[tuple[str, Entity | None], SignalHit] = {}
+    merged: dict[tuple[str, Entity | None, str], SignalHit] = {}
     for e in events:
         attrs = e.attrs or {}
         found = set(signals.reason_signals(attrs.get("reason"))) | set(signals.text_signals(e.message))
@@ -127,9 +142,10 @@ def k8s_event_hits(events: list[Event], graph: EntityGraph, split: float | None)
         if split is not None and first is not None and first < split <= (last or first):
             in_baseline = max(0, round(count * (split - first) / max((last or first) - first, 1.0)))
         for signal in found:
-            hit = merged.get((signal, workload))
+            key = (signal, workload, str(attrs.get("reason")))
+            hit = merged.get(key)
             if hit is None:
-                hit = merged[(signal, workload)] = SignalHit(signal, EventKind.EVENT, workload, first, last, 0, text=e.message,
+                hit = merged[key] = SignalHit(signal, EventKind.EVENT, workload, first, last, 0, text=e.message,
                                                               severity=Severity.WARNING if attrs.get("type") == "Warning" else Severity.INFO)
             hit.count += count
             hit.baseline += in_baseline
@@ -176,6 +192,54 @@ def anomaly_hits(anomalies: list[AnomalyFinding], graph: EntityGraph, events: di
             hits.append(SignalHit(signal, EventKind.METRIC, workload, a.onset, a.onset, 1,
                                   events=[event] if event else [], text=a.series, anomaly=a))
     return hits
+
+
+#: kube-state-metrics style series whose labels carry a state, true while the value is 1.
+_STATE_LABELS = ("reason", "condition", "phase")
+
+
+def metric_state_hits(series: list[Event], graph: EntityGraph, split: float | None) -> list[SignalHit]:
+    """Signals carried by state series (`kube_pod_container_status_last_terminated_reason
+    {reason="OOMKilled"} 1`, `kube_node_status_condition{condition="DiskPressure",status="true"} 1`,
+    certificate expiry timestamps in the past), which never look anomalous but say a lot."""
+    hits = []
+    for e in series:
+        attrs = e.attrs or {}
+        labels = {str(k): str(v) for k, v in (attrs.get("labels") or {}).items()}
+        samples = [(float(t), float(v)) for t, v in attrs.get("samples") or [] if v == v]
+        state = _state_text(str(attrs.get("name") or ""), labels, samples)
+        if state is None:
+            continue
+        text, quote, first = state
+        found = set(signals.text_signals(text))
+        workload = graph.workload(metric_entity(labels))
+        baseline = 1 if split is not None and first is not None and first < split - 1800 else 0
+        for signal in found:
+            hits.append(SignalHit(signal, EventKind.METRIC, workload, first, first, 1, baseline=baseline,
+                                  events=[e], text=text, quote=quote))
+    return hits
+
+
+def _state_text(name: str, labels: dict[str, str], samples: list[tuple[float, float]]) -> tuple[str, str, float | None] | None:
+    """(text to match, verbatim value to quote, first time the state held) or None."""
+    if "expir" in name and ("cert" in name or "ssl" in name or "x509" in name):
+        expired = [t for t, v in samples if 0 < v < t]
+        return ("certificate expired", name, expired[0]) if expired else None
+    for key in _STATE_LABELS:
+        value = labels.get(key)
+        if not value:
+            continue
+        on = [t for t, v in samples if v >= 1]
+        if not on:
+            return None
+        status = labels.get("status")
+        if key == "condition":
+            if status not in ("true", "unknown") and not (value == "Ready" and status == "false"):
+                return None
+            text = f"NodeNotReady {value}" if value == "Ready" else f"Node{value}"
+            return text, value, on[0]
+        return f"{key}: {value}", value, on[0]
+    return None
 
 
 def metric_entity(labels: dict[str, str]) -> Entity | None:

@@ -30,7 +30,10 @@ def cite_patterns(book: EvidenceBook, digest: Digest, patterns: list[PatternFind
         if stats is None:
             continue
         example = (stats.worst or stats.examples or [None])[0]
-        if example is not None and (p.severity >= Severity.WARNING or p.status is not PatternStatus.STEADY):
+        # Quote what changed with the incident, and steady errors; steady warnings are background.
+        notable = (p.status is not PatternStatus.STEADY and p.severity >= Severity.WARNING) or (
+            p.severity >= Severity.ERROR and p.incident_count >= p.baseline_count)
+        if example is not None and notable:
             p.evidence = book.cite(
                 example,
                 count=p.count,
@@ -63,8 +66,9 @@ def build_timeline(result: AnalysisResult, digest: Digest, hits: list[SignalHit]
     """Key moments: the change, first new errors, alerts firing, anomaly onsets, kills, evictions."""
     timeline = TimelineBuilder()
     book = result.book
+    implicated = {h.change for h in result.hypotheses if h.change}
     for change in result.changes:
-        if change.score > 0.05 or change.touches_affected:
+        if change.touches_affected or (change.revision or change.summary) in implicated:
             timeline.add(change.time, f"Change: {change.summary[:140]}", [change.evidence or ""], priority=4)
     for hit in sorted(hits, key=lambda h: h.first or 0.0):
         if hit.signal in _TIMELINE_SIGNALS and not hit.chronic and hit.events and hit.kind is not EventKind.METRIC:

@@ -13,13 +13,14 @@ from opslens.analysis.detectors.base import Candidate, Context
 from opslens.analysis.digest import Digest
 from opslens.analysis.entities import EntityGraph
 from opslens.analysis.evidence import EvidenceBook
-from opslens.analysis.findings import AnalysisResult, Check, HypothesisResult
+from opslens.analysis.findings import AnalysisResult, Check, HypothesisResult, PatternStatus
 from opslens.analysis.hits import (
     SignalHit,
     alert_hits,
     anomaly_hits,
     entity_from_key,
     k8s_event_hits,
+    metric_state_hits,
     template_hits,
 )
 from opslens.analysis.hypotheses import insufficient_evidence_note, rank
@@ -28,7 +29,7 @@ from opslens.analysis.narrative import status_update, summary
 from opslens.analysis.onset import estimate_onset
 from opslens.analysis.patterns import classify_patterns
 from opslens.analysis.report_items import build_timeline, cite_alerts, cite_anomalies, cite_patterns
-from opslens.events import Entity
+from opslens.events import Entity, Severity
 
 MAX_PATTERNS = 25
 #: How far before the preliminary split a detector's own first symptom may move the onset.
@@ -56,6 +57,7 @@ def analyze(digest: Digest) -> AnalysisResult:
         + k8s_event_hits(digest.k8s_events, graph, split)
         + alert_hits(alerts, graph, split)
         + anomaly_hits(anomalies, graph, series_events)
+        + metric_state_hits(digest.metrics, graph, split)
     )
     changes = rank_changes(collect_changes(digest.changes, digest.k8s_events), split, _affected(hits))
     cite_changes(book, changes)
@@ -68,6 +70,8 @@ def analyze(digest: Digest) -> AnalysisResult:
     result = AnalysisResult(start=digest.start, end=digest.end, onset=onset, book=book, alerts=alerts,
                             anomalies=anomalies[:15], changes=changes)
     result.patterns = patterns[:MAX_PATTERNS]
+    if ranked:
+        ranked[0].evidence += [e for e in _culprit_patterns(ctx, ranked[0]) if e not in ranked[0].evidence]
     result.hypotheses = [_hypothesis(c, ctx, onset) for c in ranked]
     cite_patterns(book, digest, result.patterns)
     cite_alerts(book, alerts)
@@ -125,6 +129,25 @@ def _hypothesis(c: Candidate, ctx: Context, onset: float | None) -> HypothesisRe
     )
 
 
+def _culprit_patterns(ctx: Context, c: Candidate, limit: int = 2) -> list[str]:
+    """What the culprit itself says: its new or spiking warnings first, then its steady ones."""
+    if c.entity is None:
+        return []
+    ids: list[str] = []
+    ordered = sorted(ctx.patterns, key=lambda p: (p.status is PatternStatus.STEADY, -int(p.severity), -p.count))
+    for p in ordered:
+        if p.severity < Severity.WARNING or len(ids) >= limit:
+            continue
+        if not any(ctx.graph.workload(entity_from_key(k)) == c.entity for k in p.entities):
+            continue
+        stats = ctx.digest.templates.get(p.key)
+        example = (stats.worst or stats.examples)[0] if stats and (stats.worst or stats.examples) else None
+        if example is not None:
+            ids.append(ctx.book.cite(example, count=p.count, template_id=p.template_id, weight=1.5,
+                                     detail=f"{p.status.value} in the culprit's logs: {p.count} lines"))
+    return ids
+
+
 def _example_pod(c: Candidate, ctx: Context) -> tuple[str | None, str | None]:
     """A pod of the culprit workload seen in the evidence, and its node."""
     if c.entity is None:
@@ -133,7 +156,7 @@ def _example_pod(c: Candidate, ctx: Context) -> tuple[str | None, str | None]:
         if hit.workload != c.entity:
             continue
         for e in hit.events:
-            if e.entity is not None and e.entity.kind == "Pod":
+            if e.entity is not None and e.entity.kind == "Pod" and ctx.graph.workload(e.entity) == c.entity:
                 pod = Entity("Pod", e.entity.name, e.entity.namespace or e.namespace)
                 return pod.name, ctx.graph.node_of(pod) or e.host
     return None, None

@@ -18,7 +18,7 @@ _CRITICAL = re.compile(
 )
 _ERROR = re.compile(
     r"\b(errors?|exceptions?|fail(ed|ure|s|ing)?|refused|denied|unauthori[sz]ed|forbidden|"
-    r"time[ds]? ?out|timeout|unable|cannot|can't|couldn't|could not|unreachable|unavailable|"
+    r"timed out|i/o timeout|timeout (exceeded|expired|error)|unable|cannot|can't|couldn't|could not|unreachable|unavailable|"
     r"no such host|not found|invalid|crash\w*|abort\w*|terminated|killed|rejected|exhausted|"
     r"no space left|x509|broken pipe|reset by peer|traceback|backoff|back-off|evict\w*|"
     r"unhealthy|notready|errimagepull|imagepullbackoff|crashloopbackoff)\b",
@@ -32,6 +32,39 @@ _NEGATED = re.compile(
 )
 #: Sources whose own level is not trusted (everything on stdout is "info").
 _UNTRUSTED_LEVEL_SOURCES = frozenset({"journald", "syslog"})
+
+
+# Levels written inside the message by the program itself (logfmt, JSON, klog, bracketed).
+_EMBEDDED = re.compile(
+    r"(?:^|\s)(?:level|lvl|severity)=[\"']?(?P<kv>[a-zA-Z]+)"
+    r'|"(?:level|severity|lvl)"\s*:\s*"(?P<js>[a-zA-Z]+)"'
+    r"|^(?P<klog>[IWEF])\d{4} \d\d:\d\d:\d\d"
+    r"|^.{0,40}?[\[ ](?P<word>TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|CRIT|PANIC)[\] :]",
+)
+_LEVEL_WORDS = {
+    "trace": Severity.DEBUG, "debug": Severity.DEBUG, "dbg": Severity.DEBUG, "info": Severity.INFO, "information": Severity.INFO,
+    "notice": Severity.NOTICE, "warn": Severity.WARNING, "warning": Severity.WARNING, "error": Severity.ERROR, "err": Severity.ERROR,
+    "fatal": Severity.CRITICAL, "critical": Severity.CRITICAL, "crit": Severity.CRITICAL, "panic": Severity.CRITICAL,
+    "emerg": Severity.CRITICAL, "alert": Severity.CRITICAL,
+}
+_KLOG = {"I": Severity.INFO, "W": Severity.WARNING, "E": Severity.ERROR, "F": Severity.CRITICAL}
+
+
+def embedded_level(message: str) -> Severity | None:
+    """The level a program wrote into its own message (when a relay such as journald hid it)."""
+    m = _EMBEDDED.search(message)
+    if not m:
+        return None
+    if m.group("klog"):
+        return _KLOG[m.group("klog")]
+    word = (m.group("kv") or m.group("js") or m.group("word") or "").lower()
+    return _LEVEL_WORDS.get(word)
+
+
+def message_severity(message: str, template: str) -> Severity:
+    """Severity of a template from the level embedded in a message, else from the words."""
+    level = embedded_level(message)
+    return level if level is not None else content_severity(template)
 
 
 def content_severity(text: str) -> Severity:

@@ -189,9 +189,8 @@ def node_label(res: Resolution) -> tuple[Label, str | None]:
     leaf = res.leaf
     if res.unmatched_word is not None:
         return (leaf.unmatched or Label.UNKNOWN), f"unknown subcommand `{res.unmatched_word}`"
-    if leaf.has_children and not res.positionals and len(res.path) == len(res.words):
-        if leaf.empty is not None:
-            return leaf.empty, leaf.reason
+    if leaf.has_children and not res.positionals and leaf.empty is not None:
+        return leaf.empty, leaf.reason
     if leaf.label is not None:
         return leaf.label, leaf.reason
     if leaf.empty is not None and not res.positionals:

@@ -12,18 +12,45 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 
-from opslens.guard.entropy import is_placeholder, looks_like_credential, looks_like_token
-from opslens.guard.secret_patterns import KEY_WORDS, NOT_SECRET_KEY, STRONG_KEY, TOKEN_PATTERNS, key_kind
+from opslens.guard.assignments import find_assignments
+from opslens.guard.entropy import is_placeholder
+from opslens.guard.secret_patterns import TOKEN_PATTERNS
 
 _PLACEHOLDER = re.compile(r"\[REDACTED:[a-z0-9-]+#\d+\]")
-_TOKENS = re.compile("|".join(f"(?P<t{i}>{p})" for i, (_, p, _) in enumerate(TOKEN_PATTERNS)))
-_TOKEN_KINDS = {f"t{i}": kind for i, (kind, _, _) in enumerate(TOKEN_PATTERNS)}
-_TOKEN_KEYWORDS = sorted({k for _, _, keys in TOKEN_PATTERNS for k in keys})
-_STRUCT_KEYWORDS = ("://", "PRIVATE KEY", "uthorization", "-u", "--", "-a ", "-p")
-_KEYWORD_RE = re.compile(
-    "|".join(re.escape(k) for k in [*_TOKEN_KEYWORDS, *_STRUCT_KEYWORDS])
-    + r"|(?i:pass|pwd|secret|token|key|auth|sig|cred)"
+# One compiled regex per known format, each behind the literal keywords it cannot match
+# without: a clean line costs a lower() and a few dozen substring tests, no regex at all.
+_TOKEN_GATES: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = tuple(
+    (keys, re.compile(pattern), kind) for kind, pattern, keys in TOKEN_PATTERNS
 )
+
+
+def _trie_regex(words: set[str]) -> str:
+    """One regex for a set of literals, factored as a trie so each offset costs a char test."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        if list(node) == [""]:
+            return ""
+        branches = [re.escape(c) + build(child) for c, child in sorted(node.items()) if c]
+        optional = "" in node
+        body = branches[0] if len(branches) == 1 and not optional else "(?:" + "|".join(branches) + ")"
+        return body + ("?" if optional else "")
+
+    return build(trie)
+
+
+_TOKEN_KEY_RE = re.compile(_trie_regex({k for _, _, ks in TOKEN_PATTERNS for k in ks}))
+_PATTERNS_BY_KEY: dict[str, tuple[int, ...]] = {}
+for _index, (_kind, _pattern, _keys) in enumerate(TOKEN_PATTERNS):
+    for _key in _keys:
+        _PATTERNS_BY_KEY[_key] = (*_PATTERNS_BY_KEY.get(_key, ()), _index)
+_KV_WORDS = ("pass", "pwd", "secret", "token", "key", "auth", "cred", "sig")
+_PASSWORD_CLIENTS = ("redis-cli", "valkey-cli", "sshpass", "mysql", "mariadb")
 _PEM = re.compile(
     r"(-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----)(.*?)(-----END \2-----|(?=[\"'])|$)",
     re.DOTALL,
@@ -34,20 +61,6 @@ _AUTH_HEADER = re.compile(
     r"(?i)(\b(?:proxy-)?authorization\b\\*[\"']?\s*[:=]\s*\\*[\"']?\s*"
     r"(?:(?:basic|bearer|token|negotiate|ntlm|oauth|bot|splunk|geniekey|apikey|ssws|jwt|dsn)\s+)?)"
     r"([^\s\"'\\,]{6,})"
-)
-_KV = re.compile(
-    r"(?P<key>(?<![A-Za-z0-9])[A-Za-z0-9_.\-]*?(?:" + KEY_WORDS + r")(?:[_.\-]?(?:base64|b64|value|base))?)"
-    r"(?P<kq>\\*[\"']?)[ \t]*(?P<sep>=>|:=|[:=])[ \t]*(?P<vq>\\*[\"'])?"
-    r"(?P<value>(?(vq)[^\"'\\\n]+|[^\s\"'\\,;&]+))",
-    re.IGNORECASE,
-)
-_SPACED = re.compile(
-    r"(?P<key>(?<![A-Za-z0-9])[A-Za-z0-9_.\-]*?(?:" + KEY_WORDS + r"))[ \t]+(?P<value>[A-Za-z0-9+/=_.~-]{16,})",
-    re.IGNORECASE,
-)
-_FLAG = re.compile(
-    r"(?<![\w-])--?(?P<key>[A-Za-z0-9_-]*(?:" + KEY_WORDS + r"))[ \t]+(?P<vq>[\"']?)(?P<value>[^\s\"'-][^\s\"']*)",
-    re.IGNORECASE,
 )
 _USER_PASS_FLAG = re.compile(r"(?:(?<=\s)|^)(?:-u|--user|--proxy-user|-U)(?:[ \t]+|=)?[\"']?([^\s:\"']+):([^\s\"']+)")
 _CLIENT_PASSWORD = re.compile(
@@ -96,8 +109,7 @@ class Redactor:
         """`text` with every secret replaced; never raises, and redact(redact(x)) == redact(x)."""
         if not isinstance(text, str) or not text:
             return text
-        if _KEYWORD_RE.search(text) is not None:
-            text = self._secrets(text)
+        text = self._secrets(text)
         if self._extra:
             text = self._extra_patterns(text)
         if self.pii:
@@ -113,21 +125,32 @@ class Redactor:
     # -- passes -----------------------------------------------------------------------------
 
     def _secrets(self, text: str) -> str:
+        lower = text.lower()
+        structural = any(word in lower for word in _KV_WORDS) or "://" in text
+        hits = _TOKEN_KEY_RE.findall(text)
+        indices = sorted({i for key in set(hits) for i in _PATTERNS_BY_KEY.get(key, ())}) if hits else ()
+        tokens = [_TOKEN_GATES[i][1:] for i in indices]
+        if " -" in text and ("-u" in text or "-U" in text or "--user" in text or "--proxy-user" in text):
+            text = _USER_PASS_FLAG.sub(self._user_pass, text)
+        if " -" in text and any(client in lower for client in _PASSWORD_CLIENTS):
+            text = _CLIENT_PASSWORD.sub(lambda m: self._group(m, 1, "password"), text)
+        if not structural and not tokens:
+            return text
         if "PRIVATE KEY" in text:
             text = _PEM.sub(self._pem, text)
-        text = _TOKENS.sub(self._token, text)
-        if ("data" in text or "Data" in text) and ("Secret" in text or "stringData" in text):
+        for pattern, kind in tokens:
+            text = pattern.sub(lambda m, k=kind: self._group(m, 1, k), text)
+        if not structural:
+            return text
+        if "data" in lower and ("secret" in lower or "stringdata" in lower):
             text = self._k8s(text)
-        if "://" in text:
+        if "://" in text and "@" in text:
             text = _URL_CREDS.sub(self._url, text)
-        if "uthorization" in text or "UTHORIZATION" in text:
+        if "authorization" in lower:
             text = _AUTH_HEADER.sub(self._auth, text)
-        if "-" in text:
-            text = _USER_PASS_FLAG.sub(self._user_pass, text)
-            text = _CLIENT_PASSWORD.sub(lambda m: self._group(m, 1, "password"), text)
-            text = _FLAG.sub(self._flag, text)
-        text = _KV.sub(self._kv, text)
-        return _SPACED.sub(self._spaced, text)
+        if any(word in lower for word in _KV_WORDS):
+            text = self._assignments(text)
+        return text
 
     def _replace_span(self, match: re.Match[str], group: int | str, kind: str) -> str:
         start, end = match.span(group)
@@ -151,12 +174,6 @@ class Redactor:
         redacted = "".join(p if (not p or _PEM_SEPARATORS.fullmatch(p) or p == marker) else marker for p in parts)
         return match.group(1) + redacted + match.group(4)
 
-    def _token(self, match: re.Match[str]) -> str:
-        name = match.lastgroup or ""
-        kind = _TOKEN_KINDS.get(name, "secret")
-        index = _TOKEN_GROUP_INDEX[name]
-        return self._group(match, index, kind)
-
     def _url(self, match: re.Match[str]) -> str:
         user, password = match.group(2), match.group(3)
         if password.startswith("[REDACTED") or is_placeholder(password) or (user.isdigit() and password.isdigit()):
@@ -174,29 +191,17 @@ class Redactor:
             return match.group(0)  # uid:gid, not credentials
         return self._group(match, 2, "password")
 
-    def _flag(self, match: re.Match[str]) -> str:
-        key, value = match.group("key"), match.group("value")
-        if not _is_secret_key(key) or not _value_is_secret(key, value):
-            return match.group(0)
-        return self._replace_span(match, "value", key_kind(key))
-
-    def _kv(self, match: re.Match[str]) -> str:
-        key, value = match.group("key"), match.group("value")
-        if match.group("vq") is None:
-            value = _trim_unbalanced(value)
-        if not value or not _is_secret_key(key) or not _value_is_secret(key, value):
-            return match.group(0)
-        start = match.start("value")
-        marker = self.placeholder(key_kind(key), value)
-        whole, base = match.group(0), match.start()
-        return whole[: start - base] + marker + whole[start - base + len(value) :]
-
-    def _spaced(self, match: re.Match[str]) -> str:
-        key, value = match.group("key"), match.group("value")
-        strong = STRONG_KEY.search(key) and not NOT_SECRET_KEY.search(key)
-        if not strong or not looks_like_token(value):
-            return match.group(0)
-        return self._replace_span(match, "value", key_kind(key))
+    def _assignments(self, text: str) -> str:
+        pieces: list[str] = []
+        last = 0
+        for start, end, kind in find_assignments(text):
+            pieces.append(text[last:start])
+            pieces.append(self.placeholder(kind, text[start:end]))
+            last = end
+        if not pieces:
+            return text
+        pieces.append(text[last:])
+        return "".join(pieces)
 
     def _k8s(self, text: str) -> str:
         is_secret = _K8S_KIND.search(text) is not None
@@ -226,35 +231,3 @@ class Redactor:
         text = _EMAIL.sub(lambda m: self.placeholder("email", m.group(0)), text)
         text = _IPV4.sub(lambda m: self.placeholder("ipv4", m.group(0)), text)
         return _IPV6.sub(lambda m: self.placeholder("ipv6", m.group(0)), text)
-
-
-_TOKEN_GROUP_INDEX: dict[str, int] = {}
-_index = 0
-for _i, (_kind, _pattern, _keys) in enumerate(TOKEN_PATTERNS):
-    _index += 1  # the named group
-    _TOKEN_GROUP_INDEX[f"t{_i}"] = _index + 1  # its first inner group is the value
-    _index += re.compile(_pattern).groups
-
-
-def _is_secret_key(key: str) -> bool:
-    bare = key.strip("\\\"'").rsplit(".", 1)[-1] if key.count(".") else key
-    return not NOT_SECRET_KEY.search(key) and not NOT_SECRET_KEY.search(bare)
-
-
-def _value_is_secret(key: str, value: str) -> bool:
-    if _PLACEHOLDER.search(value) or is_placeholder(value):
-        return False
-    lowered = key.lower()
-    if re.search(r"(^|[_.\-])pwd$", lowered) and value.startswith(("/", "~")):
-        return False  # PWD is the working directory
-    if STRONG_KEY.search(key):
-        return len(value) >= 2
-    return looks_like_credential(value)
-
-
-def _trim_unbalanced(value: str) -> str:
-    """Drop one trailing `)`, `]` or `}` that closes something outside the value."""
-    for opener, closer in ("()", "[]", "{}"):
-        if value.endswith(closer) and value.count(opener) < value.count(closer):
-            return value[:-1]
-    return value

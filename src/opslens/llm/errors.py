@@ -125,46 +125,34 @@ def from_status(
     where = f"{provider} at {endpoint}"
     if status in (401, 403):
         hint = "check OPENAI_API_KEY" if provider != "ollama" else "check the server's auth"
-        return LLMError(
-            FailureKind.AUTH,
-            f"{where} rejected the API key (HTTP {status}): {detail}; {hint}",
-            status=status,
-        )
+        message = f"{where} rejected the API key (HTTP {status}): {detail}; {hint}"
+        return LLMError(FailureKind.AUTH, message, status=status)
     if status == 404:
-        low = detail.lower()
-        if model and ("model" in low or model.lower() in low):
-            return model_not_found(provider, endpoint, model, status=status)
-        hint = (
-            "check OLLAMA_HOST"
-            if provider == "ollama"
-            else "check OPENAI_BASE_URL (it usually ends in /v1)"
-        )
-        return LLMError(
-            FailureKind.BAD_REQUEST,
-            f"{where} has no such endpoint (HTTP 404): {detail}; {hint}",
-            status=status,
-        )
+        return _not_found(detail, provider, endpoint, model)
     if is_context_message(detail):
         return context_too_long(provider, model, detail, status=status)
-    if status == 429:
-        return LLMError(
-            FailureKind.RATE_LIMITED,
-            f"{where} is rate limiting (HTTP 429): {detail}",
-            status=status,
-            retry_after=retry_after,
+    if status == 429 or status >= 500:
+        kind = FailureKind.RATE_LIMITED if status == 429 else FailureKind.SERVER
+        message = (
+            f"{where} {'is rate limiting' if status == 429 else 'failed'} (HTTP {status}): {detail}"
         )
-    if status >= 500:
-        return LLMError(
-            FailureKind.SERVER,
-            f"{where} failed (HTTP {status}): {detail}",
-            status=status,
-            retry_after=retry_after,
-        )
-    return LLMError(
-        FailureKind.BAD_REQUEST,
-        f"{where} refused the request (HTTP {status}): {detail}",
-        status=status,
+        return LLMError(kind, message, status=status, retry_after=retry_after)
+    message = f"{where} refused the request (HTTP {status}): {detail}"
+    return LLMError(FailureKind.BAD_REQUEST, message, status=status)
+
+
+def _not_found(detail: str, provider: str, endpoint: str, model: str | None) -> LLMError:
+    """A 404 names a missing model, or a wrong base URL (which must not be blamed on the model)."""
+    low = detail.lower()
+    if model and ("model" in low or model.lower() in low):
+        return model_not_found(provider, endpoint, model, status=404)
+    hint = (
+        "check OLLAMA_HOST"
+        if provider == "ollama"
+        else "check OPENAI_BASE_URL (it usually ends in /v1)"
     )
+    message = f"{provider} at {endpoint} has no such endpoint (HTTP 404): {detail}; {hint}"
+    return LLMError(FailureKind.BAD_REQUEST, message, status=404)
 
 
 def model_not_found(

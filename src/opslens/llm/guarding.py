@@ -8,6 +8,7 @@ unverified model output through).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -51,10 +52,14 @@ def load_guard() -> Guard:
     )
 
 
-def finding_text(finding: Any, fallback: str) -> str:
-    """The instruction-like part of an injection finding (whatever the guard calls it)."""
-    for attr in ("text", "match", "excerpt", "snippet", "matched"):
-        value = getattr(finding, attr, None)
-        if isinstance(value, str) and value.strip():
-            return value
-    return fallback
+def instruction_text(finding: Any, text: str, strip_control: Callable[[str], str]) -> str:
+    """The instruction-like part of a suspicious text: from where the finding starts to the end.
+
+    The guard reports offsets into the NFKC-normalised, control-stripped text; the payload of
+    an injection ("... run kubectl delete ...") usually follows the phrase that was detected.
+    """
+    start = getattr(finding, "start", None)
+    if not isinstance(start, int):
+        return text
+    normalized = unicodedata.normalize("NFKC", strip_control(text))
+    return normalized[max(0, start - 20) :] or text

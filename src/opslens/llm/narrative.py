@@ -66,9 +66,10 @@ def build_input(
             text = (
                 f"{text[:MAX_ITEM_CHARS]}… [{len(text) - MAX_ITEM_CHARS} more characters not shown]"
             )
-        blocks[ev.id] = _block(ev, guard.fence_untrusted(text, label=ev.id), scrub)
+        suspicious = ev.suspicious or guard.find_injection(ev.text) is not None
+        blocks[ev.id] = _block(ev, guard.fence_untrusted(text, label=ev.id), scrub, suspicious)
     base = _variables(report, scrub)
-    ranks = _ranks(report)
+    ranks = _ranks(report, {k for k, b in blocks.items() if b["suspicious"]})
     items = [Item(ev.id, _sizing_text(blocks[ev.id]), ranks[ev.id]) for ev in report.evidence]
     fixed = count.count(_render_with(prompt, base, [], [e.id for e in report.evidence]))
     packing = pack(items, budget - fixed, count)
@@ -162,14 +163,14 @@ def _variables(report: Report, scrub: Any) -> dict[str, Any]:
     }
 
 
-def _block(ev: Evidence, fenced: str, scrub: Any) -> dict[str, Any]:
+def _block(ev: Evidence, fenced: str, scrub: Any, suspicious: bool) -> dict[str, Any]:
     return {
         "id": ev.id,
         "kind": ev.kind.value,
         "source": scrub(ev.source),
         "ts": _iso(ev.ts) if ev.ts else None,
         "count": ev.count,
-        "suspicious": ev.suspicious,
+        "suspicious": suspicious,
         "fenced": fenced,
         "detail": scrub(ev.detail) if ev.detail else None,
     }
@@ -193,7 +194,7 @@ def _render_with(
     return rendered.system + rendered.user
 
 
-def _ranks(report: Report) -> dict[str, float]:
+def _ranks(report: Report, suspicious: set[str]) -> dict[str, float]:
     """Lower is more informative: cited by strong hypotheses, alerts and changes, repeated often."""
     score: Counter[str] = Counter()
     for position, h in enumerate(report.hypotheses):
@@ -211,7 +212,7 @@ def _ranks(report: Report) -> dict[str, float]:
     ranks = {}
     for index, ev in enumerate(report.evidence):
         value = score[ev.id] + _KIND_WEIGHT.get(ev.kind.value, 1.0) + 0.3 * math.log1p(ev.count)
-        if ev.suspicious:
+        if ev.id in suspicious:
             value -= 3.0  # still shown when there is room, after what informs
         ranks[ev.id] = -value + index * 1e-6  # ties keep the report's order
     return ranks

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -33,6 +34,12 @@ class Endpoint:
     def display(self) -> str:
         """The base URL without scheme, as users type it (`127.0.0.1:11434`)."""
         return self.base_url.split("://", 1)[-1]
+
+
+def is_local_url(url: str) -> bool:
+    """Whether a base URL points at this machine."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 class Http:
@@ -58,7 +65,9 @@ class Http:
             base_url=endpoint.base_url.rstrip("/") + "/",
             headers=dict(endpoint.headers),
             transport=transport,
-            trust_env=False,  # never send a local model's traffic through an HTTP proxy
+            # A local model's traffic never goes through an HTTP proxy (NO_PROXY rarely lists
+            # every loopback form); hosted APIs honour the usual proxy and CA variables.
+            trust_env=not is_local_url(endpoint.base_url),
         )
 
     def close(self) -> None:

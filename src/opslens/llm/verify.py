@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from opslens.llm.guarding import Guard, finding_text
+from opslens.llm.guarding import Guard, instruction_text
 from opslens.llm.output import HypothesisNote, NarrativeOutput, SuggestedCheck
 from opslens.report.llm_models import LLMCheck, LLMHypothesis, Verification
 from opslens.report.models import Evidence
@@ -225,9 +225,10 @@ def _suspects(evidence: list[Evidence], guard: Guard) -> list[_Suspect]:
     for item in evidence:
         finding = guard.find_injection(item.text)
         if item.suspicious or finding is not None:
-            found.append(
-                _Suspect(item.id, finding_text(finding, item.text) if finding else item.text)
+            text = (
+                instruction_text(finding, item.text, guard.strip_control) if finding else item.text
             )
+            found.append(_Suspect(item.id, text))
     return found
 
 

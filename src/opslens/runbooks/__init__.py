@@ -6,6 +6,7 @@
         hits = idx.search(query_from_alert(alert), k=3)   # [] when it abstains
 """
 
+from opslens.runbooks.config import RunbooksConfig, load_config, open_index
 from opslens.runbooks.embeddings import Embedder, EmbeddingError, OllamaEmbedder, embedder_from_spec
 from opslens.runbooks.index import DEFAULT_THRESHOLD, RunbookIndex, SearchResult, default_db_path
 from opslens.runbooks.query import Query, queries_from_payload, query_from_alert, query_from_text
@@ -21,9 +22,12 @@ __all__ = [
     "RetrievalStats",
     "RunbookHit",
     "RunbookIndex",
+    "RunbooksConfig",
     "SearchResult",
     "default_db_path",
     "embedder_from_spec",
+    "load_config",
+    "open_index",
     "queries_from_payload",
     "query_from_alert",
     "query_from_text",

@@ -16,7 +16,7 @@ from opslens.errors import InputError
 from opslens.paths import data_dir
 from opslens.runbooks.dense import DenseRanker
 from opslens.runbooks.embeddings import Embedder
-from opslens.runbooks.query import Query, query_terms
+from opslens.runbooks.query import Query, as_query
 from opslens.runbooks.records import RefreshStats, RetrievalStats, RunbookHit
 from opslens.runbooks.refresh import refresh_root
 from opslens.runbooks.search import (
@@ -29,7 +29,7 @@ from opslens.runbooks.search import (
     score_documents,
 )
 from opslens.runbooks.sections import format_for, strip_markup
-from opslens.runbooks.store import DocTerms, Store
+from opslens.runbooks.store import DocTerms, SectionRow, Store
 from opslens.runbooks.tokenize import ANALYZER_VERSION
 
 __all__ = [
@@ -101,6 +101,7 @@ class RunbookIndex:
         self.dense = DenseRanker(store, embedder)
         self._corpus: _Corpus | None = None
         self._counts: dict[int, dict[Field, Counter[str]]] = {}
+        self._sections: dict[int, tuple[list[SectionRow], list[tuple[Counter[str], Counter[str]]]]] = {}
         self._queries = 0
         self._no_result = 0
         self._latencies: deque[float] = deque(maxlen=LATENCY_SAMPLES)
@@ -170,6 +171,7 @@ class RunbookIndex:
         if totals["added"] or totals["updated"] or totals["removed"]:
             self._corpus = None
             self._counts.clear()
+            self._sections.clear()
         self.dense.embed_missing()
         return RefreshStats(seconds=time.perf_counter() - started, **totals)
 
@@ -182,7 +184,7 @@ class RunbookIndex:
                         roots: Sequence[Path | str] | None = None) -> SearchResult:
         """Like `search`, also reporting the best score and the threshold it was held to."""
         started = time.perf_counter()
-        q = query_terms(query)
+        q = as_query(query)
         ranked = self._rank(q, roots)
         best = _shown_score(ranked[0]) if ranked else 0.0
         threshold = self.threshold_for(ranked[0]) if ranked else self.threshold
@@ -241,13 +243,22 @@ class RunbookIndex:
             self._counts[terms.id] = cached
         return cached
 
+    def _section_counts(
+        self, doc_id: int
+    ) -> tuple[list[SectionRow], list[tuple[Counter[str], Counter[str]]]]:
+        cached = self._sections.get(doc_id)
+        if cached is None:
+            rows = self.store.sections(doc_id)
+            counts = [(Counter(s.heading_terms.split()), Counter(s.body_terms.split()))
+                      for s in rows]
+            cached = self._sections[doc_id] = (rows, counts)
+        return cached
+
     def _hit(self, doc: ScoredDoc, q: Query) -> RunbookHit:
         corpus = self._load_corpus()
         info = self.store.info(doc.doc_id)
-        sections = self.store.sections(doc.doc_id)
+        sections, counts = self._section_counts(doc.doc_id)
         idfs = {t.term: idf(corpus.dfs.get(t.term, 0), corpus.total) for t in q.terms}
-        counts = [(Counter(s.heading_terms.split()), Counter(s.body_terms.split()))
-                  for s in sections]
         chosen = sections[best_section(counts, q, idfs, self.params)] if sections else None
         fmt = format_for(Path(info.relpath))
         return RunbookHit(

@@ -113,10 +113,12 @@ _ANNOTATION_SOURCES = {
 
 
 def query_from_text(text: str, *, context: Iterable[str] = (), entities: Iterable[str] = ()) -> Query:
-    """A query from free text (e.g. a hypothesis title), with optional weaker context.
+    """A query from free text, e.g. a hypothesis.
 
-    `context` lines (entity names, key log lines) can steer ranking but do not count as
-    evidence; `entities` (pod, host, service names) are removed from all text first.
+    Put the statement of the problem in `text` ("Container killed by the OOM killer"): it is
+    the evidence a runbook must explain. Key log lines go in `context`: they steer ranking
+    but do not count towards the abstention score. Names of pods, hosts and services go in
+    `entities`: they are removed from all text, as they never appear in a runbook.
     """
     scrub = _scrubber(entities)
     builder = _TermBuilder()
@@ -237,7 +239,7 @@ class _TermBuilder:
         return Query(terms=terms, text=text, identities=tuple(self._identities))
 
 
-def query_terms(query: Query | str | Sequence[str]) -> Query:
+def as_query(query: Query | str | Sequence[str]) -> Query:
     """Coerce a string to a text query; pass a `Query` through."""
     if isinstance(query, Query):
         return query

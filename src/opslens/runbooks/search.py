@@ -7,11 +7,17 @@ BM25F (Robertson, Zaragoza & Taylor 2004): each field's term frequency is length
 within the field, weighted, summed into one pseudo-frequency and only then saturated, so a
 term in the title counts more than in the body without a long body drowning the title.
 
+Ranking key: (1 - title_mix) x BM25F normalised by the ideal score, plus title_mix x the
+IDF-weighted share of the document's title the query mentions (a runbook titled "Kubelet
+Down" is likely the one when the alert says "Kubelet", even if a sibling's body shares more
+words). A document named exactly what the alert is named (any spelling) always ranks first.
+
 Confidence (what abstention compares with the threshold) is the share of the query's
 *evidence* the best document explains: its BM25F score over evidential terms divided by the
 score a document would get if it contained every evidential term at saturation. Terms the
 corpus has never seen keep the full IDF weight in the denominator: when an alert's most
-specific words appear in no runbook, no runbook is about it.
+specific words appear in no runbook, no runbook is about it. Both are normalised, so one
+threshold works across queries of any length and corpora of any size.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from collections import Counter
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from opslens.runbooks.query import Query, TermSource
 
@@ -31,8 +38,11 @@ __all__ = [
     "best_section",
     "bm25f",
     "idf",
+    "max_evidence",
+    "name_coverage",
     "reciprocal_rank_fusion",
     "score_documents",
+    "title_precision",
 ]
 
 
@@ -69,11 +79,19 @@ class RankingParams:
 
     def weight(self, field: Field) -> float:
         """The BM25F weight of `field`."""
-        return dict(self.weights)[field]
+        return self._weight_of[field]
 
     def b_of(self, field: Field) -> float:
         """The length-normalisation strength of `field`."""
-        return dict(self.b)[field]
+        return self._b_of[field]
+
+    @cached_property
+    def _weight_of(self) -> dict[Field, float]:
+        return dict(self.weights)
+
+    @cached_property
+    def _b_of(self) -> dict[Field, float]:
+        return dict(self.b)
 
 
 @dataclass(frozen=True)
@@ -115,12 +133,17 @@ def bm25f(
 ) -> tuple[float, float]:
     """(score over all terms, score over evidential terms) of one document."""
     total = evidence = 0.0
-    norms = {
-        f: 1.0 - params.b_of(f) + params.b_of(f) * lengths.get(f, 0) / max(avg_lengths.get(f, 1.0), 1e-9)
-        for f in counts
-    }
+    scale = {}  # field weight over field length normalisation
+    for f in counts:
+        b = params.b_of(f)
+        norm = 1.0 - b + b * lengths.get(f, 0) / max(avg_lengths.get(f, 1.0), 1e-9)
+        scale[f] = params.weight(f) / norm
     for qt in query.terms:
-        tf = sum(params.weight(f) * c[qt.term] / norms[f] for f, c in counts.items() if qt.term in c)
+        tf = 0.0
+        for f, c in counts.items():
+            n = c.get(qt.term)
+            if n:
+                tf += scale[f] * n
         if tf <= 0.0:
             continue
         part = qt.weight * idfs[qt.term] * tf * (params.k1 + 1.0) / (params.k1 + tf)

@@ -266,7 +266,7 @@ class Store:
     def candidates(self, terms: Sequence[str], weights: Sequence[float], limit: int,
                    root_ids: Sequence[int] | None = None) -> list[DocTerms]:
         """Documents containing any of `terms`, best first by FTS5's own BM25."""
-        if not terms:
+        if not terms or root_ids == []:
             return []
         match = " OR ".join(f'"{t}"' for t in terms)
         sql = (

@@ -19,6 +19,7 @@ Indexing and querying both go through `analyze`, so stemming mistakes are consis
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -33,7 +34,7 @@ __all__ = [
 ]
 
 #: Bump when the output of `analyze` changes: stored indexes are rebuilt on mismatch.
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 
 _RUN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 # Boundaries inside one alphanumeric run: "etcdGRPCRequests" -> etcd | GRPC | Requests.
@@ -188,13 +189,13 @@ def analyze(text: str, *, compounds: bool = True) -> list[str]:
     """
     plain: list[str] = []
     joined: list[str] = []
-    for word, is_joined in _raw_terms(text):
+    for word, is_joined in _raw_terms(unicodedata.normalize("NFKC", text)):
         (joined if is_joined else plain).append(stem(word))
     # Phrases are matched before stop words go, so "out of memory" is still seen.
     out = [t for t in _canonical_terms(plain) if _keep(t)]
     table = _phrase_table()
     if compounds:
-        for compound in joined:
+        for compound in filter(_keep, joined):
             canonical = table.get((compound,), compound)
             out.append(canonical)
             out.extend(_IMPLIES.get(canonical, ()))

@@ -60,7 +60,7 @@ def score_candidate(
     if not primary:
         return None
     parts = [primary_strength(primary), *extra]
-    evidence = ctx.cite_all(primary, limit=4)
+    evidence = ctx.cite_all(primary, limit=8)
     reasons = []
     symptom_hits = list(primary)
     for s in support:

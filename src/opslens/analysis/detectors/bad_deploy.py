@@ -36,7 +36,8 @@ class BadDeployDetector(Detector):
                 continue
             hits = on(errors, workload)
             patterns = new_patterns.get(workload, [])
-            onset = min(t for t in [earliest(hits), *(p.first for p in patterns)] if t is not None) if (hits or patterns) else None
+            starts = [earliest(hits), *(_start(p, ctx.split) for p in patterns)]
+            onset = min((t for t in starts if t is not None), default=None)
             change = ctx.change_for(workload, onset)
             if change is None or (change.time is not None and onset is not None and onset < change.time - 60):
                 continue
@@ -57,6 +58,7 @@ class BadDeployDetector(Detector):
                 evidence.append(p.evidence)
         if change.evidence:
             evidence.append(change.evidence)
+        evidence += _cite_images(ctx, change, workload)
         rollout = on(ctx.fresh("rollout"), workload)
         evidence += [e for e in ctx.cite_all(rollout, limit=1) if e not in evidence]
         if not evidence:
@@ -86,3 +88,21 @@ def _new_error_patterns(ctx: Context) -> dict[Entity, list[PatternFinding]]:
             if w is not None and p not in out[w]:
                 out[w].append(p)
     return out
+
+
+def _start(p: PatternFinding, split: float | None) -> float | None:
+    """When a pattern became a problem: its first line if new, the split if it spiked."""
+    if p.status is PatternStatus.NEW or split is None or p.first is None:
+        return p.first
+    return max(p.first, split)
+
+
+def _cite_images(ctx: Context, change, workload: Entity) -> list[str]:
+    """The image (version) rolled out, quoted from the change record that names it."""
+    records = [change] + [c for c in ctx.changes if c is not change and c.images and c.time is not None
+                          and change.time is not None and abs(c.time - change.time) <= 1800]
+    for record in records:
+        images = [i for i in record.images if workload.name in i]
+        if images and record.event is not None:
+            return [ctx.book.cite(record.event, text=images[0], detail=f"image rolled out by {record.kind}", weight=0.9)]
+    return []

@@ -15,13 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from opslens.analysis import signals
 from opslens.analysis.alerts import AlertInstance
 from opslens.analysis.digest import Digest
 from opslens.analysis.entities import EntityGraph
 from opslens.analysis.evidence import EvidenceBook
 from opslens.analysis.findings import AnomalyFinding, ChangeFinding, PatternFinding
 from opslens.analysis.hits import SignalHit
-from opslens.events import Entity, EventKind
+from opslens.events import Entity, EventKind, iso
 
 
 @dataclass
@@ -70,22 +71,39 @@ class Context:
     def cite(self, hit: SignalHit, detail: str | None = None, needle: str | None = None) -> str | None:
         if not hit.events:
             return None
-        return self.book.cite(hit.events[0], count=hit.count, detail=detail, weight=hit.strength, needle=needle)
+        if needle is None and hit.quote is None:
+            # Quote the line of the record that carries the signal (a `Caused by:` line, say).
+            pattern = signals.signal_defs()[hit.signal].text
+            m = pattern.search(hit.events[0].raw) if pattern is not None else None
+            needle = m.group(0) if m else None
+        if hit.quote is not None:
+            detail = detail or f"{hit.text[:200]} since {iso(hit.first)}"
+        return self.book.cite(hit.events[0], count=hit.count, detail=detail, weight=hit.strength, needle=needle, text=hit.quote)
 
-    def cite_all(self, hits: Iterable[SignalHit], limit: int = 4, detail: str | None = None) -> list[str]:
-        """Cite the strongest, earliest hits (one per distinct text), up to `limit`."""
-        ordered = sorted(hits, key=lambda h: (-h.strength, h.first if h.first is not None else math.inf))
+    def cite_all(self, hits: Iterable[SignalHit], limit: int = 6, detail: str | None = None) -> list[str]:
+        """Cite up to `limit` hits, diverse first: one per (source kind, signal, wording) group,
+        strongest and earliest groups first, then further hits round-robin."""
+        groups: dict[tuple, list[SignalHit]] = defaultdict(list)
+        for hit in hits:
+            groups[(hit.kind, hit.signal, hit.text[:40])].append(hit)
+        # Direct observations (log lines, events) before alerts and metrics, which are cited
+        # elsewhere; then the most specific signals; then the earliest.
+        ordered = sorted(groups.values(), key=lambda g: (
+            g[0].kind not in (EventKind.LOG, EventKind.EVENT),
+            -max(h.strength for h in g),
+            min(h.first if h.first is not None else math.inf for h in g),
+        ))
+        for group in ordered:
+            group.sort(key=lambda h: (h.first if h.first is not None else math.inf))
         ids: list[str] = []
-        seen_text: set[str] = set()
-        for hit in ordered:
-            if hit.text in seen_text:
-                continue
-            eid = self.cite(hit, detail)
-            if eid and eid not in ids:
-                ids.append(eid)
-                seen_text.add(hit.text)
-            if len(ids) >= limit:
-                break
+        depth = 0
+        while len(ids) < limit and any(depth < len(g) for g in ordered):
+            for group in ordered:
+                if depth < len(group) and len(ids) < limit:
+                    eid = self.cite(group[depth], detail)
+                    if eid and eid not in ids:
+                        ids.append(eid)
+            depth += 1
         return ids
 
     def change_for(self, workload: Entity | None, before: float | None, window: float = 3 * 3600) -> ChangeFinding | None:

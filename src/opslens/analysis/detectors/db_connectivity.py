@@ -33,5 +33,21 @@ class DbConnectivityDetector(Detector):
             rationale="Requests fail waiting for database connections; the frontend errors are a symptom.",
         )
         if cand:
+            cand.evidence += [e for e in _cite_limits(ctx) if e not in cand.evidence]
             cand.symptoms_of = {"dependency-outage", "bad-deploy", "resource-exhaustion-cpu", "crash-bug"}
         return [cand] if cand else []
+
+
+_LIMIT_SERIES = re.compile(r"max_connections|connections_max|max_conn|pool_max|maxconn|max_clients|maxclients", re.I)
+
+
+def _cite_limits(ctx: Context) -> list[str]:
+    """The configured connection limit series: what the usage ran into."""
+    ids = []
+    for e in ctx.digest.metrics:
+        name = str((e.attrs or {}).get("name") or "")
+        if _LIMIT_SERIES.search(name) and len(ids) < 1:
+            samples = (e.attrs or {}).get("samples") or []
+            value = samples[-1][1] if samples else None
+            ids.append(ctx.book.cite(e, detail=f"configured limit {name} = {value}", weight=0.8))
+    return ids

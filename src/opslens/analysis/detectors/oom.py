@@ -31,7 +31,7 @@ class OomDetector(Detector):
             title=self.title,
             culprit=culprit,
             primary=kills,
-            support=[Support("exit_137", 0.35), Support("memory_growth", 0.35), Support("crash_loop", 0.2)],
+            support=[Support("exit_137", 0.3, "anywhere"), Support("memory_growth", 0.35), Support("crash_loop", 0.2)],
             rationale="The kernel OOM killer ended the container; restarts follow from the kills, not from an application error.",
         )
         if cand:

@@ -44,15 +44,17 @@ class HeaderStripper:
     def detect(cls, lines: Iterable[str]) -> HeaderStripper | None:
         """A stripper when most of the first non-empty `lines` start with a timestamp."""
         stripper = cls()
-        seen = hits = 0
+        hits = misses = 0
         for line in lines:
             if not line.strip():
                 continue
-            seen += 1
-            hits += stripper._time_end(line) is not None
-            if seen >= _SAMPLE:
+            if stripper._time_end(line) is not None:
+                hits += 1
+            elif not cls.is_continuation(line):  # stack-trace lines say nothing about headers
+                misses += 1
+            if hits + misses >= _SAMPLE:
                 break
-        return stripper if seen and hits >= _MIN_SHARE * seen else None
+        return stripper if hits and hits >= _MIN_SHARE * (hits + misses) else None
 
     def _time_end(self, line: str) -> tuple[float, int] | None:
         pos = 1 if line.startswith("[") else 0

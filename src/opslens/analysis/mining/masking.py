@@ -30,7 +30,7 @@ class Mask(NamedTuple):
 
     `starts` says which first characters the pattern can match: `d` a digit; `l`, `_`, `j` a
     letter of a word whose letters are followed by a digit, by `_`, or by a joiner (`.`, `-`, `:`,
-    `/`, `\\`) and more text (a plain word cannot hold a variable, so most words are skipped after
+    `/`, `\\`, `@`) and more text (a plain word cannot hold a variable, so most words are skipped after
     one cheap look); `w` any letter; `s` a symbol.
     Grouping rules by first character is what keeps the single combined pass fast.
     """
@@ -50,12 +50,13 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
 _WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*"
 _CLOCK = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?"
 # Top-level domains that end a host name; two-letter country codes that are also common file
-# extensions or English words (sh, py, so, in, is, it, ...) are left out on purpose.
-_TLDS = (
-    "com net org edu gov mil int info biz io local localdomain internal lan corp arpa "
-    "cn hk tw jp kr de uk fr ru br au ca nl se fi dk pl es ch eu nz sg za mx ar om ae il tr "
-    "ua gr ie us cc tv"
-).split()
+# extensions or English words (sh, py, so, cc, pl, in, is, it, ...) are left out on purpose.
+_TLDS = [
+    "com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "io", "local", "localdomain",
+    "internal", "lan", "corp", "arpa", "cn", "hk", "tw", "jp", "kr", "de", "uk", "fr", "ru", "br",
+    "au", "ca", "nl", "se", "fi", "dk", "es", "ch", "eu", "nz", "sg", "za", "mx", "ar", "om", "ae",
+    "il", "tr", "ua", "gr", "ie", "us", "tv",
+]  # fmt: skip
 
 
 def _trie(words: list[str]) -> str:
@@ -107,6 +108,7 @@ MASKS: tuple[Mask, ...] = (
     Mask("size", r"\d+(?:\.\d+)? ?(?:[KMGTPE]i?B|kB|B)(?![\w])", "d"),
     # Host names ending in a top-level domain: `proxy.example.com`, `host-1.corp.local`.
     Mask("hostname", rf"(?:{_LABEL}\.)+{_TLD}(?![\w-]|\.[\w-])", "dlj"),
+    Mask("email", rf"[A-Za-z0-9][\w.+-]*@(?:{_LABEL}\.)+[A-Za-z]{{2,}}(?![\w-])", "dlj"),
     # A host before `:port` or Java's `host/ip`, when it has a digit, dot or hyphen
     # (so `key:1` pairs stay as they are): `msra-sa-41:9000`, `node-7/10.0.0.7`.
     Mask(
@@ -149,10 +151,10 @@ def _group(starts: str) -> str:
 # first character; letter rules run only for words that go on with a digit or a joiner.
 _PATTERN = (
     r"(?<![A-Za-z0-9])(?:"
-    rf"(?=\d)(?:(?<![A-Z]/)\d++(?![\w.:/-]| ?(?:[KMGTPE]i?B|kB|B)(?!\w))|{_group('d')})"
+    rf"(?=\d)(?:(?<![A-Z]/)(?<!\d\.)\d++(?![\w.:/-]| ?(?:[KMGTPE]i?B|kB|B)(?!\w))|{_group('d')})"
     rf"|(?=[A-Za-z]*+\d)(?:{_group('l')})"
     rf"|(?=[A-Za-z]*+_)(?:{_group('_')})"
-    rf"|(?=[A-Za-z]*+[.:/\\-][\w\\:/])(?:{_group('j')})"
+    rf"|(?=[A-Za-z]*+[.:/\\@-][\w\\:/])(?:{_group('j')})"
     rf"|(?=[A-Za-z])(?:{_group('w')})"
     rf"|(?=[^\w\s])(?:{_group('s')})"
     ")"

@@ -230,6 +230,8 @@ class TemplateMiner:
         return best
 
     def _new_group(self, tokens: list[str]) -> int:
+        if self._live >= self.config.max_groups:
+            self._evict()  # before adding, so the newcomer (count 0 as yet) is not the victim
         gid = len(self._groups)
         self._groups.append(_Group(tokens))
         self._parent.append(gid)
@@ -241,8 +243,6 @@ class TemplateMiner:
         if self._parent[gid] == gid:
             self._join_across_gaps(gid)
         self._converge(self.canonical(gid))
-        if self._live > self.config.max_groups:
-            self._evict()
         return gid
 
     def _generalize(self, gid: int, tokens: list[str]) -> None:

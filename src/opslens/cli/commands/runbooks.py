@@ -41,13 +41,19 @@ EmbeddingsOption = Annotated[
 
 @runbooks_app.command("index")
 def index_command(
-    dirs: Annotated[list[Path], typer.Argument(help="Folders of Markdown, reST or text runbooks.")],
+    dirs: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Folders of Markdown, reST or text runbooks (default: config dirs)."),
+    ] = None,
     db: DbOption = None,
     embeddings: EmbeddingsOption = None,
 ) -> None:
     """Build or incrementally refresh the runbook index (only changed files are re-read)."""
+    folders = dirs or load_config().dirs
+    if not folders:
+        fail("give runbook folders: `opslens runbooks index DIR...` (or set [runbooks] dirs)")
     with open_index(db_path=db, embeddings=embeddings) as idx:
-        stats = idx.refresh(dirs)
+        stats = idx.refresh(folders)
         _print_warnings(idx)
         typer.echo(
             f"{stats.scanned} files: {stats.added} added, {stats.updated} updated, "

@@ -213,7 +213,7 @@ def register(name: str) -> Callable[[type], type]:
     """Class decorator: make a provider available under `name` (built from `Settings`)."""
 
     def decorate(cls: type) -> type:
-        if name in _REGISTRY and _REGISTRY[name] is not cls.from_settings:
+        if name in _REGISTRY and _REGISTRY[name] != cls.from_settings:
             raise ConfigError(f"LLM provider {name!r} registered twice")
         _REGISTRY[name] = cls.from_settings
         return cls

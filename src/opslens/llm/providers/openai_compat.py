@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -27,7 +26,7 @@ from opslens.llm.providers.base import (
     register,
 )
 from opslens.llm.settings import RetryPolicy, Settings, Timeouts
-from opslens.llm.transport import Endpoint, Http
+from opslens.llm.transport import Endpoint, Http, is_local_url
 
 # Request fields some servers reject; on a 400 naming one of them we ask again without it.
 _OPTIONAL_FIELDS = ("response_format", "stream_options", "seed")
@@ -175,12 +174,6 @@ class OpenAICompatProvider:
                 error=str(exc),
             )
         return ServerStatus(self.name, self.endpoint, True, None, models)
-
-
-def is_local_url(url: str) -> bool:
-    """Whether a base URL points at this machine (a local server costs nothing per token)."""
-    host = (urlsplit(url).hostname or "").lower()
-    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def _droppable(exc: LLMError, body: dict[str, Any]) -> str | None:

@@ -24,50 +24,88 @@ from opslens.timeparse import Clock
 NAME = "java"
 _LV = r"(TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|SEVERE|FINE|FINER|FINEST|CONFIG|NOTICE)"
 _TS = r"(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?)"
-_SPRING = re.compile(r"(?:" + _TS + r" +)?" + _LV + r" +(\d+) +--- +((?:\[[^\]]*\] +)+)(\S+) *: ")
-_TS_OR_TIME = _TS[:-1] + r"|\d\d:\d\d:\d\d(?:[.,]\d+)?)"  # logback's default `%d{HH:mm:ss.SSS}` has no date
-_LOGBACK = re.compile(
-    _TS_OR_TIME + r" +(?:\[([^\]]+)\] +)?" + _LV + r" +(?:\[([^\]]+)\] +)?([\w$.]+(?::\d+)?)(?: +\[[^\]]*\])? *(?:-|:) "
+# Headers: what follows the timestamp up to and including the separator before the message.
+_SPRING = re.compile(
+    r" +" + _LV + r" +(\d+) +--- +\[ *([^\]]*)\] +(?:\[ *([^\]]*)\] +)?(?:\[([^\]]*)\] +)?(\S+) *: "
 )
-_JBOSS = re.compile(_TS + r" +" + _LV + r" +\[([^\]]+)\] +\(([^)]+)\) ")
+_LOGBACK = re.compile(
+    r" +(?:\[([^\]]+)\] +)?" + _LV + r" +(?:\[([^\]]+)\] +)?([\w$.]+(?::\d+)?)(?: +\[[^\]]*\])? *(?:-|:) "
+)
+_JBOSS = re.compile(r" +" + _LV + r" +\[([^\]]+)\] +\(([^)]+)\) ")
 _KAFKA = re.compile(r"\[" + _TS + r"\] " + _LV + r" ")
 _KAFKA_LOGGER = re.compile(r" \(([\w$.]+)\)$")
 _ELASTIC = re.compile(r"\[" + _TS + r"\]\[" + _LV + r" *\]\[([^\]]+?) *\] ")
+_HEADER_CACHE = 4096
+_NO_HEADER = (None, None)
+Header = tuple[Severity | None, dict[str, Any] | None]
 
 
-def _spring(m: re.Match[str]) -> tuple[str, str, dict[str, Any]]:
-    stamp, level, pid, brackets, logger = m.groups()
-    groups = [b.strip() for b in brackets.strip()[1:-1].split("] [")]
-    attrs: dict[str, Any] = {"level": level, "logger": logger, "pid": int(pid)}
-    if len(groups) >= 2:  # Boot 3.2+: [application] [thread] (and maybe [correlation])
-        attrs["application"], attrs["thread"] = groups[0], groups[1]
-        if len(groups) >= 3 and groups[2]:
-            attrs["correlation"] = groups[2]
-    else:
-        attrs["thread"] = groups[0]
-    return stamp, level, attrs
+def parse_header(header: str, full: bool = True) -> tuple[Header, int]:
+    """(severity, attrs) of a header (the text between the timestamp and the message) and
+    where it ends; `full` requires the header to be the whole string."""
+    for regex, build in _HEADERS:
+        m = regex.fullmatch(header) if full else regex.match(header)
+        if m is not None:
+            level, attrs = build(m)
+            return (LEVELS.get(level, Severity.UNKNOWN), attrs), m.end()
+    return _NO_HEADER, -1
+
+
+def _spring(m: re.Match[str]) -> tuple[str, dict[str, Any]]:
+    level, pid, first, second, correlation, logger = m.groups()
+    if second is None:  # Boot 2.x/3.0-3.1: [thread]
+        return level, {"level": level, "logger": logger, "pid": int(pid), "thread": first}
+    # Boot 3.2+: [application] [thread] and, with tracing, [correlation]
+    attrs: dict[str, Any] = {"level": level, "logger": logger, "pid": int(pid), "application": first, "thread": second}
+    if correlation:
+        attrs["correlation"] = correlation
+    return level, attrs
+
+
+def _logback(m: re.Match[str]) -> tuple[str, dict[str, Any]]:
+    thread1, level, thread2, logger = m.groups()
+    attrs = {"level": level, "logger": logger}
+    if thread1 or thread2:
+        attrs["thread"] = thread1 or thread2
+    return level, attrs
+
+
+def _jboss(m: re.Match[str]) -> tuple[str, dict[str, Any]]:
+    level, logger, thread = m.groups()
+    return level, {"level": level, "logger": logger, "thread": thread}
+
+
+_HEADERS = ((_SPRING, _spring), (_LOGBACK, _logback), (_JBOSS, _jboss))
 
 
 def make(clock: Clock) -> LineParser:
-    """The JVM-layout parser for one file."""
-    iso = clock.iso
+    """The JVM-layout parser for one file.
 
-    def stamped(line: str) -> Parsed | None:
-        m = _SPRING.match(line)
-        if m is not None:
-            stamp, level, attrs = _spring(m)
-        elif (m := _LOGBACK.match(line)) is not None:
-            stamp, thread1, level, thread2, logger = m.groups()
-            attrs = {"level": level, "logger": logger}
-            if thread1 or thread2:
-                attrs["thread"] = thread1 or thread2
-        elif (m := _JBOSS.match(line)) is not None:
-            stamp, level, logger, thread = m.groups()
-            attrs = {"level": level, "logger": logger, "thread": thread}
-        else:
-            return None
-        when = iso(stamp) if stamp and len(stamp) >= 19 else None  # a time without a date: inferred later
-        return NAME, when, LEVELS.get(level, Severity.UNKNOWN), line[m.end() :], attrs
+    Headers repeat (same level, logger and thread on many lines), so a header is parsed once
+    and its (severity, attrs) cached; a line then costs two `find`s and a dict lookup.
+    """
+    iso = clock.iso
+    cache: dict[str, Header] = {}
+
+    def stamped(line: str, ts_end: int) -> Parsed | None:
+        sep = line.find(" : ", ts_end, ts_end + 200)
+        dash = line.find(" - ", ts_end, sep if sep > 0 else ts_end + 200)
+        if dash > 0:
+            sep = dash
+        header = line[ts_end : sep + 3] if sep > 0 else None
+        found = cache.get(header) if header is not None else None
+        if found is None and header is not None:
+            found, _ = parse_header(header)
+            if len(cache) < _HEADER_CACHE:
+                cache[header] = found
+        if found is None or found[0] is None:  # no separator (JBoss) or an unusual header: the slow way
+            found, end = parse_header(line[ts_end:], full=False)
+            if found[0] is None:
+                return None
+            sep = ts_end + end - 3
+        stamp = line[:ts_end]
+        when = iso(stamp) if len(stamp) >= 19 else None  # a time without a date: inferred later
+        return NAME, when, found[0], line[sep + 3 :], found[1].copy()  # type: ignore[union-attr]
 
     def bracketed(line: str) -> Parsed | None:
         m = _KAFKA.match(line)
@@ -86,12 +124,18 @@ def make(clock: Clock) -> LineParser:
 
     def parse(line: str) -> Parsed | None:
         c = line[:1]
+        if "0" <= c <= "9":
+            if line[4:5] == "-":  # 2025-03-14T09:54:12.589Z / 2025-03-14 09:54:12,589
+                ts_end = line.find(" ", 20 if line[10:11] == " " else 19, 40)
+            elif line[2:3] == ":":  # logback's default time of day
+                ts_end = line.find(" ", 8, 20)
+            else:
+                return None
+            return stamped(line, ts_end) if ts_end > 0 else None
         if c == "[":
             return bracketed(line) if line[5:6] == "-" else None
-        if c.isdigit():
-            return stamped(line) if line[4:5] == "-" or line[2:3] == ":" else None
         if c in "TDIWEFSN" and " --- " in line[:40]:  # Spring Boot without a date pattern
-            return stamped(line)
+            return stamped(" " + line, 0)
         return None
 
     return parse

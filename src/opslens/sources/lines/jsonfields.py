@@ -175,17 +175,3 @@ def error_fields(obj: dict[str, Any], plan: Plan, attrs: dict[str, Any]) -> None
         attrs["error"] = text(error, MAX_ERROR_CHARS)
     if stack is not None and stack is not True and stack is not False and stack != "":
         attrs["stack"] = text(stack, MAX_ERROR_CHARS)
-
-
-def extra_fields(obj: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any] | None:
-    """The other small scalar fields (bounded count and length)."""
-    fields: dict[str, Any] = {}
-    for key in keys:
-        value = obj[key]
-        if isinstance(value, str):
-            fields[key] = value if len(value) <= MAX_FIELD_CHARS else value[:MAX_FIELD_CHARS] + "…"
-        elif value is None or isinstance(value, int | float | bool):
-            fields[key] = value
-    return fields or None
-
-

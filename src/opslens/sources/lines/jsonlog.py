@@ -22,7 +22,6 @@ from opslens.sources.lines.jsonfields import (
     Plan,
     caller,
     error_fields,
-    extra_fields,
     http_fields,
     make_plan,
     severity_of,
@@ -57,6 +56,7 @@ def loads(text: str) -> Any:
 
 
 _LATENCY_TYPES = frozenset((int, float, str))
+_SCALARS = frozenset((str, int, float, bool, type(None)))
 Extractor = Callable[[dict[str, Any], str, Clock], Parsed]
 _EXTRACTORS: dict[tuple[str, ...], Extractor] = {}
 _EXTRACTOR_LIMIT = 1024
@@ -130,7 +130,11 @@ def _compile(plan: Plan) -> Extractor:
             if type(thread) is str or type(thread) is int:
                 attrs["thread"] = thread
         if extras:
-            fields = extra_fields(obj, extras)
+            fields = {}
+            for key in extras:
+                value = obj[key]
+                if type(value) in _SCALARS:
+                    fields[key] = value if type(value) is not str or len(value) <= MAX_FIELD_CHARS else value[:MAX_FIELD_CHARS] + "…"
             if fields:
                 attrs["fields"] = fields
         message = obj[message_key] if message_key is not None else None
@@ -150,7 +154,11 @@ def make(clock: Clock) -> LineParser:
         obj = loads(line)
         if type(obj) is not dict:
             return None
-        return interpret(obj, line, clock)
+        keys = tuple(obj)  # interpret(), inlined: this is the hot path of JSON logs
+        extract = _EXTRACTORS.get(keys)
+        if extract is None:
+            return interpret(obj, line, clock)
+        return extract(obj, line, clock)
 
     return parse
 

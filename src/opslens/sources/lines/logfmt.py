@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from opslens.events import Severity
@@ -17,16 +18,19 @@ from opslens.sources.lines.levels import level_severity, status_severity
 from opslens.timeparse import Clock, epoch
 
 NAME = "logfmt"
-_PAIR = re.compile(r'([A-Za-z_@][\w.@/\-]*)=("[^"\\]*(?:\\.[^"\\]*)*"|[^\s"]*)')
+_PAIR = re.compile(r'([A-Za-z_@][\w.@/\-]*)=(?:"([^"\\]*(?:\\.[^"\\]*)*)"|([^\s"]*))')
 _HEAD = re.compile(r"[A-Za-z_@][\w.@/\-]*=")
-_TIME_KEYS = ("time", "ts", "t", "timestamp", "date", "@timestamp")
-_LEVEL_KEYS = ("level", "lvl", "severity", "loglevel", "log.level")
-_MESSAGE_KEYS = ("msg", "message", "event")
-_ATTR_KEYS = {"caller": "caller", "source": "caller", "logger": "logger", "component": "logger",
-              "module": "logger", "error": "error", "err": "error", "status": "status",
-              "method": "method", "path": "path", "uri": "path", "url": "path", "duration": "latency",
-              "latency": "latency", "took": "latency", "elapsed": "latency"}  # fmt: skip
-_MARKERS = frozenset(_TIME_KEYS + _LEVEL_KEYS + _MESSAGE_KEYS)
+_TIME, _LEVEL, _MESSAGE = 1, 2, 3
+#: key -> role: 1 time, 2 level, 3 message, or the attrs name it is kept under
+_ROLES: dict[str, int | str] = {
+    "time": _TIME, "ts": _TIME, "t": _TIME, "timestamp": _TIME, "date": _TIME, "@timestamp": _TIME,
+    "level": _LEVEL, "lvl": _LEVEL, "severity": _LEVEL, "loglevel": _LEVEL, "log.level": _LEVEL,
+    "msg": _MESSAGE, "message": _MESSAGE,
+    "caller": "caller", "source": "caller", "logger": "logger", "component": "logger", "module": "logger",
+    "error": "error", "err": "error", "status": "status", "method": "method", "path": "path",
+    "uri": "path", "url": "path", "duration": "latency", "latency": "latency", "took": "latency",
+    "elapsed": "latency",
+}  # fmt: skip
 MAX_FIELDS = 16
 MAX_FIELD_CHARS = 256
 
@@ -47,36 +51,50 @@ def unquote(value: str) -> str:
 
 def pairs(text: str) -> dict[str, str]:
     """All `key=value` pairs of a logfmt text, values unquoted (later duplicates win)."""
-    return {k: unquote(v) for k, v in _PAIR.findall(text)}
+    found = {}
+    for key, quoted, bare in _PAIR.findall(text):
+        if quoted and "\\" in quoted:
+            quoted = unquote('"' + quoted + '"')
+        found[key] = quoted or bare
+    return found
 
 
-def interpret(found: dict[str, str], line: str, clock: Clock) -> Parsed:
-    """Turn the pairs of one logfmt line into a `Parsed` tuple."""
-    when = None
-    for key in _TIME_KEYS:
-        value = found.get(key)
-        if value:
-            when = clock.iso(value) if len(value) >= 19 and value[4] == "-" else None
-            if when is None:
-                detected = clock.detect(value)
-                when = detected[0] if detected else epoch(value)
-            break
-    severity, attrs = Severity.UNKNOWN, {}
-    for key in _LEVEL_KEYS:
-        if key in found:
-            attrs["level"] = found[key]
-            severity = level_severity(found[key])
-            break
-    message = next((found[k] for k in _MESSAGE_KEYS if k in found), None)
+def interpret(found: Iterable[tuple[str, str, str]], line: str, clock: Clock) -> Parsed | None:
+    """A `Parsed` tuple from the `(key, quoted, bare)` pairs of one logfmt line, or None when
+    fewer than two pairs or none of time/level/msg are there (then it is prose with `=`)."""
+    when = level = message = None
+    attrs: dict[str, Any] = {}
     extras: dict[str, Any] = {}
-    for key, value in found.items():
-        role = _ATTR_KEYS.get(key)
-        if role is not None:
-            attrs.setdefault(role, value)
-        elif key not in _MARKERS and len(extras) < MAX_FIELDS:
-            extras[key] = value if len(value) <= MAX_FIELD_CHARS else value[:MAX_FIELD_CHARS] + "…"
+    count = 0
+    for key, quoted, bare in found:
+        count += 1
+        value = quoted or bare
+        if quoted and "\\" in quoted:
+            value = unquote('"' + quoted + '"')
+        role = _ROLES.get(key)
+        if role is None:
+            if len(extras) < MAX_FIELDS:
+                extras[key] = value if len(value) <= MAX_FIELD_CHARS else value[:MAX_FIELD_CHARS] + "…"
+        elif role == _TIME:
+            if when is None and value:
+                when = clock.iso(value) if len(value) >= 19 and value[4] == "-" else None
+                if when is None:
+                    detected = clock.detect(value)
+                    when = detected[0] if detected else epoch(value)
+        elif role == _LEVEL:
+            level = level or value
+        elif role == _MESSAGE:
+            message = message if message is not None else value
+        elif role not in attrs:
+            attrs[role] = value  # type: ignore[index]
+    if count < 2 or (when is None and level is None and message is None):
+        return None
+    severity = Severity.UNKNOWN
+    if level is not None:
+        attrs["level"] = level
+        severity = level_severity(level)
     status = attrs.get("status")
-    if isinstance(status, str):
+    if status is not None:
         if status.isdigit() and 100 <= int(status) <= 599:
             attrs["status"] = int(status)
             if severity is Severity.UNKNOWN:
@@ -94,10 +112,7 @@ def make(clock: Clock) -> LineParser:
     def parse(line: str) -> Parsed | None:
         if not _HEAD.match(line):
             return None
-        found = pairs(line)
-        if len(found) < 2 or _MARKERS.isdisjoint(found):
-            return None
-        return interpret(found, line, clock)
+        return interpret(_PAIR.findall(line), line, clock)
 
     return parse
 

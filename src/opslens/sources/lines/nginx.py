@@ -25,7 +25,12 @@ from opslens.timeparse import Clock
 NAME = "nginx"
 _Q = r'"([^"\\]*(?:\\.[^"\\]*)*)"'
 _ACCESS = re.compile(r"(\S+) \S+ (\S+) \[([^\]]{20,32})\] " + _Q + r" (\d{3}) (\d+|-)(?: " + _Q + " " + _Q + ")?")
-_UPSTREAM = re.compile(r" (\d+) (\d+\.\d+|-) \[([^\]]*)\] \[([^\]]*)\] (.*)")
+# ingress-nginx upstreaminfo tail, one upstream tried (the common case) ...
+_UPSTREAM = re.compile(
+    r" (\d+) (\d+\.\d+|-) \[([^\]]*)\] \[[^\]]*\] (\S+) (?:\d+|-) (\d+\.\d+|-) (\d{3}|-)(?: ([0-9a-f]{16,64}))?\s*$"
+)
+# ... or several (`a, b` / `a : b` lists): keep the upstream part verbatim
+_UPSTREAMS = re.compile(r" (\d+) (\d+\.\d+|-) \[([^\]]*)\] \[[^\]]*\] (.*?)(?: ([0-9a-f]{16,64}))?\s*$")
 _ERROR = re.compile(r"(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d) \[(\w+)\] (\d+)#(\d+): (?:\*(\d+) )?")
 _ERROR_FIELDS = re.compile(r', (client|server|request|upstream|host|referrer): ("[^"]*"|[^,]*)')
 _REQ_ID = re.compile(r"[0-9a-f]{16,64}")
@@ -33,45 +38,40 @@ _REQ_ID = re.compile(r"[0-9a-f]{16,64}")
 
 def _upstream(tail: str, attrs: dict[str, Any]) -> None:
     m = _UPSTREAM.match(tail)
-    if m is None:
-        return
-    attrs["request_length"] = int(m.group(1))
-    if m.group(2) != "-":
-        attrs["latency"] = float(m.group(2))
-    attrs["upstream"] = m.group(3)
-    rest = m.group(5).rstrip()
-    last_space = rest.rfind(" ")
-    if last_space > 0 and _REQ_ID.fullmatch(rest[last_space + 1 :]):
-        attrs["request_id"] = rest[last_space + 1 :]
-        rest = rest[:last_space]
-    parts = rest.split(" ")
-    if len(parts) == 4:  # one upstream: addr, response length, response time, status
-        attrs["upstream_addr"], _, upstream_time, upstream_status = parts
-        if upstream_time.replace(".", "", 1).isdigit():
-            attrs["upstream_latency"] = float(upstream_time)
-        if upstream_status.isdigit():
+    if m is not None:
+        _, latency, name, addr, upstream_latency, upstream_status, request_id = m.groups()
+        if upstream_latency != "-":
+            attrs["upstream_latency"] = float(upstream_latency)
+        if upstream_status != "-":
             attrs["upstream_status"] = int(upstream_status)
-    elif rest:
-        attrs["upstream_addr"] = rest  # several upstreams tried: keep the lists verbatim
+    else:
+        m = _UPSTREAMS.match(tail)
+        if m is None:
+            return
+        _, latency, name, addr, request_id = m.groups()
+    if latency != "-":
+        attrs["latency"] = float(latency)
+    attrs["upstream"] = name
+    attrs["upstream_addr"] = addr
+    if request_id:
+        attrs["request_id"] = request_id
 
 
 def _access(m: re.Match[str], line: str, when: float | None) -> Parsed:
-    client, user, _, request, status_text, size, referer, agent = m.groups()
+    client, user, _, request, status_text, size, _referer, agent = m.groups()
     status = int(status_text)
     method, _, rest = request.partition(" ")
-    path = rest.rpartition(" ")[0] or rest
-    attrs: dict[str, Any] = {"status": status, "method": method, "path": path, "client": client}
+    attrs: dict[str, Any] = {"status": status, "method": method, "path": rest.rpartition(" ")[0] or rest, "client": client}
     if size != "-":
         attrs["bytes"] = int(size)
     if agent:
         attrs["user_agent"] = agent
     if user != "-":
         attrs["user"] = user
-    tail = line[m.end() :]
-    if tail[:1] == " " and tail[1:2].isdigit():
-        _upstream(tail, attrs)
-    message = line[m.start(4) - 1 : m.end(5)]  # `"GET /path HTTP/1.1" 200`, verbatim
-    return NAME, when, status_severity(status), message, attrs
+    end = m.end()
+    if line[end + 1 : end + 2].isdigit():
+        _upstream(line[end:], attrs)
+    return NAME, when, status_severity(status), line[m.start(4) - 1 : m.end(5)], attrs  # `"GET /x HTTP/1.1" 200`
 
 
 def make(clock: Clock) -> LineParser:

@@ -24,7 +24,7 @@ from opslens.timeparse import Clock
 NAME = "pylog"
 _PY_LEVELS = "DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL|NOTSET|TRACE|SUCCESS|EXCEPTION"
 _TS = r"(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[,.]\d+)?(?: ?(?:Z|[+-]\d\d:?\d\d))?)"
-_COOKBOOK = re.compile(_TS + r" - (.+?) - (" + _PY_LEVELS + r") - ")
+_COOKBOOK = re.compile(_TS + r" - (\S+(?: \S+)*?) - (" + _PY_LEVELS + r") - ")
 _LEVEL_NAME = re.compile(_TS + r" \[?(" + _PY_LEVELS + r")\]? +(?:\[([^\]]+)\]|([\w.]+):) ")
 _LOGURU = re.compile(_TS + r" \| (" + _PY_LEVELS + r") *\| (\S+) - ")
 _BASIC = re.compile(r"(" + _PY_LEVELS + r"):([^:\s]*):")

@@ -49,36 +49,18 @@ class _Partials:
         self.lines.append(line)
         self.contents.append(content)
 
+    def join(self, line: str, lineno: int, content: str, partial: bool) -> tuple[str, str, int] | None:
+        """Add a physical line; the joined record when it completes it, None while open."""
+        self.add(line, lineno, content)
+        if partial and len(self.lines) < MAX_RECORD_LINES:
+            return None
+        return self.take()
+
     def take(self) -> tuple[str, str, int]:
         """(joined content, physical lines joined by newlines, first line number)."""
         joined = ("".join(self.contents), "\n".join(self.lines), self.start)
         self.lines, self.contents = [], []
         return joined
-
-
-#: (content, raw, line number, wrapper source name, wrapper time text, stream)
-Unwrapped = tuple[str, str, int, str, str | None, str | None]
-
-
-def unwrap(line: str, lineno: int, partials: _Partials) -> Unwrapped | None:
-    """Strip a runtime wrapper from `line`; None while a partial (split) line is still open."""
-    source, outer, stream, partial, content = "text", None, None, False, line
-    if line[:1] == "{":
-        docker = split_docker_json(line)
-        if docker is not None:
-            outer, stream, partial, content = docker
-            source = "docker"
-    else:
-        prefixed = split_runtime_prefix(line)
-        if prefixed is not None:
-            outer, stream, partial, content = prefixed
-            source = "cri"
-    if partials.lines or partial:
-        partials.add(line, lineno, content)
-        if partial and len(partials.lines) < MAX_RECORD_LINES:
-            return None
-        content, line, lineno = partials.take()
-    return content, line, lineno, source, outer, stream
 
 
 def _event_builder(ctx: ReadContext, clock: Clock) -> Callable[[tuple[Any, ...], list[str] | None, list[str] | None], Event]:
@@ -152,15 +134,29 @@ def assemble(lines: Iterable[str], ctx: ReadContext) -> Iterator[Event]:
                     blanks.append(line)
                 continue
             c = line[0]
-            if ("0" <= c <= "9" and line[10:11] == "T") or (c == "{" and line[:7] == '{"log":') or partials.lines:
-                unwrapped = unwrap(line, n, partials)
-                if unwrapped is None:  # inside a partial (split) line
-                    continue
-                content, raw, lineno, wrapper, outer, stream = unwrapped
+            content, raw, lineno, wrapper, outer, stream = line, line, n, "text", None, None
+            if "0" <= c <= "9" and line[10:11] == "T":
+                prefixed = split_runtime_prefix(line)  # CRI or `kubectl logs --timestamps`
+                if prefixed is not None:
+                    outer, stream, partial, content = prefixed
+                    wrapper = "cri"
+                    if partial or partials.lines:
+                        joined = partials.join(line, n, content, partial)
+                        if joined is None:  # inside a partial (split) line
+                            continue
+                        content, raw, lineno = joined
+                    c = content[:1]
+            elif c == "{" and line[:7] == '{"log":' and (docker := split_docker_json(line)) is not None:
+                outer, stream, partial, content = docker
+                wrapper = "docker"
+                if partial or partials.lines:
+                    joined = partials.join(line, n, content, partial)
+                    if joined is None:
+                        continue
+                    content, raw, lineno = joined
                 c = content[:1]
-            else:
-                content = raw = line
-                lineno, wrapper, outer, stream = n, "text", None, None
+            elif partials.lines:  # an unwrapped line ends an open partial line
+                content, raw, lineno = partials.join(line, n, content, False)  # type: ignore[misc]
             # does this line continue the pending record?
             if c == " " or c == "\t" or c == "":
                 if not content.strip():
@@ -176,7 +172,10 @@ def assemble(lines: Iterable[str], ctx: ReadContext) -> Iterator[Event]:
             if folds and (more is None or len(more) < MAX_RECORD_LINES):
                 more, cont = _fold(more, cont, blanks, raw, content)
                 continue
-            parsed = dispatch(content)
+            last = dispatch.last  # the format of the previous line, tried first (inlined call)
+            parsed = last(content) if last is not None else None
+            if parsed is None:
+                parsed = dispatch.search(content)
             if parsed is not None and parsed[2] is None:  # Postgres DETAIL/HINT/STATEMENT line
                 if head is not None and head[0] is not None and head[0][0] == parsed[0]:
                     more, cont = _fold(more, cont, blanks, raw, content)

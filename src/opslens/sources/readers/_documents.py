@@ -84,7 +84,7 @@ class JsonDocuments:
 
     def __iter__(self) -> Iterator[Document]:
         text, n = self.text, len(self.text)
-        pos = _WS.match(text, 0).end()
+        pos = _WS.match(text, 1 if text.startswith("\ufeff") else 0).end()
         while pos < n:
             if text[pos] not in "{[" or self._fits_line(pos):
                 nxt = yield from self._decode_line(pos)
@@ -105,9 +105,14 @@ class JsonDocuments:
         text = self.text
         nl = text.find("\n", pos)
         end_of_line = nl if nl >= 0 else len(text)
+        line = text[pos:end_of_line]
         try:
-            value, end = _raw_decode(text[pos:end_of_line])
+            value, end = _raw_decode(line)
         except DECODE_ERRORS as exc:
+            at_end = isinstance(exc, json.JSONDecodeError) and exc.pos >= len(line.rstrip())
+            if at_end and line[0] in "{[" and nl >= 0:
+                # Not a JSON line after all: a document that goes on (`[{...}` then `,{...}]`).
+                return (yield from self._decode_walked(pos))
             self.on_error(f"invalid JSON: {_reason(exc)}", self.line_at(pos))
             return None
         self.decoded += 1
@@ -179,11 +184,10 @@ class JsonDocuments:
             start = pos
             if walk_elements and text[pos] == "{":
                 element: Any = {}
-                arr.append(element)
                 pos = self._fill_object(element, pos, depth + 1)
             else:
                 element, pos = _raw_decode(text, pos)
-                arr.append(element)
+            arr.append(element)  # only whole elements: a truncated document keeps complete records
             if isinstance(element, dict | list):
                 self._starts[id(element)] = start
                 self._keep.append(element)
@@ -218,7 +222,7 @@ def yaml_documents(text: str, on_error: Callable[[str, int | None], None]) -> It
 
 def looks_like_yaml(text: str) -> bool:
     """Whether a document starts like `kubectl -o yaml` output rather than JSON."""
-    head = text.lstrip()[:200]
+    head = text.lstrip("\ufeff \t\r\n")[:200]
     return head.startswith(("apiVersion:", "kind:", "items:", "---", "metadata:", "- "))
 
 
@@ -242,10 +246,10 @@ def to_epoch(value: Any, tz: tzinfo = UTC) -> float | None:
     elif isinstance(value, datetime):
         epoch = (value if value.tzinfo else value.replace(tzinfo=tz)).timestamp()
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        epoch = float(value)
+        epoch = float(value) if -1e12 < value < 1e12 else None
     else:
         return None
-    return epoch if epoch is not None and epoch > 0 else None
+    return epoch if epoch is not None and 0 < epoch < 1e12 else None
 
 
 def as_dict(value: Any) -> dict[str, Any]:
@@ -262,7 +266,14 @@ def str_map(value: Any) -> dict[str, str]:
     """A label/annotation map with string keys and values (others are stringified)."""
     if not isinstance(value, dict):
         return {}
-    return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in value.items()}
+    return {str(k): v if isinstance(v, str) else _dumps(v) for k, v in value.items()}
+
+
+def _dumps(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        return "<unprintable>"
 
 
 def first_char(head: str) -> str:

@@ -149,6 +149,11 @@ class CommitBlocks:
     def _file(commit: Commit, line: str) -> None:
         if _STAT_SUMMARY.match(line):
             return
+        if (
+            line.startswith(":") and "\t" in line
+        ):  # --raw / whatchanged: `:100644 100644 a b M\tpath`
+            commit.files.append(line.rsplit("\t", 1)[-1])
+            return
         for pattern in (_NUMSTAT, _NAME_STATUS):
             if m := pattern.match(line):
                 commit.files.append(m.group(1).split("\t")[-1])

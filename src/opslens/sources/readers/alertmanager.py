@@ -119,6 +119,9 @@ def _alerts(value: Any, context: dict[str, Any]) -> Iterator[tuple[Any, dict[str
         for key, attr in (("groupKey", "group_key"), ("externalURL", "external_url")):
             if as_str(value.get(key)):
                 inner[attr] = value[key]
+        truncated = value.get("truncatedAlerts")
+        if isinstance(truncated, int) and truncated > 0:  # dropped by the receiver's max_alerts
+            inner["truncated_alerts"] = truncated
         for alert in alerts:
             yield alert, inner
     elif isinstance(data, dict | list):  # Prometheus /api/v1/alerts, Alertmanager API v1
@@ -189,6 +192,7 @@ def _attrs(
         "value": alert.get("value"),
         "group_key": context.get("group_key"),
         "external_url": context.get("external_url"),
+        "truncated_alerts": context.get("truncated_alerts"),
     }
     attrs.update((k, v) for k, v in optional.items() if v is not None)
     return attrs

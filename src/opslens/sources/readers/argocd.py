@@ -100,7 +100,10 @@ def _applications(value: Any) -> Iterator[dict[str, Any]]:
         for element in value:
             yield from _applications(element)
     elif isinstance(value, dict):
-        if value.get("kind") == "Application" or {"metadata", "spec", "status"} <= value.keys():
+        kind = value.get("kind")
+        if kind == "Application" or (
+            kind is None and {"metadata", "spec", "status"} <= value.keys()
+        ):
             yield value
         elif isinstance(value.get("items"), list):
             yield from _applications(value["items"])
@@ -266,7 +269,7 @@ def _history_table(text: str, ctx: ReadContext) -> Iterator[Event]:
     """`argocd app history APP`: one CHANGE per row; the app name is not in the output."""
     repo: str | None = None
     header_seen = False
-    for line_no, line in enumerate(text.splitlines(), start=1):
+    for line_no, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
         if not line.strip():
             continue
         if m := _HISTORY_SOURCE.match(line):

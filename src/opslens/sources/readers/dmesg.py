@@ -21,6 +21,7 @@ from opslens.errors import InputError
 from opslens.events import Event, EventKind, Severity
 from opslens.sources.base import SNIFF_CHARS, ReadContext, Reader, register
 from opslens.sources.readers._textdates import parse_ctime
+from opslens.sources.readers.syslog import MAX_CONTINUATION_LINES
 from opslens.timeparse import parse_rfc3339
 
 _LEVELS = {
@@ -47,7 +48,7 @@ class DmesgReader(Reader):
 
     @classmethod
     def sniff(cls, head: str, name: str) -> float:
-        lines = head.splitlines()
+        lines = head.lstrip("\ufeff").splitlines()
         if len(head) >= SNIFF_CHARS and not head.endswith("\n"):
             lines = lines[:-1]
         considered = matched = 0
@@ -70,12 +71,14 @@ class DmesgReader(Reader):
         continuation: list[str] = []
         line_no = ctx.lines
         for line_no, line in enumerate(stream, start=ctx.lines + 1):  # noqa: B007
-            text = line.rstrip("\r\n")
+            text = line.rstrip("\r\n").lstrip("\ufeff")
             record = _parse(text, ctx) if text else None
             if record is None:
-                if pending is not None and text.strip():
+                if not text.strip():
+                    continue
+                if pending is not None and len(continuation) < MAX_CONTINUATION_LINES:
                     continuation.append(text)
-                elif text.strip():
+                else:
                     ctx.skip("not a dmesg line", line_no)
                 continue
             if pending is not None:

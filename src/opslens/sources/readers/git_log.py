@@ -45,7 +45,7 @@ class GitLogReader(Reader):
 
     @classmethod
     def sniff(cls, head: str, name: str) -> float:
-        lines = [line for line in head.splitlines()[:60] if line.strip()]
+        lines = [line for line in head.lstrip("\ufeff").splitlines()[:60] if line.strip()]
         if not lines:
             return 0.0
         bonus = 0.04 if "git" in name.lower() else 0.0
@@ -65,7 +65,7 @@ class GitLogReader(Reader):
         return 0.0
 
     def read(self, stream: TextIO, ctx: ReadContext) -> Iterator[Event]:
-        lines = stream.read().splitlines()
+        lines = stream.read().lstrip("\ufeff").splitlines()
         base = ctx.lines
         ctx.lines += len(lines)
         first = next((line for line in lines if line.strip()), None)

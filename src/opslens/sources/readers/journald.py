@@ -119,6 +119,8 @@ class JournaldReader(Reader):
             text, lambda reason, line: ctx.skip(reason, None if line is None else base + line)
         )
         for doc in docs:
+            if not doc.complete:
+                continue  # a cut-off entry; the cut is already reported
             if isinstance(doc.value, dict):
                 yield _to_event(doc.value, base + doc.line, ctx, None)
             else:

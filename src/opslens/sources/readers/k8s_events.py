@@ -8,7 +8,8 @@ and `reportingController`. Events recorded through the new API have only `eventT
 
 Inputs: a `List`/`EventList`, a single Event, the concatenated objects of
 `kubectl get events -w -o json` (or one per line), `--output-watch-events` envelopes
-(`{"type": "ADDED", "object": {...}}`), and YAML.
+(`{"type": "ADDED", "object": {...}}`), YAML, and the plain `kubectl get events` table
+(untimed: its LAST SEEN column is relative to when the command ran).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from opslens.sources.readers._documents import (
     to_epoch,
     yaml_documents,
 )
+from opslens.sources.readers._k8s_event_table import HEADER, read_event_table
 
 _KIND_EVENT = re.compile(r'"kind"\s*:\s*"Event(?:List)?"')
 _YAML_KIND_EVENT = re.compile(r"^\s*(?:- )?kind: [\"']?Event(?:List)?[\"']?\s*$", re.M)
@@ -67,12 +69,17 @@ class K8sEventsReader(Reader):
             and _YAML_KIND_EVENT.search(head)
         ):
             return 0.9
+        if first and HEADER.match(head.lstrip("\ufeff \t\r\n")):
+            return 0.9
         return 0.0
 
     def read(self, stream: TextIO, ctx: ReadContext) -> Iterator[Event]:
         text = stream.read()
         ctx.lines += count_lines(text)
         if not text.strip():
+            return
+        if HEADER.match(text.lstrip("\ufeff \t\r\n")):
+            yield from read_event_table(text, ctx, self.name)
             return
         is_yaml = looks_like_yaml(text)
         tracker = None if is_yaml else JsonDocuments(text, ctx.skip, walk=frozenset({"items"}))

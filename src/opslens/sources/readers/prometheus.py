@@ -63,7 +63,7 @@ class PrometheusReader(Reader):
         recognised = False
         for doc in docs:
             found = False
-            for data, query, line in _responses(doc.value, None, None, doc.line, 0, ctx):
+            for data, query, line in _responses(doc.value, None, None, doc.line, 0, docs, ctx):
                 found = True
                 yield from _series_events(data, query, line, docs, ctx)
             if not found and doc.complete:
@@ -77,14 +77,21 @@ class PrometheusReader(Reader):
 
 
 def _responses(
-    value: Any, query: str | None, name: str | None, line: int, depth: int, ctx: ReadContext
+    value: Any,
+    query: str | None,
+    name: str | None,
+    line: int,
+    depth: int,
+    docs: JsonDocuments,
+    ctx: ReadContext,
 ) -> Iterator[tuple[dict[str, Any], dict[str, str], int]]:
     """(data, query info, line) for every response inside `value`, however it is wrapped."""
     if depth > _MAX_DEPTH:
         return
     if isinstance(value, list):
         for element in value:
-            yield from _responses(element, query, name, line, depth + 1, ctx)
+            element_line = docs.line_of(element, line) or line
+            yield from _responses(element, query, name, element_line, depth + 1, docs, ctx)
         return
     if not isinstance(value, dict):
         return
@@ -99,11 +106,11 @@ def _responses(
     wrapped = [value[k] for k in _WRAPPER_KEYS if isinstance(value.get(k), dict | list)]
     if wrapped:
         for inner in wrapped:
-            yield from _responses(inner, query, name, line, depth + 1, ctx)
+            yield from _responses(inner, query, name, line, depth + 1, docs, ctx)
         return
     for key, inner in value.items():  # a map of names to responses
         if isinstance(inner, dict):
-            yield from _responses(inner, query, key, line, depth + 1, ctx)
+            yield from _responses(inner, query, key, line, depth + 1, docs, ctx)
 
 
 def _query_info(query: str | None, name: str | None) -> dict[str, str]:

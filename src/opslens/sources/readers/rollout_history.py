@@ -55,7 +55,7 @@ class RolloutHistoryReader(Reader):
 
     @classmethod
     def sniff(cls, head: str, name: str) -> float:
-        lines = [line for line in head.splitlines()[:20] if line.strip()]
+        lines = [line for line in head.lstrip("\ufeff").splitlines()[:20] if line.strip()]
         if not lines or not _HEADER.match(lines[0].strip()):
             return 0.0
         if any(_TABLE_HEADER.match(line.strip()) for line in lines[1:3]):
@@ -72,7 +72,7 @@ class RolloutHistoryReader(Reader):
         detail: list[tuple[int, str]] = []
         line_no = ctx.lines
         for line_no, line in enumerate(stream, start=ctx.lines + 1):  # noqa: B007
-            text = line.rstrip("\r\n")
+            text = line.rstrip("\r\n").lstrip("\ufeff")
             header = _HEADER.match(text.strip()) if text and not text[0].isspace() else None
             if header:
                 if detail and resource:

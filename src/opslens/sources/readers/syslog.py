@@ -43,6 +43,9 @@ _LEVEL_WORDS = frozenset(
 )
 _JOURNAL_MARKER = re.compile(r"-- (?:Logs begin|Journal begins|Boot|No entries|Reboot|Logs end)")
 
+#: Lines without a header that may continue one record; more are reported as unusable.
+MAX_CONTINUATION_LINES = 1000
+
 PRI_SEVERITY = (
     Severity.CRITICAL, Severity.CRITICAL, Severity.CRITICAL, Severity.ERROR,
     Severity.WARNING, Severity.NOTICE, Severity.INFO, Severity.DEBUG,
@@ -74,7 +77,7 @@ class SyslogReader(Reader):
 
     @classmethod
     def sniff(cls, head: str, name: str) -> float:
-        lines = head.splitlines()
+        lines = head.lstrip("\ufeff").splitlines()
         if len(head) >= SNIFF_CHARS and not head.endswith("\n"):
             lines = lines[:-1]  # cut mid-line
         considered = matched = 0
@@ -96,12 +99,14 @@ class SyslogReader(Reader):
         continuation: list[str] = []
         line_no = ctx.lines
         for line_no, line in enumerate(stream, start=ctx.lines + 1):  # noqa: B007
-            text = line.rstrip("\r\n")
+            text = line.rstrip("\r\n").lstrip("\ufeff")
             header = _parse(text, clock, ctx) if text else None
             if header is None:
-                if pending is not None and text.strip():
+                if not text.strip() or _JOURNAL_MARKER.match(text):
+                    continue
+                if pending is not None and len(continuation) < MAX_CONTINUATION_LINES:
                     continuation.append(text)
-                elif text.strip() and not _JOURNAL_MARKER.match(text):
+                else:
                     ctx.skip("not a syslog line", line_no)
                 continue
             if pending is not None:

@@ -1,0 +1,169 @@
+"""Template miner at scale: the whole `opslens mine --per-line` process against Drain3.
+
+Synthesises N lines (default 1,000,000) by sampling the Loghub 2k systems' messages (header
+stripped: the `Content` column of the corrected labels) with every standalone number
+re-randomised, so values repeat no more than they would in a real stream. Then, on the same file
+in the same run:
+
+- ours:   `opslens mine FILE --per-line OUT.jsonl --format json --top 1` as a child process
+          (start-up, mining, rendering and writing one row per line included);
+- Drain3: a child process that feeds every line to drain3 0.9.11 with its default settings.
+
+Prints lines/s, peak RSS (the child's own, from wait4) and number of templates for both, the
+speed ratio, and the number of distinct true templates sampled. Drain3 needs several minutes at
+this size: `--skip-drain` for quick runs.
+
+Usage: python bench/miner_scale.py [--lines 1000000] [--seed 7] [--dir DIR] [--skip-drain] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO.parent / "shared" / "data" / "loghub-2k"
+_NUMBER = re.compile(r"(?<![A-Za-z])\d+(?![A-Za-z])")
+
+_DRAIN_CHILD = """
+import json, sys, time
+from drain3 import TemplateMiner
+from drain3.template_miner_config import TemplateMinerConfig
+config = TemplateMinerConfig()  # defaults, and no drain3.ini read from the working directory
+config.profiling_enabled = False
+miner = TemplateMiner(config=config)
+start = time.perf_counter()
+n = 0
+with open(sys.argv[1], encoding="utf-8") as fh:
+    for line in fh:
+        miner.add_log_message(line.rstrip("\\n"))
+        n += 1
+print(json.dumps({"lines": n, "templates": len(miner.drain.clusters), "mining_s": time.perf_counter() - start}))
+"""
+
+
+def _labels(system_dir: Path) -> Path:
+    name = system_dir.name
+    for suffix in ("corrected_loghub2", "corrected_khan2022"):
+        path = system_dir / f"{name}_2k.log_structured_{suffix}.csv"
+        if path.is_file():
+            return path
+    raise SystemExit(f"no labels in {system_dir}")
+
+
+def load_pool(data: Path) -> list[tuple[str, str, str]]:
+    """(system, content, true template) of every labelled Loghub 2k line."""
+    pool = []
+    for system_dir in sorted(p for p in data.iterdir() if p.is_dir()):
+        with _labels(system_dir).open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                if row.get("EventTemplate"):
+                    pool.append((system_dir.name, row["Content"], row["EventTemplate"]))
+    if not pool:
+        raise SystemExit(f"no Loghub systems under {data}")
+    return pool
+
+
+def synthesise(pool: list[tuple[str, str, str]], lines: int, seed: int, path: Path) -> int:
+    """Write `lines` sampled messages with re-randomised numbers; the distinct true templates."""
+    rng = random.Random(seed)
+
+    def rerandomise(m: re.Match[str]) -> str:
+        digits = len(m.group())
+        low = 0 if digits == 1 else 10 ** (digits - 1)
+        return str(rng.randint(low, 10**digits - 1))
+
+    truths = set()
+    with path.open("w", encoding="utf-8") as out:
+        for _ in range(lines):
+            system, content, template = pool[rng.randrange(len(pool))]
+            truths.add((system, template))
+            out.write(_NUMBER.sub(rerandomise, content).replace("\n", " ") + "\n")
+    return len(truths)
+
+
+def run_child(argv: list[str]) -> tuple[float, float, str]:
+    """(wall seconds, the child's own peak RSS in MB from wait4, stdout) of a child process."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as out_f, tempfile.TemporaryFile("w+") as err_f:
+        proc = subprocess.Popen(argv, stdout=out_f, stderr=err_f, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        proc.returncode = code  # reaped here, so Popen must not wait for it again
+        out_f.seek(0)
+        err_f.seek(0)
+        out, err = out_f.read(), err_f.read()
+    if code:
+        raise SystemExit(f"{' '.join(argv[:3])} failed ({code}): {err.strip()[-500:]}")
+    return wall, usage.ru_maxrss / 1024, out
+
+
+def opslens_argv() -> list[str]:
+    """The opslens console script of this interpreter's environment."""
+    script = Path(sys.executable).with_name("opslens")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("opslens")
+    if found is None:
+        raise SystemExit("the opslens command is not installed (pip install -e .)")
+    return [found]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--lines", type=int, default=1_000_000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--data", type=Path, default=DATA, help="the loghub-2k directory")
+    ap.add_argument("--dir", type=Path, help="work directory (default: a temporary one)")
+    ap.add_argument("--skip-drain", action="store_true", help="do not run Drain3 (it takes minutes)")
+    ap.add_argument("--keep", action="store_true", help="keep the generated files")
+    args = ap.parse_args(argv)
+
+    work = args.dir or Path(tempfile.mkdtemp(prefix="opslens-miner-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    log = work / "mixed.log"
+    rows = work / "per-line.jsonl"
+    try:
+        truths = synthesise(load_pool(args.data), args.lines, args.seed, log)
+        print(f"file: {log} ({args.lines:,} lines, {log.stat().st_size / 1e6:.0f} MB); "
+              f"distinct true templates sampled: {truths}")
+
+        wall, rss, out = run_child(
+            [*opslens_argv(), "mine", str(log), "--per-line", str(rows), "--format", "json", "--top", "1"]
+        )
+        ours = json.loads(out)["templates_total"]
+        with rows.open(encoding="utf-8") as fh:
+            n_rows = sum(1 for _ in fh)
+        if n_rows != args.lines:
+            raise SystemExit(f"--per-line wrote {n_rows} rows for {args.lines} lines")
+        ours_speed = args.lines / wall
+        print(f"ours   (opslens mine --per-line, whole process): {ours_speed:>10,.0f} lines/s  "
+              f"{wall:7.1f} s  peak RSS {rss:6.0f} MB  templates {ours:>6} ({ours / truths:.2f}x true)")
+
+        if not args.skip_drain:
+            wall_d, rss_d, out_d = run_child([sys.executable, "-c", _DRAIN_CHILD, str(log)])
+            drain = json.loads(out_d)
+            drain_speed = args.lines / wall_d
+            print(f"Drain3 (defaults, whole process):                 {drain_speed:>10,.0f} lines/s  "
+                  f"{wall_d:7.1f} s  peak RSS {rss_d:6.0f} MB  templates {drain['templates']:>6} "
+                  f"({drain['templates'] / truths:.2f}x true)")
+            print(f"speed ratio ours/Drain3: {ours_speed / drain_speed:.1f}x")
+    finally:
+        if not args.keep and args.dir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

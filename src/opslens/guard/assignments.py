@@ -1,0 +1,96 @@
+"""Find secret values assigned to secret-ish keys: `k=v`, `k: v`, `"k": "v"`, `k => 'v'`,
+`--flag v`, `--flag=v` and `key <token>`.
+
+Scanning starts from occurrences of the secret words (fast literal search), then widens to the
+whole key and reads the separator and value; no regex runs at every position of a line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from opslens.guard.entropy import is_placeholder, looks_like_credential, looks_like_token
+from opslens.guard.secret_patterns import KEY_WORDS, NOT_SECRET_KEY, STRONG_KEY, key_kind
+
+_HIT = re.compile(r"pass|pwd|secret|token|key|auth|cred|sig", re.IGNORECASE)
+_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+_KEY_SHAPE = re.compile(
+    r"-{0,2}[A-Za-z0-9_.\-]*?(?:" + KEY_WORDS + r")(?:[_.\-]?(?:base64|b64|value|base))?",
+    re.IGNORECASE,
+)
+_ASSIGN = re.compile(
+    r"(?P<kq>\\*[\"']?)[ \t]*(?P<sep>=>|:=|[:=])[ \t]*(?P<vq>\\*[\"'])?"
+    r"(?P<value>(?(vq)[^\"'\\\n]+|[^\s\"'\\,;&]+))"
+)
+_SPACED = re.compile(r"[ \t]+(?P<vq>[\"']?)(?P<value>[^\s\"'\\]+)")
+_PLACEHOLDER = re.compile(r"\[REDACTED:[a-z0-9-]+#\d+\]")
+_PWD = re.compile(r"(^|[_.\-])pwd$", re.IGNORECASE)
+
+
+def _trim_unbalanced(value: str) -> str:
+    """Drop one trailing `)`, `]` or `}` that closes something outside the value."""
+    for opener, closer in ("()", "[]", "{}"):
+        if value.endswith(closer) and value.count(opener) < value.count(closer):
+            return value[:-1]
+    return value
+
+
+def value_is_secret(key: str, value: str) -> bool:
+    """Whether `value` found after `key` should be redacted."""
+    if not value or _PLACEHOLDER.search(value) or is_placeholder(value):
+        return False
+    bare = key.lstrip("-")
+    if _PWD.search(bare) and value.startswith(("/", "~")):
+        return False  # $PWD is the working directory
+    if STRONG_KEY.search(bare):
+        return len(value) >= 2
+    return looks_like_credential(value)
+
+
+def _key_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    while start > 0 and text[start - 1] in _KEY_CHARS:
+        start -= 1
+    while end < len(text) and text[end] in _KEY_CHARS:
+        end += 1
+    return start, end
+
+
+def find_assignments(text: str) -> Iterator[tuple[int, int, str]]:
+    """Yield (start, end, kind) of each secret value, left to right, non-overlapping."""
+    resume = 0
+    for hit in _HIT.finditer(text):
+        if hit.start() < resume:
+            continue
+        key_start, key_end = _key_bounds(text, hit.start(), hit.end())
+        key = text[key_start:key_end]
+        resume = key_end
+        if not _KEY_SHAPE.fullmatch(key) or NOT_SECRET_KEY.search(key.lstrip("-")):
+            continue
+        found = _value_after(text, key, key_start, key_end)
+        if found is not None:
+            resume = found[1]
+            yield found
+
+
+def _value_after(text: str, key: str, key_start: int, key_end: int) -> tuple[int, int, str] | None:
+    kind = key_kind(key)
+    assign = _ASSIGN.match(text, key_end)
+    if assign is not None:
+        value = assign.group("value")
+        if assign.group("vq") is None:
+            value = _trim_unbalanced(value)
+        if value_is_secret(key, value):
+            return assign.start("value"), assign.start("value") + len(value), kind
+        return None
+    spaced = _SPACED.match(text, key_end)
+    if spaced is None:
+        return None
+    value = spaced.group("value")
+    is_flag = key.startswith("-") and (key_start == 0 or text[key_start - 1] in " \t'\"")
+    if is_flag:
+        if value.startswith("-") or not value_is_secret(key, value):
+            return None
+    elif not (STRONG_KEY.search(key) and looks_like_token(value)):
+        return None
+    return spaced.start("value"), spaced.end("value"), kind
