@@ -33,7 +33,7 @@ def summary(digest: Digest, result: AnalysisResult, insufficient: str | None) ->
     if firing:
         names = ", ".join(sorted({a.alertname for a in firing})[:4])
         parts.append(f"Alerts firing: {names}.")
-    parts.append(f"Read {digest.events:,} events from {iso(digest.start) or '?'} to {iso(digest.end) or '?'}.")
+    parts.append(f"Read {digest.events:,} events from {iso(result.start) or '?'} to {iso(result.end) or '?'}.")
     return " ".join(parts)
 
 
@@ -45,7 +45,8 @@ def status_update(result: AnalysisResult, insufficient: str | None) -> str:
     lines = [f"{impact}{since}."]
     if result.hypotheses and not insufficient:
         top = result.hypotheses[0]
-        lines.append(f"Current hypothesis ({top.confidence:.0%} confidence, not yet confirmed): {top.title}{_where(top)}.")
+        where = f", on{_where(top)}" if top.entity else ""
+        lines.append(f"Current hypothesis ({top.confidence:.0%} confidence, not yet confirmed): {top.title}{where}.")
     else:
         lines.append("Current hypothesis: none confirmed yet; gathering more data.")
     if result.checks:

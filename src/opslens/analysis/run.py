@@ -67,7 +67,8 @@ def analyze(digest: Digest) -> AnalysisResult:
     if onset != split:
         patterns = classify_patterns(digest, onset)
         changes = rank_changes(changes, onset, _affected(hits))
-    result = AnalysisResult(start=digest.start, end=digest.end, onset=onset, book=book, alerts=alerts,
+    start, end = _window(digest)
+    result = AnalysisResult(start=start, end=end, onset=onset, book=book, alerts=alerts,
                             anomalies=anomalies[:15], changes=changes)
     result.patterns = patterns[:MAX_PATTERNS]
     if ranked:
@@ -85,6 +86,19 @@ def analyze(digest: Digest) -> AnalysisResult:
     result.status_update = status_update(result, note)
     fit_evidence(result)
     return result
+
+
+def _window(digest: Digest) -> tuple[float | None, float | None]:
+    """The span the observations cover: logs, events and metrics, not old change history."""
+    times = [s.first for s in digest.templates.values() if s.first is not None]
+    times += [s.last for s in digest.templates.values() if s.last is not None]
+    for e in digest.metrics:
+        samples = (e.attrs or {}).get("samples") or []
+        if samples:
+            times += [float(samples[0][0]), float(samples[-1][0])]
+    if not times:
+        return digest.start, digest.end
+    return min(times), max(times)
 
 
 def _series_key(event) -> str:

@@ -17,10 +17,11 @@ class TimelineBuilder:
     def add(self, time: float | None, text: str, evidence: list[str], priority: int = 0) -> None:
         if time is None:
             return
-        key = text
-        if key in self._seen:
+        # One entry per moment: the same evidence at the same time is one event, however found.
+        keys = {text} | {f"{e}@{int(time)}" for e in evidence if e}
+        if keys & self._seen:
             return
-        self._seen.add(key)
+        self._seen |= keys
         self._items.append(TimelineItem(time=time, text=text, evidence=[e for e in evidence if e], priority=priority))
 
     def build(self, limit: int = MAX_ENTRIES) -> list[TimelineItem]:

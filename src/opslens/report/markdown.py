@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from datetime import datetime
 
@@ -20,7 +21,14 @@ def _hm(ts: datetime | None) -> str:
 
 
 def _wrap(text: str, indent: str = "") -> str:
-    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False)
+    """Fill to WIDTH; list items keep their continuation lines under the item's text."""
+    hang = indent
+    stripped = text.lstrip()
+    if stripped.startswith("- "):
+        hang = indent + "  "
+    elif (m := re.match(r"\d+\. ", stripped)) is not None:
+        hang = indent + " " * m.end()
+    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=hang, break_on_hyphens=False, break_long_words=False)
 
 
 def _cut(text: str, limit: int = _QUOTE_CHARS) -> str:

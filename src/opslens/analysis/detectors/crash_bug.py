@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from opslens.analysis import signals
 from opslens.analysis.detectors._shared import Support, on, score_candidate
 from opslens.analysis.detectors.base import Candidate, Context, Detector, register, top_workload
 
@@ -12,7 +13,7 @@ class CrashBugDetector(Detector):
     title = "Application bug crashes the workload (panic / unhandled exception)"
 
     def detect(self, ctx: Context) -> list[Candidate]:
-        crashes = [h for h in ctx.fresh("app_crash") if h.workload is not None]
+        crashes = [h for h in ctx.fresh("app_crash") if h.workload is not None and not _explained(h)]
         if not crashes:
             return []
         culprit = top_workload(crashes)
@@ -31,3 +32,15 @@ class CrashBugDetector(Detector):
         if ctx.change_for(culprit, cand.onset) is not None:
             cand.score *= 0.55  # a fresh change makes this a bad deploy rather than a latent bug
         return [cand]
+
+
+#: Exceptions that carry an infrastructure cause are that cause's symptom, not a code bug.
+_INFRASTRUCTURE = {
+    "cert_expired", "dns_failure", "db_connection", "oom_kill", "rate_limited", "conn_timeout",
+    "conn_refused", "dependency_failure", "startup_config_error", "secret_missing", "disk_full",
+}
+
+
+def _explained(hit) -> bool:
+    text = "\n".join([hit.text, *(e.raw for e in hit.events)])
+    return bool(_INFRASTRUCTURE & set(signals.text_signals(text)))
