@@ -63,5 +63,16 @@ def run_triage(
 
 
 def _enrich(report: Report, options: TriageOptions, notices: list[str]) -> Report:
-    """Optional stages that need other subsystems: guard-checked commands, runbooks, LLM."""
+    """Stages that need other subsystems: untrusted-text checks, redaction, runbooks, the model."""
+    from opslens.report.enrich import add_runbooks, mark_suspicious, redact
+
+    report = redact(mark_suspicious(report))
+    report, warnings = add_runbooks(report, options.runbook_dirs)
+    notices += warnings
+    if options.llm != "none":
+        from opslens.llm import apply_llm
+
+        report, notice = apply_llm(report, llm=options.llm, model=options.model)
+        if notice:
+            notices.append(notice)
     return report

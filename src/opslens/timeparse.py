@@ -24,7 +24,9 @@ from __future__ import annotations
 import calendar
 import re
 import time as _time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
 
 __all__ = ["Clock", "epoch", "parse_rfc3339", "parse_timestamp"]
 
@@ -71,12 +73,13 @@ ZONE_ABBREVIATIONS = {
     "AEST": 36000, "AEDT": 39600, "HKT": 28800, "SGT": 28800,
 }  # fmt: skip
 
-_WALL_ISO = re.compile(r"(\d{4})[-/](\d\d)[-/](\d\d)[Tt ](\d\d):(\d\d):(\d\d)")
-_WALL_CLF = re.compile(r"(\d\d)/([A-Za-z]{3})/(\d{4}):(\d\d):(\d\d):(\d\d)(?: ([+-])(\d\d):?(\d\d))?")
-_WALL_DMY = re.compile(r"(\d\d?)[ -]([A-Za-z]{3})[ -](\d{4})[ :](\d\d):(\d\d):(\d\d)")
-_WALL_SYSLOG = re.compile(r"([A-Za-z]{3}) ([ \d]\d) (\d\d):(\d\d):(\d\d)")
-_WALL_KLOG = re.compile(r"(\d\d)-?(\d\d) (\d\d):(\d\d):(\d\d)")
-_WALL_YY = re.compile(r"(\d\d)/(\d\d)/(\d\d) (\d\d):(\d\d):(\d\d)")
+# Minute keys (the whole-second key without `:SS`): parsed by regex once per minute.
+_MIN_ISO = re.compile(r"(\d{4})[-/](\d\d)[-/](\d\d)[Tt ](\d\d):(\d\d)")
+_MIN_CLF = re.compile(r"(\d\d)/([A-Za-z]{3})/(\d{4}):(\d\d):(\d\d)(?: ([+-])(\d\d):?(\d\d))?")
+_MIN_DMY = re.compile(r"(\d\d?)[ -]([A-Za-z]{3})[ -](\d{4})[ :](\d\d):(\d\d)")
+_MIN_SYSLOG = re.compile(r"([A-Za-z]{3}) ([ \d]\d) (\d\d):(\d\d)")
+_MIN_KLOG = re.compile(r"(\d\d)-?(\d\d) (\d\d):(\d\d)")
+_MIN_YY = re.compile(r"(\d\d)/(\d\d)/(\d\d) (\d\d):(\d\d)")
 # the fraction and zone that may follow the whole seconds of an ISO timestamp (for `detect`)
 _ISO_TAIL = re.compile(
     r"(?:[.,]\d+)?(?:Z|z|[+-]\d\d(?::?\d\d)?(?![\d:])| [+-]\d{4}(?!\d)| ?(?:"
@@ -125,8 +128,10 @@ def _fixed_offset_zero(tz: tzinfo) -> bool:
 class Clock:
     """Cached timestamp parser for one input: naive times are in `tz`, year-less ones in `year`.
 
-    Methods take the timestamp text (a token) and return epoch seconds or None; caches are
-    bounded. Create one per file: the caches depend on `tz` and the year hint.
+    Methods take the timestamp text (a token) and return epoch seconds or None. Two bounded
+    caches per shape: whole-second text -> epoch (dense logs: a dict lookup per line) and
+    minute text -> epoch (sparse logs: one regex per minute, not per line). Create one per
+    file: the caches depend on `tz` and the year hint.
     """
 
     def __init__(self, tz: tzinfo = UTC, year: int | None = None) -> None:
@@ -141,8 +146,9 @@ class Clock:
         self._syslog: dict[str, float | None] = {}
         self._klog: dict[str, float | None] = {}
         self._yy: dict[str, float | None] = {}
+        self._minutes: dict[tuple[str, bool], float | None] = {}
 
-    # --- wall-clock helpers (cache-miss paths) -------------------------------------------
+    # --- cache-miss paths ----------------------------------------------------------------
     def _wall(self, y: int, mo: int, d: int, h: int, mi: int, s: int, local: bool) -> float | None:
         if not (1 <= mo <= 12 and 1 <= d <= 31 and h <= 24 and mi <= 59 and s <= 60 and 1900 <= y <= 9999):
             return None
@@ -165,16 +171,75 @@ class Clock:
         return _time.gmtime().tm_year
 
     @staticmethod
-    def _store(cache: dict[str, float | None], key: str, value: float | None) -> float | None:
+    def _store(cache: dict[Any, float | None], key: Any, value: float | None) -> float | None:
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
         cache[key] = value
         return value
 
+    def _second(self, cache: dict[str, float | None], key: str, split: int, minute: Callable[[str], float | None],
+                local: bool = True) -> float | None:  # fmt: skip
+        """Epoch of a whole-second `key` whose `:SS` starts at `split`, via its minute's epoch."""
+        secs = key[split + 1 : split + 3]
+        value = None
+        if key[split : split + 1] == ":" and len(secs) == 2 and secs.isdigit() and secs.isascii():
+            mkey = (key[:split] + key[split + 3 :], local)
+            base = self._minutes.get(mkey, 0.0)
+            if base == 0.0:
+                base = self._store(self._minutes, mkey, minute(mkey[0]))
+            if base is not None and int(secs) <= 60:
+                value = base + int(secs)
+        return self._store(cache, key, value)
+
+    def _iso_minute(self, key: str, local: bool) -> float | None:
+        m = _MIN_ISO.fullmatch(key)
+        return self._wall(*map(int, m.groups()), 0, local=local) if m else None
+
     def _iso_base(self, key: str, local: bool) -> float | None:
-        m = _WALL_ISO.fullmatch(key)
-        value = self._wall(*map(int, m.groups()), local=local) if m else None
-        return self._store(self._iso_local if local else self._iso_utc, key, value)
+        if local:
+            return self._second(self._iso_local, key, 16, lambda k: self._iso_minute(k, True), True)
+        return self._second(self._iso_utc, key, 16, lambda k: self._iso_minute(k, False), False)
+
+    def _clf_minute(self, key: str) -> float | None:
+        m = _MIN_CLF.fullmatch(key)
+        if m is None:
+            return None
+        d, mon, y, h, mi, sign, oh, om = m.groups()
+        month = MONTHS.get(mon.capitalize())
+        value = self._wall(int(y), month, int(d), int(h), int(mi), 0, local=sign is None) if month else None
+        if value is not None and sign:
+            value -= (int(oh) * 3600 + int(om) * 60) * (1 if sign == "+" else -1)
+        return value
+
+    def _dmy_minute(self, key: str) -> float | None:
+        m = _MIN_DMY.fullmatch(key)
+        if m is None:
+            return None
+        d, mon, y, h, mi = m.groups()
+        month = MONTHS.get(mon.capitalize())
+        return self._wall(int(y), month, int(d), int(h), int(mi), 0, local=True) if month else None
+
+    def _syslog_minute(self, key: str) -> float | None:
+        m = _MIN_SYSLOG.fullmatch(key)
+        if m is None:
+            return None
+        mon, d, h, mi = m.groups()
+        month = MONTHS.get(mon.capitalize())
+        return self._wall(self._year(month), month, int(d), int(h), int(mi), 0, local=True) if month else None
+
+    def _klog_minute(self, key: str) -> float | None:
+        m = _MIN_KLOG.fullmatch(key)
+        if m is None:
+            return None
+        mo, d, h, mi = map(int, m.groups())
+        return self._wall(self._year(mo), mo, d, h, mi, 0, local=True)
+
+    def _yy_minute(self, key: str) -> float | None:
+        m = _MIN_YY.fullmatch(key)
+        if m is None:
+            return None
+        y, mo, d, h, mi = map(int, m.groups())
+        return self._wall(2000 + y, mo, d, h, mi, 0, local=True)
 
     # --- public parsers ------------------------------------------------------------------
     def iso(self, tok: str) -> float | None:
@@ -254,18 +319,9 @@ class Clock:
     def clf(self, tok: str) -> float | None:
         """Common log format `14/Mar/2025:09:54:51 +0000` (nginx/Apache access logs)."""
         value = self._clf.get(tok, 0.0)
-        if value != 0.0:
-            return value
-        m = _WALL_CLF.fullmatch(tok)
-        value = None
-        if m:
-            d, mon, y, h, mi, s, sign, oh, om = m.groups()
-            month = MONTHS.get(mon.capitalize())
-            if month:
-                value = self._wall(int(y), month, int(d), int(h), int(mi), int(s), local=sign is None)
-                if value is not None and sign:
-                    value -= (int(oh) * 3600 + int(om) * 60) * (1 if sign == "+" else -1)
-        return self._store(self._clf, tok, value)
+        if value == 0.0:
+            value = self._second(self._clf, tok, 17, self._clf_minute)
+        return value
 
     def dmy(self, tok: str) -> float | None:
         """Day-first `11 Jun 2025 23:38:16.058` (Redis) or `14-Mar-2025 02:51:09` (PHP-FPM)."""
@@ -273,14 +329,7 @@ class Clock:
         key = tok[:width]
         value = self._dmy.get(key, 0.0)
         if value == 0.0:
-            m = _WALL_DMY.fullmatch(key)
-            value = None
-            if m:
-                d, mon, y, h, mi, s = m.groups()
-                month = MONTHS.get(mon.capitalize())
-                if month:
-                    value = self._wall(int(y), month, int(d), int(h), int(mi), int(s), local=True)
-            self._store(self._dmy, key, value)
+            value = self._second(self._dmy, key, width - 3, self._dmy_minute)
         if value is None:
             return None
         return self._add_fraction(value, tok[width:]) if len(tok) > width else value
@@ -290,14 +339,7 @@ class Clock:
         key = tok[:15]
         value = self._syslog.get(key, 0.0)
         if value == 0.0:
-            m = _WALL_SYSLOG.fullmatch(key)
-            value = None
-            if m:
-                mon, d, h, mi, s = m.groups()
-                month = MONTHS.get(mon.capitalize())
-                if month:
-                    value = self._wall(self._year(month), month, int(d), int(h), int(mi), int(s), local=True)
-            self._store(self._syslog, key, value)
+            value = self._second(self._syslog, key, 12, self._syslog_minute)
         if value is None:
             return None
         return self._add_fraction(value, tok[15:]) if len(tok) > 15 else value
@@ -305,45 +347,21 @@ class Clock:
     def klog(self, tok: str) -> float | None:
         """klog's `0314 02:51:09.096230` or logcat's `03-14 02:51:09.096` (month, day, time;
         local time, year from the hint)."""
-        if tok[2:3] == "-":
-            return self._month_day(tok[:14], tok[14:])
-        key = tok[:13]
+        width = 14 if tok[2:3] == "-" else 13
+        key = tok[:width]
         value = self._klog.get(key, 0.0)
         if value == 0.0:
-            m = _WALL_KLOG.fullmatch(key)
-            value = None
-            if m:
-                mo, d, h, mi, s = map(int, m.groups())
-                value = self._wall(self._year(mo), mo, d, h, mi, s, local=True)
-            self._store(self._klog, key, value)
+            value = self._second(self._klog, key, width - 3, self._klog_minute)
         if value is None:
             return None
-        return self._add_fraction(value, tok[13:]) if len(tok) > 13 else value
-
-    def _month_day(self, key: str, frac: str) -> float | None:
-        value = self._klog.get(key, 0.0)
-        if value == 0.0:
-            m = _WALL_KLOG.fullmatch(key)
-            value = None
-            if m:
-                mo, d, h, mi, s = map(int, m.groups())
-                value = self._wall(self._year(mo), mo, d, h, mi, s, local=True)
-            self._store(self._klog, key, value)
-        if value is None:
-            return None
-        return self._add_fraction(value, frac) if frac else value
+        return self._add_fraction(value, tok[width:]) if len(tok) > width else value
 
     def short_year(self, tok: str) -> float | None:
         """log4j 1 / Spark `17/06/09 20:10:40` (two-digit year, 20yy)."""
         key = tok[:17]
         value = self._yy.get(key, 0.0)
         if value == 0.0:
-            m = _WALL_YY.fullmatch(key)
-            value = None
-            if m:
-                y, mo, d, h, mi, s = map(int, m.groups())
-                value = self._wall(2000 + y, mo, d, h, mi, s, local=True)
-            self._store(self._yy, key, value)
+            value = self._second(self._yy, key, 14, self._yy_minute)
         if value is None:
             return None
         return self._add_fraction(value, tok[17:]) if len(tok) > 17 else value

@@ -6,7 +6,6 @@ for these tests: Kubernetes events and an application log containing an injectio
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import re
@@ -22,20 +21,7 @@ INCIDENT = Path(__file__).with_name("fixtures") / "incident"
 OPSLENS = Path(sys.executable).with_name("opslens")
 
 
-def _wired() -> bool:
-    try:
-        import opslens.pipeline as pipeline
-    except ImportError:
-        return False
-    return "apply_llm" in inspect.getsource(pipeline)
-
-
-pytestmark = [
-    pytest.mark.skipif(
-        not _wired(), reason="the triage pipeline does not call opslens.llm.apply_llm yet"
-    ),
-    pytest.mark.usefixtures("guard"),
-]
+pytestmark = [pytest.mark.usefixtures("guard")]
 
 
 def model_reply(request: Recorded) -> str:

@@ -44,6 +44,8 @@ MASKED = [
     ("pod fluentd-x2x9q restarted", "pod <*> restarted", "k8s-name"),
     # times and sizes
     ("at 2024-01-01T10:00:00.123Z ok", "at <*> ok", "iso-time"),
+    ("at 11 Jun 2025 23:38:16.058 ok", "at <*> ok", "day-month-time"),
+    ("since Jun 11 23:38:16 ok", "since <*> ok", "date-time"),
     ("status=M Fri Jul 01 08:16:53 PDT 2005", "status=M <*>", "date-time"),
     ("[10/Oct/2000:13:55:36 -0700] GET", "[<*>] GET", "clf-time"),
     ("at 2016/9/27:20:30:31.455 begin", "at <*>/<*>/<*>:<*>:<*>:<*> begin", "number"),

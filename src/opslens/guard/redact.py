@@ -62,7 +62,7 @@ _AUTH_HEADER = re.compile(
     r"(?:(?:basic|bearer|token|negotiate|ntlm|oauth|bot|splunk|geniekey|apikey|ssws|jwt|dsn)\s+)?)"
     r"([^\s\"'\\,]{6,})"
 )
-_USER_PASS_FLAG = re.compile(r"(?:(?<=\s)|^)(?:-u|--user|--proxy-user|-U)(?:[ \t]+|=)?[\"']?([^\s:\"']+):([^\s\"']+)")
+_USER_PASS_FLAG = re.compile(r"(?:(?<=\s)|^)(?:-u|--user|--proxy-user|-U)(?:[ \t]+|=)?[\"']?([\w.@+-]+):([^\s\"']+)")
 _CLIENT_PASSWORD = re.compile(
     r"\b(?:redis-cli|valkey-cli|sshpass|mysql|mysqladmin|mysqldump|mariadb|mariadb-dump|mysqlimport|mysqlsh)\b"
     r"[^\n|;]*?\s(?:-a[ \t]+|-p[ \t]+(?=\S*\d)|-p(?=[^\s-]))([^\s\"']+)"
@@ -154,6 +154,8 @@ class Redactor:
 
     def _replace_span(self, match: re.Match[str], group: int | str, kind: str) -> str:
         start, end = match.span(group)
+        if _inside_placeholder(match.string, start, end):
+            return match.group(0)
         base = match.start()
         whole = match.group(0)
         marker = self.placeholder(kind, match.group(group))
@@ -167,11 +169,14 @@ class Redactor:
 
     def _pem(self, match: re.Match[str]) -> str:
         body = match.group(3)
-        if not body.strip() or _PLACEHOLDER.fullmatch(body.strip()):
-            return match.group(0)
+        if not _PEM_SEPARATORS.sub("", _PLACEHOLDER.sub("", body)):
+            return match.group(0)  # empty, or already redacted
         marker = self.placeholder("private-key", body)
         parts = _PEM_SEPARATORS.split(body)
-        redacted = "".join(p if (not p or _PEM_SEPARATORS.fullmatch(p) or p == marker) else marker for p in parts)
+        redacted = "".join(
+            p if (not p or _PEM_SEPARATORS.fullmatch(p) or _PLACEHOLDER.fullmatch(p)) else marker
+            for p in parts
+        )
         return match.group(1) + redacted + match.group(4)
 
     def _url(self, match: re.Match[str]) -> str:
@@ -231,3 +236,11 @@ class Redactor:
         text = _EMAIL.sub(lambda m: self.placeholder("email", m.group(0)), text)
         text = _IPV4.sub(lambda m: self.placeholder("ipv4", m.group(0)), text)
         return _IPV6.sub(lambda m: self.placeholder("ipv6", m.group(0)), text)
+
+
+def _inside_placeholder(text: str, start: int, end: int) -> bool:
+    """True when [start, end) touches an existing placeholder (keeps redaction idempotent)."""
+    if "[REDACTED:" not in text:
+        return False
+    window_start = max(0, start - 40)
+    return any(m.start() < end and start < m.end() for m in _PLACEHOLDER.finditer(text, window_start, end + 40))

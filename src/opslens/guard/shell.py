@@ -10,6 +10,7 @@ text conservatively and marks the result inexact.
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass, field
 
 import bashlex
@@ -68,7 +69,14 @@ class ParsedShell:
     error: str | None = None
 
 
-_ARITH = re.compile(r"\$\(\((?:[^()$`]|\([^()$`]*\))*\)\)")
+_ARITH = re.compile(r"\$\(\((?:[^()$`;]|\([^()$`;]*\))*\)\)")
+_ARITH_BODY = re.compile(r"^[\w\s+\-*/%<>=!&|^~?:,.\[\]#$()]*$")
+_JUXTAPOSED = re.compile(r"[A-Za-z_][\w.]*\s+[A-Za-z_./-]")
+
+
+def is_arithmetic(body: str) -> bool:
+    """True when `$((body))` is an arithmetic expansion, not `$( (commands) )`."""
+    return bool(_ARITH_BODY.match(body)) and not _JUXTAPOSED.search(body) and "$(" not in body
 _DBRACKET = re.compile(r"\[\[(?:[^\]$`<]|\](?!\]))*\]\]")
 _TIME = re.compile(r"(^|[;&|({]\s*|\b(?:then|do|else)\s+)(time(?:\s+-p)?\s+)", re.MULTILINE)
 _QUOTED_HEREDOC = re.compile(r"<<(-?)(\s*)(['\"])(\w+)\3")
@@ -81,7 +89,7 @@ def sanitize(text: str) -> str:
     Only constructs that cannot hide a command are rewritten (no `$(`, backtick or `<(`
     inside), so the walk over the rewritten text sees every command the original runs.
     """
-    text = _ARITH.sub(lambda m: "0" * len(m.group(0)), text)
+    text = _ARITH.sub(lambda m: "0" * len(m.group(0)) if is_arithmetic(m.group(0)[3:-2]) else m.group(0), text)
     text = _DBRACKET.sub(lambda m: "true".ljust(len(m.group(0))), text)
     text = _TIME.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
     text = _QUOTED_HEREDOC.sub(lambda m: f"<<{m.group(1)}{m.group(2)}{m.group(4)}  ", text)
@@ -106,6 +114,8 @@ def parse(text: str, depth: int = 0) -> ParsedShell:
         walker = _Walker(text, depth)
         for tree in trees:
             walker.visit(tree)
+        if "`" in text or "$(" in text:
+            walker.cross_check()
         return ParsedShell(walker.items)
     from opslens.guard.shell_fallback import fallback_parse
 
@@ -149,6 +159,18 @@ class _Walker:
                 self.word(node)
         else:
             self.items.append(Opaque(self.span(node), f"unsupported shell construct `{kind}`"))
+
+    def dequoted(self, node: bashlex.ast.node) -> str:
+        """The word with quotes removed; bashlex mangles `'a'"'"'b'`, so re-split its source."""
+        source = self.span(node)
+        if "'" in source or '"' in source or "\\" in source:
+            try:
+                tokens = shlex.split(source)
+            except ValueError:
+                return node.word
+            if len(tokens) == 1:
+                return tokens[0]
+        return node.word
 
     def pipeline(self, node: bashlex.ast.node) -> None:
         previous: bashlex.ast.node | None = None
@@ -199,7 +221,7 @@ class _Walker:
             if part.kind == "word":
                 if not argv and getattr(part, "parts", None):
                     dynamic = True
-                argv.append(part.word)
+                argv.append(self.dequoted(part))
                 self.word(part)
             elif part.kind == "assignment":
                 self.word(part)
@@ -219,6 +241,14 @@ class _Walker:
                 self.nested(part.value)
             elif part.kind == "word":
                 self.word(part)
+
+    def cross_check(self) -> None:
+        """Re-find substitutions with a plain scanner: bashlex mis-nests unescaped backticks."""
+        from opslens.guard.shell_fallback import extract_substitutions
+
+        for body in extract_substitutions(self.text):
+            if body.strip() != self.text.strip():
+                self.items.extend(parse(body, self.depth + 1).items)
 
     def nested(self, value: str) -> None:
         """Substitutions bashlex leaves unparsed inside `${...}`: parse them on their own."""

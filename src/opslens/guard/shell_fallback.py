@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shlex
 
-from opslens.guard.shell import Opaque, ParsedShell, SimpleCommand, Stdin, Write, parse
+from opslens.guard.shell import Opaque, ParsedShell, SimpleCommand, Stdin, Write, is_arithmetic, parse
 
 _OPERATORS = ("&&", "||", ";;", "|&", ";", "|", "&", "\n", "(", ")")
 _KEYWORDS = {
@@ -44,22 +44,43 @@ def _closing(text: str, start: int, opener: str, closer: str) -> int:
 
 
 def extract_substitutions(text: str) -> list[str]:
-    """Bodies of `$(...)`, `<(...)`, `>(...)` and backticks found anywhere in `text`."""
+    """Bodies of `$(...)`, `<(...)`, `>(...)` and backticks that bash would run.
+
+    Single-quoted regions are skipped (bash does not expand inside them); double quotes are
+    not, because substitutions run there.
+    """
     bodies: list[str] = []
-    index = 0
+    index, in_double = 0, False
     while index < len(text):
-        if text.startswith(("$(", "<(", ">("), index) and not text.startswith("$((", index):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == '"':
+            in_double = not in_double
+        elif char == "'" and not in_double:
+            end = text.find("'", index + 1)
+            index = len(text) if end < 0 else end + 1
+            continue
+        if text.startswith("$((", index):
+            end = _closing(text, index + 2, "(", ")")
+            body = text[index + 3 : end - 2] if end > 0 else text[index + 3 :]
+            if is_arithmetic(body):
+                index = end if end > 0 else len(text)
+                continue
+        if text.startswith(("$(", "<(", ">("), index):
             end = _closing(text, index + 2, "(", ")")
             stop = end if end > 0 else len(text)
             bodies.append(text[index + 2 : stop - 1 if end > 0 else stop])
             index = stop
-        elif text[index] == "`":
+            continue
+        if char == "`":
             end = text.find("`", index + 1)
             stop = end if end > 0 else len(text)
             bodies.append(text[index + 1 : stop])
             index = stop + 1
-        else:
-            index += 1
+            continue
+        index += 1
     return [b for b in bodies if b.strip()]
 
 

@@ -10,7 +10,7 @@ from opslens.report.models import Command, Report, SafetyLabel
 
 def vet_checks(checks: Iterable[Check]) -> tuple[list[Command], list[Command]]:
     """(read-only checks, commands that need a human's approval), each with the guard's verdict."""
-    from opslens.guard.classify import classify  # TODO: public API once opslens.guard exports it
+    from opslens.guard import classify
 
     safe: list[Command] = []
     held: list[Command] = []

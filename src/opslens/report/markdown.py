@@ -36,6 +36,11 @@ def _cut(text: str, limit: int = _QUOTE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _tail(text: str, limit: int) -> str:
+    """The end of a long path (file name and line matter most)."""
+    return text if len(text) <= limit else "…" + text[-(limit - 1):]
+
+
 def _ent(e: EntityRef | None) -> str:
     if e is None:
         return ""
@@ -174,9 +179,18 @@ def _evidence(report: Report, out: list[str]) -> None:
     for e in report.evidence:
         count = f" ×{e.count}" if e.count > 1 else ""
         flag = " ⚠ suspicious" if e.suspicious else ""
-        out.append(f"- **{e.id}** {e.kind.value}{count}{flag} {_cut(e.source, 80)}")
-        out.append(f"  `{_cut(e.text)}`")
+        out.append(f"- **{e.id}** {e.kind.value}{count}{flag} {_tail(e.source, 70)}")
+        out += _quote_block(e.text)
     out.append("")
+
+
+def _quote_block(text: str, width: int = WIDTH - 6, max_lines: int = 3) -> list[str]:
+    """A verbatim quote as an indented code block, hard-wrapped so nothing scrolls sideways."""
+    chunks = [text[i : i + width] for i in range(0, len(text), width)] or [""]
+    if len(chunks) > max_lines:
+        chunks = chunks[:max_lines]
+        chunks[-1] = chunks[-1][:-1] + "…"
+    return ["", *(f"      {c}" for c in chunks), ""]
 
 
 def _stats(report: Report, out: list[str]) -> None:

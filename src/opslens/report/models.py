@@ -6,14 +6,27 @@ Other tools read these fields; change them only by adding optional fields, or bu
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from opslens.report.llm_models import LLMSection
 
 SCHEMA_VERSION = 1
+
+
+def _utc_millis(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+#: Times are written in one fixed shape (UTC, milliseconds, `Z`), so they also sort as strings.
+Timestamp = Annotated[
+    datetime,
+    PlainSerializer(_utc_millis, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
 
 
 class _Model(BaseModel):
@@ -45,8 +58,8 @@ class EntityRef(_Model):
 
 
 class Window(_Model):
-    start: datetime | None = None
-    end: datetime | None = None
+    start: Timestamp | None = None
+    end: Timestamp | None = None
 
 
 class Evidence(_Model):
@@ -55,7 +68,7 @@ class Evidence(_Model):
     id: str = Field(description='Stable within the report, e.g. "E12".')
     kind: EvidenceKind
     source: str = Field(description="Origin: file (and archive member) and line.")
-    ts: datetime | None = None
+    ts: Timestamp | None = None
     text: str = Field(description="Verbatim excerpt of the input (exact line or message).")
     count: int = Field(1, ge=1, description="How many similar occurrences this stands for.")
     detail: str | None = Field(None, description="What opslens derived from it (not a quote).")
@@ -76,7 +89,7 @@ class Hypothesis(_Model):
 
 
 class TimelineEntry(_Model):
-    ts: datetime
+    ts: Timestamp
     text: str
     evidence: list[str] = Field(default_factory=list)
 
@@ -99,15 +112,15 @@ class AlertGroup(_Model):
     labels: dict[str, str] = Field(default_factory=dict)
     summary: str | None = None
     count: int = 1
-    first_seen: datetime | None = None
-    last_seen: datetime | None = None
+    first_seen: Timestamp | None = None
+    last_seen: Timestamp | None = None
     fingerprint: str | None = None
     group: str | None = Field(None, description="Key of the group of related alerts.")
     evidence: str | None = None
 
 
 class Change(_Model):
-    ts: datetime | None = None
+    ts: Timestamp | None = None
     kind: str = Field(description="argocd-sync, rollout-revision, git-commit, k8s-event, ...")
     summary: str
     revision: str | None = None
@@ -121,8 +134,8 @@ class Pattern(_Model):
     template_id: str
     template: str
     count: int
-    first_seen: datetime | None = None
-    last_seen: datetime | None = None
+    first_seen: Timestamp | None = None
+    last_seen: Timestamp | None = None
     severity: str | None = None
     example: str | None = Field(None, description="One verbatim line of this pattern.")
     entities: list[str] = Field(default_factory=list)
@@ -137,7 +150,7 @@ class Anomaly(_Model):
     measure: str | None = Field(None, description="error-rate, latency, memory, cpu, ...")
     direction: str
     shape: str = Field(description="level-shift, spike or trend")
-    onset: datetime | None = None
+    onset: Timestamp | None = None
     baseline: float | None = None
     peak: float | None = None
     score: float
@@ -173,9 +186,9 @@ class Stats(_Model):
 
 class Report(_Model):
     schema_version: int = SCHEMA_VERSION
-    generated_at: datetime
+    generated_at: Timestamp
     window: Window
-    onset: datetime | None = None
+    onset: Timestamp | None = None
     summary: str
     status_update: str | None = None
     hypotheses: list[Hypothesis] = Field(default_factory=list)

@@ -155,8 +155,8 @@ class Ingest:
         if reader is None or score <= 0:
             self._skip(where, "unrecognised format")
             return None
-        if reader.name == _FALLBACK_READER and _looks_like_json_document(head):
-            self._skip(where, "JSON document of an unsupported kind (not events, alerts, metrics, logs or history)")
+        if reader.name == _FALLBACK_READER and (problem := _json_document_problem(head)):
+            self._skip(where, problem)
             return None
         return _Prepared(item, reader, head)
 
@@ -210,18 +210,24 @@ def _text(fh: BinaryIO) -> io.TextIOWrapper:
     return io.TextIOWrapper(fh, encoding="utf-8", errors="replace", newline=None)  # type: ignore[arg-type]
 
 
-def _looks_like_json_document(head: str) -> bool:
-    """A multi-line JSON document (not JSON lines, not a log line that starts with a bracket).
+def _json_document_problem(head: str) -> str | None:
+    """Why a JSON-looking file that no structured reader claimed cannot be read, or None when it
+    is not a JSON document at all (JSON lines, or a log line that starts with a bracket).
 
-    The decoder gets past the first line only when the text really is JSON spread over lines
-    (a document cut by the sniff limit fails late; `[2024-10-15 ...] log` fails at once).
+    The decoder gets past the first line only when the text really is JSON spread over lines;
+    `[2024-10-15 ...] log` fails at once, a cut-off document fails at its end.
     """
     stripped = head.lstrip()
     if not stripped.startswith(("{", "[")):
-        return False
+        return None
     first_len = len(stripped.split("\n", 1)[0])
     try:
         _, end = json.JSONDecoder().raw_decode(stripped)
     except json.JSONDecodeError as err:
-        return err.pos > first_len
-    return end > first_len
+        body = stripped.rstrip()
+        if err.pos > first_len:
+            return f"invalid or truncated JSON document (line {err.lineno}: {err.msg})"
+        if "\n" not in body and (err.pos >= len(body) - 1 or err.msg.startswith("Unterminated string")):
+            return "truncated JSON (the text ends inside the document)"
+        return None
+    return "JSON document of an unsupported kind (not events, alerts, metrics, logs or history)" if end > first_len else None

@@ -28,10 +28,11 @@ WILDCARD = "<*>"
 class Mask(NamedTuple):
     """One masking rule: a name for humans and tests, the pattern, and where it can start.
 
-    `starts` says which first characters the pattern can match: `d` a digit; `l`, `_`, `j` a
-    letter of a word whose letters are followed by a digit, by `_`, or by a joiner (`.`, `-`, `:`,
-    `/`, `\\`, `@`) and more text (a plain word cannot hold a variable, so most words are skipped after
-    one cheap look); `w` any letter; `s` a symbol.
+    `starts` says which first characters the pattern can match: `d` a digit; `l` a letter of a
+    word whose letters are followed by a digit, `_`, or a joiner (`.`, `-`, `:`, `/`, `\\`, `@`)
+    and more text (a plain word cannot hold a variable, so most words are skipped after one
+    cheap look); `w` any letter; `s` a symbol; `u`/`q` rules run as their own pass when a cheap
+    substring test says they may apply (`://`, `="`).
     Grouping rules by first character is what keeps the single combined pass fast.
     """
 
@@ -46,8 +47,6 @@ _HEX = r"[0-9A-Fa-f]"
 _PATH_CHAR = r"[^\s/\"'(){}\[\],;:|=<>]"
 _WIN_PATH_CHAR = r"[^\s\"'(){}\[\],;|<>\\]"
 _K8S = r"[bcdfghjklmnpqrstvwxz2456789]"  # Kubernetes' random-suffix alphabet: no vowels, no 0/1/3
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
-_WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*"
 _CLOCK = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?"
 # Top-level domains that end a host name; two-letter country codes that are also common file
 # extensions or English words (sh, py, so, cc, pl, in, is, it, ...) are left out on purpose.
@@ -73,6 +72,10 @@ def _trie(words: list[str]) -> str:
 
 
 _TLD = rf"(?=[a-z]{{2}}){_trie(_TLDS)}"
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_MONTH = _trie(_MONTHS) + "[a-z]*"
+_WEEKDAY = _trie(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]) + "[a-z]*"
+_LITERALS = ["true", "false", "null", "nil", "True", "False", "TRUE", "FALSE", "NULL", "root"]
 _LABEL = r"[A-Za-z0-9][A-Za-z0-9-]*+"
 
 MASKS: tuple[Mask, ...] = (
@@ -81,7 +84,7 @@ MASKS: tuple[Mask, ...] = (
     # The quoted value of a `key="..."` pair is a value, spaces and all: `tag="View Lock"`.
     Mask("quoted-value", r"(?<==\")[^\"]+(?=\")", "q"),
     # Windows and UNC paths, and backslash-escaped tokens: `C:\Windows\x.dll`, `\\?\GLOBALROOT\x`.
-    Mask("winpath", rf"[A-Za-z]:\\{_WIN_PATH_CHAR}*(?:\\{_WIN_PATH_CHAR}*)*", "lj"),
+    Mask("winpath", rf"[A-Za-z]:\\{_WIN_PATH_CHAR}*(?:\\{_WIN_PATH_CHAR}*)*", "l"),
     Mask("unc-path", rf"\\{{1,2}}{_WIN_PATH_CHAR}+(?:\\{_WIN_PATH_CHAR}*)*", "s"),
     # Unix paths start a token (or follow `=`, `(`, quotes): `/var/log/x`, `./run`, `~/x`.
     Mask("path", rf"(?<![\w./\\-])(?:~|\.{{1,2}})?/{_PATH_CHAR}+(?:/{_PATH_CHAR}*)*", "s"),
@@ -89,56 +92,61 @@ MASKS: tuple[Mask, ...] = (
     Mask("iso-time", rf"\d{{4}}-\d{{2}}-\d{{2}}T{_CLOCK}(?:Z|[+-]\d{{2}}:?\d{{2}})?", "d"),
     Mask(
         "date-time",
-        rf"(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})(?:,?\s+\d{{4}})?"
+        rf"(?:{_WEEKDAY},?\s+{_MONTH}\s+\d{{1,2}}|{_MONTH}\s+\d{{1,2}})(?:,?\s+\d{{4}})?"
         rf"\s+{_CLOCK}(?:\s+[A-Z]{{3,4}})?(?:\s+\d{{4}}(?!\d))?",
-        "dw",
+        "w",
+    ),
+    Mask(
+        "day-month-time",
+        rf"\d{{1,2}}\s+{_MONTH}(?:,?\s+\d{{4}})?\s+{_CLOCK}(?:\s+[A-Z]{{3,4}})?",
+        "d",
     ),
     Mask("clf-time", rf"\d{{1,2}}/{_MONTH}/\d{{4}}:{_CLOCK}(?:\s[+-]\d{{4}})?", "d"),
-    Mask("uuid", rf"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}(?!\w)", "dlj"),
-    Mask("mac", rf"{_HEX}{{2}}(?:[:-]{_HEX}{{2}}){{5,}}(?![\w:])", "dlj"),
+    Mask("uuid", rf"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}(?!\w)", "dl"),
+    Mask("mac", rf"{_HEX}{{2}}(?:[:-]{_HEX}{{2}}){{5,}}(?![\w:])", "dl"),
     Mask(
         "ipv6",
         rf"(?:{_HEX}{{1,4}}:){{5,7}}{_HEX}{{1,4}}(?![\w:])"
         rf"|{_HEX}{{1,4}}(?::{_HEX}{{1,4}})*::(?:{_HEX}{{1,4}}(?::{_HEX}{{1,4}})*)?(?![\w:])"
         rf"|::{_HEX}{{1,4}}(?::{_HEX}{{1,4}})*(?![\w:])",
-        "dljs",
+        "dls",
     ),
     Mask("ipv4", r"\d{1,3}(?:\.\d{1,3}){3}(?![\w.]|\.\w)", "d"),
     # A number with a byte unit is one size: `5.2 KB` -> `<*>` (Loghub writes it so).
     Mask("size", r"\d+(?:\.\d+)? ?(?:[KMGTPE]i?B|kB|B)(?![\w])", "d"),
     # Host names ending in a top-level domain: `proxy.example.com`, `host-1.corp.local`.
-    Mask("hostname", rf"(?:{_LABEL}\.)+{_TLD}(?![\w-]|\.[\w-])", "dlj"),
-    Mask("email", rf"[A-Za-z0-9][\w.+-]*@(?:{_LABEL}\.)+[A-Za-z]{{2,}}(?![\w-])", "dlj"),
+    Mask("hostname", rf"(?:{_LABEL}\.)+{_TLD}(?![\w-]|\.[\w-])", "dl"),
+    Mask("email", rf"[A-Za-z0-9][\w.+-]*+@(?:{_LABEL}\.)+[A-Za-z]{{2,}}(?![\w-])", "dl"),
     # A host before `:port` or Java's `host/ip`, when it has a digit, dot or hyphen
     # (so `key:1` pairs stay as they are): `msra-sa-41:9000`, `node-7/10.0.0.7`.
     Mask(
         "host-port",
         r"(?=[A-Za-z]*[-.\d])[A-Za-z0-9][A-Za-z0-9-]*+(?:\.[A-Za-z0-9-]++)*"
         r"(?=:\d{1,5}(?![\w:]|\.\d)|/\d{1,3}(?:\.\d{1,3}){3})",
-        "dlj",
+        "dl",
     ),
     # Kubernetes generated names: `payments-api-7d9f8c6b5-x2x9q`, `web-7d9f8c6b5`, `job-x2x9q`.
     Mask(
         "k8s-name",
         rf"[a-z0-9]++(?:-[a-z0-9]++)*?-(?:{_K8S}{{6,10}}-{_K8S}{{5}}"
         rf"|(?={_K8S}{{0,9}}\d){_K8S}{{5,10}}(?:-{_K8S}{{5}})?)(?![\w.-])",
-        "dlj",
+        "dl",
     ),
     # Hex words without 0x (`0x..` and `7317849d` are numbers): `ad364e35`, `ffffffff`.
     Mask("hex", r"[a-f](?=[a-f]*\d)[0-9a-f]{4,}(?!\w)|[A-F](?=[A-F]*\d)[0-9A-F]{4,}(?!\w)", "l"),
-    Mask("hex-word", r"(?:[a-f]{8})+(?!\w)", "w"),
+    Mask("hex-word", r"[a-f]{8}(?:[a-f]{8})*(?!\w)", "w"),
     # Words carrying an id: an `_<digits>` part or a run of three or more digits.
     Mask(
         "id-word",
         r"[A-Za-z][A-Za-z0-9]*+(?:_[A-Za-z][A-Za-z0-9]*+)*+_-?\d\w*|[A-Za-z][A-Za-z_]*+\d{3}\w*",
-        "l_",
+        "l",
     ),
     # Anything that starts with a digit (numbers, versions, 0x.., 30ms, 2kSOSP) up to the end of
     # the word; dots join parts (`6.1.26`) but a trailing full stop stays text. The minor part of
     # a name's version (`TLSv1.2`) and a protocol version (`HTTP/1.1`) are part of the name.
     Mask("number", r"(?<![A-Z]/)(?<!\d\.)-?\d\w*+(?:\.\w++)*+", "ds"),
     # Booleans, null and the default user name are values in any log (Loghub masks them too).
-    Mask("literal", r"(?:true|false|null|nil|True|False|TRUE|FALSE|NULL|root)(?![\w-])", "w"),
+    Mask("literal", rf"{_trie(_LITERALS)}(?![\w-])", "w"),
 )
 
 
@@ -149,13 +157,14 @@ def _group(starts: str) -> str:
 # Every rule starts at a word start: never right after a letter or digit (the `_` of `blk_-1608`
 # or `rdd_2_0` may come before, so `-1608` is a signed number). The rules are grouped by their
 # first character; letter rules run only for words that go on with a digit or a joiner.
+# (CPython's engine tries every alternative of a group at every word start, so the cheap tests
+# come first and alternations of words are factored by first letter, see `_trie`.)
 _PATTERN = (
     r"(?<![A-Za-z0-9])(?:"
-    rf"(?=\d)(?:(?<![A-Z]/)(?<!\d\.)\d++(?![\w.:/-]| ?(?:[KMGTPE]i?B|kB|B)(?!\w))|{_group('d')})"
-    rf"|(?=[A-Za-z]*+\d)(?:{_group('l')})"
-    rf"|(?=[A-Za-z]*+_)(?:{_group('_')})"
-    rf"|(?=[A-Za-z]*+[.:/\\@-][\w\\:/])(?:{_group('j')})"
-    rf"|(?=[A-Za-z])(?:{_group('w')})"
+    rf"(?=[A-Za-z])(?:(?=[A-Za-z]*+(?:[\d_]|[.:/\\@-][\w\\:/]))(?:{_group('l')})|{_group('w')})"
+    # A plain number (the most common variable) is taken at once, unless a longer rule applies.
+    rf"|(?=\d)(?:(?<![A-Z]/)(?<!\d\.)\d++(?![\w.:/-]| ?(?:[KMGTPE]i?B|kB|B)(?!\w)|\s+{_MONTH})"
+    rf"|{_group('d')})"
     rf"|(?=[^\w\s])(?:{_group('s')})"
     ")"
 )

@@ -26,16 +26,19 @@ from array import array
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from opslens.analysis.mining.masking import WILDCARD, mask
+from opslens.analysis.mining.masking import MASK_RE, WILDCARD, mask
 from opslens.analysis.mining.tokens import (
+    extract_params,
     gap_merge,
     generalize,
     is_wild,
+    match_score,
+    merge_templates,
     render,
-    template_regex,
     word_slot,
-    words_differ,
 )
+
+_MASK_SUB = MASK_RE.sub
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,8 @@ class TemplateMiner:
         """
         if "\n" in message:
             message = message.split("\n", 1)[0].rstrip("\r")
-        masked = mask(message)
+        # The one-pass masking of `mask()`, inlined: this is the hot path.
+        masked = mask(message) if "://" in message or '="' in message else _MASK_SUB(WILDCARD, message)
         gid = self._shapes.get(masked)
         if gid is None:
             gid = self._place(masked)
@@ -222,7 +226,7 @@ class TemplateMiner:
             group = groups[gid]
             if group.words and words.isdisjoint(group.words):
                 continue  # nothing in common: it cannot be similar enough
-            score = _score(group.tokens, tokens, self.config.similarity)
+            score = match_score(group.tokens, tokens, self.config.similarity)
             if score is not None and score > best_score:
                 best, best_score = gid, score
         if best is not None:
@@ -396,18 +400,12 @@ class TemplateMiner:
     # ------------------------------------------------------------------ reading sets
 
     def _render_set(self, root: int) -> str:
-        members = self._members.get(root, [root])
         if self._catch_all is not None and root == self.canonical(self._catch_all):
             return WILDCARD
-        ordered = sorted(members, key=lambda g: -self._groups[g].count)
-        tokens = list(self._groups[ordered[0]].tokens)
-        for gid in ordered[1:]:
-            other = self._groups[gid].tokens
-            if len(other) == len(tokens):
-                tokens = [generalize(a, b) for a, b in zip(tokens, other, strict=True)]
-            else:
-                tokens = gap_merge(tokens, other) or _gap_cover(tokens, other)
-        return render(tokens)
+        groups = [self._groups[g] for g in self._members.get(root, [root])]
+        # A group folded into another (a family) is covered by that one's template.
+        shown = [g for g in groups if g.matchable] or groups
+        return render(merge_templates([g.tokens for g in sorted(shown, key=lambda g: -g.count)]))
 
     def _info(self, root: int, with_params: bool) -> TemplateInfo:
         cfg = self.config
@@ -427,54 +425,5 @@ class TemplateMiner:
             first_seen=min(firsts) if firsts else None,
             last_seen=max(lasts) if lasts else None,
             examples=examples,
-            params=_params(text, [t for _, t in samples], cfg.max_param_values) if with_params else (),
+            params=extract_params(text, [t for _, t in samples], cfg.max_param_values) if with_params else (),
         )
-
-
-def _score(template: list[str], tokens: list[str], similarity: float) -> tuple[int, int] | None:
-    """(shared constant words, -differences) when `tokens` may join `template`, else None."""
-    match = soft = 0
-    for t, x in zip(template, tokens, strict=True):
-        if t == x:
-            if not is_wild(t):
-                match += 1
-        elif t == WILDCARD:
-            continue
-        elif words_differ(t, x):
-            return None  # two different plain words: maybe an enumeration, decided by families
-        else:
-            soft += 1
-    if soft and (match == 0 or match < similarity * (match + soft)):
-        return None
-    return match, -soft
-
-
-def _gap_cover(a: list[str], b: list[str]) -> list[str]:
-    """Fallback rendering of two different-length templates of one set: shared tokens in
-    order, `<*>` for everything between."""
-    from opslens.analysis.mining.tokens import align
-
-    out: list[str] = []
-    for i, j in align(a, b):
-        if i is not None and j is not None:
-            out.append(a[i])
-        elif not out or out[-1] != WILDCARD:
-            out.append(WILDCARD)
-    return out
-
-
-def _params(template: str, texts: list[str], limit: int) -> tuple[tuple[str, ...], ...]:
-    """Distinct values (at most `limit`) of each `<*>` of `template` in the sample texts."""
-    n = template.count(WILDCARD)
-    if not n or not texts:
-        return tuple(() for _ in range(n))
-    regex = template_regex(template)
-    values: list[dict[str, None]] = [{} for _ in range(n)]
-    for text in texts:
-        m = regex.fullmatch(text)
-        if m is None:
-            continue
-        for i, value in enumerate(m.groups()):
-            if len(values[i]) < limit:
-                values[i][value] = None
-    return tuple(tuple(v) for v in values)

@@ -229,3 +229,65 @@ def _absorbable(gap_a: list[str], gap_b: list[str]) -> bool:
         return False
     has_var = any(is_wild(t) for t in gap_a + gap_b)
     return has_var and (not words or len(gap) > len(words))
+
+
+def match_score(template: list[str], tokens: list[str], similarity: float) -> tuple[int, int] | None:
+    """(shared constant words, -differences) when a same-length shape may join a template, else
+    None: a `<*>` takes anything, two different plain words never join (they may be an
+    enumeration; families decide), and other differences are values if at least `similarity`
+    of the compared constant words are shared."""
+    match = soft = 0
+    for t, x in zip(template, tokens, strict=True):
+        if t == x:
+            if not is_wild(t):
+                match += 1
+        elif t == WILDCARD:
+            continue
+        elif words_differ(t, x):
+            return None
+        else:
+            soft += 1
+    if soft and (match == 0 or match < similarity * (match + soft)):
+        return None
+    return match, -soft
+
+
+def merge_templates(templates: list[list[str]]) -> list[str]:
+    """One template covering several (the most frequent first): same lengths position by
+    position, different lengths across their gaps."""
+    tokens = list(templates[0])
+    for other in templates[1:]:
+        if len(other) == len(tokens):
+            tokens = [generalize(a, b) for a, b in zip(tokens, other, strict=True)]
+        else:
+            tokens = gap_merge(tokens, other) or _cover(tokens, other)
+    return tokens
+
+
+def _cover(a: list[str], b: list[str]) -> list[str]:
+    """The shared tokens of two templates in order, `<*>` for everything between (the fallback
+    when their gaps are not simple, e.g. in a set joined through a third template)."""
+    out: list[str] = []
+    for i, j in align(a, b):
+        if i is not None and j is not None:
+            out.append(a[i])
+        elif not out or out[-1] != WILDCARD:
+            out.append(WILDCARD)
+    return out
+
+
+def extract_params(template: str, texts: list[str], limit: int) -> tuple[tuple[str, ...], ...]:
+    """Distinct values (at most `limit`) of each `<*>` of `template` in the sample texts."""
+    n = template.count(WILDCARD)
+    if not n or not texts:
+        return tuple(() for _ in range(n))
+    regex = template_regex(template)
+    values: list[dict[str, None]] = [{} for _ in range(n)]
+    for text in texts:
+        m = regex.fullmatch(text)
+        if m is None:
+            continue
+        for i, value in enumerate(m.groups()):
+            if len(values[i]) < limit:
+                values[i][value] = None
+    return tuple(tuple(v) for v in values)

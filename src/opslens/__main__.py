@@ -1,0 +1,5 @@
+"""`python -m opslens` runs the command-line interface."""
+
+from opslens.cli import main
+
+main()

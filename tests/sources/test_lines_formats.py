@@ -1,0 +1,194 @@
+"""Line formats, table-driven: which format takes a line, and its time, severity, message, attrs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from opslens.events import Severity
+from opslens.sources.lines import formats
+from opslens.sources.lines.dispatch import Dispatcher, make_dispatch
+from opslens.timeparse import Clock
+
+I, N, W, E, C, D, U = (Severity.INFO, Severity.NOTICE, Severity.WARNING, Severity.ERROR, Severity.CRITICAL,
+                       Severity.DEBUG, Severity.UNKNOWN)  # fmt: skip
+
+
+def at(text: str) -> float:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def parse(line: str) -> tuple[Any, ...] | None:
+    return make_dispatch(Clock(year=2025))(line)
+
+
+# (line, source, time or None, severity, message, a subset of attrs)
+CASES: list[tuple[str, str, str | None, Severity, str, dict[str, Any]]] = [
+    # klog / glog
+    ("E0314 02:51:09.096230   12345 file.go:123] connection refused", "klog", "2025-03-14T02:51:09.09623Z", E,
+     "connection refused", {"caller": "file.go:123", "pid": 12345, "level": "E"}),
+    ('I0314 02:51:09.000001       1 controller.go:42] "Syncing" pod="shop/cart-1" err="boom"', "klog",
+     "2025-03-14T02:51:09.000001Z", I, "Syncing", {"fields": {"pod": "shop/cart-1", "err": "boom"}, "error": "boom"}),
+    ("W0314 02:51:09.5 7 x.go:1] careful", "klog", "2025-03-14T02:51:09.5Z", W, "careful", {}),
+    ("F0314 02:51:09.500000 7 x.go:1] dying", "klog", "2025-03-14T02:51:09.5Z", C, "dying", {}),
+    # nginx / Apache access, ingress-nginx, nginx error log
+    ('10.0.0.1 - - [14/Mar/2025:09:54:51 +0000] "GET /a?b=1 HTTP/1.1" 200 612 "-" "curl/8"', "nginx",
+     "2025-03-14T09:54:51Z", I, '"GET /a?b=1 HTTP/1.1" 200',
+     {"status": 200, "method": "GET", "path": "/a?b=1", "bytes": 612, "client": "10.0.0.1", "user_agent": "curl/8"}),
+    ('10.0.0.1 - - [14/Mar/2025:09:54:51 +0000] "GET / HTTP/1.1" 503 0 "-" "x" 120 1.502 [shop-api-80] [] '
+     '10.1.0.4:80 0 1.500 503 0123456789abcdef0123456789abcdef', "nginx", "2025-03-14T09:54:51Z", E,
+     '"GET / HTTP/1.1" 503', {"upstream": "shop-api-80", "latency": 1.502, "upstream_addr": "10.1.0.4:80",
+                               "upstream_status": 503, "upstream_latency": 1.5,
+                               "request_id": "0123456789abcdef0123456789abcdef"}),
+    ('::1 - bob [14/Mar/2025:09:54:51 -0100] "DELETE /x HTTP/1.1" 404 - "-" "-"', "nginx", "2025-03-14T10:54:51Z",
+     N, '"DELETE /x HTTP/1.1" 404', {"user": "bob", "status": 404}),
+    ('1.2.3.4 - - [14/Mar/2025:09:54:51 +0000] "GET /x HTTP/1.1" 200 5 "-" "ua" "9.9.9.9"', "nginx",
+     "2025-03-14T09:54:51Z", I, '"GET /x HTTP/1.1" 200', {"status": 200}),
+    ("2025/03/14 02:51:09 [error] 31#31: *1 upstream timed out, client: 10.0.0.2, server: a, "
+     'request: "GET / HTTP/1.1", upstream: "http://10.1.0.4:80/", host: "a"', "nginx", "2025-03-14T02:51:09Z", E,
+     'upstream timed out, client: 10.0.0.2, server: a, request: "GET / HTTP/1.1", upstream: "http://10.1.0.4:80/", host: "a"',
+     {"pid": 31, "connection": 1, "client": "10.0.0.2", "upstream": "http://10.1.0.4:80/", "level": "error"}),
+    ("2025/03/14 02:51:09 [notice] 1#1: start worker processes", "nginx", "2025-03-14T02:51:09Z", N,
+     "start worker processes", {"pid": 1}),
+    # Python
+    ("2025-03-14 09:54:13,342 - app.db - WARNING - pool exhausted", "pylog", "2025-03-14T09:54:13.342Z", W,
+     "pool exhausted", {"logger": "app.db", "level": "WARNING"}),
+    ("2025-03-14 09:54:13,342 INFO [reco.sync] heartbeat ok", "pylog", "2025-03-14T09:54:13.342Z", I,
+     "heartbeat ok", {"logger": "reco.sync"}),
+    ("2025-03-14 09:54:13.342 | ERROR    | app.main:run:42 - boom", "pylog", "2025-03-14T09:54:13.342Z", E, "boom",
+     {"logger": "app.main:run:42"}),
+    ("CRITICAL:root:disk full", "pylog", None, C, "disk full", {"logger": "root"}),
+    ("INFO:     Application startup complete.", "pylog", None, I, "Application startup complete.", {}),
+    ('ERROR:    10.0.0.7:5000 - "GET /x HTTP/1.1" 500 Internal Server Error', "pylog", None, E,
+     '10.0.0.7:5000 - "GET /x HTTP/1.1" 500 Internal Server Error', {"status": 500, "path": "/x"}),
+    ("[2025-03-14 02:51:09 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:8)", "pylog", "2025-03-14T02:51:09Z", C,
+     "WORKER TIMEOUT (pid:8)", {"pid": 1}),
+    ("[2025-03-14 02:51:09,123: WARNING/ForkPoolWorker-2] Task x[1] retry", "pylog", "2025-03-14T02:51:09.123Z", W,
+     "Task x[1] retry", {"process": "ForkPoolWorker-2"}),
+    # JVM
+    ("2025-03-14T09:54:12.589Z  INFO 1 --- [app] [           main] o.s.b.SpringApplication                  : Started",
+     "java", "2025-03-14T09:54:12.589Z", I, "Started",
+     {"application": "app", "thread": "main", "logger": "o.s.b.SpringApplication", "pid": 1}),
+    ("2025-03-14 09:54:12.589 ERROR 7 --- [nio-8080-exec-1] c.e.Api : failed : really", "java",
+     "2025-03-14T09:54:12.589Z", E, "failed : really", {"thread": "nio-8080-exec-1", "logger": "c.e.Api"}),
+    ("2025-03-14 02:51:09.123 [main] WARN  com.example.Pool - low on connections", "java", "2025-03-14T02:51:09.123Z",
+     W, "low on connections", {"thread": "main", "logger": "com.example.Pool"}),
+    ("2025-03-14 02:51:09,123 ERROR [http-1] c.e.Api:88 - request failed", "java", "2025-03-14T02:51:09.123Z", E,
+     "request failed", {"thread": "http-1", "logger": "c.e.Api:88"}),
+    ("2025-03-14 02:51:09,123 INFO  [io.quarkus] (main) started in 1.2s", "java", "2025-03-14T02:51:09.123Z", I,
+     "started in 1.2s", {"logger": "io.quarkus", "thread": "main"}),
+    ("02:51:09.123 [main] DEBUG c.e.Cache - miss", "java", None, D, "miss", {"thread": "main"}),
+    ("[2025-03-14 02:51:09,123] WARN [Log partition=t-0] retention (kafka.log.UnifiedLog)", "java",
+     "2025-03-14T02:51:09.123Z", W, "[Log partition=t-0] retention (kafka.log.UnifiedLog)",
+     {"logger": "kafka.log.UnifiedLog"}),
+    ("[2025-03-14T02:51:09,123][WARN ][o.e.c.r.a.DiskThresholdMonitor] [es-0] high disk watermark", "java",
+     "2025-03-14T02:51:09.123Z", W, "[es-0] high disk watermark", {"logger": "o.e.c.r.a.DiskThresholdMonitor"}),
+    # PostgreSQL, Apache, PHP-FPM, Redis
+    ("2025-03-14 02:51:09.123 UTC [123] LOG:  checkpoint starting: time", "postgres", "2025-03-14T02:51:09.123Z", I,
+     "checkpoint starting: time", {"pid": 123, "level": "LOG"}),
+    ("2025-03-14 02:51:09 UTC [9]: [3-1] user=app,db=shop,app=psql,client=10.0.0.5 ERROR:  deadlock detected",
+     "postgres", "2025-03-14T02:51:09Z", E, "deadlock detected", {"user": "app", "database": "shop"}),
+    ("2025-03-14 02:51:09.123 UTC [55] app@shop FATAL:  password authentication failed", "postgres",
+     "2025-03-14T02:51:09.123Z", C, "password authentication failed", {"user": "app", "database": "shop"}),
+    ("[Fri Mar 14 02:51:09.123456 2025] [core:error] [pid 12:tid 34] [client 1.2.3.4:5] AH00124: too many redirects",
+     "apache", "2025-03-14T02:51:09.123456Z", E, "AH00124: too many redirects",
+     {"module": "core", "pid": 12, "client": "1.2.3.4:5"}),
+    ("[Fri Mar 14 02:51:09 2025] [notice] caught SIGTERM, shutting down", "apache", "2025-03-14T02:51:09Z", N,
+     "caught SIGTERM, shutting down", {}),
+    ("[14-Mar-2025 02:51:09] WARNING: [pool www] server reached pm.max_children", "apache", "2025-03-14T02:51:09Z", W,
+     "[pool www] server reached pm.max_children", {}),
+    ("1:M 14 Mar 2025 02:51:09.123 * Ready to accept connections tcp", "redis", "2025-03-14T02:51:09.123Z", N,
+     "Ready to accept connections tcp", {"role": "master", "pid": 1}),
+    ("27:C 14 Mar 2025 02:51:09.123 # Write error saving DB on disk", "redis", "2025-03-14T02:51:09.123Z", W,
+     "Write error saving DB on disk", {"role": "child"}),
+    # logfmt
+    ('time="2025-03-14T02:51:09Z" level=error msg="write failed" err="disk full" status=500', "logfmt",
+     "2025-03-14T02:51:09Z", E, "write failed", {"error": "disk full", "status": 500}),
+    ('ts=2025-03-14T02:51:09.5Z caller=main.go:9 level=info msg="a \\"quoted\\" word" n=3', "logfmt",
+     "2025-03-14T02:51:09.5Z", I, 'a "quoted" word', {"caller": "main.go:9", "fields": {"n": "3"}}),
+    ("time=2025-03-14T02:51:09.000Z level=WARN source=/app/x.go:1 msg=short", "logfmt", "2025-03-14T02:51:09Z", W,
+     "short", {"caller": "/app/x.go:1"}),
+    # the generic fallback
+    ("2025/03/14 02:51:09 http: TLS handshake error from 10.0.0.1:5: EOF", "text", "2025-03-14T02:51:09Z", U,
+     "http: TLS handshake error from 10.0.0.1:5: EOF", {}),
+    ("2025-03-14T02:51:09.123456Z  WARN hyper::proto: connection reset", "text", "2025-03-14T02:51:09.123456Z", W,
+     "hyper::proto: connection reset", {"level": "WARN"}),
+    ("2025-03-14T02:51:09.123456Z 0 [Warning] [MY-010068] [Server] CA certificate is self signed.", "text",
+     "2025-03-14T02:51:09.123456Z", W, "[MY-010068] [Server] CA certificate is self signed.", {}),
+    ("2025-03-14 02:51:09.123456+00:00 [error] <0.245.0> closing AMQP connection", "text",
+     "2025-03-14T02:51:09.123456Z", E, "<0.245.0> closing AMQP connection", {}),
+    ("[2025-03-14 02:51:09.123][1][warning][config] deprecated field", "text", "2025-03-14T02:51:09.123Z", W,
+     "[config] deprecated field", {}),
+    ("I, [2025-03-14T02:51:09.123456 #1]  INFO -- web: Completed 200 OK", "text", "2025-03-14T02:51:09.123456Z", I,
+     "Completed 200 OK", {"logger": "web", "pid": 1}),
+    ("web-1  | 2025-03-14 02:51:09 ERROR could not bind", "text", "2025-03-14T02:51:09Z", E, "could not bind",
+     {"prefix": "web-1"}),
+    ("17/06/09 20:10:40 INFO spark.SecurityManager: Changing view acls", "text", "2017-06-09T20:10:40Z", I,
+     "spark.SecurityManager: Changing view acls", {}),
+    ("2016-09-28 04:30:30, Info                  CBS    Loaded Servicing Stack", "text", "2016-09-28T04:30:30Z", I,
+     "CBS    Loaded Servicing Stack", {}),
+    ("12:04:05.123 WARN cache cold", "text", None, W, "cache cold", {}),
+    ('[INFO] 10.244.0.1:5353 - 1 "A IN x. udp 1 false 512" NOERROR qr 1 0.0001s', "text", None, I,
+     '10.244.0.1:5353 - 1 "A IN x. udp 1 false 512" NOERROR qr 1 0.0001s', {}),
+    ("WARN[0003] image is outdated", "text", None, W, "image is outdated", {}),
+    ("info: Microsoft.Hosting.Lifetime[14]", "text", None, I, "Microsoft.Hosting.Lifetime[14]", {}),
+    ("fail: Microsoft.AspNetCore.Server.Kestrel[13]", "text", None, E, "Microsoft.AspNetCore.Server.Kestrel[13]", {}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("line", "source", "when", "severity", "message", "attrs"), CASES)
+def test_line_formats(line: str, source: str, when: str | None, severity: Severity, message: str,
+                      attrs: dict[str, Any]) -> None:  # fmt: skip
+    parsed = parse(line)
+    assert parsed is not None
+    name, time, sev, msg, got = parsed
+    assert name == source
+    assert time == (pytest.approx(at(when), abs=1e-6) if when else None)
+    assert sev is severity
+    assert msg == message
+    for key, value in attrs.items():
+        assert (got or {}).get(key) == value, key
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["just some words", "Error connecting to the database", "(node:1) Warning: something", "12 apples",
+     "Info about things", "key: value", "  indented", "level is fine", "2025 was a year"],
+)  # fmt: skip
+def test_prose_is_not_taken_for_a_format(line: str) -> None:
+    assert parse(line) is None
+
+
+def test_postgres_detail_lines_say_they_continue_the_previous_message() -> None:
+    parsed = parse("2025-03-14 02:51:09.123 UTC [124] STATEMENT:  SELECT 1")
+    assert parsed is not None and parsed[0] == "postgres" and parsed[2] is None
+
+
+def test_registry_lists_formats_in_trial_order_with_generic_last() -> None:
+    names = [f.name for f in formats()]
+    assert names[-1] == "text"
+    assert {"jsonlog", "klog", "nginx", "java", "pylog", "postgres", "apache", "redis", "logfmt"} <= set(names)
+    assert not formats()[-1].sticky
+
+
+def test_dispatcher_prefers_the_last_format_but_switches_per_line() -> None:
+    dispatch = Dispatcher(Clock(year=2025))
+    lines = [
+        '10.0.0.1 - - [14/Mar/2025:09:54:51 +0000] "GET / HTTP/1.1" 200 1 "-" "-"',
+        "2025-03-14 09:54:13,342 - app - INFO - x",
+        '{"level":"warn","msg":"y"}',
+        '10.0.0.2 - - [14/Mar/2025:09:54:52 +0000] "GET / HTTP/1.1" 500 1 "-" "-"',
+    ]
+    assert [dispatch(line)[0] for line in lines] == ["nginx", "pylog", "jsonlog", "nginx"]  # type: ignore[index]
+    assert dispatch.last is not None
+
+
+def test_dispatcher_exclude_and_only() -> None:
+    klog = "E0314 02:51:09.096230 1 f.go:1] x"
+    assert Dispatcher(Clock())(klog) is not None
+    assert Dispatcher(Clock(), exclude=["klog"])(klog) is None
+    only = Dispatcher(Clock(), only=[f for f in formats() if f.name == "jsonlog"])
+    assert only(klog) is None
+    assert only('{"msg":"x"}') is not None
