@@ -47,7 +47,9 @@ def classification(show_errors: bool) -> None:
     total = len(rows)
     exact = sum(n for (gold, got), n in confusion.items() if gold == got)
     read_gold = sum(n for (gold, _), n in confusion.items() if gold == "read_only")
-    unsafe = sum(n for (gold, got), n in confusion.items() if gold != "read_only" and got == "read_only")
+    unsafe = sum(
+        n for (gold, got), n in confusion.items() if gold != "read_only" and got == "read_only"
+    )
     print(f"== command classification: {DATA / 'commands-dev.jsonl'} ({total} commands)")
     print(f"exact-label accuracy         {exact / total:.4f}  ({exact}/{total})")
     print(f"read_only recall             {confusion[('read_only', 'read_only')] / read_gold:.4f}")
@@ -98,12 +100,21 @@ def redaction_quality(show_errors: bool) -> list[str]:
 def _naive_patterns() -> list[re.Pattern[str]]:
     """The baseline: every pattern compiled on its own, applied to every line."""
     patterns = [re.compile(p) for _, p, _ in TOKEN_PATTERNS]
-    patterns += [redact_module._PEM, redact_module._URL_CREDS, redact_module._AUTH_HEADER,
-                 redact_module._USER_PASS_FLAG, redact_module._CLIENT_PASSWORD]
+    patterns += [
+        redact_module._PEM,
+        redact_module._URL_CREDS,
+        redact_module._AUTH_HEADER,
+        redact_module._USER_PASS_FLAG,
+        redact_module._CLIENT_PASSWORD,
+    ]
     # key=value / JSON / YAML assignments written the obvious way: one regex tried at every offset
-    patterns.append(re.compile(
-        r"(?i)(?<![A-Za-z0-9])[A-Za-z0-9_.\-]*?(?:" + KEY_WORDS + r")[\"']?[ \t]*(?:=>|[:=])[ \t]*[\"']?[^\s\"',;&]+"
-    ))
+    patterns.append(
+        re.compile(
+            r"(?i)(?<![A-Za-z0-9])[A-Za-z0-9_.\-]*?(?:"
+            + KEY_WORDS
+            + r")[\"']?[ \t]*(?:=>|[:=])[ \t]*[\"']?[^\s\"',;&]+"
+        )
+    )
     return patterns
 
 
@@ -147,9 +158,13 @@ def throughput(secret_lines: list[str]) -> None:
 
     ours = run(guard_run)
     baseline = run(naive_run)
-    print(f"\n== redaction throughput ({len(corpus):,} lines: loghub-2k + secret rows, ~2% with secrets)")
+    print(
+        f"\n== redaction throughput ({len(corpus):,} lines: loghub-2k + secret rows, ~2% with secrets)"
+    )
     print(f"opslens Redactor             {ours:,.0f} lines/s")
-    print(f"baseline naive per-pattern   {baseline:,.0f} lines/s  ({len(patterns)} patterns, no prefilter)")
+    print(
+        f"baseline naive per-pattern   {baseline:,.0f} lines/s  ({len(patterns)} patterns, no prefilter)"
+    )
     print(f"speed-up vs baseline         {ours / baseline:.1f}x")
 
 

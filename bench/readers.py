@@ -27,7 +27,7 @@ from opslens.sources.base import ReadContext, SourceFile, identity_from_path
 from opslens.sources.readers.textlog import TextLogReader
 
 T0 = 1_741_946_000.0  # 2025-03-14T09:53:20Z
-RATE = 150.0  # lines per second of simulated time: several lines share each whole second
+RATE = 20.0  # lines per second of simulated time: some lines share a whole second, most a minute
 
 
 def _iso(t: float, digits: int = 6) -> str:

@@ -14,7 +14,7 @@ Shapes understood (at the start of a string):
 - syslog `Mar 14 02:51:09` (year from the hint)
 - Apache error / asctime `Fri Mar 14 02:51:09.123456 2025`
 - klog `0314 02:51:09.096230`, Android logcat `03-14 02:51:09.096` (year from the hint)
-- log4j 1 / Spark `17/06/09 20:10:40`
+- log4j 1 / Spark `17/06/09 20:10:40`, old Hadoop `081109 203615`
 - day-first `11 Jun 2025 23:38:16.058` (Redis), `14-Mar-2025 02:51:09` (PHP-FPM)
 - epoch numbers in seconds, milliseconds, microseconds or nanoseconds (`epoch`)
 """
@@ -366,6 +366,12 @@ class Clock:
             return None
         return self._add_fraction(value, tok[17:]) if len(tok) > 17 else value
 
+    def compact(self, tok: str) -> float | None:
+        """Old Hadoop/HDFS `081109 203615` (yyMMdd HHmmss, 20yy)."""
+        if len(tok) != 13 or tok[6] != " ":
+            return None
+        return self.short_year(f"{tok[0:2]}/{tok[2:4]}/{tok[4:6]} {tok[7:9]}:{tok[9:11]}:{tok[11:13]}")
+
     def asctime(self, tok: str) -> float | None:
         """`Fri Mar 14 02:51:09.123456 2025` / `Fri Mar 14 02:51:09 2025` (Apache error log)."""
         if len(tok) < 24 or tok[3] != " " or tok[-5] != " ":
@@ -421,6 +427,9 @@ class Clock:
             end = m.end() if m else end
             value = self.dmy(line[pos:end])
             return (value, end) if value is not None else None
+        if line[pos + 6 : pos + 7] == " " and line[pos + 13 : pos + 14] == " " and line[pos : pos + 13].replace(" ", "").isdigit():
+            value = self.compact(line[pos : pos + 13])  # 081109 203615
+            return (value, pos + 13) if value is not None else None
         m = _EPOCH_TOKEN.match(line, pos)
         if m:
             value = epoch(m.group(0))

@@ -6,8 +6,13 @@ import pytest
 
 from opslens.guard import CommandGuard, Label
 
-R, S, U, M, D = (Label.READ_ONLY, Label.SENSITIVE_READ, Label.UNKNOWN, Label.MUTATING,
-                 Label.DESTRUCTIVE)
+R, S, U, M, D = (
+    Label.READ_ONLY,
+    Label.SENSITIVE_READ,
+    Label.UNKNOWN,
+    Label.MUTATING,
+    Label.DESTRUCTIVE,
+)
 
 COMPOUND = [
     ("kubectl get pods | grep Crash | awk '{print $1}'", R),
@@ -58,7 +63,7 @@ WRAPPERS = [
     ("docker exec -it db psql -U postgres -c 'select 1'", R),
     ("find / -name core -delete", D),
     ("find . -type f -exec chmod 644 {} +", M),
-    ("eval \"$(ssh-agent -s)\"", M),
+    ('eval "$(ssh-agent -s)"', M),
     ("eval 'kubectl get pods'", R),
     ("source <(kubectl completion bash)", M),
     ("time kubectl get pods", R),

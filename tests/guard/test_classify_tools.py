@@ -6,8 +6,13 @@ import pytest
 
 from opslens.guard import CommandGuard, Label
 
-R, S, U, M, D = (Label.READ_ONLY, Label.SENSITIVE_READ, Label.UNKNOWN, Label.MUTATING,
-                 Label.DESTRUCTIVE)
+R, S, U, M, D = (
+    Label.READ_ONLY,
+    Label.SENSITIVE_READ,
+    Label.UNKNOWN,
+    Label.MUTATING,
+    Label.DESTRUCTIVE,
+)
 
 CASES = {
     "kubernetes": [
@@ -79,7 +84,8 @@ CASES = {
         ("docker logs --tail 100 web", R),
         ("docker inspect web", R),
         ("docker exec -it web env", S),
-        ("docker exec web nginx -t", U),
+        ("docker exec web nginx -t", R),
+        ("docker exec web nginx -s reload", M),
         ("docker run --rm alpine echo hi", M),
         ("docker rm -f web", D),
         ("docker volume rm pgdata", D),
@@ -107,10 +113,16 @@ CASES = {
         ("aws ec2 terminate-instances --instance-ids i-1", D),
         ("aws ec2 stop-instances --instance-ids i-1", D),
         ("aws ec2 start-instances --instance-ids i-1", M),
-        ("aws ec2 revoke-security-group-ingress --group-id sg-1 --protocol tcp --port 22 --cidr 0.0.0.0/0", D),
+        (
+            "aws ec2 revoke-security-group-ingress --group-id sg-1 --protocol tcp --port 22 --cidr 0.0.0.0/0",
+            D,
+        ),
         ("aws iam list-attached-role-policies --role-name r", R),
         ("aws iam delete-role --role-name r", D),
-        ("aws iam attach-role-policy --role-name r --policy-arn arn:aws:iam::aws:policy/ReadOnlyAccess", M),
+        (
+            "aws iam attach-role-policy --role-name r --policy-arn arn:aws:iam::aws:policy/ReadOnlyAccess",
+            M,
+        ),
         ("aws s3 ls s3://bucket/prefix/", R),
         ("aws s3 rm s3://bucket/key", D),
         ("aws s3 cp s3://bucket/key -", M),
@@ -413,7 +425,7 @@ CASES = {
         ("redis-cli --scan --pattern 'tmp:*' | xargs redis-cli del", D),
         ("redis-cli", M),
         ("mongosh --eval 'db.orders.countDocuments()'", R),
-        ("mongosh --quiet --eval \"db.adminCommand({ping: 1})\"", R),
+        ('mongosh --quiet --eval "db.adminCommand({ping: 1})"', R),
         ("mongosh app --eval 'db.sessions.deleteMany({})'", D),
         ("mongosh --eval 'db.dropDatabase()'", D),
         ("mongosh --eval 'rs.stepDown()'", M),
@@ -448,8 +460,14 @@ CASES = {
         ("kafka-topics --bootstrap-server k:9092 --delete --topic t", D),
         ("kafka-topics --bootstrap-server k:9092 --create --topic t --partitions 3", M),
         ("kafka-consumer-groups --bootstrap-server k:9092 --describe --group g", R),
-        ("kafka-consumer-groups --bootstrap-server k:9092 --reset-offsets --to-earliest --group g --topic t --execute", M),
-        ("kafka-consumer-groups --bootstrap-server k:9092 --reset-offsets --to-earliest --group g --topic t --dry-run", R),
+        (
+            "kafka-consumer-groups --bootstrap-server k:9092 --reset-offsets --to-earliest --group g --topic t --execute",
+            M,
+        ),
+        (
+            "kafka-consumer-groups --bootstrap-server k:9092 --reset-offsets --to-earliest --group g --topic t --dry-run",
+            R,
+        ),
         ("kafka-console-consumer --bootstrap-server k:9092 --topic t --from-beginning", R),
         ("rabbitmqctl list_queues name messages", R),
         ("rabbitmqctl cluster_status", R),
@@ -462,12 +480,38 @@ CASES = {
         ("patronictl list", R),
         ("patronictl switchover --force", M),
     ],
+    "fleet": [
+        ("ansible all -m ping", R),
+        ("ansible web -b -m shell -a 'rm -rf /var/cache/app'", D),
+        ("ansible web -b -m service -a 'name=nginx state=restarted'", M),
+        ("ansible-playbook site.yml --check --diff", R),
+        ("ansible-playbook -i prod site.yml", M),
+        ("ansible-vault view secrets.yml", S),
+        ("salt '*' test.ping", R),
+        ("salt 'web*' cmd.run 'systemctl restart nginx'", M),
+        ("salt-call pillar.items", S),
+        ("pulumi preview", R),
+        ("pulumi destroy --yes", D),
+        ("doctl compute droplet list", R),
+        ("mc ls minio/bucket", R),
+        ("mc rm --recursive --force minio/bucket", D),
+        ("rclone sync src remote:dst", M),
+        ("amtool silence query", R),
+        ("amtool silence add alertname=Foo", M),
+        ("promtool check rules rules.yml", R),
+        ("nginx -t", R),
+        ("nginx -s reload", M),
+    ],
 }
 
 
 @pytest.mark.parametrize(
     ("command", "expected"),
-    [pytest.param(cmd, label, id=f"{family}:{cmd[:60]}") for family, rows in CASES.items() for cmd, label in rows],
+    [
+        pytest.param(cmd, label, id=f"{family}:{cmd[:60]}")
+        for family, rows in CASES.items()
+        for cmd, label in rows
+    ],
 )
 def test_tool_knowledge(guard: CommandGuard, command: str, expected: Label) -> None:
     verdict = guard.classify(command)

@@ -12,7 +12,7 @@ from opslens.sources.lines import formats
 from opslens.sources.lines.dispatch import Dispatcher, make_dispatch
 from opslens.timeparse import Clock
 
-I, N, W, E, C, D, U = (Severity.INFO, Severity.NOTICE, Severity.WARNING, Severity.ERROR, Severity.CRITICAL,
+INF, N, W, E, C, D, U = (Severity.INFO, Severity.NOTICE, Severity.WARNING, Severity.ERROR, Severity.CRITICAL,
                        Severity.DEBUG, Severity.UNKNOWN)  # fmt: skip
 
 
@@ -30,12 +30,12 @@ CASES: list[tuple[str, str, str | None, Severity, str, dict[str, Any]]] = [
     ("E0314 02:51:09.096230   12345 file.go:123] connection refused", "klog", "2025-03-14T02:51:09.09623Z", E,
      "connection refused", {"caller": "file.go:123", "pid": 12345, "level": "E"}),
     ('I0314 02:51:09.000001       1 controller.go:42] "Syncing" pod="shop/cart-1" err="boom"', "klog",
-     "2025-03-14T02:51:09.000001Z", I, "Syncing", {"fields": {"pod": "shop/cart-1", "err": "boom"}, "error": "boom"}),
+     "2025-03-14T02:51:09.000001Z", INF, "Syncing", {"fields": {"pod": "shop/cart-1", "err": "boom"}, "error": "boom"}),
     ("W0314 02:51:09.5 7 x.go:1] careful", "klog", "2025-03-14T02:51:09.5Z", W, "careful", {}),
     ("F0314 02:51:09.500000 7 x.go:1] dying", "klog", "2025-03-14T02:51:09.5Z", C, "dying", {}),
     # nginx / Apache access, ingress-nginx, nginx error log
     ('10.0.0.1 - - [14/Mar/2025:09:54:51 +0000] "GET /a?b=1 HTTP/1.1" 200 612 "-" "curl/8"', "nginx",
-     "2025-03-14T09:54:51Z", I, '"GET /a?b=1 HTTP/1.1" 200',
+     "2025-03-14T09:54:51Z", INF, '"GET /a?b=1 HTTP/1.1" 200',
      {"status": 200, "method": "GET", "path": "/a?b=1", "bytes": 612, "client": "10.0.0.1", "user_agent": "curl/8"}),
     ('10.0.0.1 - - [14/Mar/2025:09:54:51 +0000] "GET / HTTP/1.1" 503 0 "-" "x" 120 1.502 [shop-api-80] [] '
      '10.1.0.4:80 0 1.500 503 0123456789abcdef0123456789abcdef', "nginx", "2025-03-14T09:54:51Z", E,
@@ -45,7 +45,7 @@ CASES: list[tuple[str, str, str | None, Severity, str, dict[str, Any]]] = [
     ('::1 - bob [14/Mar/2025:09:54:51 -0100] "DELETE /x HTTP/1.1" 404 - "-" "-"', "nginx", "2025-03-14T10:54:51Z",
      N, '"DELETE /x HTTP/1.1" 404', {"user": "bob", "status": 404}),
     ('1.2.3.4 - - [14/Mar/2025:09:54:51 +0000] "GET /x HTTP/1.1" 200 5 "-" "ua" "9.9.9.9"', "nginx",
-     "2025-03-14T09:54:51Z", I, '"GET /x HTTP/1.1" 200', {"status": 200}),
+     "2025-03-14T09:54:51Z", INF, '"GET /x HTTP/1.1" 200', {"status": 200}),
     ("2025/03/14 02:51:09 [error] 31#31: *1 upstream timed out, client: 10.0.0.2, server: a, "
      'request: "GET / HTTP/1.1", upstream: "http://10.1.0.4:80/", host: "a"', "nginx", "2025-03-14T02:51:09Z", E,
      'upstream timed out, client: 10.0.0.2, server: a, request: "GET / HTTP/1.1", upstream: "http://10.1.0.4:80/", host: "a"',
@@ -55,12 +55,12 @@ CASES: list[tuple[str, str, str | None, Severity, str, dict[str, Any]]] = [
     # Python
     ("2025-03-14 09:54:13,342 - app.db - WARNING - pool exhausted", "pylog", "2025-03-14T09:54:13.342Z", W,
      "pool exhausted", {"logger": "app.db", "level": "WARNING"}),
-    ("2025-03-14 09:54:13,342 INFO [reco.sync] heartbeat ok", "pylog", "2025-03-14T09:54:13.342Z", I,
+    ("2025-03-14 09:54:13,342 INFO [reco.sync] heartbeat ok", "pylog", "2025-03-14T09:54:13.342Z", INF,
      "heartbeat ok", {"logger": "reco.sync"}),
     ("2025-03-14 09:54:13.342 | ERROR    | app.main:run:42 - boom", "pylog", "2025-03-14T09:54:13.342Z", E, "boom",
      {"logger": "app.main:run:42"}),
     ("CRITICAL:root:disk full", "pylog", None, C, "disk full", {"logger": "root"}),
-    ("INFO:     Application startup complete.", "pylog", None, I, "Application startup complete.", {}),
+    ("INFO:     Application startup complete.", "pylog", None, INF, "Application startup complete.", {}),
     ('ERROR:    10.0.0.7:5000 - "GET /x HTTP/1.1" 500 Internal Server Error', "pylog", None, E,
      '10.0.0.7:5000 - "GET /x HTTP/1.1" 500 Internal Server Error', {"status": 500, "path": "/x"}),
     ("[2025-03-14 02:51:09 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:8)", "pylog", "2025-03-14T02:51:09Z", C,
@@ -69,7 +69,7 @@ CASES: list[tuple[str, str, str | None, Severity, str, dict[str, Any]]] = [
      "Task x[1] retry", {"process": "ForkPoolWorker-2"}),
     # JVM
     ("2025-03-14T09:54:12.589Z  INFO 1 --- [app] [           main] o.s.b.SpringApplication                  : Started",
-     "java", "2025-03-14T09:54:12.589Z", I, "Started",
+     "java", "2025-03-14T09:54:12.589Z", INF, "Started",
      {"application": "app", "thread": "main", "logger": "o.s.b.SpringApplication", "pid": 1}),
     ("2025-03-14 09:54:12.589 ERROR 7 --- [nio-8080-exec-1] c.e.Api : failed : really", "java",
      "2025-03-14T09:54:12.589Z", E, "failed : really", {"thread": "nio-8080-exec-1", "logger": "c.e.Api"}),
@@ -77,7 +77,7 @@ CASES: list[tuple[str, str, str | None, Severity, str, dict[str, Any]]] = [
      W, "low on connections", {"thread": "main", "logger": "com.example.Pool"}),
     ("2025-03-14 02:51:09,123 ERROR [http-1] c.e.Api:88 - request failed", "java", "2025-03-14T02:51:09.123Z", E,
      "request failed", {"thread": "http-1", "logger": "c.e.Api:88"}),
-    ("2025-03-14 02:51:09,123 INFO  [io.quarkus] (main) started in 1.2s", "java", "2025-03-14T02:51:09.123Z", I,
+    ("2025-03-14 02:51:09,123 INFO  [io.quarkus] (main) started in 1.2s", "java", "2025-03-14T02:51:09.123Z", INF,
      "started in 1.2s", {"logger": "io.quarkus", "thread": "main"}),
     ("02:51:09.123 [main] DEBUG c.e.Cache - miss", "java", None, D, "miss", {"thread": "main"}),
     ("[2025-03-14 02:51:09,123] WARN [Log partition=t-0] retention (kafka.log.UnifiedLog)", "java",
@@ -86,7 +86,7 @@ CASES: list[tuple[str, str, str | None, Severity, str, dict[str, Any]]] = [
     ("[2025-03-14T02:51:09,123][WARN ][o.e.c.r.a.DiskThresholdMonitor] [es-0] high disk watermark", "java",
      "2025-03-14T02:51:09.123Z", W, "[es-0] high disk watermark", {"logger": "o.e.c.r.a.DiskThresholdMonitor"}),
     # PostgreSQL, Apache, PHP-FPM, Redis
-    ("2025-03-14 02:51:09.123 UTC [123] LOG:  checkpoint starting: time", "postgres", "2025-03-14T02:51:09.123Z", I,
+    ("2025-03-14 02:51:09.123 UTC [123] LOG:  checkpoint starting: time", "postgres", "2025-03-14T02:51:09.123Z", INF,
      "checkpoint starting: time", {"pid": 123, "level": "LOG"}),
     ("2025-03-14 02:51:09 UTC [9]: [3-1] user=app,db=shop,app=psql,client=10.0.0.5 ERROR:  deadlock detected",
      "postgres", "2025-03-14T02:51:09Z", E, "deadlock detected", {"user": "app", "database": "shop"}),
@@ -107,7 +107,7 @@ CASES: list[tuple[str, str, str | None, Severity, str, dict[str, Any]]] = [
     ('time="2025-03-14T02:51:09Z" level=error msg="write failed" err="disk full" status=500', "logfmt",
      "2025-03-14T02:51:09Z", E, "write failed", {"error": "disk full", "status": 500}),
     ('ts=2025-03-14T02:51:09.5Z caller=main.go:9 level=info msg="a \\"quoted\\" word" n=3', "logfmt",
-     "2025-03-14T02:51:09.5Z", I, 'a "quoted" word', {"caller": "main.go:9", "fields": {"n": "3"}}),
+     "2025-03-14T02:51:09.5Z", INF, 'a "quoted" word', {"caller": "main.go:9", "fields": {"n": "3"}}),
     ("time=2025-03-14T02:51:09.000Z level=WARN source=/app/x.go:1 msg=short", "logfmt", "2025-03-14T02:51:09Z", W,
      "short", {"caller": "/app/x.go:1"}),
     # the generic fallback
@@ -121,19 +121,25 @@ CASES: list[tuple[str, str, str | None, Severity, str, dict[str, Any]]] = [
      "2025-03-14T02:51:09.123456Z", E, "<0.245.0> closing AMQP connection", {}),
     ("[2025-03-14 02:51:09.123][1][warning][config] deprecated field", "text", "2025-03-14T02:51:09.123Z", W,
      "[config] deprecated field", {}),
-    ("I, [2025-03-14T02:51:09.123456 #1]  INFO -- web: Completed 200 OK", "text", "2025-03-14T02:51:09.123456Z", I,
+    ("I, [2025-03-14T02:51:09.123456 #1]  INFO -- web: Completed 200 OK", "text", "2025-03-14T02:51:09.123456Z", INF,
      "Completed 200 OK", {"logger": "web", "pid": 1}),
     ("web-1  | 2025-03-14 02:51:09 ERROR could not bind", "text", "2025-03-14T02:51:09Z", E, "could not bind",
      {"prefix": "web-1"}),
-    ("17/06/09 20:10:40 INFO spark.SecurityManager: Changing view acls", "text", "2017-06-09T20:10:40Z", I,
+    ("17/06/09 20:10:40 INFO spark.SecurityManager: Changing view acls", "text", "2017-06-09T20:10:40Z", INF,
      "spark.SecurityManager: Changing view acls", {}),
-    ("2016-09-28 04:30:30, Info                  CBS    Loaded Servicing Stack", "text", "2016-09-28T04:30:30Z", I,
+    ("2016-09-28 04:30:30, Info                  CBS    Loaded Servicing Stack", "text", "2016-09-28T04:30:30Z", INF,
      "CBS    Loaded Servicing Stack", {}),
+    ("03-17 16:13:38.811  1702  2395 E AndroidRuntime: FATAL EXCEPTION: main", "text", "2025-03-17T16:13:38.811Z", E,
+     "FATAL EXCEPTION: main", {"logger": "AndroidRuntime", "pid": 1702, "thread": 2395}),
+    ("081109 203615 148 WARN dfs.DataNode: slow BlockReceiver", "text", "2008-11-09T20:36:15Z", W,
+     "dfs.DataNode: slow BlockReceiver", {}),
+    ("[Nest] 1  - 03/14/2025, 2:51:09 PM   ERROR [ExceptionsHandler] connect ECONNREFUSED 10.0.0.5:5432", "text",
+     "2025-03-14T14:51:09Z", E, "connect ECONNREFUSED 10.0.0.5:5432", {"logger": "ExceptionsHandler", "pid": 1}),
     ("12:04:05.123 WARN cache cold", "text", None, W, "cache cold", {}),
-    ('[INFO] 10.244.0.1:5353 - 1 "A IN x. udp 1 false 512" NOERROR qr 1 0.0001s', "text", None, I,
+    ('[INFO] 10.244.0.1:5353 - 1 "A IN x. udp 1 false 512" NOERROR qr 1 0.0001s', "text", None, INF,
      '10.244.0.1:5353 - 1 "A IN x. udp 1 false 512" NOERROR qr 1 0.0001s', {}),
     ("WARN[0003] image is outdated", "text", None, W, "image is outdated", {}),
-    ("info: Microsoft.Hosting.Lifetime[14]", "text", None, I, "Microsoft.Hosting.Lifetime[14]", {}),
+    ("info: Microsoft.Hosting.Lifetime[14]", "text", None, INF, "Microsoft.Hosting.Lifetime[14]", {}),
     ("fail: Microsoft.AspNetCore.Server.Kestrel[13]", "text", None, E, "Microsoft.AspNetCore.Server.Kestrel[13]", {}),
 ]  # fmt: skip
 
@@ -192,3 +198,10 @@ def test_dispatcher_exclude_and_only() -> None:
     only = Dispatcher(Clock(), only=[f for f in formats() if f.name == "jsonlog"])
     assert only(klog) is None
     assert only('{"msg":"x"}') is not None
+
+
+def test_warm_caches_give_the_same_results_as_cold_ones() -> None:
+    warm = make_dispatch(Clock(year=2025))
+    lines = [case[0] for case in CASES] + ["2025-03-14 02:51:09,123 INFO  [io.quarkus] (main) started - x"]
+    for line in lines * 3:  # every format after every other, three times
+        assert warm(line) == parse(line), line

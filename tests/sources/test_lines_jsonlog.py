@@ -13,7 +13,7 @@ from opslens.sources.lines import jsonlog
 from opslens.sources.lines.jsonfields import MAX_FIELDS
 from opslens.timeparse import Clock
 
-I, N, W, E, C, D, U = (Severity.INFO, Severity.NOTICE, Severity.WARNING, Severity.ERROR, Severity.CRITICAL,
+INF, N, W, E, C, D, U = (Severity.INFO, Severity.NOTICE, Severity.WARNING, Severity.ERROR, Severity.CRITICAL,
                        Severity.DEBUG, Severity.UNKNOWN)  # fmt: skip
 
 
@@ -49,7 +49,7 @@ CASES: list[tuple[str, dict[str, Any], str | None, Severity, str, dict[str, Any]
     ("bunyan", {"name": "api", "hostname": "h", "pid": 1, "level": 40, "msg": "slow", "time": "2025-03-14T02:51:09.000Z",
                 "v": 0}, "2025-03-14T02:51:09Z", W, "slow", {"logger": "api"}),
     ("serilog compact", {"@t": "2025-03-14T02:51:09.1234567Z", "@mt": "Order {OrderId} placed", "OrderId": 7},
-     "2025-03-14T02:51:09.1234567Z", I, "Order {OrderId} placed", {"fields": {"OrderId": 7}}),
+     "2025-03-14T02:51:09.1234567Z", INF, "Order {OrderId} placed", {"fields": {"OrderId": 7}}),
     ("serilog error", {"@t": "2025-03-14T02:51:09Z", "@m": "Failed 7", "@l": "Error", "@x": "System.Exception: x"},
      "2025-03-14T02:51:09Z", E, "Failed 7", {"stack": "System.Exception: x"}),
     ("ECS", {"@timestamp": "2025-03-14T02:51:09.123Z", "log.level": "warn", "message": "disk", "log.logger": "a.B",
@@ -61,9 +61,9 @@ CASES: list[tuple[str, dict[str, Any], str | None, Severity, str, dict[str, Any]
              "logging.googleapis.com/sourceLocation": {"file": "a.py", "line": "3", "function": "f"}},
      "2025-03-14T02:51:09.5Z", C, "oom", {"caller": "a.py:3"}),
     ("winston", {"level": "info", "message": "listening", "timestamp": "2025-03-14 02:51:09"},
-     "2025-03-14T02:51:09Z", I, "listening", {}),
+     "2025-03-14T02:51:09Z", INF, "listening", {}),
     ("structlog", {"event": "user logged in", "level": "info", "timestamp": "2025-03-14T02:51:09.000001Z",
-                   "logger": "auth"}, "2025-03-14T02:51:09.000001Z", I, "user logged in", {"logger": "auth"}),
+                   "logger": "auth"}, "2025-03-14T02:51:09.000001Z", INF, "user logged in", {"logger": "auth"}),
     ("python-json-logger", {"asctime": "2025-03-14 02:51:09,123", "levelname": "ERROR", "name": "w",
                             "message": "x", "exc_info": "Traceback ..."},
      "2025-03-14T02:51:09.123Z", E, "x", {"logger": "w", "stack": "Traceback ..."}),
@@ -77,7 +77,7 @@ CASES: list[tuple[str, dict[str, Any], str | None, Severity, str, dict[str, Any]
                  "msg": "slow query"}, "2025-03-14T02:51:09.123Z", W, "slow query", {"logger": "NETWORK"}),
     ("Caddy access", {"level": "info", "ts": 1741920669.5, "logger": "http.log.access", "msg": "handled request",
                       "request": {"method": "GET", "uri": "/x"}, "status": 404, "duration": 0.001},
-     "2025-03-14T02:51:09.5Z", I, "handled request", {"status": 404, "method": "GET", "path": "/x", "latency": 0.001}),
+     "2025-03-14T02:51:09.5Z", INF, "handled request", {"status": 404, "method": "GET", "path": "/x", "latency": 0.001}),
     ("access without a level", {"time": "2025-03-14T02:51:09Z", "status": 503, "method": "GET", "path": "/"},
      "2025-03-14T02:51:09Z", E, '{"time": "2025-03-14T02:51:09Z", "status": 503, "method": "GET", "path": "/"}',
      {"status": 503}),
@@ -125,7 +125,7 @@ def test_layouts_are_cached_but_values_are_not() -> None:
     first = parser('{"level":"info","msg":"a","ts":1741920669}')
     second = parser('{"level":"error","msg":"b","ts":1741920670}')
     assert first is not None and second is not None
-    assert (first[2], first[3], first[1]) == (I, "a", 1741920669.0)
+    assert (first[2], first[3], first[1]) == (INF, "a", 1741920669.0)
     assert (second[2], second[3], second[1]) == (E, "b", 1741920670.0)
     assert first[4] is not second[4]  # attrs dicts are never shared
 

@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from opslens.events import Entity, Event, EventKind, Severity
-from opslens.sources.base import Identity, ReadContext, SourceFile, choose_reader, get_reader, identity_from_path
+from opslens.sources.base import (
+    Identity,
+    ReadContext,
+    SourceFile,
+    choose_reader,
+    get_reader,
+    identity_from_path,
+)
 from opslens.sources.readers.textlog import TextLogReader
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "logs"
@@ -215,3 +222,23 @@ def test_chosen_for_app_logs() -> None:
 def test_sniff_never_raises_on_a_cut_head() -> None:
     head = fixture("cri.log") * 200
     assert 0.5 <= TextLogReader.sniff(head[:65536], "x") <= 0.7
+
+
+def test_kubectl_prefix_names_each_lines_pod_and_container() -> None:
+    text = (
+        '[pod/cart-1/cart] 2025-03-14T09:54:14.000000000Z {"level":"warn","msg":"x"}\n'
+        "[pod/cart-2/istio-proxy] plain words\n"
+    )
+    first, second = read(text, identity=Identity(namespace="shop"))
+    assert first.entity == Entity("Pod", "cart-1", "shop") and first.attrs["container"] == "cart"  # type: ignore[index]
+    assert (first.source, first.message, first.time) == ("jsonlog", "x", at("2025-03-14T09:54:14Z"))
+    assert second.entity == Entity("Pod", "cart-2", "shop") and second.attrs["container"] == "istio-proxy"  # type: ignore[index]
+    assert second.message == "plain words" and second.raw.startswith("[pod/cart-2/istio-proxy] ")
+
+
+def test_byte_order_mark_and_terminal_colours_do_not_hide_the_format() -> None:
+    text = "\ufeff2025-03-14 09:54:13,342 - a - INFO - first\n\x1b[31mERROR\x1b[0m:    boom\n"
+    first, coloured = read(text)
+    assert (first.source, first.message) == ("pylog", "first")
+    assert coloured.severity is Severity.ERROR and coloured.message == "boom"
+    assert coloured.raw == "\x1b[31mERROR\x1b[0m:    boom"  # raw stays verbatim

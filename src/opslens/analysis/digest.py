@@ -13,10 +13,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from opslens.analysis.mining import TemplateMiner
-from opslens.analysis.severity import effective_severity, message_severity
+from opslens.analysis.severity import UNTRUSTED_LEVEL_SOURCES, effective_severity, message_severity
 from opslens.events import Event, EventKind, Severity
 
 BUCKET_SECONDS = 60
+_UNSET = object()
 _MAX_ENTITIES_PER_TEMPLATE = 32
 _MAX_EXAMPLES = 3
 #: Cap on whole-kept structured events of one kind (a runaway watch stream stays bounded).
@@ -43,7 +44,7 @@ class TemplateStats:
         self.worst: list[Event] = []  # first examples at the template's worst severity
         self.notable: list[Event] = []  # lines whose variable part means trouble (exit 137, ...)
         self.latest: Event | None = None
-        self.kinds: Counter[str] = Counter()
+        self.kinds: dict[str, int] = {}
 
     def absorb(self, other: TemplateStats) -> None:
         """Fold another template's stats into this one (after the miner merged them)."""
@@ -64,7 +65,8 @@ class TemplateStats:
         self.notable = sorted(self.notable + other.notable, key=_event_order)[:_MAX_EXAMPLES]
         if other.latest is not None and (self.latest is None or _event_order(other.latest) > _event_order(self.latest)):
             self.latest = other.latest
-        self.kinds.update(other.kinds)
+        for name, n in other.kinds.items():
+            self.kinds[name] = self.kinds.get(name, 0) + n
 
 
 # Trouble that hides in a variable: a SIGKILL/SIGSEGV/SIGTERM exit code, an OOMKilled reason.
@@ -72,22 +74,18 @@ class TemplateStats:
 _NOTABLE = re.compile(r"exit[_ ]?(?:status|code)\W{0,3}(?:137|139|143)\b|\bOOMKilled\b|signal: (?:killed|segmentation)", re.I)
 
 
-def _may_be_notable(message: str) -> bool:
-    return "exit" in message or "OOM" in message or "signal:" in message
-
-
 def _keep_earliest(examples: list[Event], event: Event) -> None:
-    """Keep the earliest few examples: files are read one after another, not in time order."""
-    if len(examples) < _MAX_EXAMPLES:
-        examples.append(event)
-        return
+    """Keep the earliest few examples, sorted by time: files are read one after another, not in
+    time order. The common case (a later line) costs one comparison."""
     t = event.time
-    if t is None:
-        return
-    latest = max(range(len(examples)), key=lambda i: examples[i].time if examples[i].time is not None else float("inf"))
-    worst_time = examples[latest].time
-    if worst_time is None or t < worst_time:
-        examples[latest] = event
+    if len(examples) >= _MAX_EXAMPLES:
+        last = examples[-1].time
+        if t is None or (last is not None and t >= last):
+            return
+        examples[-1] = event
+    else:
+        examples.append(event)
+    examples.sort(key=_event_order)
 
 
 def _min(a: float | None, b: float | None) -> float | None:
@@ -124,13 +122,21 @@ class Digest:
     alerts: list[Event] = field(default_factory=list)
     metrics: list[Event] = field(default_factory=list)
     changes: list[Event] = field(default_factory=list)
-    severity_minutes: dict[str, Counter[int]] = field(default_factory=dict)
     start: float | None = None
     end: float | None = None
     events: int = 0
     filtered_out: int = 0
     dropped: int = 0
     _content_severity: dict[int, Severity] = field(default_factory=dict)
+    _who_cache: dict[object, str | None] = field(default_factory=dict)
+
+    def _who(self, event: Event) -> str | None:
+        """`entity_key` of the event, cached: millions of lines share a few hundred entities."""
+        token = (event.entity, event.namespace, event.host)
+        who = self._who_cache.get(token, _UNSET)
+        if who is _UNSET:
+            who = self._who_cache[token] = entity_key(event)
+        return who  # type: ignore[return-value]
 
     def add(self, event: Event) -> None:
         t = event.time
@@ -163,21 +169,28 @@ class Digest:
             self.dropped += 1
 
     def _add_message(self, event: Event) -> None:
+        # The hot path of triage: one call per log line. Keep it to dict lookups and integers.
         t = event.time
-        key = self.miner.add(event.message, time=t)
+        message = event.message
+        key = self.miner.add(message, time=t)
         stats = self.templates.get(key)
         if stats is None:
             stats = self.templates[key] = TemplateStats()
-            self._content_severity[key] = message_severity(event.message, self.miner.template(key))
-        sev = effective_severity(event, self._content_severity[key])
+            self._content_severity[key] = message_severity(message, self.miner.template(key))
+        level = event.severity
+        if level is Severity.UNKNOWN or (level <= Severity.NOTICE and event.source in UNTRUSTED_LEVEL_SOURCES):
+            sev = effective_severity(event, self._content_severity[key])
+        else:
+            sev = level
         stats.count += 1
         if sev > stats.severity:
             stats.severity = sev
             stats.worst = [event]
         elif sev == stats.severity:
             _keep_earliest(stats.worst, event)
-        stats.kinds[event.source] += 1
-        who = entity_key(event)
+        kinds = stats.kinds
+        kinds[event.source] = kinds.get(event.source, 0) + 1
+        who = self._who(event)
         if who is not None and (who in stats.entities or len(stats.entities) < _MAX_ENTITIES_PER_TEMPLATE):
             stats.entities[who] += 1
         if t is not None:
@@ -190,13 +203,8 @@ class Digest:
             if stats.last is None or t >= stats.last:
                 stats.last = t
                 stats.latest = event
-            if sev >= Severity.WARNING and who is not None:
-                per = self.severity_minutes.get(who)
-                if per is None:
-                    per = self.severity_minutes[who] = Counter()
-                per[minute] += 1
         _keep_earliest(stats.examples, event)
-        if _may_be_notable(event.message) and _NOTABLE.search(event.message):
+        if ("exit" in message or "OOM" in message or "signal:" in message) and _NOTABLE.search(message):
             _keep_earliest(stats.notable, event)
 
     def finish(self) -> None:

@@ -31,7 +31,7 @@ _NEGATED = re.compile(
     re.I,
 )
 #: Sources whose own level is not trusted (everything on stdout is "info").
-_UNTRUSTED_LEVEL_SOURCES = frozenset({"journald", "syslog"})
+UNTRUSTED_LEVEL_SOURCES = frozenset({"journald", "syslog"})
 
 
 # Levels written inside the message by the program itself (logfmt, JSON, klog, bracketed).
@@ -83,6 +83,6 @@ def effective_severity(event: Event, from_content: Severity) -> Severity:
     level = event.severity
     if level is Severity.UNKNOWN:
         return from_content if from_content is not Severity.UNKNOWN else Severity.INFO
-    if event.source in _UNTRUSTED_LEVEL_SOURCES and level <= Severity.NOTICE:
+    if event.source in UNTRUSTED_LEVEL_SOURCES and level <= Severity.NOTICE:
         return max(level, from_content)
     return level

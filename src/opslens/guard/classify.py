@@ -92,30 +92,42 @@ class CommandGuard:
         if isinstance(item, Opaque):
             return Classification(Label.UNKNOWN, item.reason, item.text)
         if item.dynamic:
-            return Classification(Label.UNKNOWN, "the program name is computed at run time", item.text)
+            return Classification(
+                Label.UNKNOWN, "the program name is computed at run time", item.text
+            )
         return self.classify_argv(item.argv, stdin=item.stdin, depth=depth, text=item.text)
 
     def classify_argv(
-        self, argv: list[str], *, stdin: Stdin | None = None, depth: int = 0, text: str | None = None
+        self,
+        argv: list[str],
+        *,
+        stdin: Stdin | None = None,
+        depth: int = 0,
+        text: str | None = None,
     ) -> Classification:
         """Classify one program invocation given as an argv list (never run through a shell)."""
         if not argv:
             return _NO_COMMAND
         text = text or " ".join(argv)
         program = os.path.basename(argv[0].lstrip("\\")) or argv[0]
-        override = self._override(program, argv[1:])
+        spec = self.rules.lookup(program)
+        res = resolve(spec, argv[1:]) if spec is not None else None
+        override = self._override(program, argv[1:], res)
         if override is not None:
             return Classification(override, f"user rule in [guard.commands] for `{program}`", text)
-        spec = self.rules.lookup(program)
-        if spec is None:
+        if spec is None or res is None:
             return Classification(Label.UNKNOWN, _unknown_reason(program), text)
-        res = resolve(spec, argv[1:])
+        res.words[0] = program  # reasons name what the user typed (`nice`, not `nohup`)
         return self._decide(res, argv, stdin or Stdin(), depth, text)
 
-    def _override(self, program: str, args: list[str]) -> Label | None:
+    def _override(self, program: str, args: list[str], res: Resolution | None) -> Label | None:
+        """Longest `[guard.commands]` prefix matching the command words (options skipped)."""
         if not self.overrides:
             return None
-        words = [program, *(a for a in args if not a.startswith("-"))]
+        if res is not None:
+            words = [program, *res.words[1:], *res.positionals, *res.rest]
+        else:
+            words = [program, *(a for a in args if not a.startswith("-"))]
         for prefix, label in self.overrides:
             if tuple(words[: len(prefix)]) == prefix:
                 return label
@@ -179,9 +191,13 @@ def _scan_verbs(scan: VerbScan, words: list[str]) -> tuple[Label, str] | None:
 
 def _write_verdict(item: Write) -> Classification:
     if _BLOCK_DEVICE.match(item.target):
-        return Classification(Label.DESTRUCTIVE, f"overwrites block device {item.target}", item.text)
+        return Classification(
+            Label.DESTRUCTIVE, f"overwrites block device {item.target}", item.text
+        )
     if _SYSRQ.match(item.target):
-        return Classification(Label.DESTRUCTIVE, f"writes {item.target}: reboots or halts the host", item.text)
+        return Classification(
+            Label.DESTRUCTIVE, f"writes {item.target}: reboots or halts the host", item.text
+        )
     return Classification(Label.MUTATING, f"redirects output into file {item.target}", item.text)
 
 

@@ -188,7 +188,9 @@ def find_actions(inv: Invocation) -> list[Classification]:
             while end < len(tokens) and tokens[end] not in (";", "+", "\\;"):
                 end += 1
             inner = ["FILE" if t == "{}" else t for t in tokens[index + 1 : end]]
-            out.append(inv.inner_argv(inner) if inner else inv.verdict(Label.UNKNOWN, "empty -exec"))
+            out.append(
+                inv.inner_argv(inner) if inner else inv.verdict(Label.UNKNOWN, "empty -exec")
+            )
             index = end
         index += 1
     return out
@@ -205,7 +207,9 @@ def exec_after_flag(inv: Invocation) -> list[Classification]:
     return []
 
 
-def _stdin_statements(inv: Invocation, classify: Callable[[str], tuple[Label, str]]) -> list[Classification]:
+def _stdin_statements(
+    inv: Invocation, classify: Callable[[str], tuple[Label, str]]
+) -> list[Classification]:
     stdin = inv.stdin
     if stdin.kind in ("heredoc", "pipe_text") and stdin.text is not None:
         return [inv.verdict(*classify(stdin.text))]
@@ -222,7 +226,9 @@ def sql_client(inv: Invocation) -> list[Classification]:
     res, a = inv.res, inv.args
     if any(f.name in set(a.get("read_flags", [])) for f in res.flags):
         return [inv.verdict(Label.READ_ONLY, "lists databases or prints client information")]
-    statements = [f.value for f in res.flags if f.name in set(a.get("command_flags", [])) and f.value]
+    statements = [
+        f.value for f in res.flags if f.name in set(a.get("command_flags", [])) and f.value
+    ]
     index = a.get("statement_positional")
     if index is not None and len(res.positionals) > index:
         statements.extend(res.positionals[index:])
@@ -257,8 +263,19 @@ def mongo_shell(inv: Invocation) -> list[Classification]:
     return _stdin_statements(inv, classify_mongo)
 
 
-_ANSIBLE_READ_MODULES = {"ping", "setup", "gather_facts", "stat", "debug", "find", "slurp",
-                         "service_facts", "package_facts", "wait_for", "uri"}
+_ANSIBLE_READ_MODULES = {
+    "ping",
+    "setup",
+    "gather_facts",
+    "stat",
+    "debug",
+    "find",
+    "slurp",
+    "service_facts",
+    "package_facts",
+    "wait_for",
+    "uri",
+}
 
 
 @handler("ansible_adhoc")
@@ -272,3 +289,30 @@ def ansible_adhoc(inv: Invocation) -> list[Classification]:
     if module in _ANSIBLE_READ_MODULES:
         return [inv.verdict(Label.READ_ONLY, f"module `{module}` only gathers facts")]
     return [inv.verdict(Label.MUTATING, f"module `{module}` changes hosts")]
+
+
+_SALT_READ = re.compile(
+    r"^(test\.(ping|version|echo)|grains\.(items|item|get|ls)|status\.\w+|disk\.\w+|network\.\w+|"
+    r"pkg\.(list_pkgs|version|list_upgrades)|service\.(status|available|get_all)|sys\.\w+|"
+    r"cmd\.which|file\.(file_exists|stats|get_hash|directory_exists)|saltutil\.running|"
+    r"state\.(show_\w+|test))$"
+)
+
+
+@handler("salt")
+def salt_function(inv: Invocation) -> list[Classification]:
+    """salt TARGET FUNCTION ARGS (salt-call FUNCTION ARGS): cmd.run runs its argument."""
+    words = inv.res.positionals
+    offset = 0 if inv.res.command_name.startswith("salt-call") else 1
+    if len(words) <= offset:
+        return [inv.verdict(Label.READ_ONLY, "no function given")]
+    function, rest = words[offset], words[offset + 1 :]
+    if function in ("cmd.run", "cmd.shell", "cmd.run_all", "cmd.run_stdout") and rest:
+        return [inv.inner_text(rest[0])]
+    if function.startswith("pillar."):
+        return [
+            inv.verdict(Label.SENSITIVE_READ, f"`{function}` prints pillar data, often secrets")
+        ]
+    if _SALT_READ.match(function) or "test=True" in rest:
+        return [inv.verdict(Label.READ_ONLY, f"`{function}` only reports")]
+    return [inv.verdict(Label.MUTATING, f"`{function}` changes minions")]

@@ -56,11 +56,7 @@ def fence_untrusted(text: str, label: str = "untrusted", *, nonce: str | None = 
     while token in body:
         token = secrets.token_hex(8)
     name = _clean_label(label)
-    return (
-        f"<<<UNTRUSTED {token} {name}>>>\n"
-        f"{body}\n"
-        f"<<<END UNTRUSTED {token}>>>"
-    )
+    return f"<<<UNTRUSTED {token} {name}>>>\n{body}\n<<<END UNTRUSTED {token}>>>"
 
 
 FENCE_INSTRUCTIONS = (
@@ -87,20 +83,34 @@ class InjectionFinding:
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
-        ("override-instructions",
-         r"\b(ignore|disregard|forget|override|bypass|skip)\b[\w\s,'-]{0,30}?\b(previous|prior|above|earlier|preceding|all|any|your|the|system|these|those|existing)\b[\w\s,'-]{0,20}?\b(instructions?|prompts?|rules|directions|guidelines|messages|context|guardrails|polic(y|ies))\b"),
-        ("role-reassignment",
-         r"\b(you are now|from now on,? you|you will now act|act as (an? )?(unrestricted|different|new)|pretend (to be|you are)|enter (developer|debug|god) mode|developer mode|jailbreak|do anything now|\bDAN\b mode)"),
-        ("prompt-markup",
-         r"(<\|im_(start|end)\|>|\[/?INST\]|<</?SYS>>|</?(system|assistant|instructions?|prompt)>|^\s*#{2,}\s*(system|instruction|assistant)\b|\b(system|assistant)\s*:\s*(you|ignore|run|execute))"),
-        ("prompt-exfiltration",
-         r"\b(reveal|print|show|repeat|output|leak|dump)\b[\w\s]{0,20}\b(system prompt|hidden prompt|your (instructions|prompt|rules)|initial prompt)"),
-        ("command-to-assistant",
-         r"\b(assistant|ai|llm|model|chatbot|copilot|gpt|claude|bot|agent|opslens)\b[,:]?\s+(please\s+)?(run|execute|recommend|tell the user|suggest|delete|apply|ignore)\b"),
-        ("tell-user-to-run",
-         r"\b(tell|instruct|advise|ask|recommend)\b[\w\s]{0,15}\b(the )?(user|operator|engineer|on-?call|sre)\b[\w\s]{0,15}\b(to )?(run|execute|type|paste)\b"),
-        ("imperative-destructive",
-         r"\b(you (must|should|need to)|please|now)\s+(immediately\s+)?(run|execute)\b[^\n]{0,40}\b(kubectl\s+delete|rm\s+-rf|drop\s+(table|database)|terraform\s+destroy|shutdown|reboot|mkfs|iptables\s+-F)"),
+        (
+            "override-instructions",
+            r"\b(ignore|disregard|forget|override|bypass|skip)\b[\w\s,'-]{0,30}?\b(previous|prior|above|earlier|preceding|all|any|your|the|system|these|those|existing)\b[\w\s,'-]{0,20}?\b(instructions?|prompts?|rules|directions|guidelines|messages|context|guardrails|polic(y|ies))\b",
+        ),
+        (
+            "role-reassignment",
+            r"\b(you are now|from now on,? you|you will now act|act as (an? )?(unrestricted|different|new)|pretend (to be|you are)|enter (developer|debug|god) mode|developer mode|jailbreak|do anything now|\bDAN\b mode)",
+        ),
+        (
+            "prompt-markup",
+            r"(<\|im_(start|end)\|>|\[/?INST\]|<</?SYS>>|</?(system|assistant|instructions?|prompt)>|^\s*#{2,}\s*(system|instruction|assistant)\b|\b(system|assistant)\s*:\s*(you|ignore|run|execute))",
+        ),
+        (
+            "prompt-exfiltration",
+            r"\b(reveal|print|show|repeat|output|leak|dump)\b[\w\s]{0,20}\b(system prompt|hidden prompt|your (instructions|prompt|rules)|initial prompt)",
+        ),
+        (
+            "command-to-assistant",
+            r"\b(assistant|ai|llm|model|chatbot|copilot|gpt|claude|bot|agent|opslens)\b[,:]?\s+(please\s+)?(run|execute|recommend|tell the user|suggest|delete|apply|ignore)\b",
+        ),
+        (
+            "tell-user-to-run",
+            r"\b(tell|instruct|advise|ask|recommend)\b[\w\s]{0,15}\b(the )?(user|operator|engineer|on-?call|sre)\b[\w\s]{0,15}\b(to )?(run|execute|type|paste)\b",
+        ),
+        (
+            "imperative-destructive",
+            r"\b(you (must|should|need to)|please|now)\s+(immediately\s+)?(run|execute)\b[^\n]{0,40}\b(kubectl\s+delete|rm\s+-rf|drop\s+(table|database)|terraform\s+destroy|shutdown|reboot|mkfs|iptables\s+-F)",
+        ),
     )
 )
 

@@ -68,7 +68,9 @@ def _split_option(
     return _split_cluster(token, nxt, with_value)
 
 
-def _split_cluster(token: str, nxt: str | None, with_value: frozenset[str]) -> tuple[list[Flag], bool]:
+def _split_cluster(
+    token: str, nxt: str | None, with_value: frozenset[str]
+) -> tuple[list[Flag], bool]:
     if token[1:].isdigit():
         return [Flag(token, None)], False
     flags: list[Flag] = []
@@ -174,7 +176,9 @@ def condition_holds(cond: Condition, res: Resolution) -> bool:
 def _flag_value_holds(cond: Condition, res: Resolution) -> bool:
     fv = cond.flag_value
     assert fv is not None
-    return any(f.name in fv.flags and f.value is not None and fv.match.search(f.value) for f in res.flags)
+    return any(
+        f.name in fv.flags and f.value is not None and fv.match.search(f.value) for f in res.flags
+    )
 
 
 def _any_arg(cond: Condition, res: Resolution) -> bool:

@@ -38,7 +38,9 @@ def _trie_regex(words: set[str]) -> str:
             return ""
         branches = [re.escape(c) + build(child) for c, child in sorted(node.items()) if c]
         optional = "" in node
-        body = branches[0] if len(branches) == 1 and not optional else "(?:" + "|".join(branches) + ")"
+        body = (
+            branches[0] if len(branches) == 1 and not optional else "(?:" + "|".join(branches) + ")"
+        )
         return body + ("?" if optional else "")
 
     return build(trie)
@@ -59,10 +61,12 @@ _PEM_SEPARATORS = re.compile(r"(\r?\n|\\\\n|\\n|\s+)")
 _URL_CREDS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]{1,20}://)([^\s:/?#@'\"\[\]]*):([^\s/?#@'\"]+)@")
 _AUTH_HEADER = re.compile(
     r"(?i)(\b(?:proxy-)?authorization\b\\*[\"']?\s*[:=]\s*\\*[\"']?\s*"
-    r"(?:(?:basic|bearer|token|negotiate|ntlm|oauth|bot|splunk|geniekey|apikey|ssws|jwt|dsn)\s+)?)"
+    r"(?:(?:basic|bearer|token|negotiate|ntlm|oauth|bot|splunk|geniekey|apikey|ssws|jwt|dsn|aws4-hmac-sha256)\s+)?)"
     r"([^\s\"'\\,]{6,})"
 )
-_USER_PASS_FLAG = re.compile(r"(?:(?<=\s)|^)(?:-u|--user|--proxy-user|-U)(?:[ \t]+|=)?[\"']?([\w.@+-]+):([^\s\"']+)")
+_USER_PASS_FLAG = re.compile(
+    r"(?:(?<=\s)|^)(?:-u|--user|--proxy-user|-U)(?:[ \t]+|=)?[\"']?([\w.@+-]+):([^\s\"']+)"
+)
 _CLIENT_PASSWORD = re.compile(
     r"\b(?:redis-cli|valkey-cli|sshpass|mysql|mysqladmin|mysqldump|mariadb|mariadb-dump|mysqlimport|mysqlsh)\b"
     r"[^\n|;]*?\s(?:-a[ \t]+|-p[ \t]+(?=\S*\d)|-p(?=[^\s-]))([^\s\"']+)"
@@ -70,11 +74,18 @@ _CLIENT_PASSWORD = re.compile(
 _K8S_JSON_DATA = re.compile(r"(\\*\"(stringData|data)\\*\"\s*:\s*\{)([^{}]*)(\})")
 _K8S_JSON_VALUE = re.compile(r"(\\*\"[^\"\\]+\\*\"\s*:\s*\\*\")([^\"\\]*)(\\*\")")
 _K8S_KIND = re.compile(r"\\*\"kind\\*\"\s*:\s*\\*\"Secret\\*\"|^\s*kind:\s*Secret\s*$", re.M)
-_YAML_BLOCK = re.compile(r"(?m)^(?P<indent>[ \t]*)(?P<name>data|stringData):[ \t]*\n(?P<body>(?:(?P=indent)[ \t]+[^\n]*(?:\n|$))+)")
+_YAML_BLOCK = re.compile(
+    r"(?m)^(?P<indent>[ \t]*)(?P<name>data|stringData):[ \t]*\n(?P<body>(?:(?P=indent)[ \t]+[^\n]*(?:\n|$))+)"
+)
 _YAML_ENTRY = re.compile(r"(?m)^([ \t]+[\w.\-/]+:[ \t]+)([\"']?)([^\"'\n]+)(\2)[ \t]*$")
+_NETRC = re.compile(r"\bmachine\s+\S+\s+(?:login\s+\S+\s+)?password\s+(\S+)")
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
-_IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])")
-_IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}(?![\w:])|(?<![\w:])(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}:?){1,6}(?![\w:])")
+_IPV4 = re.compile(
+    r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])"
+)
+_IPV6 = re.compile(
+    r"(?<![\w:])(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}(?![\w:])|(?<![\w:])(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}:?){1,6}(?![\w:])"
+)
 
 
 class Redactor:
@@ -109,7 +120,11 @@ class Redactor:
         """`text` with every secret replaced; never raises, and redact(redact(x)) == redact(x)."""
         if not isinstance(text, str) or not text:
             return text
-        text = self._secrets(text)
+        for _ in range(4):  # to a fixpoint: a pass may uncover a match an earlier one consumed
+            redacted = self._secrets(text)
+            if redacted == text:
+                break
+            text = redacted
         if self._extra:
             text = self._extra_patterns(text)
         if self.pii:
@@ -128,9 +143,13 @@ class Redactor:
         lower = text.lower()
         structural = any(word in lower for word in _KV_WORDS) or "://" in text
         hits = _TOKEN_KEY_RE.findall(text)
-        indices = sorted({i for key in set(hits) for i in _PATTERNS_BY_KEY.get(key, ())}) if hits else ()
+        indices = (
+            sorted({i for key in set(hits) for i in _PATTERNS_BY_KEY.get(key, ())}) if hits else ()
+        )
         tokens = [_TOKEN_GATES[i][1:] for i in indices]
-        if " -" in text and ("-u" in text or "-U" in text or "--user" in text or "--proxy-user" in text):
+        if " -" in text and (
+            "-u" in text or "-U" in text or "--user" in text or "--proxy-user" in text
+        ):
             text = _USER_PASS_FLAG.sub(self._user_pass, text)
         if " -" in text and any(client in lower for client in _PASSWORD_CLIENTS):
             text = _CLIENT_PASSWORD.sub(lambda m: self._group(m, 1, "password"), text)
@@ -148,6 +167,8 @@ class Redactor:
             text = _URL_CREDS.sub(self._url, text)
         if "authorization" in lower:
             text = _AUTH_HEADER.sub(self._auth, text)
+        if "machine" in lower and "password" in lower:
+            text = _NETRC.sub(lambda m: self._group(m, 1, "password"), text)
         if any(word in lower for word in _KV_WORDS):
             text = self._assignments(text)
         return text
@@ -181,7 +202,11 @@ class Redactor:
 
     def _url(self, match: re.Match[str]) -> str:
         user, password = match.group(2), match.group(3)
-        if password.startswith("[REDACTED") or is_placeholder(password) or (user.isdigit() and password.isdigit()):
+        if (
+            password.startswith("[REDACTED")
+            or is_placeholder(password)
+            or (user.isdigit() and password.isdigit())
+        ):
             return match.group(0)
         return self._replace_span(match, 3, "url-password")
 
@@ -243,4 +268,7 @@ def _inside_placeholder(text: str, start: int, end: int) -> bool:
     if "[REDACTED:" not in text:
         return False
     window_start = max(0, start - 40)
-    return any(m.start() < end and start < m.end() for m in _PLACEHOLDER.finditer(text, window_start, end + 40))
+    return any(
+        m.start() < end and start < m.end()
+        for m in _PLACEHOLDER.finditer(text, window_start, end + 40)
+    )

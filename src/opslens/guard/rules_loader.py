@@ -19,14 +19,37 @@ import yaml
 from opslens.guard.labels import Label
 
 _NODE_KEYS = {
-    "label", "reason", "sub", "sub_patterns", "any_sub", "prefix_match", "options_with_value",
-    "before", "rules", "unmatched", "empty", "handler", "args", "verb_scan",
+    "label",
+    "reason",
+    "sub",
+    "sub_patterns",
+    "any_sub",
+    "prefix_match",
+    "options_with_value",
+    "before",
+    "rules",
+    "unmatched",
+    "empty",
+    "handler",
+    "args",
+    "verb_scan",
     "options_end_at_positional",
 }
 _TOOL_KEYS = _NODE_KEYS | {"aliases", "patterns", "cluster_short", "help_flags"}
 _COND_KEYS = {
-    "flag", "no_flag", "flag_regex", "flag_value", "positional", "no_positional", "positionals",
-    "min_positionals", "max_positionals", "arg", "dashdash", "any", "not",
+    "flag",
+    "no_flag",
+    "flag_regex",
+    "flag_value",
+    "positional",
+    "no_positional",
+    "positionals",
+    "min_positionals",
+    "max_positionals",
+    "arg",
+    "dashdash",
+    "any",
+    "not",
 }
 
 
@@ -294,7 +317,9 @@ def parse_node(name: str, raw: Any, where: str, keys: set[str] = _NODE_KEYS) -> 
         empty=_label(raw["empty"], f"{where}.empty") if "empty" in raw else None,
         handler=raw.get("handler"),
         args=dict(raw.get("args") or {}),
-        verb_scan=_verb_scan(raw["verb_scan"], f"{where}.verb_scan") if "verb_scan" in raw else None,
+        verb_scan=_verb_scan(raw["verb_scan"], f"{where}.verb_scan")
+        if "verb_scan" in raw
+        else None,
         options_end_at_positional=bool(raw.get("options_end_at_positional", False)),
     )
 
@@ -326,7 +351,8 @@ def _packaged_documents() -> Iterable[tuple[str, Any]]:
     folder = resources.files("opslens.guard").joinpath("rules")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
-            yield entry.name, yaml.safe_load(entry.read_text(encoding="utf-8"))
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+            yield entry.name, yaml.load(entry.read_text(encoding="utf-8"), Loader=loader)
 
 
 def build_ruleset(specs: Iterable[ToolSpec]) -> RuleSet:

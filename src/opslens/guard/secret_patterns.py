@@ -10,21 +10,49 @@ import re
 
 #: (kind, pattern, literal keywords that must occur for the pattern to match)
 TOKEN_PATTERNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("aws-access-key-id", r"\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b", ("AKIA", "ASIA", "ABIA", "ACCA")),
-    ("aws-session-token", r"\b((?:IQoJb3JpZ2lu|FwoGZXIvYXdz|FQoGZXIvYXdz|AQoDYXdz|AQoJb3JpZ2lu)[A-Za-z0-9/+=]{40,})", ("IQoJ", "FwoG", "FQoG", "AQoD", "AQoJ")),
+    (
+        "aws-access-key-id",
+        r"\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b",
+        ("AKIA", "ASIA", "ABIA", "ACCA"),
+    ),
+    (
+        "aws-session-token",
+        r"\b((?:IQoJb3JpZ2lu|FwoGZXIvYXdz|FQoGZXIvYXdz|AQoDYXdz|AQoJb3JpZ2lu)[A-Za-z0-9/+=]{40,})",
+        ("IQoJ", "FwoG", "FQoG", "AQoD", "AQoJ"),
+    ),
     ("gcp-api-key", r"\b(AIza[0-9A-Za-z_-]{35})", ("AIza",)),
     ("gcp-oauth-token", r"\b(ya29\.[0-9A-Za-z_-]{20,})", ("ya29.",)),
     ("gcp-refresh-token", r"(?<![\w/])(1//0[0-9A-Za-z_-]{30,})", ("1//0",)),
     ("gcp-client-secret", r"\b(GOCSPX-[0-9A-Za-z_-]{20,})", ("GOCSPX-",)),
-    ("github-token", r"\b(gh[pousr]_[A-Za-z0-9]{30,255})\b", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
+    (
+        "github-token",
+        r"\b(gh[pousr]_[A-Za-z0-9]{30,255})\b",
+        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+    ),
     ("github-token", r"\b(github_pat_[A-Za-z0-9_]{22,255})", ("github_pat_",)),
-    ("gitlab-token", r"\b(gl(?:pat|dt|rt|ptt|soat|cbt|oas|imt|ft|ffct|agent|wt|suat|rtr)-[0-9A-Za-z_-]{20,})", ("gl",)),
+    (
+        "gitlab-token",
+        r"\b(gl(?:pat|dt|rt|ptt|soat|cbt|oas|imt|ft|ffct|agent|wt|suat|rtr)-[0-9A-Za-z_-]{20,})",
+        ("gl",),
+    ),
     ("gitlab-token", r"\b(GR1348941[0-9A-Za-z_-]{20,})", ("GR1348941",)),
     ("slack-token", r"\b(xox[abposre]-[0-9A-Za-z-]{10,})", ("xox",)),
     ("slack-token", r"\b(xapp-\d-[A-Za-z0-9-]{20,})", ("xapp-",)),
-    ("slack-webhook", r"hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]+/B[A-Z0-9]+/([A-Za-z0-9]{16,})", ("hooks.slack.com",)),
-    ("discord-webhook", r"discord(?:app)?\.com/api/webhooks/\d+/([A-Za-z0-9_-]{30,})", ("discord",)),
-    ("teams-webhook", r"webhook\.office\.com/webhookb2/\S*?/IncomingWebhook/([A-Za-z0-9]{20,}/[0-9a-fA-F-]{36})", ("webhook.office.com",)),
+    (
+        "slack-webhook",
+        r"hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]+/B[A-Z0-9]+/([A-Za-z0-9]{16,})",
+        ("hooks.slack.com",),
+    ),
+    (
+        "discord-webhook",
+        r"discord(?:app)?\.com/api/webhooks/\d+/([A-Za-z0-9_-]{30,})",
+        ("discord",),
+    ),
+    (
+        "teams-webhook",
+        r"webhook\.office\.com/webhookb2/\S*?/IncomingWebhook/([A-Za-z0-9]{20,}/[0-9a-fA-F-]{36})",
+        ("webhook.office.com",),
+    ),
     ("stripe-key", r"\b((?:sk|rk)_(?:live|test)_[0-9A-Za-z]{10,})", ("_live_", "_test_")),
     ("stripe-webhook-secret", r"\b(whsec_[A-Za-z0-9]{20,})", ("whsec_",)),
     ("sendgrid-key", r"\b(SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64})", ("SG.",)),
@@ -37,7 +65,11 @@ TOKEN_PATTERNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("openai-key", r"(?<![\w-])(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,})", ("sk-",)),
     ("huggingface-token", r"\b(hf_[A-Za-z0-9]{30,})\b", ("hf_",)),
     ("databricks-token", r"\b(dapi[0-9a-f]{32}(?:-\d)?)\b", ("dapi",)),
-    ("newrelic-key", r"\b(NR(?:AK|AA|II|RA|JS)-[A-Z0-9]{27})\b", ("NRAK-", "NRAA-", "NRII-", "NRRA-", "NRJS-")),
+    (
+        "newrelic-key",
+        r"\b(NR(?:AK|AA|II|RA|JS)-[A-Z0-9]{27})\b",
+        ("NRAK-", "NRAA-", "NRII-", "NRRA-", "NRJS-"),
+    ),
     ("newrelic-key", r"\b([a-fA-F0-9]{36}NRAL)\b", ("NRAL",)),
     ("mailgun-key", r"\b(key-[0-9a-f]{32})\b", ("key-",)),
     ("mailchimp-key", r"\b([0-9a-f]{32}-us\d{1,2})\b", ("-us",)),
@@ -60,7 +92,11 @@ TOKEN_PATTERNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("planetscale-token", r"\b(pscale_(?:tkn|oauth|pw)_[A-Za-z0-9_.-]{32,})", ("pscale_",)),
     ("rubygems-key", r"\b(rubygems_[a-f0-9]{48})\b", ("rubygems_",)),
     ("alibaba-access-key", r"\b(LTAI[A-Za-z0-9]{12,20})\b", ("LTAI",)),
-    ("azure-client-secret", r"(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])", ("Q~",)),
+    (
+        "azure-client-secret",
+        r"(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])",
+        ("Q~",),
+    ),
     ("jwt", r"\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*)", ("eyJ",)),
 )
 
@@ -72,7 +108,8 @@ KEY_WORDS = (
     r"private[_-]?key(?:[_-]?id)?|account[_-]?key|shared[_-]?access[_-]?(?:key|signature)|"
     r"sharedaccesssignature|license[_-]?key|app[_-]?key|application[_-]?key|master[_-]?key|"
     r"encryption[_-]?key|signing[_-]?key|subscription[_-]?key|functions[_-]?key|"
-    r"credentials?|auth|sig|signature|storepass|keypass|authtoken"
+    r"credentials?|auth|sig|signature|storepass|keypass|authtoken|secret[_-]?key|session[_-]?key|"
+    r"auth[_-]?key|service[_-]?key|client[_-]?key|signing[_-]?secret"
 )
 STRONG_KEY = re.compile(
     r"(passw(?:or)?d|passphrase|(?:^|[_.\-])pwd|^pwd|(?:^|[_.\-])pass|storepass|keypass|"
@@ -80,7 +117,8 @@ STRONG_KEY = re.compile(
     r"api[_.\-]?(?:key|secret|token)|apikey|access[_.\-]?(?:key|token)|account[_.\-]?key|"
     r"shared[_.\-]?access|license[_.\-]?key|app[_.\-]?key|application[_.\-]?key|"
     r"master[_.\-]?key|encryption[_.\-]?key|signing[_.\-]?key|subscription[_.\-]?key|"
-    r"functions[_.\-]?key|authtoken|[a-z0-9][_.\-]?token|^sig)(?:[_.\-]?(?:base64|b64|value|base))?$",
+    r"functions[_.\-]?key|authtoken|[a-z0-9][_.\-]?token|^sig|session[_.\-]?key|auth[_.\-]?key|"
+    r"service[_.\-]?key|client[_.\-]?key)(?:[_.\-]?(?:base64|b64|value|base))?$",
     re.IGNORECASE,
 )
 NOT_SECRET_KEY = re.compile(
@@ -95,10 +133,18 @@ def key_kind(key: str) -> str:
     """Placeholder kind for a value found after `key`."""
     lowered = key.lower()
     for needle, kind in (
-        ("pass", "password"), ("pwd", "password"), ("private", "private-key"),
-        ("account", "azure-storage-key"), ("shared", "azure-shared-key"), ("sig", "signature"),
-        ("api", "api-key"), ("token", "token"), ("secret", "secret"), ("key", "key"),
-        ("cred", "credential"), ("auth", "auth"),
+        ("pass", "password"),
+        ("pwd", "password"),
+        ("private", "private-key"),
+        ("account", "azure-storage-key"),
+        ("shared", "azure-shared-key"),
+        ("api", "api-key"),
+        ("token", "token"),
+        ("secret", "secret"),
+        ("sig", "signature"),
+        ("key", "key"),
+        ("cred", "credential"),
+        ("auth", "auth"),
     ):
         if needle in lowered:
             return kind

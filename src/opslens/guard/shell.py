@@ -77,6 +77,8 @@ _JUXTAPOSED = re.compile(r"[A-Za-z_][\w.]*\s+[A-Za-z_./-]")
 def is_arithmetic(body: str) -> bool:
     """True when `$((body))` is an arithmetic expansion, not `$( (commands) )`."""
     return bool(_ARITH_BODY.match(body)) and not _JUXTAPOSED.search(body) and "$(" not in body
+
+
 _DBRACKET = re.compile(r"\[\[(?:[^\]$`<]|\](?!\]))*\]\]")
 _TIME = re.compile(r"(^|[;&|({]\s*|\b(?:then|do|else)\s+)(time(?:\s+-p)?\s+)", re.MULTILINE)
 _QUOTED_HEREDOC = re.compile(r"<<(-?)(\s*)(['\"])(\w+)\3")
@@ -89,7 +91,9 @@ def sanitize(text: str) -> str:
     Only constructs that cannot hide a command are rewritten (no `$(`, backtick or `<(`
     inside), so the walk over the rewritten text sees every command the original runs.
     """
-    text = _ARITH.sub(lambda m: "0" * len(m.group(0)) if is_arithmetic(m.group(0)[3:-2]) else m.group(0), text)
+    text = _ARITH.sub(
+        lambda m: "0" * len(m.group(0)) if is_arithmetic(m.group(0)[3:-2]) else m.group(0), text
+    )
     text = _DBRACKET.sub(lambda m: "true".ljust(len(m.group(0))), text)
     text = _TIME.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
     text = _QUOTED_HEREDOC.sub(lambda m: f"<<{m.group(1)}{m.group(2)}{m.group(4)}  ", text)
@@ -266,5 +270,7 @@ class _Walker:
             self.word(target)
             if any(p.kind == "processsubstitution" for p in target.parts):
                 return
-        if op in (">", ">>", ">|", "&>", ">&", "&>>", "<>") and not _PASSIVE_WRITES.match(target.word):
+        if op in (">", ">>", ">|", "&>", ">&", "&>>", "<>") and not _PASSIVE_WRITES.match(
+            target.word
+        ):
             self.items.append(Write(target.word, self.span(node), op))

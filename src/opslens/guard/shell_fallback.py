@@ -9,12 +9,36 @@ from __future__ import annotations
 
 import shlex
 
-from opslens.guard.shell import Opaque, ParsedShell, SimpleCommand, Stdin, Write, is_arithmetic, parse
+from opslens.guard.shell import (
+    Opaque,
+    ParsedShell,
+    SimpleCommand,
+    Stdin,
+    Write,
+    is_arithmetic,
+    parse,
+)
 
 _OPERATORS = ("&&", "||", ";;", "|&", ";", "|", "&", "\n", "(", ")")
 _KEYWORDS = {
-    "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "esac", "!", "{", "}",
-    "time", "coproc", "function", "in", "select",
+    "if",
+    "then",
+    "else",
+    "elif",
+    "fi",
+    "do",
+    "done",
+    "while",
+    "until",
+    "esac",
+    "!",
+    "{",
+    "}",
+    "time",
+    "coproc",
+    "function",
+    "in",
+    "select",
 }
 _WRITE_OPS = (">>", ">|", "&>", ">")
 
@@ -132,7 +156,11 @@ def _command(segment: str, tokens: list[str]) -> list[SimpleCommand | Write]:
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        if token.rstrip("0123456789") in ("",) and index + 1 < len(tokens) and tokens[index + 1].startswith((">", "<")):
+        if (
+            token.rstrip("0123456789") in ("",)
+            and index + 1 < len(tokens)
+            and tokens[index + 1].startswith((">", "<"))
+        ):
             index += 1  # an fd number before a redirection operator
             continue
         if token.startswith(_WRITE_OPS) or token.startswith("<"):

@@ -9,27 +9,109 @@ import re
 from opslens.guard.labels import Label
 
 _READ = {
-    "SELECT", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "VALUES", "TABLE", "USE", "BEGIN", "START",
-    "COMMIT", "ROLLBACK", "END", "SAVEPOINT", "RELEASE", "FETCH", "DECLARE", "CLOSE", "LISTEN",
-    "UNLISTEN", "PREPARE", "DEALLOCATE", "CONSISTENCY", "TRACING", "EXPAND", "PAGING", "LIST",
-    "CHECKSUM", "HELP", "STATUS", "WATCH", "EXISTS", "CHECK", "PRAGMA", "SERIAL", "CAPTURE",
+    "SELECT",
+    "SHOW",
+    "DESCRIBE",
+    "DESC",
+    "EXPLAIN",
+    "VALUES",
+    "TABLE",
+    "USE",
+    "BEGIN",
+    "START",
+    "COMMIT",
+    "ROLLBACK",
+    "END",
+    "SAVEPOINT",
+    "RELEASE",
+    "FETCH",
+    "DECLARE",
+    "CLOSE",
+    "LISTEN",
+    "UNLISTEN",
+    "PREPARE",
+    "DEALLOCATE",
+    "CONSISTENCY",
+    "TRACING",
+    "EXPAND",
+    "PAGING",
+    "LIST",
+    "CHECKSUM",
+    "HELP",
+    "STATUS",
+    "WATCH",
+    "EXISTS",
+    "CHECK",
+    "PRAGMA",
+    "SERIAL",
+    "CAPTURE",
 }
 _MUTATING = {
-    "INSERT", "UPDATE", "MERGE", "UPSERT", "REPLACE", "COPY", "CREATE", "ALTER", "GRANT",
-    "COMMENT", "VACUUM", "ANALYZE", "ANALYSE", "REINDEX", "CLUSTER", "REFRESH", "CALL", "DO",
-    "LOCK", "SET", "RESET", "DISCARD", "NOTIFY", "SECURITY", "IMPORT", "LOAD", "RENAME",
-    "OPTIMIZE", "REPAIR", "FLUSH", "KILL", "INSTALL", "UNINSTALL", "HANDLER", "CHANGE", "STOP",
-    "START_REPLICA", "CHECKPOINT", "SOURCE", "ATTACH", "DETACH", "SYSTEM", "BATCH", "APPLY",
-    "EXCHANGE", "MOVE", "REASSIGN",
+    "INSERT",
+    "UPDATE",
+    "MERGE",
+    "UPSERT",
+    "REPLACE",
+    "COPY",
+    "CREATE",
+    "ALTER",
+    "GRANT",
+    "COMMENT",
+    "VACUUM",
+    "ANALYZE",
+    "ANALYSE",
+    "REINDEX",
+    "CLUSTER",
+    "REFRESH",
+    "CALL",
+    "DO",
+    "LOCK",
+    "SET",
+    "RESET",
+    "DISCARD",
+    "NOTIFY",
+    "SECURITY",
+    "IMPORT",
+    "LOAD",
+    "RENAME",
+    "OPTIMIZE",
+    "REPAIR",
+    "FLUSH",
+    "KILL",
+    "INSTALL",
+    "UNINSTALL",
+    "HANDLER",
+    "CHANGE",
+    "STOP",
+    "START_REPLICA",
+    "CHECKPOINT",
+    "SOURCE",
+    "ATTACH",
+    "DETACH",
+    "SYSTEM",
+    "BATCH",
+    "APPLY",
+    "EXCHANGE",
+    "MOVE",
+    "REASSIGN",
 }
 _DESTRUCTIVE = {"DELETE", "DROP", "TRUNCATE", "SHUTDOWN", "PURGE", "REVOKE", "RESTART"}
 _FUNCTIONS = (
-    (re.compile(r"\bpg_(drop_replication_slot|promote)\s*\(", re.I), Label.DESTRUCTIVE,
-     "calls a function that drops a replication slot or promotes a standby"),
-    (re.compile(r"\b(pg_terminate_backend|pg_cancel_backend|pg_reload_conf|pg_rotate_logfile|"
-                r"pg_switch_wal|pg_create_\w+_replication_slot|setval|pg_advisory_lock|"
-                r"lo_unlink|lo_import|lo_export|pg_file_write|dblink_exec)\s*\(", re.I),
-     Label.MUTATING, "calls a function that changes server state"),
+    (
+        re.compile(r"\bpg_(drop_replication_slot|promote)\s*\(", re.I),
+        Label.DESTRUCTIVE,
+        "calls a function that drops a replication slot or promotes a standby",
+    ),
+    (
+        re.compile(
+            r"\b(pg_terminate_backend|pg_cancel_backend|pg_reload_conf|pg_rotate_logfile|"
+            r"pg_switch_wal|pg_create_\w+_replication_slot|setval|pg_advisory_lock|"
+            r"lo_unlink|lo_import|lo_export|pg_file_write|dblink_exec)\s*\(",
+            re.I,
+        ),
+        Label.MUTATING,
+        "calls a function that changes server state",
+    ),
 )
 _WRITE_CTE = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.I)
 _SELECT_INTO = re.compile(r"^\s*SELECT\b.*\bINTO\s+(?!@|OUTFILE\s|DUMPFILE\s)", re.I | re.S)
@@ -60,7 +142,9 @@ def _meta_command(stmt: str) -> tuple[Label, str]:
     word = stmt.split()[0]
     if word in ("\\i", "\\ir", "\\include", "\\."):
         return Label.MUTATING, "runs statements from a file"
-    if word in ("\\copy", "\\o", "\\w", "\\out", "\\g") and ("to " in stmt.lower() or word != "\\copy"):
+    if word in ("\\copy", "\\o", "\\w", "\\out", "\\g") and (
+        "to " in stmt.lower() or word != "\\copy"
+    ):
         return Label.MUTATING, "writes query output to a file"
     if word == "\\copy":
         return Label.MUTATING, "loads rows from a file"
@@ -84,7 +168,7 @@ def classify_statement(stmt: str) -> tuple[Label, str]:
         inner = re.sub(r"^EXPLAIN\s*(\([^)]*\)|ANALY[SZ]E|VERBOSE|\s)*", "", body, flags=re.I)
         return classify_statement(inner) if inner != body else (Label.READ_ONLY, "EXPLAIN")
     if first == "WITH" and _WRITE_CTE.search(body):
-        return classify_statement(body[_WRITE_CTE.search(body).start():])
+        return classify_statement(body[_WRITE_CTE.search(body).start() :])
     if first in ("SELECT", "WITH", "TABLE") and _SELECT_OUTFILE.search(body):
         return Label.MUTATING, "SELECT ... INTO OUTFILE writes a file on the server"
     if first == "SELECT" and _SELECT_INTO.search(body):
@@ -123,17 +207,20 @@ def classify_script_path(path: str) -> tuple[Label, str]:
 
 _MONGO_DESTRUCTIVE = re.compile(
     r"\.(drop|dropDatabase|dropIndex|dropIndexes|dropUser|dropAllUsers|dropRole|remove|"
-    r"deleteOne|deleteMany|findOneAndDelete|findAndModify|shutdownServer|renameCollection)\s*\(")
+    r"deleteOne|deleteMany|findOneAndDelete|findAndModify|shutdownServer|renameCollection)\s*\("
+)
 _MONGO_MUTATING = re.compile(
     r"\.(insert\w*|update\w*|replaceOne|findOneAndUpdate|findOneAndReplace|bulkWrite|save|"
     r"createCollection|createIndex\w*|createUser|createRole|grant\w*|revoke\w*|updateUser|"
     r"changeUserPassword|stepDown|reconfig|add|addArb|freeze|setProfilingLevel|fsyncLock|"
     r"fsyncUnlock|killOp|runCommand|adminCommand|eval|aggregate|mapReduce|enableSharding|"
-    r"shardCollection|setFeatureCompatibilityVersion|compact|repairDatabase|initiate)\s*\(")
+    r"shardCollection|setFeatureCompatibilityVersion|compact|repairDatabase|initiate)\s*\("
+)
 _MONGO_READ_COMMANDS = re.compile(
     r"(?:runCommand|adminCommand)\s*\(\s*\{\s*['\"]?(ping|serverStatus|buildInfo|hello|isMaster|"
     r"listDatabases|replSetGetStatus|getLog|currentOp|dbStats|collStats|hostInfo|connectionStatus|"
-    r"getCmdLineOpts|listCollections|top|getParameter)\b")
+    r"getCmdLineOpts|listCollections|top|getParameter)\b"
+)
 _MONGO_AGG_WRITE = re.compile(r"\$(out|merge)\b")
 
 

@@ -132,6 +132,8 @@ def _change(c: ChangeFinding) -> Change:
         source=c.source,
         evidence=c.evidence,
         minutes_before_onset=c.minutes_before_onset,
+        touches_affected=c.touches_affected,
+        score=round(c.score, 3),
     )
 
 

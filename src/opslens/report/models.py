@@ -128,6 +128,8 @@ class Change(_Model):
     source: str
     evidence: str | None = None
     minutes_before_onset: float | None = None
+    touches_affected: bool = Field(False, description="Names a workload that shows symptoms.")
+    score: float = Field(0.0, description="Suspicion: proximity before the onset x overlap.")
 
 
 class Pattern(_Model):

@@ -115,20 +115,20 @@ MASKS: tuple[Mask, ...] = (
     # A number with a byte unit is one size: `5.2 KB` -> `<*>` (Loghub writes it so).
     Mask("size", r"\d+(?:\.\d+)? ?(?:[KMGTPE]i?B|kB|B)(?![\w])", "d"),
     # Host names ending in a top-level domain: `proxy.example.com`, `host-1.corp.local`.
-    Mask("hostname", rf"(?:{_LABEL}\.)+{_TLD}(?![\w-]|\.[\w-])", "dl"),
-    Mask("email", rf"[A-Za-z0-9][\w.+-]*+@(?:{_LABEL}\.)+[A-Za-z]{{2,}}(?![\w-])", "dl"),
+    Mask("hostname", rf"(?<![.-])(?:{_LABEL}\.)+{_TLD}(?![\w-]|\.[\w-])", "dl"),
+    Mask("email", rf"(?<![.-])[A-Za-z0-9][\w.+-]*+@(?:{_LABEL}\.)+[A-Za-z]{{2,}}(?![\w-])", "dl"),
     # A host before `:port` or Java's `host/ip`, when it has a digit, dot or hyphen
     # (so `key:1` pairs stay as they are): `msra-sa-41:9000`, `node-7/10.0.0.7`.
     Mask(
         "host-port",
-        r"(?=[A-Za-z]*[-.\d])[A-Za-z0-9][A-Za-z0-9-]*+(?:\.[A-Za-z0-9-]++)*"
+        r"(?<![.-])(?=[A-Za-z]*[-.\d])[A-Za-z0-9][A-Za-z0-9-]*+(?:\.[A-Za-z0-9-]++)*"
         r"(?=:\d{1,5}(?![\w:]|\.\d)|/\d{1,3}(?:\.\d{1,3}){3})",
         "dl",
     ),
     # Kubernetes generated names: `payments-api-7d9f8c6b5-x2x9q`, `web-7d9f8c6b5`, `job-x2x9q`.
     Mask(
         "k8s-name",
-        rf"[a-z0-9]++(?:-[a-z0-9]++)*?-(?:{_K8S}{{6,10}}-{_K8S}{{5}}"
+        rf"(?<![.-])[a-z0-9]++(?:-[a-z0-9]++)*?-(?:{_K8S}{{6,10}}-{_K8S}{{5}}"
         rf"|(?={_K8S}{{0,9}}\d){_K8S}{{5,10}}(?:-{_K8S}{{5}})?)(?![\w.-])",
         "dl",
     ),
@@ -155,7 +155,8 @@ def _group(starts: str) -> str:
 
 
 # Every rule starts at a word start: never right after a letter or digit (the `_` of `blk_-1608`
-# or `rdd_2_0` may come before, so `-1608` is a signed number). The rules are grouped by their
+# or `rdd_2_0` may come before, so `-1608` is a signed number). Names (hosts, emails, pods) are
+# only tried from their first part, not again after each of their dots and hyphens. The rules are grouped by their
 # first character; letter rules run only for words that go on with a digit or a joiner.
 # (CPython's engine tries every alternative of a group at every word start, so the cheap tests
 # come first and alternations of words are factored by first letter, see `_trie`.)

@@ -39,6 +39,9 @@ from opslens.analysis.mining.tokens import (
 )
 
 _MASK_SUB = MASK_RE.sub
+#: Bounds of the search for a new shape's group: postings read, candidates compared.
+_POSTINGS_BUDGET = 4096
+_MAX_CANDIDATES = 64
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ class TemplateInfo(NamedTuple):
 
 
 class _Group:
-    """One same-length cluster. `matchable` while new shapes may join it (in `_by_len`)."""
+    """One same-length cluster. `matchable` while new shapes may join it (it is indexed)."""
 
     __slots__ = ("tokens", "words", "count", "first", "last", "samples", "matchable")
 
@@ -115,7 +118,8 @@ class TemplateMiner:
         self._parent = array("q")
         self._members: dict[int, list[int]] = {}  # root -> groups of the set
         self._shapes: dict[str, int] = {}  # masked text -> group (a cache)
-        self._by_len: dict[int, list[int]] = {}  # token count -> live groups
+        self._postings: dict[str, set[int]] = {}  # constant token -> matchable groups with it
+        self._wordless: dict[int, set[int]] = {}  # token count -> matchable all-variable groups
         self._families: dict[tuple[int, str], set[int]] = {}
         self._rendered: dict[int, str] = {}  # root -> template text (cache)
         self._by_text: dict[str, int] = {}  # template text -> root
@@ -220,13 +224,12 @@ class TemplateMiner:
         """The best same-length group this shape may join (updating its template), or None."""
         best = None
         best_score = (-1, 0)
-        groups = self._groups
+        n = len(tokens)
         words = {t for t in tokens if not is_wild(t)}
-        for gid in self._by_len.get(len(tokens), ()):
-            group = groups[gid]
-            if group.words and words.isdisjoint(group.words):
-                continue  # nothing in common: it cannot be similar enough
-            score = match_score(group.tokens, tokens, self.config.similarity)
+        candidates = [g for g in self._candidates(words) if len(self._groups[g].tokens) == n]
+        candidates += self._wordless.get(n, ())
+        for gid in candidates[: _MAX_CANDIDATES]:
+            score = match_score(self._groups[gid].tokens, tokens, self.config.similarity)
             if score is not None and score > best_score:
                 best, best_score = gid, score
         if best is not None:
@@ -241,8 +244,7 @@ class TemplateMiner:
         self._parent.append(gid)
         self._members[gid] = [gid]
         self._live += 1
-        self._by_len.setdefault(len(tokens), []).append(gid)
-        self._index_family(gid)
+        self._index(gid)
         self._join_family(gid)
         if self._parent[gid] == gid:
             self._join_across_gaps(gid)
@@ -253,9 +255,9 @@ class TemplateMiner:
         group = self._groups[gid]
         new = [t if t == x else generalize(t, x) for t, x in zip(group.tokens, tokens, strict=True)]
         if new != group.tokens:
-            self._unindex_family(gid)
+            self._unindex(gid)
             group.set_tokens(new)
-            self._index_family(gid)
+            self._index(gid)
             root = self.canonical(gid)
             self._forget_render(root)
             self._converge(root)
@@ -273,17 +275,37 @@ class TemplateMiner:
                 keys.append((i, " ".join(tokens[:i] + [slot] + tokens[i + 1 :])))
         return keys
 
-    def _index_family(self, gid: int) -> None:
-        for key in self._family_keys(self._groups[gid].tokens):
+    def _index(self, gid: int) -> None:
+        """Make a group findable: by its constant tokens (or its length) and its families."""
+        group = self._groups[gid]
+        for word in group.words:
+            self._postings.setdefault(word, set()).add(gid)
+        if not group.words:
+            self._wordless.setdefault(len(group.tokens), set()).add(gid)
+        for key in self._family_keys(group.tokens):
             self._families.setdefault(key, set()).add(gid)
 
-    def _unindex_family(self, gid: int) -> None:
-        for key in self._family_keys(self._groups[gid].tokens):
-            members = self._families.get(key)
-            if members is not None:
-                members.discard(gid)
-                if not members:
-                    del self._families[key]
+    def _unindex(self, gid: int) -> None:
+        group = self._groups[gid]
+        for word in group.words:
+            _discard(self._postings, word, gid)
+        if not group.words:
+            _discard(self._wordless, len(group.tokens), gid)
+        for key in self._family_keys(group.tokens):
+            _discard(self._families, key, gid)
+
+    def _candidates(self, words: set[str] | frozenset[str]) -> list[int]:
+        """Matchable groups sharing constant tokens with `words`, most shared first. Bounded:
+        the rarest tokens are looked up first, until a budget of postings is spent."""
+        shared: dict[int, int] = {}
+        budget = _POSTINGS_BUDGET
+        for posting in sorted((self._postings.get(w, ()) for w in words), key=len):
+            if len(posting) > budget:
+                break
+            budget -= len(posting)
+            for gid in posting:
+                shared[gid] = shared.get(gid, 0) + 1
+        return sorted(shared, key=lambda g: (-shared[g], g))
 
     def _join_family(self, gid: int) -> None:
         """Merge a one-word family once its word has proved to be a variable."""
@@ -307,33 +329,28 @@ class TemplateMiner:
     def _absorb(self, keep: int, other: int, position: int) -> None:
         """Fold same-length group `other` into `keep`: one template, `<*>` at `position`."""
         g_keep = self._groups[keep]
-        self._unindex_family(keep)
-        self._unindex_family(other)
+        self._unindex(keep)
+        self._unindex(other)
         tokens = [generalize(a, b) for a, b in zip(g_keep.tokens, self._groups[other].tokens, strict=True)]
         tokens[position] = WILDCARD
         g_keep.set_tokens(tokens)
-        self._index_family(keep)
-        self._by_len[len(tokens)].remove(other)
+        self._index(keep)
         self._groups[other].matchable = False
         self._union(keep, other)
 
     def _join_across_gaps(self, gid: int) -> None:
-        tokens = self._groups[gid].tokens
-        words = self._groups[gid].words
+        group = self._groups[gid]
+        n, words = len(group.tokens), group.words
         if len(words) < 3:
             return
-        n = len(tokens)
         root = self.canonical(gid)
-        for length in range(max(1, n - self.config.max_gap), n + self.config.max_gap + 1):
-            if length == n:
+        for other in self._candidates(words)[:_MAX_CANDIDATES]:
+            other_group = self._groups[other]
+            m = len(other_group.tokens)
+            if m == n or abs(m - n) > self.config.max_gap or len(words & other_group.words) < 0.8 * len(words):
                 continue
-            for other in self._by_len.get(length, ()):
-                other_group = self._groups[other]
-                if len(words & other_group.words) < 0.8 * len(words):
-                    continue
-                other_tokens = other_group.tokens
-                if self.canonical(other) != root and gap_merge(tokens, other_tokens) is not None:
-                    root = self._union(other, gid)
+            if self.canonical(other) != root and gap_merge(group.tokens, other_group.tokens) is not None:
+                root = self._union(other, gid)
 
     def _converge(self, root: int) -> None:
         text = self.template(root)
@@ -386,8 +403,7 @@ class TemplateMiner:
             for gid in self._members[root]:
                 group = self._groups[gid]
                 if group.matchable:
-                    self._unindex_family(gid)
-                    self._by_len[len(group.tokens)].remove(gid)
+                    self._unindex(gid)
                 group.matchable = False
                 group.set_tokens([WILDCARD])
                 group.samples = []
@@ -427,3 +443,11 @@ class TemplateMiner:
             examples=examples,
             params=extract_params(text, [t for _, t in samples], cfg.max_param_values) if with_params else (),
         )
+
+
+def _discard(index: dict[Any, set[int]], key: Any, gid: int) -> None:
+    members = index.get(key)
+    if members is not None:
+        members.discard(gid)
+        if not members:
+            del index[key]

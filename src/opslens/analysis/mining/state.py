@@ -88,8 +88,7 @@ def _rebuild(miner: TemplateMiner, parent: list[int], catch_all: int | None) -> 
         root = miner.canonical(gid)
         miner._members.setdefault(root, []).append(gid)
         if group.matchable:
-            miner._by_len.setdefault(len(group.tokens), []).append(gid)
-            miner._index_family(gid)
+            miner._index(gid)
     evicted = len(miner._members.get(miner.canonical(catch_all), ())) if catch_all is not None else 0
     miner._live = len(miner._groups) - evicted
     for root in miner._members:

@@ -49,9 +49,15 @@ def _emit(row: dict[str, Any]) -> None:
 
 @guard_app.command("classify")
 def classify_command(
-    command: Annotated[list[str] | None, typer.Argument(help="The command to classify (quote it).")] = None,
-    jsonl: Annotated[str | None, typer.Option("--jsonl", help="Rows with a `cmd` field ('-' for stdin).")] = None,
-    explain: Annotated[bool, typer.Option("--explain", help="With --jsonl, also add `reason` and `part`.")] = False,
+    command: Annotated[
+        list[str] | None, typer.Argument(help="The command to classify (quote it).")
+    ] = None,
+    jsonl: Annotated[
+        str | None, typer.Option("--jsonl", help="Rows with a `cmd` field ('-' for stdin).")
+    ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="With --jsonl, also add `reason` and `part`.")
+    ] = False,
 ) -> None:
     """Print {cmd, label, reason, part} for a command, or label every row of a JSONL file."""
     from opslens.guard import CommandGuard
@@ -72,8 +78,12 @@ def classify_command(
 @guard_app.command("redact")
 def redact_command(
     path: Annotated[str, typer.Argument(help="File to redact ('-' for stdin).")] = "-",
-    jsonl: Annotated[bool, typer.Option("--jsonl", help="Rows with a `line` field; adds `redacted`.")] = False,
-    pii: Annotated[bool | None, typer.Option("--pii/--no-pii", help="Also mask e-mail and IP addresses.")] = None,
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help="Rows with a `line` field; adds `redacted`.")
+    ] = False,
+    pii: Annotated[
+        bool | None, typer.Option("--pii/--no-pii", help="Also mask e-mail and IP addresses.")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
 ) -> None:
     """Write the text with secrets replaced by stable placeholders, line for line."""
@@ -81,7 +91,9 @@ def redact_command(
     from opslens.guard.config import load_guard_config
 
     config = load_guard_config()
-    redactor = Redactor(pii=config.pii if pii is None else pii, extra_patterns=config.secret_patterns)
+    redactor = Redactor(
+        pii=config.pii if pii is None else pii, extra_patterns=config.secret_patterns
+    )
     if jsonl:
         for row in _rows(path, "line"):
             _emit({**row, "redacted": redactor.redact(row["line"])})

@@ -6,6 +6,8 @@
 - `kubectl logs --timestamps` / `docker logs -t`: `2025-01-01T00:00:00.123456789Z msg`.
 - docker json-file: `{"log":"msg\\n","stream":"stderr","time":"2025-...Z"}`; a `log` value
   without the final newline is a partial line continued by the next record.
+- `kubectl logs --prefix`: `[pod/cart-7d9f8c6b5-x2x9q/cart] msg` names the pod and container
+  of each line (outermost; `--timestamps` may follow it).
 
 The wrapper's time is what the node recorded; the reader prefers the application's own time
 when the inner line has one (see `readers.textlog`) and keeps the wrapper's as `cri_time`.
@@ -71,3 +73,16 @@ def split_docker_json(line: str) -> tuple[str, str, bool, str] | None:
     if content.endswith("\r"):
         content = content[:-1]
     return when, stream if isinstance(stream, str) else "", partial, content
+
+
+def split_kubectl_prefix(line: str) -> tuple[str, str, str] | None:
+    """(pod, container, content) of a `kubectl logs --prefix` line, else None."""
+    if not line.startswith("[pod/"):
+        return None
+    end = line.find("] ", 5, 330)
+    if end < 0:
+        return None
+    pod, sep, container = line[5:end].partition("/")
+    if not sep or not pod or not container or " " in pod or " " in container:
+        return None
+    return pod, container, line[end + 2 :]

@@ -3,7 +3,9 @@
 Covers the long tail of layouts no dedicated module knows: Go's `log` package
 (`2025/03/14 02:51:09 msg`), zerolog/Rust tracing consoles (`2025-...Z  INFO target: msg`),
 MySQL (`2025-...Z 0 [Warning] [MY-010068] [Server] msg`), RabbitMQ (`... [info] <0.9.0> msg`),
-Envoy (`[2025-03-14 02:51:09.123][1][info][main] msg`), Ruby's Logger
+Envoy (`[2025-03-14 02:51:09.123][1][info][main] msg`), Android logcat
+(`03-17 16:13:38.811  1702  2395 D Tag: msg`), NestJS (`[Nest] 1  - 03/14/2025, 2:51:09 AM
+LOG [Ctx] msg`), Ruby's Logger
 (`I, [2025-03-14T02:51:09.123456 #1]  INFO -- app: msg`), docker compose prefixes
 (`web-1  | 2025-...`), times of day without a date (`02:51:09.123 WARN ...`, timed later from a
 neighbour), and untimed lines that start with a level (`[INFO] ...` CoreDNS,
@@ -31,6 +33,12 @@ _LEVEL_AFTER = re.compile(
 )
 _LEVEL_PREFIX = re.compile(r"(\[?)([A-Za-z]{3,11})(\]|:|\[\d+\])?(?:\s+|$)")
 _TIME_ONLY = re.compile(r"\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?=[\s\]|])")
+_LOGCAT = re.compile(r" +(\d+) +(\d+) ([VDIWEFA]) ([^:]*?) *: ")
+_LOGCAT_LEVELS = {"V": Severity.DEBUG, "D": Severity.DEBUG, "I": Severity.INFO, "W": Severity.WARNING,
+                  "E": Severity.ERROR, "F": Severity.CRITICAL, "A": Severity.CRITICAL}  # fmt: skip
+_NEST = re.compile(
+    r"\[Nest\] (\d+)\s+- (\d\d)/(\d\d)/(\d{4}),? (\d{1,2}):(\d\d):(\d\d) ([AP]M)\s+(\w+) \[([^\]]+)\] "
+)
 _RUBY = re.compile(r"([DIWEFA]), \[(\S+) #(\d+)\] +(\w+) -- ([^:]*): ")
 
 
@@ -84,13 +92,29 @@ def make(clock: Clock) -> LineParser:
             attrs["logger"] = progname
         return NAME, iso(stamp), LEVELS.get(level, Severity.UNKNOWN), line[m.end() :], attrs
 
+    def nest(line: str) -> Parsed | None:
+        m = _NEST.match(line)
+        if m is None:
+            return None
+        pid, month, day, year, hour, minute, second, half, level, context = m.groups()
+        hour24 = int(hour) % 12 + (12 if half == "PM" else 0)
+        when = iso(f"{year}-{month}-{day} {hour24:02d}:{minute}:{second}")
+        attrs: dict[str, Any] = {"level": level, "pid": int(pid), "logger": context}
+        return NAME, when, LEVELS.get(level, Severity.UNKNOWN), line[m.end() :], attrs
+
     def parse(line: str) -> Parsed | None:
+        if line[:7] == "[Nest] ":
+            return nest(line)
         start = 1 if line[:1] == "[" else 0
         found = detect(line, start)
         if found is not None:
             when, end = found
             if start and line[end : end + 1] == "]":
                 end += 1
+            if line[2:3] == "-" and (m := _LOGCAT.match(line, end)) is not None:  # Android logcat threadtime
+                pid, tid, letter, tag = m.groups()
+                attrs = {"level": letter, "pid": int(pid), "thread": int(tid), "logger": tag}
+                return NAME, when, _LOGCAT_LEVELS[letter], line[m.end() :], attrs
             return after_timestamp(when, line, end, None)
         if line[1:4] == ", [":
             return ruby(line)

@@ -37,6 +37,7 @@ _KAFKA_LOGGER = re.compile(r" \(([\w$.]+)\)$")
 _ELASTIC = re.compile(r"\[" + _TS + r"\]\[" + _LV + r" *\]\[([^\]]+?) *\] ")
 _HEADER_CACHE = 4096
 _NO_HEADER = (None, None)
+_NEVER: tuple[None, None] = tuple([None, None])  # type: ignore[assignment]  # a distinct object: "not a JVM header, not even the slow way"
 Header = tuple[Severity | None, dict[str, Any] | None]
 
 
@@ -98,9 +99,13 @@ def make(clock: Clock) -> LineParser:
             found, _ = parse_header(header)
             if len(cache) < _HEADER_CACHE:
                 cache[header] = found
+        if found is _NEVER:
+            return None
         if found is None or found[0] is None:  # no separator (JBoss) or an unusual header: the slow way
             found, end = parse_header(line[ts_end:], full=False)
             if found[0] is None:
+                if header is not None and len(cache) < _HEADER_CACHE:
+                    cache[header] = _NEVER  # lines with this header are not JVM lines (a Python line, say)
                 return None
             sep = ts_end + end - 3
         stamp = line[:ts_end]

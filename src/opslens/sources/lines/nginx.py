@@ -24,31 +24,23 @@ from opslens.timeparse import Clock
 
 NAME = "nginx"
 _Q = r'"([^"\\]*(?:\\.[^"\\]*)*)"'
-_ACCESS = re.compile(r"(\S+) \S+ (\S+) \[([^\]]{20,32})\] " + _Q + r" (\d{3}) (\d+|-)(?: " + _Q + " " + _Q + ")?")
-# ingress-nginx upstreaminfo tail, one upstream tried (the common case) ...
-_UPSTREAM = re.compile(
-    r" (\d+) (\d+\.\d+|-) \[([^\]]*)\] \[[^\]]*\] (\S+) (?:\d+|-) (\d+\.\d+|-) (\d{3}|-)(?: ([0-9a-f]{16,64}))?\s*$"
+# combined, plus (optionally) the ingress-nginx upstreaminfo tail when one upstream was tried
+_ACCESS = re.compile(
+    r"(\S+) \S+ (\S+) \[([^\]]{20,32})\] " + _Q + r" (\d{3}) (\d+|-)(?: " + _Q + " " + _Q + ")?"
+    r"(?: \d+ (\d+\.\d+|-) \[([^\]]*)\] \[[^\]]*\] (\S+) (?:\d+|-) (\d+\.\d+|-) (\d{3}|-)(?: ([0-9a-f]{16,64}))?\s*$)?"
 )
-# ... or several (`a, b` / `a : b` lists): keep the upstream part verbatim
+# several upstreams tried (`a, b` / `a : b` lists): keep the upstream part verbatim
 _UPSTREAMS = re.compile(r" (\d+) (\d+\.\d+|-) \[([^\]]*)\] \[[^\]]*\] (.*?)(?: ([0-9a-f]{16,64}))?\s*$")
 _ERROR = re.compile(r"(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d) \[(\w+)\] (\d+)#(\d+): (?:\*(\d+) )?")
 _ERROR_FIELDS = re.compile(r', (client|server|request|upstream|host|referrer): ("[^"]*"|[^,]*)')
 _REQ_ID = re.compile(r"[0-9a-f]{16,64}")
 
 
-def _upstream(tail: str, attrs: dict[str, Any]) -> None:
-    m = _UPSTREAM.match(tail)
-    if m is not None:
-        _, latency, name, addr, upstream_latency, upstream_status, request_id = m.groups()
-        if upstream_latency != "-":
-            attrs["upstream_latency"] = float(upstream_latency)
-        if upstream_status != "-":
-            attrs["upstream_status"] = int(upstream_status)
-    else:
-        m = _UPSTREAMS.match(tail)
-        if m is None:
-            return
-        _, latency, name, addr, request_id = m.groups()
+def _upstreams(tail: str, attrs: dict[str, Any]) -> None:
+    m = _UPSTREAMS.match(tail)
+    if m is None:
+        return
+    _, latency, name, addr, request_id = m.groups()
     if latency != "-":
         attrs["latency"] = float(latency)
     attrs["upstream"] = name
@@ -58,19 +50,28 @@ def _upstream(tail: str, attrs: dict[str, Any]) -> None:
 
 
 def _access(m: re.Match[str], line: str, when: float | None) -> Parsed:
-    client, user, _, request, status_text, size, _referer, agent = m.groups()
+    (client, user, _, request, status_text, size, _referer, agent,
+     latency, upstream, addr, upstream_latency, upstream_status, request_id) = m.groups()  # fmt: skip
     status = int(status_text)
     method, _, rest = request.partition(" ")
-    attrs: dict[str, Any] = {"status": status, "method": method, "path": rest.rpartition(" ")[0] or rest, "client": client}
+    attrs: dict[str, Any] = {"status": status, "method": method, "path": rest.rpartition(" ")[0] or rest,
+                             "client": client, "user_agent": agent}  # fmt: skip
     if size != "-":
         attrs["bytes"] = int(size)
-    if agent:
-        attrs["user_agent"] = agent
     if user != "-":
         attrs["user"] = user
-    end = m.end()
-    if line[end + 1 : end + 2].isdigit():
-        _upstream(line[end:], attrs)
+    if upstream is not None:  # ingress-nginx, one upstream
+        attrs["upstream"], attrs["upstream_addr"] = upstream, addr
+        if latency != "-":
+            attrs["latency"] = float(latency)
+        if upstream_status != "-":
+            attrs["upstream_status"] = int(upstream_status)
+        if upstream_latency != "-":
+            attrs["upstream_latency"] = float(upstream_latency)
+        if request_id:
+            attrs["request_id"] = request_id
+    elif line[m.end() + 1 : m.end() + 2].isdigit():
+        _upstreams(line[m.end() :], attrs)
     return NAME, when, status_severity(status), line[m.start(4) - 1 : m.end(5)], attrs  # `"GET /x HTTP/1.1" 200`
 
 

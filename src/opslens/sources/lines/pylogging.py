@@ -60,6 +60,8 @@ def make(clock: Clock) -> LineParser:
         elif (m := _LEVEL_NAME.match(line)) is not None:
             stamp, level, bracketed, colon = m.groups()
             logger = bracketed or colon
+            if bracketed and line[m.end() : m.end() + 1] == "(":
+                return None  # `LEVEL [logger] (thread) msg` is JBoss/Quarkus, not Python
         elif (m := _LOGURU.match(line)) is not None:
             stamp, level, logger = m.groups()
         else:

@@ -11,12 +11,13 @@ NamedTuple constructors do, minus a Python-level call.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from opslens.events import Event, EventKind, Origin, Severity
+from opslens.events import Entity, Event, EventKind, Origin, Severity
 from opslens.sources.base import ReadContext
-from opslens.sources.lines.cri import split_docker_json, split_runtime_prefix
+from opslens.sources.lines.cri import split_docker_json, split_kubectl_prefix, split_runtime_prefix
 from opslens.sources.lines.dispatch import make_dispatch
 from opslens.sources.lines.multiline import MAX_RECORD_LINES, STACK_FIRST, Folder
 from opslens.timeparse import Clock
@@ -30,35 +31,39 @@ MAX_SKEW = 86400.0
 #: Untimed records held back while waiting for the file's first timestamp.
 MAX_LEADING = 10000
 _MAX_BLANKS = 64
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+#: (content, raw, first line number, wrapper name, wrapper time text, stream)
+Piece = tuple[str, str, int, str, str | None, str | None]
 
 
 class _Partials:
     """Partial lines of a container runtime (CRI `P` tag, docker `log` without a newline)
-    waiting for the line that completes them."""
+    waiting for the line that completes them. The joined record keeps the first piece's
+    line number, wrapper, time and stream."""
 
-    __slots__ = ("lines", "contents", "start")
+    __slots__ = ("lines", "contents", "first")
 
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.contents: list[str] = []
-        self.start = 0
+        self.first: Piece = ("", "", 0, "text", None, None)
 
-    def add(self, line: str, lineno: int, content: str) -> None:
-        if not self.lines:
-            self.start = lineno
-        self.lines.append(line)
-        self.contents.append(content)
-
-    def join(self, line: str, lineno: int, content: str, partial: bool) -> tuple[str, str, int] | None:
+    def join(self, piece: Piece, partial: bool) -> Piece | None:
         """Add a physical line; the joined record when it completes it, None while open."""
-        self.add(line, lineno, content)
+        if not self.lines:
+            self.first = piece
+        self.lines.append(piece[1])
+        self.contents.append(piece[0])
         if partial and len(self.lines) < MAX_RECORD_LINES:
             return None
         return self.take()
 
-    def take(self) -> tuple[str, str, int]:
-        """(joined content, physical lines joined by newlines, first line number)."""
-        joined = ("".join(self.contents), "\n".join(self.lines), self.start)
+    def take(self) -> Piece:
+        """The joined record: contents concatenated, physical lines joined by newlines."""
+        _, _, lineno, wrapper, outer, stream = self.first
+        joined = ("".join(self.contents), "\n".join(self.lines), lineno, wrapper, outer, stream)
         self.lines, self.contents = [], []
         return joined
 
@@ -71,7 +76,7 @@ def _event_builder(ctx: ReadContext, clock: Clock) -> Callable[[tuple[Any, ...],
     iso = clock.iso
 
     def build(head: tuple[Any, ...], more: list[str] | None, cont: list[str] | None) -> Event:
-        parsed, wrapper, outer, stream, line, raw, content = head
+        parsed, wrapper, outer, stream, line, raw, content, who = head
         if parsed is None:  # plain text: the content is the message
             name, when, severity, message, attrs = wrapper, None, _UNKNOWN, content, None
         else:
@@ -89,7 +94,13 @@ def _event_builder(ctx: ReadContext, clock: Clock) -> Callable[[tuple[Any, ...],
                 if abs(when - outer_time) > MAX_SKEW:
                     attrs["app_time"] = when
                     when = outer_time
-        if container is not None:
+        pod_entity = entity
+        if who is not None:  # `kubectl logs --prefix` named this line's pod and container
+            pod_entity = Entity("Pod", who[0], namespace)
+            if attrs is None:
+                attrs = {}
+            attrs["container"] = who[1]
+        elif container is not None:
             if attrs is None:
                 attrs = {"container": container}
             else:
@@ -101,7 +112,7 @@ def _event_builder(ctx: ReadContext, clock: Clock) -> Callable[[tuple[Any, ...],
                 attrs = {}
             attrs["continuation"] = cont
         origin = _tnew(Origin, (path, line, member))
-        return _tnew(Event, (when, _LOG, name, origin, message, raw, severity, None, namespace, entity, attrs, False))
+        return _tnew(Event, (when, _LOG, name, origin, message, raw, severity, None, namespace, pod_entity, attrs, False))
 
     return build
 
@@ -114,7 +125,7 @@ def assemble(lines: Iterable[str], ctx: ReadContext) -> Iterator[Event]:
     continues = folder.continues
     partials = _Partials()
     build = _event_builder(ctx, clock)
-    # the pending record: head = (parsed, wrapper, outer time, stream, line, raw, content),
+    # the pending record: head = (parsed, wrapper, outer time, stream, line, raw, content, who),
     # then the extra physical lines and the continuation contents of a multi-line record
     head: tuple[Any, ...] | None = None
     more: list[str] | None = None
@@ -134,29 +145,32 @@ def assemble(lines: Iterable[str], ctx: ReadContext) -> Iterator[Event]:
                     blanks.append(line)
                 continue
             c = line[0]
-            content, raw, lineno, wrapper, outer, stream = line, line, n, "text", None, None
-            if "0" <= c <= "9" and line[10:11] == "T":
-                prefixed = split_runtime_prefix(line)  # CRI or `kubectl logs --timestamps`
+            content, raw, lineno, wrapper, outer, stream, who = line, line, n, "text", None, None, None
+            partial = False
+            if c == "[" and line[:5] == "[pod/" and (named := split_kubectl_prefix(line)) is not None:
+                who, content = named[:2], named[2]  # `kubectl logs --prefix`: this line's pod
+                c = content[:1]
+            elif c == "\ufeff" and n == 1:  # a byte-order mark
+                content = raw = line = line[1:]
+                c = line[:1]
+            if "0" <= c <= "9" and content[10:11] == "T":
+                prefixed = split_runtime_prefix(content)  # CRI or `kubectl logs --timestamps`
                 if prefixed is not None:
                     outer, stream, partial, content = prefixed
                     wrapper = "cri"
-                    if partial or partials.lines:
-                        joined = partials.join(line, n, content, partial)
-                        if joined is None:  # inside a partial (split) line
-                            continue
-                        content, raw, lineno = joined
-                    c = content[:1]
             elif c == "{" and line[:7] == '{"log":' and (docker := split_docker_json(line)) is not None:
                 outer, stream, partial, content = docker
                 wrapper = "docker"
-                if partial or partials.lines:
-                    joined = partials.join(line, n, content, partial)
-                    if joined is None:
-                        continue
-                    content, raw, lineno = joined
+            if partial or partials.lines:  # a split line: join its pieces (a plain line ends it)
+                joined = partials.join((content, raw, lineno, wrapper, outer, stream), partial)
+                if joined is None:
+                    continue
+                content, raw, lineno, wrapper, outer, stream = joined
+            if wrapper != "text":
                 c = content[:1]
-            elif partials.lines:  # an unwrapped line ends an open partial line
-                content, raw, lineno = partials.join(line, n, content, False)  # type: ignore[misc]
+            if "\x1b" in content:  # terminal colours some apps print even without a terminal
+                content = _ANSI.sub("", content)
+                c = content[:1]
             # does this line continue the pending record?
             if c == " " or c == "\t" or c == "":
                 if not content.strip():
@@ -186,14 +200,14 @@ def assemble(lines: Iterable[str], ctx: ReadContext) -> Iterator[Event]:
                 more = cont = None
             if blanks:
                 blanks.clear()
-            head = (parsed, wrapper, outer, stream, lineno, raw, content)
+            head = (parsed, wrapper, outer, stream, lineno, raw, content, who)
             severity = parsed[2] if parsed is not None else _UNKNOWN
         if head is not None:
             yield build(head, more, cont)
         if partials.lines:  # the input ended inside a split line
-            content, raw, lineno = partials.take()
+            content, raw, lineno, wrapper, outer, stream = partials.take()
             parsed = dispatch(content) if content.strip() else None
-            yield build((parsed, "cri", None, None, lineno, raw, content), None, None)
+            yield build((parsed, wrapper, outer, stream, lineno, raw, content, None), None, None)
     finally:
         ctx.lines += n
 

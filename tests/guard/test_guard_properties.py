@@ -7,20 +7,46 @@ import shlex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from opslens.guard import CommandGuard, Label, Redactor, fence_untrusted, find_injection, strip_control
+from opslens.guard import (
+    CommandGuard,
+    Label,
+    Redactor,
+    fence_untrusted,
+    find_injection,
+    strip_control,
+)
 
 GUARD = CommandGuard(user_rules={})
 
 DESTRUCTIVE = [
-    "rm -rf /var/lib/app", "kubectl delete ns prod", "terraform destroy -auto-approve",
-    "dd if=/dev/zero of=/dev/sda", "mkfs.ext4 /dev/nvme0n1", "iptables -F", "reboot",
-    "shutdown -h now", "psql -c 'DROP TABLE orders'", "redis-cli FLUSHALL",
-    "helm uninstall api", "docker system prune -af", "git push --force origin main",
-    "aws s3 rb s3://bucket --force", "systemctl poweroff", "kill -9 1",
+    "rm -rf /var/lib/app",
+    "kubectl delete ns prod",
+    "terraform destroy -auto-approve",
+    "dd if=/dev/zero of=/dev/sda",
+    "mkfs.ext4 /dev/nvme0n1",
+    "iptables -F",
+    "reboot",
+    "shutdown -h now",
+    "psql -c 'DROP TABLE orders'",
+    "redis-cli FLUSHALL",
+    "helm uninstall api",
+    "docker system prune -af",
+    "git push --force origin main",
+    "aws s3 rb s3://bucket --force",
+    "systemctl poweroff",
+    "kill -9 1",
 ]
 SAFE = [
-    "kubectl get pods", "ls -la", "uptime", "df -h", "journalctl -n 20", "git status",
-    "cat /etc/hostname", "ps aux", "docker ps", "echo ok",
+    "kubectl get pods",
+    "ls -la",
+    "uptime",
+    "df -h",
+    "journalctl -n 20",
+    "git status",
+    "cat /etc/hostname",
+    "ps aux",
+    "docker ps",
+    "echo ok",
 ]
 
 
@@ -50,11 +76,34 @@ def _embed(kind: str, inner: str, safe: str) -> str:
 @given(
     inner=st.sampled_from(DESTRUCTIVE),
     safe=st.sampled_from(SAFE),
-    kinds=st.lists(st.sampled_from(["pipe", "and", "or", "seq", "subst", "backtick", "bash-c",
-                                    "sh-c-nested", "ssh", "xargs", "subshell", "procsubst",
-                                    "watch", "timeout", "loop", "if"]), min_size=1, max_size=3),
+    kinds=st.lists(
+        st.sampled_from(
+            [
+                "pipe",
+                "and",
+                "or",
+                "seq",
+                "subst",
+                "backtick",
+                "bash-c",
+                "sh-c-nested",
+                "ssh",
+                "xargs",
+                "subshell",
+                "procsubst",
+                "watch",
+                "timeout",
+                "loop",
+                "if",
+            ]
+        ),
+        min_size=1,
+        max_size=3,
+    ),
 )
-def test_embedded_destructive_command_is_never_read_only(inner: str, safe: str, kinds: list[str]) -> None:
+def test_embedded_destructive_command_is_never_read_only(
+    inner: str, safe: str, kinds: list[str]
+) -> None:
     command = inner
     for kind in kinds:
         command = _embed(kind, command, safe)
@@ -70,11 +119,26 @@ def test_classify_never_raises(text: str) -> None:
     assert isinstance(verdict.label, Label)
 
 
-secretish = st.sampled_from([
-    "password=", "token: ", "AKIA", "ghp_", "Authorization: Bearer ", "https://u:", "sig=",
-    "-----BEGIN RSA PRIVATE KEY-----\n", "api_key ", "xoxb-", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.",
-    "[REDACTED:password#1]", "data:\n  k: ", '"stringData":{"a":"', "-u ", "redis-cli -a ",
-])
+secretish = st.sampled_from(
+    [
+        "password=",
+        "token: ",
+        "AKIA",
+        "ghp_",
+        "Authorization: Bearer ",
+        "https://u:",
+        "sig=",
+        "-----BEGIN RSA PRIVATE KEY-----\n",
+        "api_key ",
+        "xoxb-",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.",
+        "[REDACTED:password#1]",
+        "data:\n  k: ",
+        '"stringData":{"a":"',
+        "-u ",
+        "redis-cli -a ",
+    ]
+)
 text_with_secrets = st.lists(st.one_of(st.text(max_size=40), secretish), max_size=12).map("".join)
 
 

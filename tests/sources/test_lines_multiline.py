@@ -1,0 +1,62 @@
+"""Which lines continue the record before them (stack traces, tracebacks, panics)."""
+
+from __future__ import annotations
+
+import pytest
+
+from opslens.events import Severity
+from opslens.sources.lines.multiline import Folder
+
+
+def fold(lines: list[str], pending: Severity = Severity.ERROR) -> list[bool]:
+    """For each line after the first: does it continue the record (indented lines always do)?"""
+    folder = Folder()
+    out = []
+    for line in lines:
+        if line[:1] in (" ", "\t"):
+            out.append(True)
+            continue
+        out.append(folder.continues(line, pending))
+    return out
+
+
+def test_java_exception_chain() -> None:
+    lines = ["java.lang.IllegalStateException: boom", "\tat a.B.c(B.java:1)", "Caused by: java.io.IOException: x",
+             "\t... 12 more", "2025-03-14 new record"]  # fmt: skip
+    assert fold(lines) == [True, True, True, True, False]
+
+
+def test_exception_header_after_info_starts_its_own_record() -> None:
+    assert fold(["java.lang.RuntimeException: x"], Severity.INFO) == [False]
+    assert fold(['Exception in thread "main" java.lang.Error: x'], Severity.ERROR) == [False]
+    assert fold(["System.InvalidOperationException: Sequence contains no elements"], Severity.UNKNOWN) == [True]
+    assert fold(["TypeError: Cannot read properties of undefined (reading 'x')"], Severity.WARNING) == [True]
+
+
+def test_python_traceback_ends_at_the_exception_line() -> None:
+    lines = ["Traceback (most recent call last):", '  File "a.py", line 1, in <module>', "KeyError: 'x'",
+             "During handling of the above exception, another exception occurred:", "Traceback (most recent call last):",
+             '  File "b.py", line 2, in f', "ValueError", "INFO:root:next record"]  # fmt: skip
+    assert fold(lines) == [True, True, True, True, True, True, True, False]
+
+
+def test_traceback_after_an_info_line_is_its_own_record() -> None:
+    folder = Folder()
+    assert folder.continues("Traceback (most recent call last):", Severity.INFO) is False
+    assert folder.mode == "py"  # ... but its frames and final line follow it
+    assert folder.continues("RuntimeError: x", Severity.UNKNOWN) is True
+
+
+def test_go_panic() -> None:
+    folder = Folder()
+    assert folder.continues("panic: runtime error: index out of range [3] with length 3", Severity.INFO) is False
+    for line in ["goroutine 1 [running]:", "main.main()", "[signal SIGSEGV: segmentation violation]",
+                 "net/http.(*conn).serve(0xc000130000, {0x7a, 0xc0})", "created by main.start in goroutine 1",
+                 "exit status 2"]:  # fmt: skip
+        assert folder.continues(line, Severity.UNKNOWN), line
+    assert folder.continues("2025-03-14 02:51:09 restarted", Severity.UNKNOWN) is False
+
+
+@pytest.mark.parametrize("line", ["level=info msg=x", "hello world", "Connected to db", "time=now", "INFO: fine"])
+def test_ordinary_lines_do_not_fold(line: str) -> None:
+    assert fold([line], Severity.ERROR) == [False]
