@@ -21,7 +21,8 @@ _SCALED_RS = re.compile(r"Scaled (?:up|down) replica set (\S+?)(?: to | from |$)
 _RS_SUFFIX = re.compile(r"^(.+)-([a-z0-9]{6,10})$")
 _POD_SUFFIX = re.compile(r"^(.+)-([a-z0-9]{5})$")
 _ORDINAL = re.compile(r"^(.+)-(\d{1,4})$")
-_CRON_JOB = re.compile(r"^(.+)-(\d{8,10})$")
+# CronJob-created Jobs are suffixed with the scheduled time in minutes since the epoch (8 digits).
+_CRON_JOB = re.compile(r"^(.+)-(\d{8})$")
 _HASH_ALPHABET = frozenset("bcdfghjklmnpqrstvwxz2456789")
 
 
@@ -127,13 +128,13 @@ def _guess_pod_owner(pod: str, ns: str | None, graph: EntityGraph) -> Entity | N
     if not m:
         return None
     base = m.group(1)
+    if (cron := _CRON_JOB.match(base)) is not None:
+        return Entity("CronJob", cron.group(1), ns)
     rs = _RS_SUFFIX.match(base)
     if rs and _hashlike(rs.group(2)):
         return Entity("ReplicaSet", base, ns)
     if (ns, "DaemonSet", base) in graph.known_workloads:
         return Entity("DaemonSet", base, ns)
-    if (cron := _CRON_JOB.match(base)) is not None:
-        return Entity("CronJob", cron.group(1), ns)
     # A bare 5-char suffix: a DaemonSet, Job or a Deployment whose hash we cannot see.
     return Entity("DaemonSet" if base in _KNOWN_DAEMONSETS else "Deployment", base, ns)
 

@@ -39,24 +39,26 @@ def mine_lines(
     miner: TemplateMiner | None = None,
     log_format: LogFormat | None = None,
     headers: HeaderStripper | None = None,
+    first_line: int = 1,
 ) -> MinedLines:
-    """Mine `lines` (line ends are stripped) and return the key of each; origins are line numbers."""
+    """Mine `lines` (line ends are stripped) and return the key of each; origins are line
+    numbers, counted from `first_line`."""
     result = MinedLines(miner or TemplateMiner())
     if log_format is not None:
-        _with_format(lines, result, log_format)
+        _with_format(lines, result, log_format, first_line)
     elif headers is not None:
-        _with_headers(lines, result, headers)
+        _with_headers(lines, result, headers, first_line)
     else:
         add, append = result.miner.add, result.keys.append
-        for n, line in enumerate(lines, 1):
+        for n, line in enumerate(lines, first_line):
             append(add(line.rstrip("\r\n"), None, n))
     return result
 
 
-def _with_format(lines: Iterable[str], result: MinedLines, log_format: LogFormat) -> None:
+def _with_format(lines: Iterable[str], result: MinedLines, log_format: LogFormat, first_line: int) -> None:
     add, append = result.miner.add, result.keys.append
     clock = Clock() if log_format.time_fields else None
-    for n, line in enumerate(lines, 1):
+    for n, line in enumerate(lines, first_line):
         line = line.rstrip("\r\n")
         parts = log_format.split(line, clock)
         if parts is None:
@@ -68,11 +70,11 @@ def _with_format(lines: Iterable[str], result: MinedLines, log_format: LogFormat
             append(add(parts[0], parts[1], n))
 
 
-def _with_headers(lines: Iterable[str], result: MinedLines, headers: HeaderStripper) -> None:
+def _with_headers(lines: Iterable[str], result: MinedLines, headers: HeaderStripper, first_line: int) -> None:
     add, append = result.miner.add, result.keys.append
     split, is_continuation = headers.split, headers.is_continuation
     last = None
-    for n, line in enumerate(lines, 1):
+    for n, line in enumerate(lines, first_line):
         line = line.rstrip("\r\n")
         parts = split(line)
         if parts is not None:

@@ -1,10 +1,11 @@
 """Masking: replace the variable parts of a log message with `<*>` before matching.
 
-`MASKS` is one universal, ordered list of (name, pattern, placeholder) rules, built from what
-variables look like in logs in general (numbers, ids, addresses, paths, times, sizes), never from
-one system's vocabulary. All rules are compiled into a single alternation and applied in one
-`re.sub` pass: at each position the first rule that matches wins, so order matters where two
-rules can start at the same character (a UUID before a plain number, a size before a number).
+`MASKS` is one universal, ordered list of rules (a name, a pattern, its placeholder), built from
+what variables look like in logs in general (numbers, ids, addresses, paths, times, sizes, pod
+names), never from one system's vocabulary. All rules are compiled into a single alternation and
+applied in one `re.sub` pass (URLs and quoted `key="..."` values, found by a substring test,
+take one pass more): at each position the first rule that matches wins, so order matters where
+two rules can start at the same character (a UUID before a plain number, a size before a number).
 
 The rules follow the Loghub template conventions, which are also what a reader expects:
 - a variable keeps its constant neighbours: `node-129` -> `node-<*>`, `core.2275` -> `core.<*>`,
@@ -46,7 +47,9 @@ class Mask(NamedTuple):
 _HEX = r"[0-9A-Fa-f]"
 _PATH_CHAR = r"[^\s/\"'(){}\[\],;:|=<>]"
 _WIN_PATH_CHAR = r"[^\s\"'(){}\[\],;|<>\\]"
-_K8S = r"[bcdfghjklmnpqrstvwxz2456789]"  # Kubernetes' random-suffix alphabet: no vowels, no 0/1/3
+# Kubernetes' random suffixes have no vowels (its alphabet has no 0, 1, 3 either, but no rule may
+# tell one digit from another: see `Masker`).
+_K8S = r"[bcdfghjklmnpqrstvwxz0-9]"
 _CLOCK = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?"
 # Top-level domains that end a host name; two-letter country codes that are also common file
 # extensions or English words (sh, py, so, cc, pl, in, is, it, ...) are left out on purpose.
@@ -86,6 +89,13 @@ MASKS: tuple[Mask, ...] = (
     # Windows and UNC paths, and backslash-escaped tokens: `C:\Windows\x.dll`, `\\?\GLOBALROOT\x`.
     Mask("winpath", rf"[A-Za-z]:\\{_WIN_PATH_CHAR}*(?:\\{_WIN_PATH_CHAR}*)*", "l"),
     Mask("unc-path", rf"\\{{1,2}}{_WIN_PATH_CHAR}+(?:\\{_WIN_PATH_CHAR}*)*", "s"),
+    # The target of an HTTP request line, with its protocol version: `"GET <*>" 200`.
+    Mask(
+        "http-target",
+        r"(?:" + "|".join(f"(?<={m} )" for m in ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"))
+        + r")[/*]\S*? HTTP/\d(?:\.\d)?(?=[\s\"']|$)",
+        "s",
+    ),
     # Unix paths start a token (or follow `=`, `(`, quotes): `/var/log/x`, `./run`, `~/x`.
     Mask("path", rf"(?<![\w./\\-])(?:~|\.{{1,2}})?/{_PATH_CHAR}+(?:/{_PATH_CHAR}*)*", "s"),
     # Whole timestamps whose parts are words, which would otherwise look like constants.
@@ -146,7 +156,7 @@ MASKS: tuple[Mask, ...] = (
     # a name's version (`TLSv1.2`) and a protocol version (`HTTP/1.1`) are part of the name.
     Mask("number", r"(?<![A-Z]/)(?<!\d\.)-?\d\w*+(?:\.\w++)*+", "ds"),
     # Booleans, null and the default user name are values in any log (Loghub masks them too).
-    Mask("literal", rf"{_trie(_LITERALS)}(?![\w-])", "w"),
+    Mask("literal", rf"{_trie(_LITERALS)}(?![\w=-])", "w"),
 )
 
 
@@ -156,10 +166,10 @@ def _group(starts: str) -> str:
 
 # Every rule starts at a word start: never right after a letter or digit (the `_` of `blk_-1608`
 # or `rdd_2_0` may come before, so `-1608` is a signed number). Names (hosts, emails, pods) are
-# only tried from their first part, not again after each of their dots and hyphens. The rules are grouped by their
-# first character; letter rules run only for words that go on with a digit or a joiner.
-# (CPython's engine tries every alternative of a group at every word start, so the cheap tests
-# come first and alternations of words are factored by first letter, see `_trie`.)
+# only tried from their first part, not again after each of their dots and hyphens. The rules
+# are grouped by their first character; letter rules run only for words that go on with a digit
+# or a joiner. (CPython's engine tries every alternative of a group at every word start, so the
+# cheap tests come first and alternations of words are factored by first letter, see `_trie`.)
 _PATTERN = (
     r"(?<![A-Za-z0-9])(?:"
     rf"(?=[A-Za-z])(?:(?=[A-Za-z]*+(?:[\d_]|[.:/\\@-][\w\\:/]))(?:{_group('l')})|{_group('w')})"
@@ -182,6 +192,38 @@ def mask(text: str) -> str:
     if '="' in text:
         text = _QUOTED_RE.sub(WILDCARD, text)
     return MASK_RE.sub(WILDCARD, text)
+
+
+_ZERO_DIGITS = bytes.maketrans(b"0123456789", b"0000000000")
+_DIGIT = re.compile(r"\d")
+
+
+class Masker:
+    """`mask()` with a bounded cache keyed by the text's *digit skeleton* (every ASCII digit
+    read as 0), which is most of the work saved on a stream.
+
+    No rule tells one digit from another, so texts with the same skeleton are masked at the same
+    places; when the masked text has no digit left, it is the masked text of every text with
+    that skeleton (lines that differ only in their numbers). Texts whose masked form keeps a
+    digit (`eth0`, `ssh2`) are masked each time.
+    """
+
+    __slots__ = ("_cache", "_limit")
+
+    def __init__(self, limit: int = 65536) -> None:
+        self._cache: dict[bytes, str | bool] = {}
+        self._limit = limit
+
+    def __call__(self, text: str) -> str:
+        skeleton = text.encode("utf-8", "surrogatepass").translate(_ZERO_DIGITS)
+        masked = self._cache.get(skeleton)
+        if masked is None:
+            masked = mask(text)
+            if len(self._cache) >= self._limit:
+                self._cache.clear()
+            self._cache[skeleton] = False if _DIGIT.search(masked) else masked
+            return masked
+        return mask(text) if masked is False else masked  # type: ignore[return-value]
 
 
 def mask_names(text: str) -> list[tuple[str, str]]:

@@ -1,10 +1,11 @@
 """The streaming template miner.
 
 Each message is masked (`masking`) and looked up as a whole in a dict of known shapes: most lines
-repeat a shape already seen, so that is the hot path. A new shape is matched against the groups
-of the same token count (a *group* is a Drain-like cluster: one template, one length); the best
-group whose constant words it shares, and whose differing tokens all look like values, takes it
-and turns those positions into `<*>`. Otherwise it starts a new group.
+repeat a shape already seen, so that is the hot path. A new shape is compared with the groups
+of its token count that share its constant words (a *group* is a Drain-like cluster: one
+template, one length), found through an index of those words, rarest first and at most 64
+candidates; the best one whose differing tokens all look like values takes it and turns those
+positions into `<*>`. Otherwise it starts a new group.
 
 Groups that belong together are then joined with a union-find, which is what `canonical()` reads:
 - *families*: groups that differ in one plain word only (`user admin` / `user oracle`) are kept
@@ -22,11 +23,13 @@ pattern has the same id across runs and hosts. Memory is bounded by `MinerConfig
 from __future__ import annotations
 
 import hashlib
+import heapq
+import math
 from array import array
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from opslens.analysis.mining.masking import MASK_RE, WILDCARD, mask
+from opslens.analysis.mining.masking import WILDCARD, Masker
 from opslens.analysis.mining.tokens import (
     extract_params,
     gap_merge,
@@ -38,9 +41,8 @@ from opslens.analysis.mining.tokens import (
     word_slot,
 )
 
-_MASK_SUB = MASK_RE.sub
 #: Bounds of the search for a new shape's group: postings read, candidates compared.
-_POSTINGS_BUDGET = 4096
+_POSTINGS_BUDGET = 1024
 _MAX_CANDIDATES = 64
 
 
@@ -51,11 +53,13 @@ class MinerConfig:
     #: Share of a group's constant words a new shape must repeat to join it.
     similarity: float = 0.5
     #: A one-word family merges once it has this many distinct values ...
-    family_min_values: int = 4
+    family_min_values: int = 5
     #: ... of which at least this share were seen at most twice (a variable, not an enum).
     family_rare_share: float = 0.5
     max_groups: int = 20_000
     max_shapes: int = 200_000
+    #: Entries of the masking cache (see `masking.Masker`).
+    max_mask_cache: int = 65_536
     max_examples: int = 3
     max_samples: int = 8
     max_param_values: int = 10
@@ -118,7 +122,7 @@ class TemplateMiner:
         self._parent = array("q")
         self._members: dict[int, list[int]] = {}  # root -> groups of the set
         self._shapes: dict[str, int] = {}  # masked text -> group (a cache)
-        self._postings: dict[str, set[int]] = {}  # constant token -> matchable groups with it
+        self._postings: dict[tuple[int, str], set[int]] = {}  # (length, constant token) -> groups
         self._wordless: dict[int, set[int]] = {}  # token count -> matchable all-variable groups
         self._families: dict[tuple[int, str], set[int]] = {}
         self._rendered: dict[int, str] = {}  # root -> template text (cache)
@@ -126,19 +130,22 @@ class TemplateMiner:
         self._catch_all: int | None = None  # the group rare sets are folded into
         self._live = 0  # groups not folded into the catch-all
         self._max_samples = self.config.max_samples
+        self._mask = Masker(self.config.max_mask_cache)
 
     # ------------------------------------------------------------------ public API
 
-    def add(self, message: str, time: float | None = None, origin: Any = None) -> int:
+    def add(self, message: str, time: float | None = None, origin: Any = None, masked: str | None = None) -> int:
         """Mine one message (its first line only) and return its cluster key.
 
         Keys are stable ints; sets merge later, so map a key with `canonical()` when reading.
-        `origin` (any value, e.g. "path:line") is kept with the first few sample lines.
+        `origin` (any value, e.g. "path:line") is kept with the first few sample lines. `masked`
+        is `mask(message)` when the caller computed it already (e.g. in another process).
         """
         if "\n" in message:
             message = message.split("\n", 1)[0].rstrip("\r")
-        # The one-pass masking of `mask()`, inlined: this is the hot path.
-        masked = mask(message) if "://" in message or '="' in message else _MASK_SUB(WILDCARD, message)
+            masked = None
+        if masked is None:
+            masked = self._mask(message)
         gid = self._shapes.get(masked)
         if gid is None:
             gid = self._place(masked)
@@ -191,6 +198,31 @@ class TemplateMiner:
         """The full view of `key`'s template (as in `templates()`)."""
         return self._info(self.canonical(key), True)
 
+    def merge(self, other: TemplateMiner) -> list[int]:
+        """Fold another miner's templates (e.g. a shard of the same stream mined in another
+        process, or another host's state) into this one.
+
+        Returns, for every key of `other` (its index), the key it now has here. Each of the
+        other's groups is placed like a new shape (joining a matching group or starting one),
+        with its counts, times and samples; groups that were one set there stay one set here.
+        """
+        mapping = []
+        for group in other._groups:
+            gid = self._place(" ".join(group.tokens))
+            mine = self._groups[gid]
+            mine.count += group.count
+            for t in (group.first, group.last):
+                if t is not None:
+                    mine.first = t if mine.first is None or t < mine.first else mine.first
+                    mine.last = t if mine.last is None or t > mine.last else mine.last
+            room = self.config.max_samples - len(mine.samples)
+            mine.samples.extend(group.samples[: max(0, room)])
+            mapping.append(gid)
+        for members in other._members.values():
+            for gid in members[1:]:
+                self._union(mapping[members[0]], mapping[gid])
+        return mapping
+
     def to_json(self) -> str:
         """The miner's state as versioned JSON (see `state.py`)."""
         from opslens.analysis.mining.state import dump
@@ -226,9 +258,9 @@ class TemplateMiner:
         best_score = (-1, 0)
         n = len(tokens)
         words = {t for t in tokens if not is_wild(t)}
-        candidates = [g for g in self._candidates(words) if len(self._groups[g].tokens) == n]
+        candidates = self._candidates(n, words)
         candidates += self._wordless.get(n, ())
-        for gid in candidates[: _MAX_CANDIDATES]:
+        for gid in candidates:
             score = match_score(self._groups[gid].tokens, tokens, self.config.similarity)
             if score is not None and score > best_score:
                 best, best_score = gid, score
@@ -278,8 +310,9 @@ class TemplateMiner:
     def _index(self, gid: int) -> None:
         """Make a group findable: by its constant tokens (or its length) and its families."""
         group = self._groups[gid]
+        n = len(group.tokens)
         for word in group.words:
-            self._postings.setdefault(word, set()).add(gid)
+            self._postings.setdefault((n, word), set()).add(gid)
         if not group.words:
             self._wordless.setdefault(len(group.tokens), set()).add(gid)
         for key in self._family_keys(group.tokens):
@@ -287,25 +320,32 @@ class TemplateMiner:
 
     def _unindex(self, gid: int) -> None:
         group = self._groups[gid]
+        n = len(group.tokens)
         for word in group.words:
-            _discard(self._postings, word, gid)
+            _discard(self._postings, (n, word), gid)
         if not group.words:
             _discard(self._wordless, len(group.tokens), gid)
         for key in self._family_keys(group.tokens):
             _discard(self._families, key, gid)
 
-    def _candidates(self, words: set[str] | frozenset[str]) -> list[int]:
-        """Matchable groups sharing constant tokens with `words`, most shared first. Bounded:
-        the rarest tokens are looked up first, until a budget of postings is spent."""
+    def _candidates(self, length: int, words: set[str] | frozenset[str], least: int = 1) -> list[int]:
+        """Matchable groups of `length` tokens sharing at least `least` constant tokens with
+        `words`, the most shared first. Bounded: the rarest tokens are looked up first until a
+        budget of postings is spent, and at most `_MAX_CANDIDATES` are returned."""
         shared: dict[int, int] = {}
         budget = _POSTINGS_BUDGET
-        for posting in sorted((self._postings.get(w, ()) for w in words), key=len):
+        postings = self._postings
+        for posting in sorted((postings.get((length, w), ()) for w in words), key=len):
             if len(posting) > budget:
                 break
             budget -= len(posting)
             for gid in posting:
                 shared[gid] = shared.get(gid, 0) + 1
-        return sorted(shared, key=lambda g: (-shared[g], g))
+        if least > 1:
+            shared = {g: c for g, c in shared.items() if c >= least}
+        if len(shared) <= _MAX_CANDIDATES:
+            return sorted(shared, key=lambda g: (-shared[g], g))
+        return heapq.nsmallest(_MAX_CANDIDATES, shared, key=lambda g: (-shared[g], g))
 
     def _join_family(self, gid: int) -> None:
         """Merge a one-word family once its word has proved to be a variable."""
@@ -344,13 +384,15 @@ class TemplateMiner:
         if len(words) < 3:
             return
         root = self.canonical(gid)
-        for other in self._candidates(words)[:_MAX_CANDIDATES]:
-            other_group = self._groups[other]
-            m = len(other_group.tokens)
-            if m == n or abs(m - n) > self.config.max_gap or len(words & other_group.words) < 0.8 * len(words):
-                continue
-            if self.canonical(other) != root and gap_merge(group.tokens, other_group.tokens) is not None:
-                root = self._union(other, gid)
+        gap = self.config.max_gap
+        least = math.ceil(0.8 * len(words))
+        for m in range(max(1, n - gap), n + gap + 1):
+            for other in self._candidates(m, words, least):
+                other_group = self._groups[other]
+                if len(words & other_group.words) < 0.8 * len(words) or self.canonical(other) == root:
+                    continue
+                if gap_merge(group.tokens, other_group.tokens) is not None:
+                    root = self._union(other, gid)
 
     def _converge(self, root: int) -> None:
         text = self.template(root)

@@ -18,26 +18,21 @@ from opslens.analysis.mining.masking import WILDCARD
 _PIECE_SPLIT = re.compile(r"([\s,!;:=|\"'\[\](){}.+@#$%&/-])")
 _WORD = re.compile(r"[(\[{'\"]*[A-Za-z][A-Za-z0-9_-]*[)\]}'\",.:;!?]*")
 _ALNUM = re.compile(r"[A-Za-z0-9]")
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z_]*")
+_KEY_VALUE = re.compile(r"([^=\s<>]+=)([A-Za-z][A-Za-z0-9_-]*)([)\]}'\",.:;!?]*)")
 # Rendering rules (applied to the joined template, once per template change).
 _WORD_WITH_VAR = re.compile(r"[^\s,!;:=|\"'\[\](){}.+@#$%&/\-]*<\*>[^\s,!;:=|\"'\[\](){}.+@#$%&/\-]*")
 _DOTTED_VARS = re.compile(r"<\*>(?:\.<\*>)+")
 _GLUED_VARS = re.compile(r"(?:<\*>){2,}")
 _SPACES = re.compile(r"\s+")
+#: Alignment is quadratic: templates longer than this (tokens x tokens) are not aligned.
+_MAX_ALIGN_CELLS = 10_000
 
 
 @lru_cache(maxsize=65536)
 def is_wild(token: str) -> bool:
     """True when `token` is only placeholders and punctuation (`<*>`, `[<*>]`, `<*>:<*>`)."""
     return WILDCARD in token and _ALNUM.search(token.replace(WILDCARD, "")) is None
-
-
-@lru_cache(maxsize=65536)
-def is_word(token: str) -> bool:
-    """True when `token` is a plain name: letters first, letters/digits/`_`/`-`, some quotes."""
-    return _WORD.fullmatch(token) is not None
-
-
-_KEY_VALUE = re.compile(r"([^=\s<>]+=)([A-Za-z][A-Za-z0-9_-]*)([)\]}'\",.:;!?]*)")
 
 
 @lru_cache(maxsize=65536)
@@ -70,9 +65,6 @@ def words_differ(a: str, b: str) -> bool:
         ka != a and kb != b and ka != kb and WILDCARD not in ka and WILDCARD not in kb
         and _ALNUM.search(ka) is not None and _ALNUM.search(kb) is not None
     )
-
-
-_PLAIN = re.compile(r"[A-Za-z][A-Za-z_]*")
 
 
 def _middles(a: str, b: str) -> tuple[str, str]:
@@ -159,18 +151,26 @@ def _template_regex(template: str) -> re.Pattern[str]:
 
 
 def align(a: list[str], b: list[str]) -> list[tuple[int | None, int | None]]:
-    """Longest-common-subsequence alignment of two token lists: pairs of indexes, None in gaps."""
+    """Common-subsequence alignment of two token lists: pairs of indexes, None in gaps. Shared
+    constant words weigh more than shared variables, so words line up with words."""
     n, m = len(a), len(b)
+    weight = [[0] * m for _ in range(n)]
+    for i, ai in enumerate(a):
+        for j, bj in enumerate(b):
+            if ai == bj:
+                weight[i][j] = 1 if is_wild(ai) else 3
     table = [[0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
-        row, below = table[i], table[i + 1]
-        ai = a[i]
+        row, below, w = table[i], table[i + 1], weight[i]
         for j in range(m - 1, -1, -1):
-            row[j] = below[j + 1] + 1 if ai == b[j] else max(below[j], row[j + 1])
+            best = below[j] if below[j] > row[j + 1] else row[j + 1]
+            if w[j] and below[j + 1] + w[j] > best:
+                best = below[j + 1] + w[j]
+            row[j] = best
     pairs: list[tuple[int | None, int | None]] = []
     i = j = 0
     while i < n and j < m:
-        if a[i] == b[j]:
+        if weight[i][j] and table[i][j] == table[i + 1][j + 1] + weight[i][j]:
             pairs.append((i, j))
             i += 1
             j += 1
@@ -193,6 +193,8 @@ def gap_merge(a: list[str], b: list[str]) -> list[str] | None:
     one unmatched constant word in it, standing next to a variable (`lifetime <<*> sec` against
     `lifetime <*>:<*>`; `bytes (<*>) sent` against `bytes sent`). Each stretch becomes one `<*>`.
     """
+    if len(a) * len(b) > _MAX_ALIGN_CELLS:
+        return None
     pairs = align(a, b)
     shared = sum(1 for i, j in pairs if i is not None and j is not None and not is_wild(a[i]))
     words_a = sum(1 for t in a if not is_wild(t))
@@ -236,8 +238,9 @@ def match_score(template: list[str], tokens: list[str], similarity: float) -> tu
     None: a `<*>` takes anything, two different plain words never join (they may be an
     enumeration; families decide), and other differences are values if at least `similarity`
     of the compared constant words are shared."""
-    match = soft = 0
-    for t, x in zip(template, tokens, strict=True):
+    match = soft = shifted = 0
+    last = len(tokens) - 1
+    for i, (t, x) in enumerate(zip(template, tokens, strict=True)):
         if t == x:
             if not is_wild(t):
                 match += 1
@@ -247,7 +250,11 @@ def match_score(template: list[str], tokens: list[str], similarity: float) -> tu
             return None
         else:
             soft += 1
-    if soft and (match == 0 or match < similarity * (match + soft)):
+            # A constant word found one position off: the shapes are shifted, not varied
+            # (`bytes (<*>) sent,` against `bytes sent,`), which gap merging handles better.
+            if not is_wild(t) and ((i and tokens[i - 1] == t) or (i < last and tokens[i + 1] == t)):
+                shifted += 1
+    if soft and (match == 0 or match < similarity * (match + soft) or shifted >= 2):
         return None
     return match, -soft
 
@@ -257,16 +264,25 @@ def merge_templates(templates: list[list[str]]) -> list[str]:
     position, different lengths across their gaps."""
     tokens = list(templates[0])
     for other in templates[1:]:
+        gapped = gap_merge(tokens, other)
         if len(other) == len(tokens):
-            tokens = [generalize(a, b) for a, b in zip(tokens, other, strict=True)]
-        else:
-            tokens = gap_merge(tokens, other) or _cover(tokens, other)
+            # Position by position, unless the two are shifted and gaps keep more words.
+            aligned = [generalize(a, b) for a, b in zip(tokens, other, strict=True)]
+            if gapped is None or _words(aligned) >= _words(gapped):
+                gapped = aligned
+        tokens = gapped or _cover(tokens, other)
     return tokens
+
+
+def _words(tokens: list[str]) -> int:
+    return sum(1 for t in tokens if not is_wild(t))
 
 
 def _cover(a: list[str], b: list[str]) -> list[str]:
     """The shared tokens of two templates in order, `<*>` for everything between (the fallback
     when their gaps are not simple, e.g. in a set joined through a third template)."""
+    if len(a) * len(b) > _MAX_ALIGN_CELLS:
+        return [WILDCARD]
     out: list[str] = []
     for i, j in align(a, b):
         if i is not None and j is not None:
