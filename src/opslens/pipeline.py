@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 
 from opslens.report.models import Report
-from opslens.sources.ingest import Ingest, Skipped
+from opslens.sources.ingest import Skipped
 
 
 @dataclass
@@ -38,22 +38,18 @@ def run_triage(
     on_progress: Callable[[int], None] | None = None,
 ) -> TriageOutcome:
     """Triage everything under `options.paths`. Never raises for input problems."""
-    from opslens.analysis.digest import Digest
     from opslens.analysis.run import analyze
+    from opslens.fanout import digest_inputs
     from opslens.report.build import build_report
     from opslens.report.commands import apply_guard
 
     started = time.perf_counter()
-    ingest = Ingest(tz=options.tz, on_skip=on_skip, on_progress=on_progress)
-    digest = Digest(since=options.since, until=options.until)
-    add = digest.add
-    for event in ingest.events(options.paths):
-        add(event)
+    digest, stats = digest_inputs(options.paths, options.tz, options.since, options.until, on_skip, on_progress)
     if digest.events == 0:
-        reason = "no usable input" if ingest.stats.events == 0 else "no events inside --since/--until"
+        reason = "no usable input" if stats.events == 0 else "no events inside --since/--until"
         return TriageOutcome(report=None, error=f"{reason} in {', '.join(options.paths)}")
     result = analyze(digest)
-    report = build_report(result, ingest.stats, time.perf_counter() - started)
+    report = build_report(result, stats, time.perf_counter() - started)
     report.avoid = result.avoid
     apply_guard(report, result.checks)
     notices: list[str] = []

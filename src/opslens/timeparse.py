@@ -26,7 +26,6 @@ import re
 import time as _time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any
 
 __all__ = ["Clock", "epoch", "parse_rfc3339", "parse_timestamp"]
 
@@ -138,7 +137,7 @@ class Clock:
         self.tz = tz
         self.year_hint = year
         self._utc_tz = _fixed_offset_zero(tz)
-        self.seen_year: int | None = None  # the year of the last full date parsed (cache misses)
+        self.seen_year: int | None = None  # the year of the last full date parsed (on cache misses)
         self._iso_utc: dict[str, float | None] = {}
         self._iso_local: dict[str, float | None] = {}
         self._clf: dict[str, float | None] = {}
@@ -146,7 +145,9 @@ class Clock:
         self._syslog: dict[str, float | None] = {}
         self._klog: dict[str, float | None] = {}
         self._yy: dict[str, float | None] = {}
-        self._minutes: dict[tuple[str, bool], float | None] = {}
+        # minute text -> epoch; naive/zoned-in-text shapes (never both meanings for one text)
+        self._minutes_local: dict[str, float | None] = {}
+        self._minutes_utc: dict[str, float | None] = {}
 
     # --- cache-miss paths ----------------------------------------------------------------
     def _wall(self, y: int, mo: int, d: int, h: int, mi: int, s: int, local: bool) -> float | None:
@@ -159,46 +160,62 @@ class Clock:
             datetime(y, mo, d)  # validates the day of the month
         except (ValueError, OverflowError):
             return None
-        self.seen_year = y
         return float(calendar.timegm((y, mo, d, h, mi, s, 0, 0, 0)))
 
     def _year(self, month: int) -> int:
-        """The year for a timestamp without one: the hint, else the file's, else this year."""
-        if self.year_hint is not None:
-            return self.year_hint
+        """The year for a timestamp without one: the file's own (its last full date, e.g. the
+        CRI wrapper's), else the hint from the other inputs, else this year."""
         if self.seen_year is not None:
             return self.seen_year
+        if self.year_hint is not None:
+            return self.year_hint
         return _time.gmtime().tm_year
 
-    @staticmethod
-    def _store(cache: dict[Any, float | None], key: Any, value: float | None) -> float | None:
+    def _second(self, cache: dict[str, float | None], key: str, split: int, minutes: dict[str, float | None],
+                minute: Callable[[str], float | None]) -> float | None:  # fmt: skip
+        """Epoch of a whole-second `key` whose `:SS` starts at `split`, via its minute's epoch
+        (cached in `minutes`); the result is cached in `cache`."""
+        secs = key[split + 1 : split + 3]
+        value = None
+        if key[split : split + 1] == ":" and len(secs) == 2 and secs.isdigit() and secs.isascii():
+            mkey = key[:split] + key[split + 3 :]
+            base = minutes.get(mkey, 0.0)
+            if base == 0.0:
+                base = minute(mkey)
+                if len(minutes) >= _CACHE_LIMIT:
+                    minutes.clear()
+                minutes[mkey] = base
+            sec = int(secs)
+            if base is not None and sec <= 60:
+                value = base + sec
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
         cache[key] = value
         return value
 
-    def _second(self, cache: dict[str, float | None], key: str, split: int, minute: Callable[[str], float | None],
-                local: bool = True) -> float | None:  # fmt: skip
-        """Epoch of a whole-second `key` whose `:SS` starts at `split`, via its minute's epoch."""
-        secs = key[split + 1 : split + 3]
-        value = None
-        if key[split : split + 1] == ":" and len(secs) == 2 and secs.isdigit() and secs.isascii():
-            mkey = (key[:split] + key[split + 3 :], local)
-            base = self._minutes.get(mkey, 0.0)
-            if base == 0.0:
-                base = self._store(self._minutes, mkey, minute(mkey[0]))
-            if base is not None and int(secs) <= 60:
-                value = base + int(secs)
-        return self._store(cache, key, value)
+    def _full_date(self, value: float | None, year: int) -> float | None:
+        """Remember the year of a full date (for year-less stamps later in the same file)."""
+        if value is not None:
+            self.seen_year = year
+        return value
 
     def _iso_minute(self, key: str, local: bool) -> float | None:
         m = _MIN_ISO.fullmatch(key)
-        return self._wall(*map(int, m.groups()), 0, local=local) if m else None
+        if m is None:
+            return None
+        y, mo, d, h, mi = map(int, m.groups())
+        return self._full_date(self._wall(y, mo, d, h, mi, 0, local=local), y)
+
+    def _iso_minute_local(self, key: str) -> float | None:
+        return self._iso_minute(key, True)
+
+    def _iso_minute_utc(self, key: str) -> float | None:
+        return self._iso_minute(key, False)
 
     def _iso_base(self, key: str, local: bool) -> float | None:
         if local:
-            return self._second(self._iso_local, key, 16, lambda k: self._iso_minute(k, True), True)
-        return self._second(self._iso_utc, key, 16, lambda k: self._iso_minute(k, False), False)
+            return self._second(self._iso_local, key, 16, self._minutes_local, self._iso_minute_local)
+        return self._second(self._iso_utc, key, 16, self._minutes_utc, self._iso_minute_utc)
 
     def _clf_minute(self, key: str) -> float | None:
         m = _MIN_CLF.fullmatch(key)
@@ -209,7 +226,7 @@ class Clock:
         value = self._wall(int(y), month, int(d), int(h), int(mi), 0, local=sign is None) if month else None
         if value is not None and sign:
             value -= (int(oh) * 3600 + int(om) * 60) * (1 if sign == "+" else -1)
-        return value
+        return self._full_date(value, int(y))
 
     def _dmy_minute(self, key: str) -> float | None:
         m = _MIN_DMY.fullmatch(key)
@@ -217,7 +234,7 @@ class Clock:
             return None
         d, mon, y, h, mi = m.groups()
         month = MONTHS.get(mon.capitalize())
-        return self._wall(int(y), month, int(d), int(h), int(mi), 0, local=True) if month else None
+        return self._full_date(self._wall(int(y), month, int(d), int(h), int(mi), 0, local=True) if month else None, int(y))
 
     def _syslog_minute(self, key: str) -> float | None:
         m = _MIN_SYSLOG.fullmatch(key)
@@ -239,7 +256,7 @@ class Clock:
         if m is None:
             return None
         y, mo, d, h, mi = map(int, m.groups())
-        return self._wall(2000 + y, mo, d, h, mi, 0, local=True)
+        return self._full_date(self._wall(2000 + y, mo, d, h, mi, 0, local=True), 2000 + y)
 
     # --- public parsers ------------------------------------------------------------------
     def iso(self, tok: str) -> float | None:
@@ -320,7 +337,7 @@ class Clock:
         """Common log format `14/Mar/2025:09:54:51 +0000` (nginx/Apache access logs)."""
         value = self._clf.get(tok, 0.0)
         if value == 0.0:
-            value = self._second(self._clf, tok, 17, self._clf_minute)
+            value = self._second(self._clf, tok, 17, self._minutes_local, self._clf_minute)
         return value
 
     def dmy(self, tok: str) -> float | None:
@@ -329,7 +346,7 @@ class Clock:
         key = tok[:width]
         value = self._dmy.get(key, 0.0)
         if value == 0.0:
-            value = self._second(self._dmy, key, width - 3, self._dmy_minute)
+            value = self._second(self._dmy, key, width - 3, self._minutes_local, self._dmy_minute)
         if value is None:
             return None
         return self._add_fraction(value, tok[width:]) if len(tok) > width else value
@@ -339,7 +356,7 @@ class Clock:
         key = tok[:15]
         value = self._syslog.get(key, 0.0)
         if value == 0.0:
-            value = self._second(self._syslog, key, 12, self._syslog_minute)
+            value = self._second(self._syslog, key, 12, self._minutes_local, self._syslog_minute)
         if value is None:
             return None
         return self._add_fraction(value, tok[15:]) if len(tok) > 15 else value
@@ -351,7 +368,7 @@ class Clock:
         key = tok[:width]
         value = self._klog.get(key, 0.0)
         if value == 0.0:
-            value = self._second(self._klog, key, width - 3, self._klog_minute)
+            value = self._second(self._klog, key, width - 3, self._minutes_local, self._klog_minute)
         if value is None:
             return None
         return self._add_fraction(value, tok[width:]) if len(tok) > width else value
@@ -361,7 +378,7 @@ class Clock:
         key = tok[:17]
         value = self._yy.get(key, 0.0)
         if value == 0.0:
-            value = self._second(self._yy, key, 14, self._yy_minute)
+            value = self._second(self._yy, key, 14, self._minutes_local, self._yy_minute)
         if value is None:
             return None
         return self._add_fraction(value, tok[17:]) if len(tok) > 17 else value

@@ -103,3 +103,39 @@ def test_continuation_lines_take_the_key_of_their_record() -> None:
     assert info.template == "request <*> failed"
     assert info.count == 2
     assert info.first_seen == pytest.approx(1710410000.0)
+
+
+def test_a_big_file_mined_in_two_processes_gives_the_same_templates(tmp_path) -> None:  # noqa: ANN001
+    from opslens.analysis.mining.files import mine_file
+
+    lines = []
+    for i in range(3000):
+        lines.append(f"2024-03-14T09:{i // 60 % 60:02d}:{i % 60:02d}Z INFO worker {i % 7} finished job {i * 13}")
+        if i % 10 == 0:
+            lines.append(f"2024-03-14T09:{i // 60 % 60:02d}:{i % 60:02d}Z ERROR connection to 10.0.{i % 5}.1 lost")
+            lines.append("  at com.example.Pool.take(Pool.java:42)")
+        if i >= 2900:  # only in the part the second process mines
+            lines.append(f"2024-03-14T10:00:00Z WARN cache warmed in {i} ms")
+    path = tmp_path / "big.log"
+    path.write_text("\n".join(lines) + "\n")
+    headers = HeaderStripper.detect(lines[:200])
+    one = mine_file(path, headers=headers, jobs=1)
+    two = mine_file(path, headers=headers, jobs=2, min_parallel_bytes=0)
+    assert two.lines == one.lines == len(lines)
+    as_text = [[r.miner.template(k) for k in r.keys] for r in (one, two)]
+    assert as_text[0] == as_text[1]
+    assert {t.template: t.count for t in one.miner.templates()} == {t.template: t.count for t in two.miner.templates()}
+    # origins of the second part are the file's line numbers
+    warmed = next(t for t in two.miner.templates() if "warmed" in t.template)
+    first = lines.index("2024-03-14T10:00:00Z WARN cache warmed in 2900 ms") + 1
+    assert warmed.examples[0].origin == str(first)
+    assert two.miner.info(two.keys[-1]).template == "cache warmed in <*> ms"
+
+
+@pytest.mark.parametrize(("cores", "load", "jobs"), [(2, 0.2, 2), (2, 1.7, 1), (1, 0.0, 1), (8, 3.0, 2)])
+def test_a_second_process_only_when_a_core_is_idle(monkeypatch, cores: int, load: float, jobs: int) -> None:  # noqa: ANN001
+    from opslens.analysis.mining import files
+
+    monkeypatch.setattr(files.os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(files.os, "getloadavg", lambda: (load, load, load))
+    assert files.default_jobs() == jobs

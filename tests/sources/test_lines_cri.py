@@ -9,6 +9,7 @@ from opslens.sources.lines.cri import (
     split_docker_json,
     split_kubectl_prefix,
     split_runtime_prefix,
+    split_stream_labels,
     split_timestamp_prefix,
 )
 
@@ -66,3 +67,10 @@ def test_kubectl_prefix() -> None:
     assert split_kubectl_prefix("[pod/cart-1/cart] hello") == ("cart-1", "cart", "hello")
     for bad in ["[pod/cart-1] hello", "[pod/a b/c] x", "[node/x/y] z", "[pod/x/y]no-space", "hello"]:
         assert split_kubectl_prefix(bad) is None
+
+
+def test_stream_labels() -> None:
+    assert split_stream_labels('{namespace="shop", pod="a-1", container="c"} hi') == (("a-1", "c", "shop"), "hi")
+    assert split_stream_labels('{app="x"} hi') == ((None, None, None), "hi")
+    for bad in ['{"level":"info"} x', "{app=x} y", '{app="x"}', "plain"]:
+        assert split_stream_labels(bad) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,9 @@ from opslens.timeparse import Clock
 
 INF, N, W, E, C, D, U = (Severity.INFO, Severity.NOTICE, Severity.WARNING, Severity.ERROR, Severity.CRITICAL,
                        Severity.DEBUG, Severity.UNKNOWN)  # fmt: skip
+
+
+YEAR_LESS = re.compile(r"[IWEF]\d{4} |\d\d-\d\d ")
 
 
 def at(text: str) -> float:
@@ -50,6 +54,15 @@ CASES: list[tuple[str, str, str | None, Severity, str, dict[str, Any]]] = [
      'request: "GET / HTTP/1.1", upstream: "http://10.1.0.4:80/", host: "a"', "nginx", "2025-03-14T02:51:09Z", E,
      'upstream timed out, client: 10.0.0.2, server: a, request: "GET / HTTP/1.1", upstream: "http://10.1.0.4:80/", host: "a"',
      {"pid": 31, "connection": 1, "client": "10.0.0.2", "upstream": "http://10.1.0.4:80/", "level": "error"}),
+    ('[2025-03-14T02:51:09.123Z] "GET /api/cart HTTP/1.1" 503 UF upstream_reset_before_response_started'
+     '{connection_failure} - "delayed connect error: 111" 0 91 3 - "-" "curl/8.5.0" "6c0b7a3e" "cart.shop:8080" '
+     '"10.1.2.3:8080" outbound|8080||cart.shop.svc.cluster.local - 10.96.0.10:8080 10.1.0.5:41234 - default', "envoy",
+     "2025-03-14T02:51:09.123Z", E, '"GET /api/cart HTTP/1.1" 503 UF',
+     {"status": 503, "response_flags": "UF", "latency": 0.003, "upstream_addr": "10.1.2.3:8080",
+      "upstream": "outbound|8080||cart.shop.svc.cluster.local", "request_id": "6c0b7a3e",
+      "details": "upstream_reset_before_response_started{connection_failure}"}),
+    ('[2025-03-14T02:51:09.123Z] "POST /x HTTP/2" 0 DC 12 34 5 - "-" "grpc-go/1.62" "abc" "svc:80" "-"', "envoy",
+     "2025-03-14T02:51:09.123Z", W, '"POST /x HTTP/2" 0 DC', {"status": 0, "latency": 0.005}),
     ("2025/03/14 02:51:09 [notice] 1#1: start worker processes", "nginx", "2025-03-14T02:51:09Z", N,
      "start worker processes", {"pid": 1}),
     # Python
@@ -135,12 +148,27 @@ CASES: list[tuple[str, str, str | None, Severity, str, dict[str, Any]]] = [
      "dfs.DataNode: slow BlockReceiver", {}),
     ("[Nest] 1  - 03/14/2025, 2:51:09 PM   ERROR [ExceptionsHandler] connect ECONNREFUSED 10.0.0.5:5432", "text",
      "2025-03-14T14:51:09Z", E, "connect ECONNREFUSED 10.0.0.5:5432", {"logger": "ExceptionsHandler", "pid": 1}),
+    ("2025-03-14T02:51:09Z config reloaded", "text", "2025-03-14T02:51:09Z", U, "config reloaded", {}),
+    ("2025-03-14T02:51:09Z all workers started", "text", "2025-03-14T02:51:09Z", U, "all workers started", {}),
+    ("2025-03-14T02:51:09Z error: disk full", "text", "2025-03-14T02:51:09Z", E, "disk full", {}),
     ("12:04:05.123 WARN cache cold", "text", None, W, "cache cold", {}),
     ('[INFO] 10.244.0.1:5353 - 1 "A IN x. udp 1 false 512" NOERROR qr 1 0.0001s', "text", None, INF,
      '10.244.0.1:5353 - 1 "A IN x. udp 1 false 512" NOERROR qr 1 0.0001s', {}),
     ("WARN[0003] image is outdated", "text", None, W, "image is outdated", {}),
-    ("info: Microsoft.Hosting.Lifetime[14]", "text", None, INF, "Microsoft.Hosting.Lifetime[14]", {}),
-    ("fail: Microsoft.AspNetCore.Server.Kestrel[13]", "text", None, E, "Microsoft.AspNetCore.Server.Kestrel[13]", {}),
+    # .NET console: the message is on the next, indented line (the reader takes it from there)
+    ("info: Microsoft.Hosting.Lifetime[14]", "text", None, INF, "",
+     {"logger": "Microsoft.Hosting.Lifetime", "event_id": 14}),
+    ("fail: Microsoft.AspNetCore.Server.Kestrel[13]", "text", None, E, "", {"event_id": 13}),
+    ("2025-03-14T02:51:09.123456Z\twarn\tads\tpush failed", "text", "2025-03-14T02:51:09.123456Z", W,
+     "ads\tpush failed", {"level": "warn"}),  # zap console encoder (istiod): tabs
+    ("[2025-03-14 02:51:09] production.ERROR: Call to undefined method", "text", "2025-03-14T02:51:09Z", E,
+     "Call to undefined method", {"level": "production.ERROR"}),  # Monolog / Laravel
+    ("2025-03-14 02:51:09,123 [myid:1] - WARN  [main:QuorumPeer@89] - slow sync", "text", "2025-03-14T02:51:09.123Z",
+     W, "[main:QuorumPeer@89] - slow sync", {}),  # ZooKeeper
+    ("[     0.001234s]  WARN ThreadId(01) linkerd_app: no identity", "text", None, W,
+     "ThreadId(01) linkerd_app: no identity", {}),
+    ("2025-03-14 02:51:09 [error    ] payment failed   order=3", "text", "2025-03-14T02:51:09Z", E,
+     "payment failed   order=3", {}),  # structlog console
 ]  # fmt: skip
 
 
@@ -161,7 +189,8 @@ def test_line_formats(line: str, source: str, when: str | None, severity: Severi
 @pytest.mark.parametrize(
     "line",
     ["just some words", "Error connecting to the database", "(node:1) Warning: something", "12 apples",
-     "Info about things", "key: value", "  indented", "level is fine", "2025 was a year"],
+     "Info about things", "key: value", "  indented", "level is fine", "2025 was a year", "ALL DONE", "OK then",
+     "CONFIG reloaded"],
 )  # fmt: skip
 def test_prose_is_not_taken_for_a_format(line: str) -> None:
     assert parse(line) is None
@@ -204,4 +233,7 @@ def test_warm_caches_give_the_same_results_as_cold_ones() -> None:
     warm = make_dispatch(Clock(year=2025))
     lines = [case[0] for case in CASES] + ["2025-03-14 02:51:09,123 INFO  [io.quarkus] (main) started - x"]
     for line in lines * 3:  # every format after every other, three times
-        assert warm(line) == parse(line), line
+        got, expected = warm(line), parse(line)
+        if got is not None and YEAR_LESS.match(line):  # their year follows the file's other lines
+            got, expected = got[:1] + got[2:], expected[:1] + expected[2:]  # type: ignore[index]
+        assert got == expected, line

@@ -79,10 +79,20 @@ CASES: list[tuple[str, dict[str, Any], str | None, Severity, str, dict[str, Any]
                       "request": {"method": "GET", "uri": "/x"}, "status": 404, "duration": 0.001},
      "2025-03-14T02:51:09.5Z", INF, "handled request", {"status": 404, "method": "GET", "path": "/x", "latency": 0.001}),
     ("access without a level", {"time": "2025-03-14T02:51:09Z", "status": 503, "method": "GET", "path": "/"},
-     "2025-03-14T02:51:09Z", E, '{"time": "2025-03-14T02:51:09Z", "status": 503, "method": "GET", "path": "/"}',
-     {"status": 503}),
+     "2025-03-14T02:51:09Z", E, "GET / 503", {"status": 503}),
+    ("Istio JSON access", {"start_time": "2025-03-14T02:51:09.123Z", "method": "GET", "path": "/x", "response_code": 0,
+                           "response_flags": "UH", "duration": 1, "upstream_cluster": "outbound|80||x"},
+     "2025-03-14T02:51:09.123Z", U, '{"start_time": "2025-03-14T02:51:09.123Z", "method": "GET", "path": "/x", '
+     '"response_code": 0, "response_flags": "UH", "duration": 1, "upstream_cluster": "outbound|80||x"}',
+     {"method": "GET", "fields": {"response_flags": "UH", "upstream_cluster": "outbound|80||x"}}),
     ("GELF", {"version": "1.1", "host": "h", "short_message": "down", "timestamp": 1741920669.5, "level": 3},
      "2025-03-14T02:51:09.5Z", E, "down", {}),
+    (".NET JSON console", {"Timestamp": "2025-03-14T02:51:09Z", "EventId": 1, "LogLevel": "Warning",
+                           "Category": "App.Worker", "Message": "slow"}, "2025-03-14T02:51:09Z", W, "slow",
+     {"logger": "App.Worker", "fields": {"EventId": 1}}),
+    ("Elasticsearch JSON", {"type": "server", "timestamp": "2025-03-14T02:51:09,123Z", "level": "WARN",
+                            "component": "o.e.c.r.a.DiskThresholdMonitor", "message": "high disk watermark"},
+     "2025-03-14T02:51:09.123Z", W, "high disk watermark", {"logger": "o.e.c.r.a.DiskThresholdMonitor"}),
     ("no keys we know", {"a": 1}, None, U, '{"a": 1}', {"fields": {"a": 1}}),
 ]  # fmt: skip
 

@@ -60,3 +60,10 @@ def test_go_panic() -> None:
 @pytest.mark.parametrize("line", ["level=info msg=x", "hello world", "Connected to db", "time=now", "INFO: fine"])
 def test_ordinary_lines_do_not_fold(line: str) -> None:
     assert fold([line], Severity.ERROR) == [False]
+
+
+def test_unindented_frames_closing_brackets_and_rust_notes_continue() -> None:
+    assert fold(["java.lang.IllegalStateException: x", "at a.B.c(B.java:1)", "at a.B.d(B.java:2)"]) == [True, True, True]
+    assert fold(["}", "]"], Severity.INFO) == [True, True]
+    assert fold(["note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace"], Severity.INFO) == [True]
+    assert fold(["attempting to reconnect"], Severity.ERROR) == [False]

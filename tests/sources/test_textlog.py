@@ -242,3 +242,31 @@ def test_byte_order_mark_and_terminal_colours_do_not_hide_the_format() -> None:
     assert (first.source, first.message) == ("pylog", "first")
     assert coloured.severity is Severity.ERROR and coloured.message == "boom"
     assert coloured.raw == "\x1b[31mERROR\x1b[0m:    boom"  # raw stays verbatim
+
+
+def test_year_less_lines_take_the_year_of_the_files_own_dates_before_the_hint() -> None:
+    text = "2023-03-14 09:00:00,000 - a - INFO - dated\nE0314 09:00:01.000000 1 x.go:1] year-less\n"
+    dated, yearless = read(text, year=2025)
+    assert yearless.time == at("2023-03-14T09:00:01Z")
+    assert read("E0314 09:00:01.000000 1 x.go:1] alone\n", year=2025)[0].time == at("2025-03-14T09:00:01Z")
+
+
+def test_dotnet_console_takes_its_message_from_the_indented_line() -> None:
+    text = "info: Microsoft.Hosting.Lifetime[14]\n      Now listening on: http://[::]:8080\nfail: App.Orders[0]\n      Order 7 failed\n"
+    started, failed = read(text)
+    assert (started.message, started.severity) == ("Now listening on: http://[::]:8080", Severity.INFO)
+    assert started.attrs["logger"] == "Microsoft.Hosting.Lifetime"  # type: ignore[index]
+    assert (failed.message, failed.severity) == ("Order 7 failed", Severity.ERROR)
+
+
+def test_logcli_default_output_labels_name_the_pod() -> None:
+    text = (
+        '2025-03-14T09:54:13.123456Z {app="cart", namespace="shop", pod="cart-1", container="cart"} '
+        '{"level":"error","msg":"boom"}\n'
+        '2025-03-14T09:54:14.5Z {app="web"} plain line\n'
+    )
+    boom, plain = read(text, identity=Identity())
+    assert (boom.namespace, boom.entity) == ("shop", Entity("Pod", "cart-1", "shop"))
+    assert (boom.source, boom.message, boom.severity) == ("jsonlog", "boom", Severity.ERROR)
+    assert boom.attrs["container"] == "cart"  # type: ignore[index]
+    assert plain.entity is None and plain.message == "plain line"

@@ -89,3 +89,22 @@ def test_extremely_long_lines() -> None:
     long_text = "2025-03-14T02:51:09Z " + "word " * 200_000
     long_cri = "2025-03-14T02:51:09.1Z stdout F " + "x" * 500_000
     check("\n".join([long_json, long_text, long_cri, "\t" + "y" * 300_000]))
+
+
+ADVERSARIAL = {  # long lines that would make a careless regex quadratic (each ~50k characters)
+    "unterminated quote": 'level=info msg="' + "x" * 50_000,
+    "many keys": "a=" + "b=c " * 12_000,
+    "cookbook words": "2025-03-14 02:51:09,123 - " + "a " * 25_000,
+    "dotted words": "a." * 25_000 + "Exception",
+    "escaped quotes": '1.2.3.4 - - [14/Mar/2025:09:54:51 +0000] "' + '\\"' * 25_000,
+    "upstream lists": '1.2.3.4 - - [14/Mar/2025:09:54:51 +0000] "GET / HTTP/1.1" 200 1 "-" "-" 1 0.1 [x] [] ' + "a, " * 15_000,
+    "dashes": "2025-03-14 02:51:09,123 - " + "a - " * 12_000,
+    "tags": "2025-03-14T02:51:09Z " + "[a]" * 15_000,
+    "parentheses": "panic: x\n" + "f(" * 25_000,
+}
+
+
+def test_adversarial_long_lines_are_read() -> None:
+    for name, line in ADVERSARIAL.items():
+        events, _ = read(f"2025-03-14T02:51:09Z first\n{line}\n")
+        assert events, name

@@ -71,11 +71,12 @@ def test_other_shapes() -> None:
     assert clock.short_year("17/06/09 20:10:40") == at("2017-06-09T20:10:40Z")
 
 
-def test_year_less_shapes_use_the_hint_then_the_files_year() -> None:
+def test_year_less_shapes_use_the_files_year_then_the_hint() -> None:
     assert Clock(year=2023).klog("0314 02:51:09.000000") == at("2023-03-14T02:51:09Z")
-    clock = Clock()
+    clock = Clock(year=2023)
     clock.iso("2021-05-01T00:00:00Z")  # a full date seen in the file sets the year
     assert clock.syslog("Mar 14 02:51:09") == at("2021-03-14T02:51:09Z")
+    assert Clock().klog("0314 02:51:09.000000") is not None  # no hint: this year
 
 
 DETECT_CASES = [
@@ -142,7 +143,7 @@ def test_caches_are_bounded() -> None:
     clock = Clock()
     for offset in range(0, 20000 * 61, 61):
         clock.iso(datetime.fromtimestamp(1600000000 + offset, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
-    assert len(clock._iso_utc) <= 8192 and len(clock._minutes) <= 8192
+    assert len(clock._iso_utc) <= 8192 and len(clock._minutes_utc) <= 8192
 
 
 @settings(max_examples=300, deadline=None)

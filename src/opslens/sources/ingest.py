@@ -7,8 +7,10 @@ input is still read.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -47,10 +49,13 @@ class IngestStats:
 
 
 @dataclass
-class _Prepared:
+class Prepared:
+    """An input whose format is known: ready to be read (here or in a worker process)."""
+
     item: inputs.Readable
     reader: type[Reader]
     head: str
+    size: int = 0  # bytes on disk when known (plain files), else 0
 
 
 class CappedLines(io.TextIOBase):
@@ -106,24 +111,32 @@ class Ingest:
 
     def events(self, paths: list[str]) -> Iterator[Event]:
         """All events from all inputs. Files whose format lacks a year are read last."""
-        deferred: list[_Prepared] = []
         try:
-            for item in inputs.expand(paths):
-                if isinstance(item, inputs.Unreadable):
-                    self._skip(item.where, item.reason)
-                    continue
-                prepared = self._prepare(item)
-                if prepared is None:
-                    continue
-                if prepared.reader.needs_year:
-                    deferred.append(prepared)
-                else:
-                    yield from self._read(prepared, year_hint=None)
-            year = datetime.fromtimestamp(self._latest_time, tz=UTC).year if self._latest_time else None
+            first, deferred = self.plan(paths)
+            for prepared in first:
+                yield from self.read(prepared, year_hint=None)
+            year = self.year_hint()
             for prepared in deferred:
-                yield from self._read(prepared, year_hint=year)
+                yield from self.read(prepared, year_hint=year)
         finally:
             inputs.cleanup()
+
+    def plan(self, paths: list[str]) -> tuple[list[Prepared], list[Prepared]]:
+        """Expand and sniff every input: (read first, read last because they need a year)."""
+        first: list[Prepared] = []
+        deferred: list[Prepared] = []
+        for item in inputs.expand(paths):
+            if isinstance(item, inputs.Unreadable):
+                self._skip(item.where, item.reason)
+                continue
+            prepared = self._prepare(item)
+            if prepared is not None:
+                (deferred if prepared.reader.needs_year else first).append(prepared)
+        return first, deferred
+
+    def year_hint(self) -> int | None:
+        """The year of the latest event read so far (for formats that omit the year)."""
+        return datetime.fromtimestamp(self._latest_time, tz=UTC).year if self._latest_time else None
 
     def _skip(self, source: str, reason: str) -> None:
         entry = Skipped(source, reason)
@@ -131,7 +144,7 @@ class Ingest:
         if self._on_skip:
             self._on_skip(entry)
 
-    def _prepare(self, item: inputs.Readable) -> _Prepared | None:
+    def _prepare(self, item: inputs.Readable) -> Prepared | None:
         where = str(item.source)
         try:
             with item.open() as fh:
@@ -158,9 +171,14 @@ class Ingest:
         if reader.name == _FALLBACK_READER and (problem := _json_document_problem(head)):
             self._skip(where, problem)
             return None
-        return _Prepared(item, reader, head)
+        size = 0
+        if item.source.member is None and item.source.path != "<stdin>":
+            with contextlib.suppress(OSError):
+                size = os.path.getsize(item.source.path)
+        return Prepared(item, reader, head, size)
 
-    def _read(self, prepared: _Prepared, year_hint: int | None) -> Iterator[Event]:
+    def read(self, prepared: Prepared, year_hint: int | None) -> Iterator[Event]:
+        """Events of one prepared input; stats and problems are recorded on this Ingest."""
         item = prepared.item
         where = str(item.source)
         stats = self.stats

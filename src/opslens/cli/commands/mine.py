@@ -16,6 +16,7 @@ from opslens.errors import ConfigError, InputError
 if TYPE_CHECKING:
     from opslens.analysis.mining import TemplateInfo
     from opslens.analysis.mining.lines import MinedLines
+    from opslens.analysis.mining.logformat import LogFormat
 
 _CHUNK = 8192  # rows per write of --per-line output
 
@@ -34,11 +35,10 @@ def mine(
     per_line: Path | None = typer.Option(None, "--per-line", help="Also write one JSON row per input line, in order, to this file."),
     top: int = typer.Option(50, "--top", min=0, help="Show the N most frequent templates (0 = all)."),
     fmt: MineFormat = typer.Option(MineFormat.markdown, "--format", "-f", help="Output format."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Processes for a big file (0 = two when a core is idle, 1 = one)."),
 ) -> None:
     """Mine log templates: millions of lines become a few hundred counted patterns."""
     # Imported here so that `opslens --help` and other commands do not pay for the miner.
-    from opslens.analysis.mining.headers import HeaderStripper
-    from opslens.analysis.mining.lines import mine_lines
     from opslens.analysis.mining.logformat import compile_format
 
     compiled = None
@@ -47,10 +47,7 @@ def mine(
             compiled = compile_format(log_format)
         except ValueError as exc:
             raise ConfigError(f"--log-format: {exc}") from None
-    with _open(file) as fh:
-        head = [line for _, line in zip(range(200), fh, strict=False)] if compiled is None else []
-        headers = HeaderStripper.detect(head) if compiled is None else None
-        result = mine_lines(itertools.chain(head, fh), log_format=compiled, headers=headers)
+    result = _mine(file, compiled, jobs)
     if result.unmatched:
         from opslens.cli.console import warn
 
@@ -67,16 +64,32 @@ def mine(
         _print_markdown(shown, result.lines, len(infos))
 
 
-def _open(file: str) -> TextIO:
+def _mine(file: str, log_format: LogFormat | None, jobs: int) -> MinedLines:
+    """Mine stdin or a file; without a format, a leading timestamp/level header is detected on
+    the first lines and cut off every line."""
+    from opslens.analysis.mining.files import default_jobs, mine_file
+    from opslens.analysis.mining.headers import HeaderStripper
+    from opslens.analysis.mining.lines import mine_lines
+
     if file == "-":
-        return sys.stdin
+        head = _head(sys.stdin) if log_format is None else []
+        headers = HeaderStripper.detect(head) if head else None
+        return mine_lines(itertools.chain(head, sys.stdin), log_format=log_format, headers=headers)
     path = Path(file)
     if not path.is_file():
         raise InputError(file, "no such file" if not path.exists() else "not a regular file")
     try:
-        return path.open(encoding="utf-8", errors="replace")
+        headers = None
+        if log_format is None:
+            with path.open(encoding="utf-8", errors="replace") as fh:
+                headers = HeaderStripper.detect(_head(fh))
+        return mine_file(path, log_format=log_format, headers=headers, jobs=jobs or default_jobs())
     except OSError as exc:
         raise InputError(file, exc.strerror or "cannot be read") from None
+
+
+def _head(fh: TextIO) -> list[str]:
+    return [line for _, line in zip(range(200), fh, strict=False)]
 
 
 def _write_per_line(path: Path, result: MinedLines) -> None:

@@ -8,6 +8,8 @@
   without the final newline is a partial line continued by the next record.
 - `kubectl logs --prefix`: `[pod/cart-7d9f8c6b5-x2x9q/cart] msg` names the pod and container
   of each line (outermost; `--timestamps` may follow it).
+- `logcli query` default output: `2025-...Z {namespace="shop", pod="cart-1"} msg`: after the
+  timestamp, the stream's labels name the pod, namespace and container.
 
 The wrapper's time is what the node recorded; the reader prefers the application's own time
 when the inner line has one (see `readers.textlog`) and keeps the wrapper's as `cri_time`.
@@ -15,6 +17,7 @@ when the inner line has one (see `readers.textlog`) and keeps the wrapper's as `
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from opslens.sources.lines.jsonlog import loads
@@ -86,3 +89,23 @@ def split_kubectl_prefix(line: str) -> tuple[str, str, str] | None:
     if not sep or not pod or not container or " " in pod or " " in container:
         return None
     return pod, container, line[end + 2 :]
+
+
+_LABELS = re.compile(r'\{((?:[A-Za-z_][\w.]{0,127}=~?"[^"\\]*(?:\\.[^"\\]*)*"(?:, ?)?){1,64})\} ')
+_LABEL = re.compile(r'([A-Za-z_][\w.]{0,127})=~?"([^"\\]*(?:\\.[^"\\]*)*)"')
+_POD_LABELS = ("pod", "k8s_pod_name", "kubernetes_pod_name", "pod_name", "instance")
+_NAMESPACE_LABELS = ("namespace", "k8s_namespace_name", "kubernetes_namespace", "namespace_name")
+_CONTAINER_LABELS = ("container", "k8s_container_name", "kubernetes_container_name", "container_name")
+
+
+def split_stream_labels(content: str) -> tuple[tuple[str | None, str | None, str | None], str] | None:
+    """((pod, container, namespace), rest) of `{a="b", ...} rest` (logcli's default output)."""
+    m = _LABELS.match(content)
+    if m is None:
+        return None
+    labels = dict(_LABEL.findall(m.group(1)))
+
+    def first(keys: tuple[str, ...]) -> str | None:
+        return next((labels[k] for k in keys if labels.get(k)), None)
+
+    return (first(_POD_LABELS), first(_CONTAINER_LABELS), first(_NAMESPACE_LABELS)), content[m.end() :]

@@ -5,7 +5,8 @@ deprecation warning), so the format is decided per line. To keep that cheap the 
 matched the previous line is tried first (`Dispatcher.last`, which the reader's hot loop calls
 directly), then the parser that last matched a line of the same rough shape (a few characters
 at fixed positions), then the formats whose `first` characters admit the line's first
-character, in registry order.
+character, in registry order. Results never depend on the order lines come in: a specific
+format that accepts a line always wins over the generic fallback, which is never remembered.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ _SHAPE_CACHE = 4096
 
 def shape(line: str) -> str:
     """A cheap signature of a line's layout: its characters at a few fixed positions."""
-    return line[:1] + line[4:5] + line[10:11] + line[19:20]
+    return line[:1] + line[4:5] + line[10:11] + line[19:21]
 
 
 class Dispatcher:
@@ -51,12 +52,13 @@ class Dispatcher:
     def search(self, line: str) -> Parsed | None:
         """Like calling, but without trying `last` first (the caller just did)."""
         last = self.last
-        key = line[:1] + line[4:5] + line[10:11] + line[19:20]  # shape(line), inlined
+        key = line[:1] + line[4:5] + line[10:11] + line[19:21]  # shape(line), inlined
         tried = self._by_shape.get(key)
         if tried is not None and tried is not last:
             parsed = tried(line)
             if parsed is not None:
-                self.last = tried
+                if id(tried) in self._sticky:
+                    self.last = tried
                 return parsed
         c = line[:1]
         candidates = self._by_first.get(c)
@@ -66,7 +68,7 @@ class Dispatcher:
             if parse is not last and parse is not tried:
                 parsed = parse(line)
                 if parsed is not None:
-                    if id(parse) in self._sticky:
+                    if id(parse) in self._sticky:  # a fallback never shadows specific formats
                         self.last = parse
                         if len(self._by_shape) < _SHAPE_CACHE:
                             self._by_shape[key] = parse

@@ -20,7 +20,7 @@ from typing import Any
 
 from opslens.events import Severity
 from opslens.sources.lines.base import LineFormat, LineParser, Parsed, register
-from opslens.sources.lines.levels import LEVELS
+from opslens.sources.lines.levels import LEVELS, PLAIN_LEVELS
 from opslens.timeparse import Clock
 
 NAME = "text"
@@ -28,9 +28,13 @@ _EMBEDDED = re.compile(r"\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d")
 _EMBED_WITHIN = 48
 # after the timestamp: separators, an optional thread/pid number, up to three [tags], then a
 # level word that may be bracketed, angled or followed by a colon
+_LEVEL_WORDS = "|".join(sorted(LEVELS, key=len, reverse=True))
 _LEVEL_AFTER = re.compile(
-    r"[\s|:,\-\]]*(?:\d+\s+)?(?:\[[^\]\s]{1,40}\]\s*){0,3}?([\[<(]?)([A-Za-z]{3,11})([\]>):]?)(?=[\s\[|:]|$)[\]\s|:>\-]*"
+    r"[\s|:,\-\]]*(?:\d+\s+)?(?:\[[^\]\s]{1,40}\][\s|:\-]*){0,3}?([\[<(]?)(" + _LEVEL_WORDS
+    + r")([\]>):]?)(?=[\s\[|:]|$)[\]\s|:>\-]*"
 )
+_UPTIME = re.compile(r"\[\s*\d+\.\d+s?\]\s+")
+_DOTNET = re.compile(r"(trce|dbug|info|warn|fail|crit): ([\w.`+<>]+)\[(\d+)\]\s*$")
 _LEVEL_PREFIX = re.compile(r"(\[?)([A-Za-z]{3,11})(\]|:|\[\d+\])?(?:\s+|$)")
 _TIME_ONLY = re.compile(r"\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?=[\s\]|])")
 _LOGCAT = re.compile(r" +(\d+) +(\d+) ([VDIWEFA]) ([^:]*?) *: ")
@@ -42,19 +46,29 @@ _NEST = re.compile(
 _RUBY = re.compile(r"([DIWEFA]), \[(\S+) #(\d+)\] +(\w+) -- ([^:]*): ")
 
 
-def _level(word: str, delimited: bool) -> Severity | None:
-    """A level word; lower/capitalised spellings only when delimited (`[info]`, `Error:`)."""
+def _level(word: str, delimited: bool, first: bool = False) -> Severity | None:
+    """A level word. Undelimited, only the plain level words count, and only in upper case
+    unless it is the first word after the timestamp (`[info]`, `Error:`, `INFO`, `2025... info`)."""
     sev = LEVELS.get(word)
-    if sev is None or (not delimited and not word.isupper()):
+    if sev is None or delimited:
+        return sev
+    if word not in PLAIN_LEVELS or not (first or word.isupper()):
         return None
     return sev
 
 
 def level_prefixed(line: str) -> Parsed | None:
-    """An untimed line that starts with a level: `[INFO] ...`, `WARN[0000] ...`, `info: ...`."""
-    m = _LEVEL_PREFIX.match(line)
+    """An untimed line that starts with a level: `[INFO] ...`, `WARN[0000] ...`, `info: ...`,
+    also after an uptime stamp (`[     0.001234s]  INFO ...`, Linkerd)."""
+    pos = 0
+    if line[:1] == "[" and (up := _UPTIME.match(line)) is not None:
+        pos = up.end()
+    m = _LEVEL_PREFIX.match(line, pos)
     if m is None:
         return None
+    if (dotnet := _DOTNET.match(line)) is not None:  # its message is on the next, indented line
+        return NAME, None, LEVELS[dotnet.group(1)], "", {"level": dotnet.group(1), "logger": dotnet.group(2),
+                                                         "event_id": int(dotnet.group(3))}  # fmt: skip
     opener, word, closer = m.groups()
     if opener and closer != "]":
         return None
@@ -67,15 +81,28 @@ def level_prefixed(line: str) -> Parsed | None:
 def after_timestamp(when: float | None, line: str, pos: int, prefix: str | None) -> Parsed:
     """The level (if any) and message that follow a timestamp ending at `line[pos]`."""
     attrs: dict[str, Any] | None = {"prefix": prefix} if prefix else None
+    rest = line[pos:].lstrip(" \t")
+    first = rest[:1]
+    if first.isalpha():  # fast path: a bare word right after the stamp (`INFO msg`, `msg`)
+        parts = rest.split(None, 1)
+        bare = parts[0].rstrip(":")
+        sev = _level(bare, bare != parts[0], first=True)
+        if sev is None and "." in bare:  # Monolog/Laravel `channel.LEVEL:`
+            sev = LEVELS.get(bare.rpartition(".")[2])
+        if sev is None:
+            return NAME, when, Severity.UNKNOWN, rest, attrs
+        attrs = attrs or {}
+        attrs["level"] = bare
+        return NAME, when, sev, parts[1].lstrip(" :|-\t") if len(parts) > 1 else "", attrs
     m = _LEVEL_AFTER.match(line, pos)
     if m is not None:
         opener, word, closer = m.group(1), m.group(2), m.group(3)
-        sev = _level(word, bool(opener or closer) or m.start(2) - pos <= 2)
+        sev = _level(word, bool(opener or closer), first=m.start(2) - pos <= 2)
         if sev is not None:
             attrs = attrs or {}
             attrs["level"] = word
             return NAME, when, sev, line[m.end() :], attrs
-    return NAME, when, Severity.UNKNOWN, line[pos:].lstrip(" |:-]\t"), attrs
+    return NAME, when, Severity.UNKNOWN, rest.lstrip(" |:-]\t,"), attrs
 
 
 def make(clock: Clock) -> LineParser:

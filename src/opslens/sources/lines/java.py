@@ -102,6 +102,8 @@ def make(clock: Clock) -> LineParser:
         if found is _NEVER:
             return None
         if found is None or found[0] is None:  # no separator (JBoss) or an unusual header: the slow way
+            if "] (" not in line and "] : " not in line and "]: " not in line:
+                return None  # not even JBoss's `[logger] (thread)`: spare three regexes
             found, end = parse_header(line[ts_end:], full=False)
             if found[0] is None:
                 if header is not None and len(cache) < _HEADER_CACHE:

@@ -14,17 +14,20 @@ from opslens.sources.lines.levels import LETTERS, level_severity, numeric_severi
 from opslens.timeparse import Clock, epoch
 
 TIME_KEYS = ("time", "ts", "timestamp", "@timestamp", "t", "@t", "date", "datetime", "asctime",
-             "Timestamp", "eventTime", "timeMillis", "instant", "time_local", "logtime")  # fmt: skip
+             "Timestamp", "eventTime", "timeMillis", "instant", "time_local", "logtime", "start_time",
+             "time_iso8601")  # fmt: skip
 LEVEL_KEYS = ("level", "severity", "lvl", "levelname", "log.level", "@l", "loglevel", "log_level",
               "Level", "levelName", "LogLevel", "Severity")  # fmt: skip
 MESSAGE_KEYS = ("msg", "message", "@m", "log", "event", "short_message", "MESSAGE", "Message",
                 "text", "body", "@mt", "messageTemplate")  # fmt: skip
 ERROR_KEYS = ("error", "err", "exception", "error.message", "exc", "errorVerbose", "Exception", "thrown")
 STACK_KEYS = ("stacktrace", "stack_trace", "stack", "exc_info", "@x", "error.stack_trace")
-LOGGER_KEYS = ("logger", "logger_name", "loggerName", "log.logger", "SourceContext", "component", "name", "module")
+LOGGER_KEYS = ("logger", "logger_name", "loggerName", "log.logger", "SourceContext", "Category", "component", "name",
+               "module")  # fmt: skip
 CALLER_KEYS = ("caller", "source", "log.origin", "logging.googleapis.com/sourceLocation", "src", "func")
 THREAD_KEYS = ("thread", "thread_name", "threadName", "process.thread.name", "goroutine")
-STATUS_KEYS = ("status", "status_code", "statusCode", "http.response.status_code", "response_code", "code")
+STATUS_KEYS = ("status", "status_code", "statusCode", "http.response.status_code", "response_code", "code",
+               "upstream_status")  # fmt: skip
 METHOD_KEYS = ("method", "http.request.method", "request_method", "http_method", "verb")
 PATH_KEYS = ("path", "url", "uri", "request_uri", "url.path", "route", "endpoint")
 HTTP_KEYS = ("req", "request", "httpRequest", "http")

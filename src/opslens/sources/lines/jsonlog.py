@@ -139,7 +139,10 @@ def _compile(plan: Plan) -> Extractor:
                 attrs["fields"] = fields
         message = obj[message_key] if message_key is not None else None
         if type(message) is not str:
-            message = line if message is None else text(message, MAX_ERROR_CHARS)
+            if message is None and "status" in attrs:  # a JSON access log: say what happened
+                message = f"{attrs.get('method', '-')} {attrs.get('path', '-')} {attrs['status']}"
+            else:
+                message = line if message is None else text(message, MAX_ERROR_CHARS)
         return NAME, when, severity, message, attrs
 
     return extract
@@ -148,10 +151,18 @@ def _compile(plan: Plan) -> Extractor:
 def make(clock: Clock) -> LineParser:
     """The JSON-lines parser for one file."""
 
+    fast = _fast_loads
+
     def parse(line: str) -> Parsed | None:
         if line[-1] != "}" and line.rstrip()[-1:] != "}":
             return None
-        obj = loads(line)
+        if fast is not None:  # loads(), inlined for the common case
+            try:
+                obj = fast(line)
+            except (ValueError, TypeError):
+                obj = loads(line)
+        else:
+            obj = loads(line)
         if type(obj) is not dict:
             return None
         keys = tuple(obj)  # interpret(), inlined: this is the hot path of JSON logs

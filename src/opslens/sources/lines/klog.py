@@ -7,6 +7,7 @@ The header has no year: it comes from the clock's year hint (or the wrapper's ti
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from opslens.sources.lines.base import LineFormat, LineParser, Parsed, register
 from opslens.sources.lines.levels import LETTERS
@@ -14,8 +15,10 @@ from opslens.sources.lines.logfmt import pairs
 from opslens.timeparse import Clock
 
 NAME = "klog"
-_HEADER = re.compile(r"([IWEF])(\d{4} \d\d:\d\d:\d\d(?:\.\d+)?) +(\d+) ([^ \]]+)\] ?")
-_QUOTED = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"')
+# the header, then (structured logging) a quoted message and key="value" pairs
+_LINE = re.compile(
+    r'([IWEF])(\d{4} \d\d:\d\d:\d\d(?:\.\d+)?) +(\d+) ([^ \]]+)\] ?(?:"([^"\\]*(?:\\.[^"\\]*)*)"(?= |$)(.*))?'
+)
 
 
 def make(clock: Clock) -> LineParser:
@@ -25,22 +28,20 @@ def make(clock: Clock) -> LineParser:
     def parse(line: str) -> Parsed | None:
         if line[5:6] != " " or not line[1:5].isdigit():
             return None
-        m = _HEADER.match(line)
+        m = _LINE.match(line)
         if m is None:
             return None
-        letter, stamp, pid, caller = m.groups()
-        message = line[m.end() :]
-        attrs = {"level": letter, "caller": caller, "pid": int(pid)}
-        if message[:1] == '"':  # structured: "msg" key="value" ...
-            q = _QUOTED.match(message)
-            if q is not None:
-                rest = message[q.end() :]
-                message = q.group(1).replace('\\"', '"')
-                fields = pairs(rest) if "=" in rest else None
-                if fields:
-                    attrs["fields"] = fields
-                    if "err" in fields:
-                        attrs["error"] = fields["err"]
+        letter, stamp, pid, caller, quoted, rest = m.groups()
+        attrs: dict[str, Any] = {"level": letter, "caller": caller, "pid": int(pid)}
+        if quoted is None:
+            message = line[m.end() :]
+        else:  # structured: "msg" key="value" ...
+            message = quoted.replace('\\"', '"') if "\\" in quoted else quoted
+            if "=" in rest:
+                fields = pairs(rest)
+                attrs["fields"] = fields
+                if "err" in fields:
+                    attrs["error"] = fields["err"]
         return NAME, klog_time(stamp), LETTERS[letter], message, attrs
 
     return parse

@@ -15,7 +15,7 @@ _D, _I, _N, _W, _E, _C = (
 
 _WORDS: dict[str, Severity] = {
     # debug and below
-    "trace": _D, "trc": _D, "debug": _D, "dbg": _D, "dbug": _D, "trce": _D, "verbose": _D, "vrb": _D,
+    "trace": _D, "trc": _D, "trce": _D, "debug": _D, "dbg": _D, "dbug": _D, "verbose": _D, "vrb": _D,
     "fine": _D, "finer": _D, "finest": _D, "config": _D, "all": _D,
     "debug1": _D, "debug2": _D, "debug3": _D, "debug4": _D, "debug5": _D,
     # info
@@ -37,6 +37,15 @@ for _word, _sev in _WORDS.items():
     LEVELS[_word] = _sev
     LEVELS[_word.upper()] = _sev
     LEVELS[_word.capitalize()] = _sev
+
+#: Level words that read as a level even without brackets or a colon (`2025-... info msg`);
+#: the others (`log`, `all`, `config`, `fine`, `ok`, `note`, ...) are ordinary words in prose.
+PLAIN_LEVELS = frozenset(
+    w for base in ("trace", "debug", "info", "notice", "warn", "warning", "error", "err", "crit", "critical",
+                   "fatal", "panic", "emerg", "alert", "verbose", "dbg", "inf", "wrn", "eror", "erro", "ftl",
+                   "trc", "dpanic", "severe")
+    for w in (base, base.upper(), base.capitalize())
+)  # fmt: skip
 
 #: One-letter levels (klog, Ruby Logger, MongoDB `s`, glog): only for formats that use them.
 LETTERS: dict[str, Severity] = {"I": _I, "W": _W, "E": _E, "F": _C, "D": _D, "T": _D, "V": _D, "N": _N, "C": _C, "A": _C}

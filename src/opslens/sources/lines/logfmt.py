@@ -18,8 +18,10 @@ from opslens.sources.lines.levels import level_severity, status_severity
 from opslens.timeparse import Clock, epoch
 
 NAME = "logfmt"
-_PAIR = re.compile(r'([A-Za-z_@][\w.@/\-]*)=(?:"([^"\\]*(?:\\.[^"\\]*)*)"|([^\s"]*))')
-_HEAD = re.compile(r"[A-Za-z_@][\w.@/\-]*=")
+# a key starts the line or follows whitespace and is at most 64 characters: without both, an
+# unterminated quote on a long line makes `findall` quadratic
+_PAIR = re.compile(r'(?<!\S)([A-Za-z_@][\w.@/\-]{0,63})=(?:"([^"\\]*(?:\\.[^"\\]*)*)"|([^\s"]*))')
+_HEAD = re.compile(r"[A-Za-z_@][\w.@/\-]{0,63}=")
 _TIME, _LEVEL, _MESSAGE = 1, 2, 3
 #: key -> role: 1 time, 2 level, 3 message, or the attrs name it is kept under
 _ROLES: dict[str, int | str] = {

@@ -3,7 +3,9 @@
 A log record can span lines: Java stack traces (`\\tat ...`, `Caused by: ...`, `... 12 more`),
 Python tracebacks (`Traceback (most recent call last):` through the final `XxxError: msg`),
 Go panics (`panic: ...`, `goroutine 1 [running]:`, frames, `exit status 2`), .NET and Node
-stacks (`   at ...`), PHP `Stack trace:` / `#0 ...`, and any indented line. The reader asks
+stacks (`   at ...`), PHP `Stack trace:` / `#0 ...`, Rust panic notes, the closing brackets of
+pretty-printed JSON, JVM frames that lost their indentation (`at a.B.c(B.java:1)`), and any
+indented line. The reader asks
 `Folder.continues` only for lines that are not indented and could start or continue a stack
 (cheap first-character test `may_continue`), so ordinary log lines never reach a regex here.
 
@@ -30,11 +32,16 @@ _EXC_HEADER = re.compile(
 _PY_CHAIN = re.compile(r"During handling of the above exception|The above exception was the direct cause")
 _PY_FINAL = re.compile(r"([A-Za-z_][\w.]*)(?::\s.*|:)?$")
 _GO_LINE = re.compile(r"goroutine \d+ \[|\[signal |created by |exit status \d|panic: |\[recovered\]|[^\s(]+\(.*\)(?: \S+)?$")
-_JAVA_MORE = ("Caused by:", "Suppressed:", "Wrapped by:", "... ", "--- End of", "Stack trace:", "#")
+_JAVA_MORE = ("Caused by:", "Suppressed:", "Wrapped by:", "... ", "--- End of", "Stack trace:", "#", "at ")
+# a JVM frame whose indentation was stripped (by a log shipper's multiline stage, say)
+_JAVA_FRAME = re.compile(r"at [\w$.<>/]+\(")
+# lines that only ever continue something: the end of a pretty-printed JSON/dict, Rust's
+# panic notes and backtrace header
+_ALWAYS = ("}", "]", ")", "note: run with `RUST_BACKTRACE", "stack backtrace:")
 _WEAK = frozenset({Severity.DEBUG, Severity.INFO, Severity.NOTICE})
 
 #: First characters of lines that may continue or start a stack (besides indentation).
-STACK_FIRST = frozenset("TCpfg.#-SEU" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$")
+STACK_FIRST = frozenset("TCpfg.#-SEU}])" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$")
 
 
 class Folder:
@@ -48,6 +55,15 @@ class Folder:
     def reset(self) -> None:
         """A new ordinary record started: no stack is open any more."""
         self.mode = None
+
+    def started(self, content: str) -> None:
+        """A line that a format parsed starts a record: a Go panic (`panic: ...`, which reads
+        as a level word) opens a stack that the following lines continue."""
+        c = content[0]
+        if (c == "p" and content.startswith("panic: ")) or (c == "f" and content.startswith("fatal error: ")):
+            self.mode = "go"
+        else:
+            self.mode = None
 
     def continues(self, content: str, pending: Severity | None) -> bool:
         """Whether `content` (not indented, not blank) continues the pending record, whose
@@ -76,6 +92,11 @@ class Folder:
 
     def _starts_stack(self, content: str, pending: Severity | None) -> bool:
         c = content[0]
+        if content.startswith(_ALWAYS):
+            return True
+        if c == "a" and _JAVA_FRAME.match(content):
+            self.mode = "java"
+            return True
         if c == "T" and content.startswith("Traceback (most recent call last)"):
             self.mode = "py"
             return pending not in _WEAK

@@ -10,7 +10,11 @@
 - error log: `2025/03/14 02:51:09 [error] 31#31: *1 connect() failed ..., client: ..., server:
   ..., request: "GET / HTTP/1.1", upstream: "http://...", host: "..."`.
 
-Access-line severity comes from the status: 5xx ERROR, 4xx NOTICE, else INFO.
+- Envoy / Istio sidecar access logs (text): `[2025-03-14T02:51:09.123Z] "GET /x HTTP/1.1" 503 UF
+  ...` with response flags, details, duration (ms), upstream host and cluster.
+
+Access-line severity comes from the status: 5xx ERROR, 4xx NOTICE, else INFO (Envoy's 0, no
+response at all, is a WARNING).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from opslens.events import Severity
 from opslens.sources.lines.base import LineFormat, LineParser, Parsed, register
 from opslens.sources.lines.levels import level_severity, status_severity
 from opslens.timeparse import Clock
@@ -31,6 +36,13 @@ _ACCESS = re.compile(
 )
 # several upstreams tried (`a, b` / `a : b` lists): keep the upstream part verbatim
 _UPSTREAMS = re.compile(r" (\d+) (\d+\.\d+|-) \[([^\]]*)\] \[[^\]]*\] (.*?)(?: ([0-9a-f]{16,64}))?\s*$")
+# Envoy / Istio sidecar (text): `[START_TIME] "METHOD PATH PROTOCOL" CODE FLAGS` [Istio: DETAILS
+# TERMINATION "TRANSPORT_FAILURE"] `RECEIVED SENT DURATION UPSTREAM_TIME "XFF" "UA" "REQ_ID"
+# "AUTHORITY" "UPSTREAM_HOST"` [Istio: `UPSTREAM_CLUSTER ...`]
+_ENVOY = re.compile(
+    r'\[(\d{4}-\d\d-\d\dT[^\]]{8,30})\] "(\S+) (\S+) ([^"]*)" (\d{1,3}) (\S+) (?:(\S+) \S+ "[^"]*" )?'
+    r'(?:\d+|-) (?:\d+|-) (\d+|-) (?:\d+|-) "[^"]*" "([^"]*)" "([^"]*)" "([^"]*)" "([^"]*)"(?: (\S+))?'
+)
 _ERROR = re.compile(r"(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d) \[(\w+)\] (\d+)#(\d+): (?:\*(\d+) )?")
 _ERROR_FIELDS = re.compile(r', (client|server|request|upstream|host|referrer): ("[^"]*"|[^,]*)')
 _REQ_ID = re.compile(r"[0-9a-f]{16,64}")
@@ -75,6 +87,23 @@ def _access(m: re.Match[str], line: str, when: float | None) -> Parsed:
     return NAME, when, status_severity(status), line[m.start(4) - 1 : m.end(5)], attrs  # `"GET /x HTTP/1.1" 200`
 
 
+def _envoy(m: re.Match[str], when: float | None) -> Parsed:
+    _, method, path, _, code, flags, details, duration, agent, request_id, authority, upstream_host, cluster = m.groups()
+    status = int(code)
+    attrs: dict[str, Any] = {"status": status, "method": method, "path": path, "response_flags": flags,
+                             "user_agent": agent, "request_id": request_id, "host": authority}  # fmt: skip
+    if details:
+        attrs["details"] = details
+    if duration != "-":
+        attrs["latency"] = int(duration) / 1000.0  # milliseconds in Envoy, seconds here
+    if upstream_host != "-":
+        attrs["upstream_addr"] = upstream_host
+    if cluster and cluster != "-":
+        attrs["upstream"] = cluster
+    severity = status_severity(status) if status >= 100 else Severity.WARNING  # 0: no response at all
+    return "envoy", when, severity, m.string[m.start(2) - 1 : m.end(6)], attrs  # `"GET /x HTTP/1.1" 503 UF`
+
+
 def make(clock: Clock) -> LineParser:
     """The nginx access/error parser for one file."""
     clf, iso = clock.clf, clock.iso
@@ -82,6 +111,9 @@ def make(clock: Clock) -> LineParser:
     def parse(line: str) -> Parsed | None:
         if line[4:5] == "/" and line[19:21] == " [":
             return _error(line)
+        if line[:1] == "[":
+            m = _ENVOY.match(line) if line[5:6] == "-" else None
+            return _envoy(m, iso(m.group(1))) if m is not None else None
         bracket = line.find(" [", 6, 300)
         if bracket < 0 or line[bracket + 4 : bracket + 5] != "/":
             return None
@@ -106,5 +138,5 @@ def make(clock: Clock) -> LineParser:
     return parse
 
 
-FORMAT = register(LineFormat(NAME, make, first="0123456789abcdefABCDEF:", order=30,
-                             description="nginx/Apache access (combined, ingress-nginx) and nginx error logs"))  # fmt: skip
+FORMAT = register(LineFormat(NAME, make, first="0123456789abcdefABCDEF:[", order=30,
+                             description="nginx/Apache access (combined, ingress-nginx), Envoy/Istio access, nginx error"))  # fmt: skip

@@ -36,7 +36,7 @@ def make(clock: Clock) -> LineParser:
     iso = clock.iso
 
     def parse(line: str) -> Parsed | None:
-        if line[4:5] != "-" or line[10:11] != " ":
+        if line[4:5] != "-" or line[10:11] != " " or "[" not in line[19:34]:
             return None
         m = _LINE.match(line)
         if m is None:

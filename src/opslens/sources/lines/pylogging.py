@@ -24,9 +24,13 @@ from opslens.timeparse import Clock
 NAME = "pylog"
 _PY_LEVELS = "DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL|NOTSET|TRACE|SUCCESS|EXCEPTION"
 _TS = r"(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[,.]\d+)?(?: ?(?:Z|[+-]\d\d:?\d\d))?)"
-_COOKBOOK = re.compile(_TS + r" - (\S+(?: \S+)*?) - (" + _PY_LEVELS + r") - ")
-_LEVEL_NAME = re.compile(_TS + r" \[?(" + _PY_LEVELS + r")\]? +(?:\[([^\]]+)\]|([\w.]+):) ")
-_LOGURU = re.compile(_TS + r" \| (" + _PY_LEVELS + r") *\| (\S+) - ")
+# one regex, the timestamp matched once: cookbook `- name - LEVEL -`, `LEVEL [name]` /
+# `[LEVEL] name:`, loguru `| LEVEL | where -`
+_STAMPED = re.compile(
+    _TS + r"(?: - (\S+(?: \S+)*?) - (" + _PY_LEVELS + r") - "
+    r"| \[?(" + _PY_LEVELS + r")\]? +(?:\[([^\]]+)\]|([\w.]+):) "
+    r"| \| (" + _PY_LEVELS + r") *\| (\S+) - )"
+)
 _BASIC = re.compile(r"(" + _PY_LEVELS + r"):([^:\s]*):")
 _UVICORN = re.compile(r"(" + _PY_LEVELS + r"):( +)")
 _UVICORN_ACCESS = re.compile(r'(\S+) - "(\S+) (\S+) [^"]*" (\d{3})')
@@ -54,18 +58,18 @@ def make(clock: Clock) -> LineParser:
     iso = clock.iso
 
     def stamped(line: str) -> Parsed | None:
-        m = _COOKBOOK.match(line)
-        if m is not None:
-            stamp, logger, level = m.groups()
-        elif (m := _LEVEL_NAME.match(line)) is not None:
-            stamp, level, bracketed, colon = m.groups()
-            logger = bracketed or colon
-            if bracketed and line[m.end() : m.end() + 1] == "(":
-                return None  # `LEVEL [logger] (thread) msg` is JBoss/Quarkus, not Python
-        elif (m := _LOGURU.match(line)) is not None:
-            stamp, level, logger = m.groups()
-        else:
+        m = _STAMPED.match(line)
+        if m is None:
             return None
+        stamp, cb_logger, cb_level, ln_level, ln_bracketed, ln_colon, lg_level, lg_where = m.groups()
+        if cb_level is not None:
+            level, logger = cb_level, cb_logger
+        elif ln_level is not None:
+            level, logger = ln_level, ln_bracketed or ln_colon
+            if ln_bracketed and line[m.end() : m.end() + 1] == "(":
+                return None  # `LEVEL [logger] (thread) msg` is JBoss/Quarkus, not Python
+        else:
+            level, logger = lg_level, lg_where
         attrs = {"level": level, "logger": logger}
         return NAME, iso(stamp), LEVELS.get(level, Severity.UNKNOWN), line[m.end() :], attrs
 

@@ -17,7 +17,12 @@ from typing import Any
 
 from opslens.events import Entity, Event, EventKind, Origin, Severity
 from opslens.sources.base import ReadContext
-from opslens.sources.lines.cri import split_docker_json, split_kubectl_prefix, split_runtime_prefix
+from opslens.sources.lines.cri import (
+    split_docker_json,
+    split_kubectl_prefix,
+    split_runtime_prefix,
+    split_stream_labels,
+)
 from opslens.sources.lines.dispatch import make_dispatch
 from opslens.sources.lines.multiline import MAX_RECORD_LINES, STACK_FIRST, Folder
 from opslens.timeparse import Clock
@@ -31,7 +36,9 @@ MAX_SKEW = 86400.0
 #: Untimed records held back while waiting for the file's first timestamp.
 MAX_LEADING = 10000
 _MAX_BLANKS = 64
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_UNPARSED: Any = object()  # "this line has not been parsed yet" (None means: no format took it)
+#: terminal colour/cursor sequences, stripped from the content (never from `raw`)
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 #: (content, raw, first line number, wrapper name, wrapper time text, stream)
@@ -94,12 +101,14 @@ def _event_builder(ctx: ReadContext, clock: Clock) -> Callable[[tuple[Any, ...],
                 if abs(when - outer_time) > MAX_SKEW:
                     attrs["app_time"] = when
                     when = outer_time
-        pod_entity = entity
-        if who is not None:  # `kubectl logs --prefix` named this line's pod and container
-            pod_entity = Entity("Pod", who[0], namespace)
+        pod_entity, ns = entity, namespace
+        if who is not None:  # `kubectl logs --prefix` / logcli labels named this line's pod
+            ns = who[2] or namespace
+            pod_entity = Entity("Pod", who[0], ns) if who[0] else entity
             if attrs is None:
                 attrs = {}
-            attrs["container"] = who[1]
+            if who[1] or container:
+                attrs["container"] = who[1] or container
         elif container is not None:
             if attrs is None:
                 attrs = {"container": container}
@@ -108,11 +117,13 @@ def _event_builder(ctx: ReadContext, clock: Clock) -> Callable[[tuple[Any, ...],
         if more:
             raw = raw + "\n" + "\n".join(more)
         if cont:
+            if not message:  # `info: Category[0]` (.NET): the message is the first continuation
+                message = cont[0].strip()
             if attrs is None:
                 attrs = {}
             attrs["continuation"] = cont
         origin = _tnew(Origin, (path, line, member))
-        return _tnew(Event, (when, _LOG, name, origin, message, raw, severity, None, namespace, pod_entity, attrs, False))
+        return _tnew(Event, (when, _LOG, name, origin, message, raw, severity, None, ns, pod_entity, attrs, False))
 
     return build
 
@@ -148,7 +159,7 @@ def assemble(lines: Iterable[str], ctx: ReadContext) -> Iterator[Event]:
             content, raw, lineno, wrapper, outer, stream, who = line, line, n, "text", None, None, None
             partial = False
             if c == "[" and line[:5] == "[pod/" and (named := split_kubectl_prefix(line)) is not None:
-                who, content = named[:2], named[2]  # `kubectl logs --prefix`: this line's pod
+                who, content = (named[0], named[1], None), named[2]  # `kubectl logs --prefix`
                 c = content[:1]
             elif c == "\ufeff" and n == 1:  # a byte-order mark
                 content = raw = line = line[1:]
@@ -158,7 +169,9 @@ def assemble(lines: Iterable[str], ctx: ReadContext) -> Iterator[Event]:
                 if prefixed is not None:
                     outer, stream, partial, content = prefixed
                     wrapper = "cri"
-            elif c == "{" and line[:7] == '{"log":' and (docker := split_docker_json(line)) is not None:
+                    if content[:1] == "{" and content[1:2].isalpha() and (labelled := split_stream_labels(content)):
+                        who, content = labelled  # logcli's `{namespace="..", pod=".."} line`
+            elif c == "{" and content[:7] == '{"log":' and (docker := split_docker_json(content)) is not None:
                 outer, stream, partial, content = docker
                 wrapper = "docker"
             if partial or partials.lines:  # a split line: join its pieces (a plain line ends it)
@@ -169,27 +182,41 @@ def assemble(lines: Iterable[str], ctx: ReadContext) -> Iterator[Event]:
             if wrapper != "text":
                 c = content[:1]
             if "\x1b" in content:  # terminal colours some apps print even without a terminal
-                content = _ANSI.sub("", content)
+                content = ANSI.sub("", content)
                 c = content[:1]
             # does this line continue the pending record?
+            parsed = _UNPARSED
             if c == " " or c == "\t" or c == "":
                 if not content.strip():
                     if head is not None and len(blanks) < _MAX_BLANKS:
                         blanks.append(raw)
                     continue
                 folds = head is not None
-            elif folder.mode is not None or c in STACK_FIRST:
+            elif folder.mode is not None or (c in STACK_FIRST and not c.isalpha()):
                 folds = continues(content, severity) and head is not None
+            elif c in STACK_FIRST:
+                # a letter: a line in a known format (klog, logfmt, uvicorn, ...) is a record of its
+                # own, so parse first and ask the folder only about lines no format accepts
+                last = dispatch.last
+                parsed = last(content) if last is not None else None
+                if parsed is None:
+                    parsed = dispatch.search(content)
+                if parsed is None:
+                    folds = continues(content, severity) and head is not None
+                else:
+                    folder.started(content)
+                    folds = False
             else:
                 folder.mode = None
                 folds = False
             if folds and (more is None or len(more) < MAX_RECORD_LINES):
                 more, cont = _fold(more, cont, blanks, raw, content)
                 continue
-            last = dispatch.last  # the format of the previous line, tried first (inlined call)
-            parsed = last(content) if last is not None else None
-            if parsed is None:
-                parsed = dispatch.search(content)
+            if parsed is _UNPARSED:
+                last = dispatch.last  # the format of the previous line, tried first (inlined call)
+                parsed = last(content) if last is not None else None
+                if parsed is None:
+                    parsed = dispatch.search(content)
             if parsed is not None and parsed[2] is None:  # Postgres DETAIL/HINT/STATEMENT line
                 if head is not None and head[0] is not None and head[0][0] == parsed[0]:
                     more, cont = _fold(more, cont, blanks, raw, content)

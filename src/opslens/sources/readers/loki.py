@@ -24,18 +24,18 @@ from opslens.errors import InputError
 from opslens.events import Entity, Event, EventKind, Severity
 from opslens.sources.base import ReadContext, Reader, register
 from opslens.sources.lines.base import LineParser
-from opslens.sources.lines.cri import split_cri, split_timestamp_prefix
+from opslens.sources.lines.cri import split_runtime_prefix
 from opslens.sources.lines.dispatch import make_dispatch
 from opslens.sources.lines.jsonlog import loads
 from opslens.sources.lines.levels import level_severity
-from opslens.sources.lines.records import MAX_SKEW
+from opslens.sources.lines.records import ANSI, MAX_SKEW
 from opslens.sources.verbatim import json_fragment
 from opslens.timeparse import Clock, epoch
 
 _STREAMS = re.compile(r'"resultType"\s*:\s*"streams"')
 _TAIL = re.compile(r'^\s*\{\s*"streams"\s*:\s*\[\s*\{\s*"(?:stream|labels)"', re.M)
 _LOGCLI = re.compile(r'^\{"labels":\{.*"line":', re.M)
-_LABEL_PAIR = re.compile(r'([\w.]+)\s*=~?\s*"((?:[^"\\]|\\.)*)"')
+_LABEL_PAIR = re.compile(r'(?<![\w.])([\w.]{1,128})\s*=~?\s*"([^"\\]*(?:\\.[^"\\]*)*)"')
 
 NAMESPACE_LABELS = ("namespace", "k8s_namespace_name", "kubernetes_namespace", "namespace_name")
 POD_LABELS = ("pod", "k8s_pod_name", "kubernetes_pod_name", "pod_name", "instance")
@@ -193,12 +193,11 @@ class _EntryReader:
                meta: dict[str, Any] | None) -> Event:  # fmt: skip
         first, _, rest = line.partition("\n")
         content = first.rstrip("\r")
-        cri = split_cri(content) if content[:1].isdigit() else None
-        prefixed = split_timestamp_prefix(content) if cri is None and content[:1].isdigit() else None
-        if cri is not None:
-            content = cri[3]
-        elif prefixed is not None:
-            content = prefixed[1]
+        prefixed = split_runtime_prefix(content) if content[:1].isdigit() else None  # raw CRI lines shipped
+        if prefixed is not None:
+            content = prefixed[3]
+        if "\x1b" in content:
+            content = ANSI.sub("", content)
         parsed = self.dispatch(content) if content.strip() else None
         if parsed is None:
             fmt, when, severity, message, attrs = "text", None, Severity.UNKNOWN, content, {}

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar, TextIO
 
-from opslens.events import Event
+from opslens.events import Event, Severity
 from opslens.sources.base import SNIFF_CHARS, ReadContext, Reader, register
-from opslens.sources.lines.cri import split_cri, split_docker_json, split_timestamp_prefix
+from opslens.sources.lines.cri import split_docker_json, split_kubectl_prefix, split_runtime_prefix
 from opslens.sources.lines.dispatch import make_dispatch
+from opslens.sources.lines.multiline import STACK_FIRST, Folder
 from opslens.sources.lines.records import assemble, infer_times
 from opslens.timeparse import Clock
 
@@ -26,20 +27,17 @@ _FOREIGN = ('"__REALTIME_TIMESTAMP"', '"__CURSOR"')
 
 
 def _sniff_content(line: str) -> tuple[str, bool]:
-    """The application content of a head line and whether a runtime wrapper was found."""
-    c = line[:1]
-    if "0" <= c <= "9":
-        cri = split_cri(line)
-        if cri is not None:
-            return cri[3], True
-        prefixed = split_timestamp_prefix(line)
-        if prefixed is not None:
-            return prefixed[1], True
-    elif line.startswith('{"log":'):
-        docker = split_docker_json(line)
-        if docker is not None:
-            return docker[3], True
-    return line, False
+    """The application content of a head line and whether a runtime/kubectl wrapper was found."""
+    named = split_kubectl_prefix(line) if line[:5] == "[pod/" else None
+    if named is not None:
+        line = named[2]
+    prefixed = split_runtime_prefix(line) if line[:1].isdigit() else None
+    if prefixed is not None:
+        return prefixed[3], True
+    docker = split_docker_json(line) if line[:7] == '{"log":' else None
+    if docker is not None:
+        return docker[3], True
+    return line, named is not None
 
 
 @register
@@ -69,15 +67,20 @@ class TextLogReader(Reader):
         if len(head) >= SNIFF_CHARS and not head.endswith("\n"):
             lines = lines[:-1]  # cut mid-line
         dispatch = make_dispatch(Clock())
+        folder = Folder()
         considered = known = dedicated = 0
+        previous = Severity.UNKNOWN
         for line in lines:
             if considered >= _SNIFF_LINES:
                 break
             content, wrapped = _sniff_content(line)
             if not content.strip() or content[:1] in " \t":
                 continue  # blank or a continuation: says nothing about the format
+            if (folder.mode is not None or content[0] in STACK_FIRST) and folder.continues(content, previous):
+                continue  # a stack trace line
             considered += 1
             parsed = dispatch(content)
+            previous = (parsed[2] or Severity.UNKNOWN) if parsed is not None else Severity.UNKNOWN
             if wrapped or (parsed is not None and parsed[0] != "text"):
                 known += 1
                 dedicated += 1

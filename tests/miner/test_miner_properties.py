@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from opslens.analysis.mining import TemplateMiner, mask
+from opslens.analysis.mining.masking import Masker
 from opslens.analysis.mining.tokens import template_regex
 
 # Log-like text: words, numbers, punctuation, addresses, ids, and arbitrary unicode.
@@ -61,3 +62,14 @@ def test_state_round_trip_is_lossless(lines: list[str]) -> None:
     keys = [miner.add(line) for line in lines]
     restored = TemplateMiner.from_json(miner.to_json())
     assert [restored.template(k) for k in keys] == [miner.template(k) for k in keys]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LINE, st.randoms(use_true_random=False))
+def test_the_masking_cache_gives_what_masking_gives(line: str, rnd) -> None:  # noqa: ANN001
+    # The cache is keyed by the digit skeleton: warm it with the same line, other digits.
+    variant = "".join(str(rnd.randrange(10)) if c in "0123456789" else c for c in line)
+    masker = Masker()
+    assert masker(variant) == mask(variant)
+    assert masker(line) == mask(line)
+    assert masker(line) == mask(line)
