@@ -48,8 +48,9 @@ def analyze(digest: Digest) -> AnalysisResult:
             graph.note(entity_from_key(key))
     alerts = dedupe(digest.alerts)
     anomalies = detect_all(digest.metrics)
+    burst = estimate_onset(digest, alerts, anomalies)
     # Without a burst of novel trouble there is no incident period: everything is background.
-    split = estimate_onset(digest, alerts, anomalies) or digest.end
+    split = burst or digest.end
     patterns = classify_patterns(digest, split)
     series_events = {_series_key(e): e for e in digest.metrics}
     hits = (
@@ -63,8 +64,8 @@ def analyze(digest: Digest) -> AnalysisResult:
     cite_changes(book, changes)
     ctx = Context(digest, hits, changes, anomalies, alerts, patterns, graph, book, split)
     ranked = rank(ctx)
-    onset = _final_onset(ranked, split)
-    if onset != split:
+    onset = _final_onset(ranked, burst)
+    if onset is not None and onset != split:
         patterns = classify_patterns(digest, onset)
         changes = rank_changes(changes, onset, _affected(hits))
     start, end = _window(digest)
@@ -114,14 +115,15 @@ def _affected(hits: list[SignalHit]) -> set[tuple[str | None, str]]:
             if h.workload is not None and not h.chronic and h.strength >= 0.5 and h.workload.kind not in ("Namespace", "Instance")}
 
 
-def _final_onset(ranked: list[Candidate], split: float | None) -> float | None:
-    """The top hypothesis' first symptom, unless it is implausibly far from the burst."""
+def _final_onset(ranked: list[Candidate], burst: float | None) -> float | None:
+    """The top hypothesis' first symptom, unless it is implausibly far from the burst of
+    novel trouble; None when there is neither."""
     if not ranked or ranked[0].onset is None:
-        return split
+        return burst
     first = ranked[0].onset
-    if split is None or abs(split - first) <= MAX_ONSET_SHIFT:
+    if burst is None or abs(burst - first) <= MAX_ONSET_SHIFT:
         return first
-    return split
+    return burst
 
 
 def _hypothesis(c: Candidate, ctx: Context, onset: float | None) -> HypothesisResult:
