@@ -108,3 +108,44 @@ def test_variant_is_recognised(tmp_path: Path, category: str, make: Scenario, cu
     assert top.category == category, ranked
     assert top.entity is not None and top.entity.name == culprit and top.entity.namespace == namespace, ranked
     assert report.onset is not None and abs((report.onset - INCIDENT).total_seconds()) <= 180, report.onset
+
+
+def disk_full_pvc(b: Bundle) -> None:
+    """A database's volume fills up: write failures, no node eviction."""
+    t = INCIDENT
+    while t < at(70):
+        b.log("data", "reports-db-0", "postgres", t,
+              f"{t.strftime('%Y-%m-%d %H:%M:%S.000')} UTC [311] ERROR:  could not extend file \"base/16384/24576\": No space left on device")
+        b.json_log("data", "reports-api-6d7c8b9f5-k1l2m", "reports-api", t + timedelta(seconds=2), "error", "insert failed",
+                   error="pq: could not extend file: No space left on device")
+        t += timedelta(seconds=10)
+    b.alert("KubePersistentVolumeFillingUp", INCIDENT - timedelta(minutes=1), "PersistentVolume is filling up.",
+            namespace="data", persistentvolumeclaim="data-reports-db-0", severity="critical")
+    b.metric("kubelet_volume_stats_available_bytes", lambda t: max(0.0, 5e9 - (t - at(0)).total_seconds() * 2.1e6),
+             namespace="data", persistentvolumeclaim="data-reports-db-0")
+
+
+def readiness_probe_after_change(b: Bundle) -> None:
+    """A readiness path changed in a rollout: pods go unready while the app is healthy."""
+    b.commit("search: move readiness probe to /ready", INCIDENT - timedelta(minutes=3), ["apps/shop/search/deployment.yaml"])
+    b.rollout("shop", "search", "6b5c4d3f2", "7c8d9f6b5", INCIDENT - timedelta(minutes=1))
+    for pod in ("search-7c8d9f6b5-a1b2c", "search-7c8d9f6b5-d3e4f"):
+        b.event("Pod", pod, "shop", "Unhealthy", 'Readiness probe failed: HTTP probe failed with statuscode: 404',
+                INCIDENT, count=120, last=at(69))
+        t = INCIDENT
+        while t < at(70):
+            b.json_log("shop", pod, "search", t, "info", "request completed", path="/ready", status=404)
+            t += timedelta(seconds=10)
+    b.alert("KubeDeploymentReplicasMismatch", INCIDENT + timedelta(minutes=15), "Deployment has not matched the expected number of replicas.",
+            namespace="shop", deployment="search")
+
+
+MORE: list[tuple[str, Scenario, str, str]] = [
+    ("disk-pressure", disk_full_pvc, "reports-db", "data"),
+    ("probe-misconfig", readiness_probe_after_change, "search", "shop"),
+]
+
+
+@pytest.mark.parametrize(("category", "make", "culprit", "namespace"), MORE, ids=[f"{c[0]}-{c[1].__name__}" for c in MORE])
+def test_more_variants(tmp_path: Path, category: str, make: Scenario, culprit: str, namespace: str) -> None:
+    test_variant_is_recognised(tmp_path, category, make, culprit, namespace)

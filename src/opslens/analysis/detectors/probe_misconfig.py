@@ -14,7 +14,7 @@ class ProbeMisconfigDetector(Detector):
     def detect(self, ctx: Context) -> list[Candidate]:
         kills = ctx.fresh("liveness_kill")
         if not kills:
-            return []
+            return self._readiness_only(ctx)
         culprit = top_workload(kills)
         # A probe that fails because the app crashed, ran out of memory or cannot read its
         # config is a symptom; graceful shutdown logs and normal start-up lines say the app was fine.
@@ -34,3 +34,28 @@ class ProbeMisconfigDetector(Detector):
             rationale="The kubelet restarts the container after failed liveness probes while its logs show an orderly start and shutdown.",
         )
         return [cand] if cand else []
+
+    def _readiness_only(self, ctx: Context) -> list[Candidate]:
+        """Pods taken out of service by a readiness probe that a change just altered, while the
+        application itself reports no errors."""
+        unready = ctx.fresh("readiness_fail")
+        culprit = top_workload(unready)
+        if culprit is None:
+            return []
+        primary = on(unready, culprit)
+        cand = score_candidate(
+            ctx,
+            category=self.category,
+            title="Readiness probe keeps healthy pods out of service",
+            culprit=culprit,
+            primary=primary,
+            change_weight=0.5,
+            against=[(on(ctx.fresh("app_crash", "http_5xx", "db_connection", "dns_failure", "cert_expired",
+                                    "oom_kill", "startup_config_error", "dependency_failure"), culprit), 0.6)],
+            rationale="Readiness probes fail right after a change to the workload while its own logs show no errors.",
+        )
+        if cand is None:
+            return []
+        if cand.change is None:
+            cand.score *= 0.4  # unready pods without a probe change are usually a symptom
+        return [cand]
