@@ -197,6 +197,9 @@ def _stats(report: Report, out: list[str]) -> None:
     s = report.stats
     out += ["## Input", ""]
     out.append(f"{s.inputs} inputs, {s.lines:,} lines, {s.events:,} events in {s.seconds:.1f}s.")
+    if s.redactions:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(s.redactions.items()))
+        out.append(f"Secrets redacted from this report: {kinds}.")
     if s.skipped:
         out += ["", f"Skipped ({len(s.skipped)}):"]
         out += [_wrap(f"- {_cut(k.source, 80)}: {k.reason}") for k in s.skipped[:20]]
