@@ -17,7 +17,7 @@ def _where(h: HypothesisResult) -> str:
 def summary(digest: Digest, result: AnalysisResult, insufficient: str | None) -> str:
     """A few sentences a human can read at 3 a.m."""
     parts: list[str] = []
-    firing = [a for a in result.alerts if a.status == "firing" and (result.onset is None or (a.first or 0) >= result.onset - 3600)]
+    firing = _recent_firing(result)
     if result.hypotheses and not insufficient:
         top = result.hypotheses[0]
         parts.append(f"Most likely cause ({top.confidence:.0%}): {top.title}, affecting{_where(top) or ' the cluster'}.")
@@ -31,15 +31,20 @@ def summary(digest: Digest, result: AnalysisResult, insufficient: str | None) ->
     if result.onset is not None:
         parts.append(f"Trouble starts around {iso(result.onset)}.")
     if firing:
-        names = ", ".join(sorted({a.alertname for a in firing})[:4])
-        parts.append(f"Alerts firing: {names}.")
+        parts.append(f"Alerts firing: {', '.join(firing[:4])}.")
     parts.append(f"Read {digest.events:,} events from {iso(result.start) or '?'} to {iso(result.end) or '?'}.")
     return " ".join(parts)
 
 
+def _recent_firing(result: AnalysisResult) -> list[str]:
+    """Alerts firing for this incident (not the ones that have fired since long before it)."""
+    return sorted({a.alertname for a in result.alerts if a.status == "firing"
+                   and (result.onset is None or (a.first or 0) >= result.onset - 3600)})
+
+
 def status_update(result: AnalysisResult, insufficient: str | None) -> str:
     """Impact, current hypothesis, next step: nothing beyond the evidence."""
-    firing = sorted({a.alertname for a in result.alerts if a.status == "firing"})
+    firing = _recent_firing(result)
     impact = f"Impact: alerts firing ({', '.join(firing[:3])})" if firing else "Impact: under assessment"
     since = f" since {iso(result.onset)}" if result.onset is not None else ""
     lines = [f"{impact}{since}."]

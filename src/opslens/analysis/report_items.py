@@ -68,7 +68,8 @@ def build_timeline(result: AnalysisResult, digest: Digest, hits: list[SignalHit]
     book = result.book
     implicated = {h.change for h in result.hypotheses if h.change}
     for change in result.changes:
-        if change.touches_affected or (change.revision or change.summary) in implicated:
+        near = change.minutes_before_onset is None or change.minutes_before_onset <= 6 * 60
+        if near and (change.touches_affected or (change.revision or change.summary) in implicated):
             timeline.add(change.time, f"Change: {change.summary[:140]}", [change.evidence or ""], priority=4)
     for hit in sorted(hits, key=lambda h: h.first or 0.0):
         if hit.signal in _TIMELINE_SIGNALS and not hit.chronic and hit.events and hit.kind is not EventKind.METRIC:
@@ -84,7 +85,7 @@ def build_timeline(result: AnalysisResult, digest: Digest, hits: list[SignalHit]
             timeline.add(a.first, f"Alert {a.alertname}{where} firing", [a.evidence], priority=3)
     for a in result.anomalies:
         if a.evidence and a.score >= 0.5:
-            timeline.add(a.onset, f"Metric {a.series[:80]} {a.shape} {a.direction}", [a.evidence], priority=2)
+            timeline.add(a.onset, f"Metric {_short_series(a)} {a.shape} {a.direction}", [a.evidence], priority=2)
     _warning_events(timeline, book, digest.k8s_events, result.onset)
     return timeline.build()
 
@@ -103,3 +104,10 @@ def _warning_events(timeline: TimelineBuilder, book: EvidenceBook, events: list[
         seen.add(key)
         eid = book.cite(event, count=int(attrs.get("count") or 1), weight=1.0)
         timeline.add(event.time, f"{attrs.get('reason')} {event.entity}: {event.message[:110]}", [eid], priority=1)
+
+
+def _short_series(a: AnomalyFinding) -> str:
+    """`name{two most telling labels}`: enough to recognise the series in one line."""
+    keep = [k for k in ("namespace", "service", "pod", "container", "code", "instance", "job") if k in a.labels][:2]
+    inner = ",".join(f'{k}="{a.labels[k]}"' for k in keep)
+    return f"{a.name or ''}{{{inner}}}"

@@ -6,6 +6,7 @@ Pure: takes the digest of everything ingested and returns an `AnalysisResult`; n
 from __future__ import annotations
 
 from opslens.analysis import checks as check_templates
+from opslens.analysis import signals
 from opslens.analysis.alerts import dedupe
 from opslens.analysis.budget import fit_evidence
 from opslens.analysis.changes import cite_changes, collect_changes, rank_changes
@@ -112,7 +113,8 @@ def _series_key(event) -> str:
 def _affected(hits: list[SignalHit]) -> set[tuple[str | None, str]]:
     """Workloads showing fresh, specific trouble: what a suspicious change would touch."""
     return {(h.workload.namespace, h.workload.name) for h in hits
-            if h.workload is not None and not h.chronic and h.strength >= 0.5 and h.workload.kind not in ("Namespace", "Instance")}
+            if h.workload is not None and not h.chronic and h.strength >= 0.5 and signals.is_trouble(h.signal)
+            and h.workload.kind not in ("Namespace", "Instance")}
 
 
 def _final_onset(ranked: list[Candidate], burst: float | None) -> float | None:

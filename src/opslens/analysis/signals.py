@@ -23,6 +23,7 @@ class SignalDef:
     alerts: re.Pattern[str] | None
     metrics: re.Pattern[str] | None
     direction: str | None
+    context: bool = False  # activity rather than trouble
 
 
 def _combine(patterns: list[str] | None, flags: int = re.I) -> re.Pattern[str] | None:
@@ -45,6 +46,7 @@ def signal_defs() -> dict[str, SignalDef]:
             alerts=_combine(spec.get("alerts"), 0),
             metrics=_combine(spec.get("metrics")),
             direction=spec.get("direction"),
+            context=bool(spec.get("context", False)),
         )
     return defs
 
@@ -75,3 +77,8 @@ def metric_signals(series: str, direction: str) -> list[str]:
 
 def strength(signal: str) -> float:
     return signal_defs()[signal].strength
+
+
+def is_trouble(signal: str) -> bool:
+    """False for signals that only describe activity (rollouts, start-ups, shutdowns)."""
+    return not signal_defs()[signal].context

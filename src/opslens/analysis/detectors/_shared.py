@@ -9,6 +9,8 @@ from opslens.analysis.detectors.base import Candidate, Context, combine, earlies
 from opslens.analysis.hits import SignalHit
 from opslens.events import Entity
 
+#: Categories whose culprit may be a node.
+NODE_LEVEL = frozenset({"node-failure", "disk-pressure", "scheduling"})
 #: Confidence never reaches certainty from automated evidence alone.
 MAX_CONFIDENCE = 0.95
 
@@ -79,6 +81,8 @@ def score_candidate(
             evidence.append(change.evidence)
         reasons.append(f"change {change.revision[:12] if change.revision else change.kind} shortly before")
     score = combine(parts)
+    if culprit is not None and culprit.kind == "Node" and category not in NODE_LEVEL:
+        score *= 0.5  # an application-level cause pinned on a node: only node journals spoke
     against_ids: list[str] = []
     for hits, penalty in against:
         hits = [h for h in hits if h.first is None or onset is None or h.first <= onset + 1800]
