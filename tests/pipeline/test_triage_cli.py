@@ -178,3 +178,13 @@ def test_gzip_single_file(tmp_path: Path) -> None:
     proc = run("triage", str(tmp_path / "app.log.gz"), "--format", "json", "--llm", "none")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["stats"]["events"] == 1
+
+
+def test_status_update_is_short_and_names_impact_hypothesis_and_next_step() -> None:
+    bundle = Path(__file__).resolve().parents[2] / "examples" / "cert-expiry"
+    proc = run("triage", str(bundle), "--status-update", "--llm", "none")
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout.strip()
+    assert text.startswith("Impact:") and "Current hypothesis" in text and "Next step" in text
+    assert "cert" in text.lower() and len(text) < 700
+    assert "\n#" not in text  # not the full report
