@@ -33,6 +33,9 @@ import tempfile
 import time
 from pathlib import Path
 
+# bench/ is on sys.path when this runs as a script: the accuracy bench owns the Loghub layout
+from loghub import truth_file
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "loghub-2k"
 _NUMBER = re.compile(r"(?<![A-Za-z])\d+(?![A-Za-z])")
@@ -54,20 +57,11 @@ print(json.dumps({"lines": n, "templates": len(miner.drain.clusters), "mining_s"
 """
 
 
-def _labels(system_dir: Path) -> Path:
-    name = system_dir.name
-    for suffix in ("corrected_loghub2", "corrected_khan2022"):
-        path = system_dir / f"{name}_2k.log_structured_{suffix}.csv"
-        if path.is_file():
-            return path
-    raise SystemExit(f"no labels in {system_dir}")
-
-
 def load_pool(data: Path) -> list[tuple[str, str, str]]:
     """(system, content, true template) of every labelled Loghub 2k line."""
     pool = []
     for system_dir in sorted(p for p in data.iterdir() if p.is_dir()):
-        with _labels(system_dir).open(encoding="utf-8", newline="") as fh:
+        with truth_file(system_dir).open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
                 if row.get("EventTemplate"):
                     pool.append((system_dir.name, row["Content"], row["EventTemplate"]))

@@ -31,6 +31,7 @@ MAX_WORKERS = 8
 class _Job:
     shares: list[list[Prepared]]
     year: int | None
+    time_hint: float | None
     tz: tzinfo
     since: float | None
     until: float | None
@@ -72,13 +73,13 @@ def digest_inputs(
         first, deferred = ingest.plan(paths)
         with no_cyclic_gc():
             _read_into(ingest, digest, first, None)
-            year = ingest.year_hint()
+            year, latest = ingest.year_hint(), ingest.time_hint()
             count = _worker_count(deferred, workers)
             if count < 2:
-                _read_into(ingest, digest, deferred, year)
+                _read_into(ingest, digest, deferred, year, latest)
                 return digest, ingest.stats
         shares = _partition(deferred, count)
-        parts = _run_workers(_Job(shares, year, tz, since, until))
+        parts = _run_workers(_Job(shares, year, latest, tz, since, until))
     finally:
         inputs.cleanup()
     for _, stats in parts:
@@ -89,10 +90,12 @@ def digest_inputs(
     return merged, ingest.stats
 
 
-def _read_into(ingest: Ingest, digest: Digest, prepared: list[Prepared], year: int | None) -> None:
+def _read_into(
+    ingest: Ingest, digest: Digest, prepared: list[Prepared], year: int | None, time_hint: float | None = None
+) -> None:
     add = digest.add
     for item in prepared:
-        for event in ingest.read(item, year_hint=year):
+        for event in ingest.read(item, year_hint=year, time_hint=time_hint):
             add(event)
 
 
@@ -134,7 +137,7 @@ def _work(index: int) -> tuple[Digest, IngestStats]:
     ingest = Ingest(tz=job.tz)
     digest = Digest(since=job.since, until=job.until)
     gc.disable()
-    _read_into(ingest, digest, job.shares[index], job.year)
+    _read_into(ingest, digest, job.shares[index], job.year, job.time_hint)
     digest.finish()
     digest._who_cache.clear()  # not needed by the parent; keeps the pickle small
     return digest, ingest.stats

@@ -28,6 +28,7 @@ def read_text(
     name: str = "input",
     tz: tzinfo = UTC,
     year_hint: int | None = None,
+    time_hint: float | None = None,
 ) -> Result:
     """Run `reader` over `text` as the pipeline would (fresh context, skips collected)."""
     skips: list[tuple[str, int | None]] = []
@@ -36,6 +37,7 @@ def read_text(
         tz=tz,
         year_hint=year_hint,
         on_skip=lambda r, line: skips.append((r, line)),
+        time_hint=time_hint,
     )
     events = list(reader().read(io.StringIO(text), ctx))
     return Result(events, skips, ctx)

@@ -124,11 +124,10 @@ def test_every_fixture_is_claimed_by_exactly_one_structured_reader(name: str, te
 
 @settings(max_examples=300, deadline=None)
 @given(st.text())
-def test_fast_json_fragment_matches_the_reference(value: str) -> None:
-    from opslens.sources.readers._documents import json_fragment
-    from opslens.sources.verbatim import json_fragment as reference
+def test_json_fragment_is_the_inside_of_the_json_string_literal(value: str) -> None:
+    from opslens.sources.verbatim import json_fragment
 
-    assert json_fragment(value) == reference(value)
+    assert json_fragment(value) == json.dumps(value, ensure_ascii=False)[1:-1]
 
 
 @pytest.mark.parametrize(("name", "text"), FIXTURE_TEXTS, ids=[n for n, _ in FIXTURE_TEXTS])

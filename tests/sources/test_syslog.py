@@ -126,6 +126,35 @@ def test_without_hint_the_year_is_never_in_the_future() -> None:
     assert event.time is not None and event.time < now.timestamp()
 
 
+NEW_YEAR = (
+    "Dec 31 23:58:00 node-1 kubelet[1187]: before midnight\n"
+    "Jan  1 00:01:00 node-1 kubelet[1187]: after midnight\n"
+    "Jan  2 02:00:00 node-1 kubelet[1187]: next day\n"
+)
+
+
+def test_a_december_line_with_a_january_time_hint_is_from_the_previous_year() -> None:
+    result = read_text(SyslogReader, NEW_YEAR, year_hint=2025, time_hint=at("2025-01-02T03:00:00Z"))
+    assert [e.time for e in result.events] == [
+        at("2024-12-31T23:58:00Z"),
+        at("2025-01-01T00:01:00Z"),
+        at("2025-01-02T02:00:00Z"),
+    ]
+
+
+def test_a_january_line_with_a_december_time_hint_is_from_the_next_year() -> None:
+    text = "Jan  1 00:01:00 node-1 kubelet[1187]: after midnight\n"
+    hint = at("2024-12-31T23:00:00Z")
+    (event,) = read_text(SyslogReader, text, year_hint=2024, time_hint=hint).events
+    assert event.time == at("2025-01-01T00:01:00Z")
+
+
+def test_the_year_hint_alone_still_dates_lines() -> None:
+    result = read_text(SyslogReader, NEW_YEAR, year_hint=2024)
+    assert result.events[0].time == at("2024-12-31T23:58:00Z")
+    assert result.events[2].time == at("2025-01-02T02:00:00Z")  # rollover
+
+
 def test_naive_timestamps_use_the_context_zone() -> None:
     from zoneinfo import ZoneInfo
 

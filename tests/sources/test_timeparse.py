@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opslens.timeparse import Clock, epoch, parse_rfc3339, parse_timestamp
+from opslens.timeparse import Clock, epoch, parse_rfc3339, parse_timestamp, year_near
 
 
 def at(text: str) -> float:
@@ -77,6 +77,50 @@ def test_year_less_shapes_use_the_files_year_then_the_hint() -> None:
     clock.iso("2021-05-01T00:00:00Z")  # a full date seen in the file sets the year
     assert clock.syslog("Mar 14 02:51:09") == at("2021-03-14T02:51:09Z")
     assert Clock().klog("0314 02:51:09.000000") is not None  # no hint: this year
+
+
+@pytest.mark.parametrize(
+    ("month", "hint", "year"),
+    [
+        (12, "2025-01-05T10:00:00Z", 2024),  # December line, January hint: the previous year
+        (1, "2025-01-05T10:00:00Z", 2025),
+        (7, "2025-01-05T10:00:00Z", 2024),  # half a year either way: the earlier one
+        (6, "2025-01-05T10:00:00Z", 2025),
+        (1, "2024-12-31T23:00:00Z", 2025),  # January line, December hint: the next year
+        (5, "2024-12-31T23:00:00Z", 2025),
+        (6, "2024-12-31T23:00:00Z", 2024),
+        (3, "2025-03-14T02:51:09Z", 2025),
+    ],
+)
+def test_year_near_puts_the_month_nearest_the_hint(month: int, hint: str, year: int) -> None:
+    assert year_near(month, at(hint)) == year
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=100_000_000, max_value=4_000_000_000), st.integers(min_value=1, max_value=12))
+def test_year_near_keeps_the_month_within_half_a_year_of_the_hint(hint: int, month: int) -> None:
+    middle = datetime(year_near(month, hint), month, 15, tzinfo=UTC).timestamp()
+    assert abs(middle - hint) < 201 * 86400  # six months and the days to the middle of one
+
+
+def test_year_near_reads_the_hint_in_the_files_zone() -> None:
+    # 23:30 UTC on 31 December is already January in Berlin: a December line is then last year's
+    assert year_near(12, at("2024-12-31T23:30:00Z"), ZoneInfo("Europe/Berlin")) == 2024
+    assert year_near(12, at("2024-12-31T23:30:00Z")) == 2024
+    assert year_near(1, at("2024-12-31T23:30:00Z"), ZoneInfo("Europe/Berlin")) == 2025
+
+
+def test_time_hint_dates_year_less_stamps_across_new_year() -> None:
+    clock = Clock(year=2025, time_hint=at("2025-01-02T03:00:00Z"))  # year_hint agrees; time wins
+    assert clock.syslog("Dec 31 23:58:00") == at("2024-12-31T23:58:00Z")
+    assert clock.syslog("Jan  2 02:00:00") == at("2025-01-02T02:00:00Z")
+    assert clock.klog("1231 23:59:59.500000") == at("2024-12-31T23:59:59.5Z")
+
+
+def test_the_files_own_full_dates_win_over_the_time_hint() -> None:
+    clock = Clock(time_hint=at("2025-01-02T03:00:00Z"))
+    clock.iso("2021-05-01T00:00:00Z")
+    assert clock.syslog("Dec 31 23:58:00") == at("2021-12-31T23:58:00Z")
 
 
 DETECT_CASES = [

@@ -64,6 +64,10 @@ class ReadContext:
     year_hint: int | None = None  # for formats without a year (RFC 3164 syslog, klog)
     lines: int = 0  # physical input lines consumed; the reader adds to it
     on_skip: Callable[[str, int | None], None] = lambda reason, line: None
+    #: Epoch of the latest event read before this file. Finer than `year_hint` (kept for
+    #: compatibility): a year-less stamp goes in the year that puts it nearest this time, so a
+    #: December line read with a January hint is from the previous year.
+    time_hint: float | None = None
 
     def skip(self, reason: str, line: int | None = None) -> None:
         """Report one unusable record (or part of the file); reading goes on."""
@@ -76,7 +80,7 @@ class Reader(ABC):
     name: ClassVar[str]  # short id, e.g. "k8s-events"; shown in stats and `--help`
     description: ClassVar[str] = ""
     #: True for formats whose timestamps lack a year (RFC 3164 syslog, klog): the pipeline
-    #: reads such files last and sets `ctx.year_hint` from the other sources.
+    #: reads such files last and sets `ctx.time_hint` and `ctx.year_hint` from the other sources.
     needs_year: ClassVar[bool] = False
 
     @classmethod

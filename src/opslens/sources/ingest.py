@@ -115,9 +115,9 @@ class Ingest:
             first, deferred = self.plan(paths)
             for prepared in first:
                 yield from self.read(prepared, year_hint=None)
-            year = self.year_hint()
+            year, latest = self.year_hint(), self.time_hint()
             for prepared in deferred:
-                yield from self.read(prepared, year_hint=year)
+                yield from self.read(prepared, year_hint=year, time_hint=latest)
         finally:
             inputs.cleanup()
 
@@ -137,6 +137,10 @@ class Ingest:
     def year_hint(self) -> int | None:
         """The year of the latest event read so far (for formats that omit the year)."""
         return datetime.fromtimestamp(self._latest_time, tz=UTC).year if self._latest_time else None
+
+    def time_hint(self) -> float | None:
+        """Epoch of the latest event read so far: year-less stamps are placed near it."""
+        return self._latest_time
 
     def _skip(self, source: str, reason: str) -> None:
         entry = Skipped(source, reason)
@@ -177,8 +181,11 @@ class Ingest:
                 size = os.path.getsize(item.source.path)
         return Prepared(item, reader, head, size)
 
-    def read(self, prepared: Prepared, year_hint: int | None) -> Iterator[Event]:
-        """Events of one prepared input; stats and problems are recorded on this Ingest."""
+    def read(
+        self, prepared: Prepared, year_hint: int | None, time_hint: float | None = None
+    ) -> Iterator[Event]:
+        """Events of one prepared input; stats and problems are recorded on this Ingest.
+        `year_hint`/`time_hint` (from `year_hint()`/`time_hint()`) date year-less stamps."""
         item = prepared.item
         where = str(item.source)
         stats = self.stats
@@ -190,7 +197,9 @@ class Ingest:
         def on_long(line: int, length: int) -> None:
             on_skip(f"line of {length:,} characters cut to the first {MAX_LINE_CHARS:,}", line)
 
-        ctx = ReadContext(item.source, tz=self.tz, year_hint=year_hint, on_skip=on_skip)
+        ctx = ReadContext(
+            item.source, tz=self.tz, year_hint=year_hint, on_skip=on_skip, time_hint=time_hint
+        )
         reader = prepared.reader()
         produced = 0
         untimed = 0

@@ -19,6 +19,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import BinaryIO
 
 from opslens.sources.base import SourceFile, identity_from_path
@@ -152,11 +153,7 @@ def _tar_members(opener: Callable[[], BinaryIO], path: str, member: str | None, 
     except (tarfile.TarError, OSError, EOFError, zlib.error) as err:
         yield Unreadable(where, f"corrupt tar archive: {err}")
         return
-    for name in sorted(names):
-        if os.path.basename(name).startswith("."):
-            continue
-        full = f"{member}/{name}" if member else name
-        yield from _member(lambda n=name: _tar_extract(opener, n), path, full, depth)
+    yield from _members(names, partial(_tar_extract, opener), path, member, depth)
 
 
 def _tar_extract(opener: Callable[[], BinaryIO], name: str) -> BinaryIO:
@@ -176,11 +173,7 @@ def _zip_members(opener: Callable[[], BinaryIO], path: str, member: str | None, 
     except (zipfile.BadZipFile, OSError, EOFError) as err:
         yield Unreadable(where, f"corrupt zip archive: {err}")
         return
-    for name in sorted(names):
-        if os.path.basename(name).startswith("."):
-            continue
-        full = f"{member}/{name}" if member else name
-        yield from _member(lambda n=name: _zip_open(opener, n), path, full, depth)
+    yield from _members(names, partial(_zip_open, opener), path, member, depth)
 
 
 def _zip_open(opener: Callable[[], BinaryIO], name: str) -> BinaryIO:
@@ -194,6 +187,22 @@ def _seekable(fh: BinaryIO) -> BinaryIO:
     shutil.copyfileobj(fh, spool)
     spool.seek(0)
     return spool  # type: ignore[return-value]
+
+
+def _members(
+    names: list[str],
+    open_member: Callable[[str], BinaryIO],
+    path: str,
+    member: str | None,
+    depth: int,
+) -> Iterator[Input]:
+    """The files of an archive (itself `member` of `path`, if nested) in name order; hidden
+    ones (`.DS_Store`, editor droppings) are not inputs."""
+    for name in sorted(names):
+        if os.path.basename(name).startswith("."):
+            continue
+        full = f"{member}/{name}" if member else name
+        yield from _member(partial(open_member, name), path, full, depth)
 
 
 def _member(opener: Callable[[], BinaryIO], path: str, member: str, depth: int) -> Iterator[Input]:

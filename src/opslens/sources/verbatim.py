@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 
-_NEEDS_ESCAPE = frozenset('"\\\n\r\t\b\f') | frozenset(chr(c) for c in range(0x20))
+# What `json.dumps(..., ensure_ascii=False)` escapes: the quote, the backslash, control characters.
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
 
 
 def json_fragment(value: str) -> str:
     """`value` as it is written inside a JSON string literal (without the quotes).
 
     Returns `value` itself when nothing needs escaping, which is the common case, so evidence
-    quoted from JSON documents is a verbatim substring of the file.
+    quoted from JSON documents is a verbatim substring of the file. The test is one regex
+    search (in C): a loop over the characters cost nearly half of reading journald JSON.
     """
-    if not any(ch in _NEEDS_ESCAPE for ch in value):
+    if _NEEDS_ESCAPE.search(value) is None:
         return value
     return json.dumps(value, ensure_ascii=False)[1:-1]

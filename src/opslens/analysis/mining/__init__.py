@@ -10,13 +10,8 @@ One configuration serves every log source (`MinerConfig` holds bounds, not per-s
 """
 
 from opslens.analysis.mining.masking import MASKS, WILDCARD, Mask, mask
-from opslens.analysis.mining.miner import (
-    Example,
-    MinerConfig,
-    TemplateInfo,
-    TemplateMiner,
-    template_id,
-)
+from opslens.analysis.mining.miner import TemplateMiner
+from opslens.analysis.mining.model import Example, MinerConfig, TemplateInfo, template_id
 
 __all__ = [
     "MASKS",

@@ -3,9 +3,9 @@
 Each message is masked (`masking`) and looked up as a whole in a dict of known shapes: most lines
 repeat a shape already seen, so that is the hot path. A new shape is compared with the groups
 of its token count that share its constant words (a *group* is a Drain-like cluster: one
-template, one length), found through an index of those words, rarest first and at most 64
-candidates; the best one whose differing tokens all look like values takes it and turns those
-positions into `<*>`. Otherwise it starts a new group.
+template, one length), found through an index of those words (`index`), rarest first and at
+most 64 candidates; the best one whose differing tokens all look like values takes it and turns
+those positions into `<*>`. Otherwise it starts a new group.
 
 Groups that belong together are then joined with a union-find, which is what `canonical()` reads:
 - *families*: groups that differ in one plain word only (`user admin` / `user oracle`) are kept
@@ -22,14 +22,19 @@ pattern has the same id across runs and hosts. Memory is bounded by `MinerConfig
 
 from __future__ import annotations
 
-import hashlib
-import heapq
 import math
 from array import array
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
+from opslens.analysis.mining.index import GroupIndex, family_keys
 from opslens.analysis.mining.masking import WILDCARD, Masker
+from opslens.analysis.mining.model import (
+    Example,
+    Group,
+    MinerConfig,
+    TemplateInfo,
+    template_id,
+)
 from opslens.analysis.mining.tokens import (
     extract_params,
     gap_merge,
@@ -38,77 +43,9 @@ from opslens.analysis.mining.tokens import (
     match_score,
     merge_templates,
     render,
-    word_slot,
 )
 
-#: Bounds of the search for a new shape's group: postings read, candidates compared.
-_POSTINGS_BUDGET = 1024
-_MAX_CANDIDATES = 64
-
-
-@dataclass(frozen=True)
-class MinerConfig:
-    """Bounds and the few knobs of the one universal configuration (no per-source tuning)."""
-
-    #: Share of a group's constant words a new shape must repeat to join it.
-    similarity: float = 0.5
-    #: A one-word family merges once it has this many distinct values ...
-    family_min_values: int = 5
-    #: ... of which at least this share were seen at most twice (a variable, not an enum).
-    family_rare_share: float = 0.5
-    max_groups: int = 20_000
-    max_shapes: int = 200_000
-    #: Entries of the masking cache (see `masking.Masker`).
-    max_mask_cache: int = 65_536
-    max_examples: int = 3
-    max_samples: int = 8
-    max_param_values: int = 10
-    #: How far apart in token count two templates may be and still merge across a gap.
-    max_gap: int = 3
-
-
-class Example(NamedTuple):
-    """One verbatim line of a template and where it came from."""
-
-    origin: str | None
-    text: str
-
-
-class TemplateInfo(NamedTuple):
-    """The final view of one template."""
-
-    id: str
-    key: int
-    template: str
-    count: int
-    first_seen: float | None
-    last_seen: float | None
-    examples: tuple[Example, ...]
-    params: tuple[tuple[str, ...], ...]
-
-
-class _Group:
-    """One same-length cluster. `matchable` while new shapes may join it (it is indexed)."""
-
-    __slots__ = ("tokens", "words", "count", "first", "last", "samples", "matchable")
-
-    def __init__(self, tokens: list[str]) -> None:
-        self.set_tokens(tokens)
-        self.count = 0
-        self.first: float | None = None
-        self.last: float | None = None
-        self.samples: list[tuple[Any, str]] = []
-        self.matchable = True
-
-    def set_tokens(self, tokens: list[str]) -> None:
-        self.tokens = tokens
-        #: The constant tokens, to skip most groups with one set operation when matching.
-        self.words = frozenset(t for t in tokens if not is_wild(t))
-
-
-def template_id(template: str) -> str:
-    """Stable id of a template text: the same pattern has the same id on every run and host."""
-    return hashlib.blake2b(template.encode("utf-8"), digest_size=8).hexdigest()
+__all__ = ["Example", "MinerConfig", "TemplateInfo", "TemplateMiner", "template_id"]
 
 
 class TemplateMiner:
@@ -118,13 +55,11 @@ class TemplateMiner:
 
     def __init__(self, config: MinerConfig | None = None) -> None:
         self.config = config or MinerConfig()
-        self._groups: list[_Group] = []
+        self._groups: list[Group] = []
         self._parent = array("q")
         self._members: dict[int, list[int]] = {}  # root -> groups of the set
         self._shapes: dict[str, int] = {}  # masked text -> group (a cache)
-        self._postings: dict[tuple[int, str], set[int]] = {}  # (length, constant token) -> groups
-        self._wordless: dict[int, set[int]] = {}  # token count -> matchable all-variable groups
-        self._families: dict[tuple[int, str], set[int]] = {}
+        self._lookup = GroupIndex(self._groups)
         self._rendered: dict[int, str] = {}  # root -> template text (cache)
         self._by_text: dict[str, int] = {}  # template text -> root
         self._catch_all: int | None = None  # the group rare sets are folded into
@@ -258,8 +193,8 @@ class TemplateMiner:
         best_score = (-1, 0)
         n = len(tokens)
         words = {t for t in tokens if not is_wild(t)}
-        candidates = self._candidates(n, words)
-        candidates += self._wordless.get(n, ())
+        candidates = self._lookup.candidates(n, words)
+        candidates += self._lookup.wordless.get(n, ())
         for gid in candidates:
             score = match_score(self._groups[gid].tokens, tokens, self.config.similarity)
             if score is not None and score > best_score:
@@ -272,11 +207,11 @@ class TemplateMiner:
         if self._live >= self.config.max_groups:
             self._evict()  # before adding, so the newcomer (count 0 as yet) is not the victim
         gid = len(self._groups)
-        self._groups.append(_Group(tokens))
+        self._groups.append(Group(tokens))
         self._parent.append(gid)
         self._members[gid] = [gid]
         self._live += 1
-        self._index(gid)
+        self._lookup.add(gid)
         self._join_family(gid)
         if self._parent[gid] == gid:
             self._join_across_gaps(gid)
@@ -287,71 +222,20 @@ class TemplateMiner:
         group = self._groups[gid]
         new = [t if t == x else generalize(t, x) for t, x in zip(group.tokens, tokens, strict=True)]
         if new != group.tokens:
-            self._unindex(gid)
+            self._lookup.remove(gid)
             group.set_tokens(new)
-            self._index(gid)
+            self._lookup.add(gid)
             root = self.canonical(gid)
             self._forget_render(root)
             self._converge(root)
 
     # ------------------------------------------------------------------ joining sets
 
-    def _family_keys(self, tokens: list[str]) -> list[tuple[int, str]]:
-        keys: list[tuple[int, str]] = []
-        # A word needs context to be judged a variable: two more constant words around it.
-        if sum(1 for t in tokens if not is_wild(t)) < 3:
-            return keys
-        for i, tok in enumerate(tokens):
-            slot = word_slot(tok)
-            if slot is not None:
-                keys.append((i, " ".join(tokens[:i] + [slot] + tokens[i + 1 :])))
-        return keys
-
-    def _index(self, gid: int) -> None:
-        """Make a group findable: by its constant tokens (or its length) and its families."""
-        group = self._groups[gid]
-        n = len(group.tokens)
-        for word in group.words:
-            self._postings.setdefault((n, word), set()).add(gid)
-        if not group.words:
-            self._wordless.setdefault(len(group.tokens), set()).add(gid)
-        for key in self._family_keys(group.tokens):
-            self._families.setdefault(key, set()).add(gid)
-
-    def _unindex(self, gid: int) -> None:
-        group = self._groups[gid]
-        n = len(group.tokens)
-        for word in group.words:
-            _discard(self._postings, (n, word), gid)
-        if not group.words:
-            _discard(self._wordless, len(group.tokens), gid)
-        for key in self._family_keys(group.tokens):
-            _discard(self._families, key, gid)
-
-    def _candidates(self, length: int, words: set[str] | frozenset[str], least: int = 1) -> list[int]:
-        """Matchable groups of `length` tokens sharing at least `least` constant tokens with
-        `words`, the most shared first. Bounded: the rarest tokens are looked up first until a
-        budget of postings is spent, and at most `_MAX_CANDIDATES` are returned."""
-        shared: dict[int, int] = {}
-        budget = _POSTINGS_BUDGET
-        postings = self._postings
-        for posting in sorted((postings.get((length, w), ()) for w in words), key=len):
-            if len(posting) > budget:
-                break
-            budget -= len(posting)
-            for gid in posting:
-                shared[gid] = shared.get(gid, 0) + 1
-        if least > 1:
-            shared = {g: c for g, c in shared.items() if c >= least}
-        if len(shared) <= _MAX_CANDIDATES:
-            return sorted(shared, key=lambda g: (-shared[g], g))
-        return heapq.nsmallest(_MAX_CANDIDATES, shared, key=lambda g: (-shared[g], g))
-
     def _join_family(self, gid: int) -> None:
         """Merge a one-word family once its word has proved to be a variable."""
         cfg = self.config
-        for key in self._family_keys(self._groups[gid].tokens):
-            family = self._families.get(key, ())
+        for key in family_keys(self._groups[gid].tokens):
+            family = self._lookup.families.get(key, ())
             if len(family) < cfg.family_min_values:
                 continue
             roots = {self.canonical(g) for g in family}
@@ -369,12 +253,12 @@ class TemplateMiner:
     def _absorb(self, keep: int, other: int, position: int) -> None:
         """Fold same-length group `other` into `keep`: one template, `<*>` at `position`."""
         g_keep = self._groups[keep]
-        self._unindex(keep)
-        self._unindex(other)
+        self._lookup.remove(keep)
+        self._lookup.remove(other)
         tokens = [generalize(a, b) for a, b in zip(g_keep.tokens, self._groups[other].tokens, strict=True)]
         tokens[position] = WILDCARD
         g_keep.set_tokens(tokens)
-        self._index(keep)
+        self._lookup.add(keep)
         self._groups[other].matchable = False
         self._union(keep, other)
 
@@ -387,7 +271,7 @@ class TemplateMiner:
         gap = self.config.max_gap
         least = math.ceil(0.8 * len(words))
         for m in range(max(1, n - gap), n + gap + 1):
-            for other in self._candidates(m, words, least):
+            for other in self._lookup.candidates(m, words, least):
                 other_group = self._groups[other]
                 if len(words & other_group.words) < 0.8 * len(words) or self.canonical(other) == root:
                     continue
@@ -430,7 +314,7 @@ class TemplateMiner:
         """
         if self._catch_all is None:
             self._catch_all = len(self._groups)
-            catch_all = _Group([WILDCARD])
+            catch_all = Group([WILDCARD])
             catch_all.matchable = False
             self._groups.append(catch_all)
             self._parent.append(self._catch_all)
@@ -445,7 +329,7 @@ class TemplateMiner:
             for gid in self._members[root]:
                 group = self._groups[gid]
                 if group.matchable:
-                    self._unindex(gid)
+                    self._lookup.remove(gid)
                 group.matchable = False
                 group.set_tokens([WILDCARD])
                 group.samples = []
@@ -486,10 +370,3 @@ class TemplateMiner:
             params=extract_params(text, [t for _, t in samples], cfg.max_param_values) if with_params else (),
         )
 
-
-def _discard(index: dict[Any, set[int]], key: Any, gid: int) -> None:
-    members = index.get(key)
-    if members is not None:
-        members.discard(gid)
-        if not members:
-            del index[key]

@@ -12,6 +12,8 @@ import json
 from dataclasses import asdict, fields
 from typing import TYPE_CHECKING, Any
 
+from opslens.analysis.mining.model import Group, MinerConfig
+
 if TYPE_CHECKING:
     from opslens.analysis.mining.miner import TemplateMiner
 
@@ -44,8 +46,6 @@ def dump(miner: TemplateMiner) -> str:
 
 def load(cls: type[TemplateMiner], text: str) -> TemplateMiner:
     """A miner rebuilt from `dump()` output. ValueError names what is wrong with the state."""
-    from opslens.analysis.mining.miner import MinerConfig, _Group
-
     try:
         state = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -60,7 +60,7 @@ def load(cls: type[TemplateMiner], text: str) -> TemplateMiner:
         config = MinerConfig(**{k: v for k, v in state["config"].items() if k in known})
         miner = cls(config)
         for raw in state["groups"]:
-            group = _Group([str(t) for t in raw["tokens"]])
+            group = Group([str(t) for t in raw["tokens"]])
             group.count = int(raw["count"])
             group.first = _float(raw["first"])
             group.last = _float(raw["last"])
@@ -88,7 +88,7 @@ def _rebuild(miner: TemplateMiner, parent: list[int], catch_all: int | None) -> 
         root = miner.canonical(gid)
         miner._members.setdefault(root, []).append(gid)
         if group.matchable:
-            miner._index(gid)
+            miner._lookup.add(gid)
     evicted = len(miner._members.get(miner.canonical(catch_all), ())) if catch_all is not None else 0
     miner._live = len(miner._groups) - evicted
     for root in miner._members:

@@ -6,13 +6,13 @@ The final line has `done: true`, `done_reason`, token counts and durations in na
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 
-from opslens.llm.errors import FailureKind, LLMError, from_stream_error, model_not_found
+from opslens.llm.errors import LLMError, from_stream_error, model_not_found
+from opslens.llm.providers._wire import chat_messages, failed_status, json_object
 from opslens.llm.providers.base import (
     ChatRequest,
     Chunk,
@@ -68,7 +68,7 @@ class OllamaProvider:
         for line in self._http.stream_lines("api/chat", self._body(request), model=request.model):
             if not line.strip():
                 continue
-            data = _decode(line)
+            data = json_object(line, "line in Ollama's stream")
             if "error" in data:
                 raise from_stream_error(str(data["error"]), provider=self.name, model=request.model)
             content = (data.get("message") or {}).get("content") or ""
@@ -90,7 +90,7 @@ class OllamaProvider:
             options["num_predict"] = request.max_tokens
         body: dict[str, Any] = {
             "model": request.model,
-            "messages": [{"role": m.role.value, "content": m.content} for m in request.messages],
+            "messages": chat_messages(request),
             "stream": True,
             "options": options,
         }
@@ -140,12 +140,7 @@ class OllamaProvider:
             models = tuple(self.list_models(timeout))
             loaded = tuple(self.loaded(timeout))
         except LLMError as exc:
-            return ServerStatus(
-                self.name,
-                self.endpoint,
-                reachable=exc.kind is not FailureKind.UNREACHABLE,
-                error=str(exc),
-            )
+            return failed_status(self.name, self.endpoint, exc)
         return ServerStatus(self.name, self.endpoint, True, version, models, loaded)
 
 
@@ -181,18 +176,6 @@ def _model_info(m: dict[str, Any]) -> ModelInfo:
         size=m.get("size"),
         detail=" ".join(b for b in bits if b) or None,
     )
-
-
-def _decode(line: str) -> dict[str, Any]:
-    try:
-        data = json.loads(line)
-    except ValueError:
-        raise LLMError(
-            FailureKind.PROTOCOL, f"malformed line in Ollama's stream: {line[:80]!r}"
-        ) from None
-    if not isinstance(data, dict):
-        raise LLMError(FailureKind.PROTOCOL, f"unexpected line in Ollama's stream: {line[:80]!r}")
-    return data
 
 
 def _end(data: dict[str, Any]) -> StreamEnd:

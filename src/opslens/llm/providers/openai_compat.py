@@ -8,13 +8,13 @@ server that rejects it is asked again without, and the caller parses JSON from t
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 
 from opslens.llm.errors import FailureKind, LLMError, from_stream_error
+from opslens.llm.providers._wire import chat_messages, failed_status, json_object
 from opslens.llm.providers.base import (
     ChatRequest,
     Chunk,
@@ -103,7 +103,7 @@ class OpenAICompatProvider:
             if payload == "[DONE]":
                 yield StreamEnd(usage, finish, served)
                 return
-            data = _decode(payload)
+            data = json_object(payload, "event in the SSE stream")
             if "error" in data:
                 err = data["error"]
                 text = err.get("message", str(err)) if isinstance(err, dict) else str(err)
@@ -120,7 +120,7 @@ class OpenAICompatProvider:
     def _body(self, request: ChatRequest) -> dict[str, Any]:
         body: dict[str, Any] = {
             "model": request.model,
-            "messages": [{"role": m.role.value, "content": m.content} for m in request.messages],
+            "messages": chat_messages(request),
             "stream": True,
             "stream_options": {"include_usage": True},
         }
@@ -167,12 +167,7 @@ class OpenAICompatProvider:
         try:
             models = tuple(self.list_models(timeout))
         except LLMError as exc:
-            return ServerStatus(
-                self.name,
-                self.endpoint,
-                reachable=exc.kind is not FailureKind.UNREACHABLE,
-                error=str(exc),
-            )
+            return failed_status(self.name, self.endpoint, exc)
         return ServerStatus(self.name, self.endpoint, True, None, models)
 
 
@@ -193,20 +188,6 @@ def _sse_data(line: str) -> str | None:
     if not line.startswith("data:"):
         return None
     return line[5:].removeprefix(" ").rstrip("\r")
-
-
-def _decode(payload: str) -> dict[str, Any]:
-    try:
-        data = json.loads(payload)
-    except ValueError:
-        raise LLMError(
-            FailureKind.PROTOCOL, f"malformed event in the SSE stream: {payload[:80]!r}"
-        ) from None
-    if not isinstance(data, dict):
-        raise LLMError(
-            FailureKind.PROTOCOL, f"unexpected event in the SSE stream: {payload[:80]!r}"
-        )
-    return data
 
 
 def _usage(raw: object) -> Usage | None:

@@ -130,7 +130,7 @@ def _event_builder(ctx: ReadContext, clock: Clock) -> Callable[[tuple[Any, ...],
 
 def assemble(lines: Iterable[str], ctx: ReadContext) -> Iterator[Event]:
     """Events (times not yet inferred) from the physical lines of one log file."""
-    clock = Clock(ctx.tz, ctx.year_hint)
+    clock = Clock(ctx.tz, ctx.year_hint, ctx.time_hint)
     dispatch = make_dispatch(clock)
     folder = Folder()
     continues = folder.continues

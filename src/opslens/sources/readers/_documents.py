@@ -220,6 +220,16 @@ def yaml_documents(text: str, on_error: Callable[[str, int | None], None]) -> It
         on_error(f"invalid YAML: {problem}", line)
 
 
+def document_values(
+    text: str, on_error: Callable[[str, int | None], None], json_docs: JsonDocuments | None
+) -> Iterator[tuple[int | None, Any]]:
+    """(start line, value) of every top-level document: from `json_docs` when the input is
+    JSON, else from the YAML stream in `text` (whose documents carry no line)."""
+    if json_docs is None:
+        return ((None, value) for value in yaml_documents(text, on_error))
+    return ((doc.line, doc.value) for doc in json_docs)
+
+
 def looks_like_yaml(text: str) -> bool:
     """Whether a document starts like `kubectl -o yaml` output rather than JSON."""
     head = text.lstrip("\ufeff \t\r\n")[:200]
@@ -280,18 +290,6 @@ def first_char(head: str) -> str:
     """First non-blank character of a sniffed head ('' when blank); skips a UTF-8 BOM."""
     stripped = head.lstrip("\ufeff \t\r\n")
     return stripped[:1]
-
-
-_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
-
-
-def json_fragment(value: str) -> str:
-    """Same result as `opslens.sources.verbatim.json_fragment` (how `value` is written inside a
-    JSON string), but the "needs escaping?" test is one regex search in C instead of a Python
-    loop over the characters, which dominated the cost of reading journald JSON lines."""
-    if _NEEDS_ESCAPE.search(value) is None:
-        return value
-    return json.dumps(value, ensure_ascii=False)[1:-1]
 
 
 def split_first_line(message: str) -> tuple[str, list[str] | None]:

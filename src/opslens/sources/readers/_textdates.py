@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, tzinfo
 
-from opslens.timeparse import MONTHS, Clock
+from opslens.timeparse import MONTHS, Clock, year_near
 
 # `[Fri ]Mar 14 02:51:09[.123] 2025[ +0000]`: ctime (dmesg -T) and git's default date.
 _CTIME = re.compile(
@@ -66,21 +66,28 @@ def parse_rfc2822(text: str) -> float | None:
 class YearlessClock:
     """Epochs for RFC 3164 stamps (`Mar 14 02:51:09[.123]`), which have no year.
 
-    The year starts at `year_hint` (the pipeline derives it from the other sources) or, without
-    one, the current year, or the previous one when that would put the first line in the
-    future. It moves on by one when the month jumps back by half a year or more (Dec -> Jan).
+    The pipeline derives the hints from the other sources. The year of the first line is the
+    one nearest `time_hint` (a December line with a January hint is from the previous year),
+    else `year_hint`, else the current year, or the previous one when that would put the
+    first line in the future. It moves on by one when the month jumps back by half a year or
+    more (Dec -> Jan).
     """
 
-    def __init__(self, year_hint: int | None, tz: tzinfo = UTC) -> None:
+    def __init__(
+        self, year_hint: int | None, tz: tzinfo = UTC, time_hint: float | None = None
+    ) -> None:
         self.year = year_hint
         self.tz = tz
+        self.time_hint = time_hint
         self._clock: Clock | None = None
         self._month = 0
 
     def epoch(self, stamp: str, month: int) -> float | None:
         """Epoch of `stamp` (`Mon dd HH:MM:SS[.frac]`, day space-padded), `month` its month."""
         if self._clock is None:
-            if self.year is None:
+            if self.time_hint is not None:
+                self.year = year_near(month, self.time_hint, self.tz)
+            elif self.year is None:
                 self.year = self._guess_year(stamp)
             self._clock = Clock(self.tz, self.year)
         elif self._month - month >= 6 and self.year is not None:

@@ -27,12 +27,12 @@ from opslens.sources.readers._documents import (
     as_str,
     count_lines,
     first_char,
-    json_fragment,
     split_first_line,
     str_map,
     to_epoch,
 )
 from opslens.sources.readers._promlabels import entity_from_labels, severity_from_labels
+from opslens.sources.verbatim import json_fragment
 
 _WALK = frozenset({"alerts", "data"})
 _RESOLVED_STATES = frozenset({"resolved", "inactive"})

@@ -25,12 +25,12 @@ from opslens.sources.readers._documents import (
     as_dict,
     as_str,
     count_lines,
+    document_values,
     first_char,
-    json_fragment,
     looks_like_yaml,
     to_epoch,
-    yaml_documents,
 )
+from opslens.sources.verbatim import json_fragment
 from opslens.timeparse import parse_rfc3339
 
 _KIND_APP = re.compile(r'"kind"\s*:\s*"Application"')
@@ -79,13 +79,8 @@ class ArgoCDReader(Reader):
         docs = (
             JsonDocuments(text, ctx.skip, walk=_WALK, walk_elements=True) if first in "{[" else None
         )
-        values = (
-            ((d.line, d.value) for d in docs)
-            if docs
-            else ((None, v) for v in yaml_documents(text, ctx.skip))
-        )
         found = False
-        for line, value in values:
+        for line, value in document_values(text, ctx.skip, docs):
             for app in _applications(value):
                 found = True
                 yield from _AppEvents(app, docs, line, ctx).events()

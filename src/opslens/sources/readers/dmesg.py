@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 from typing import Any, TextIO
 
-from opslens.errors import InputError
 from opslens.events import Event, EventKind, Severity
-from opslens.sources.base import SNIFF_CHARS, ReadContext, Reader, register
+from opslens.sources.base import ReadContext, Reader, register
+from opslens.sources.readers._prefixed import group_records, share_of_record_lines
 from opslens.sources.readers._textdates import parse_ctime
-from opslens.sources.readers.syslog import MAX_CONTINUATION_LINES
 from opslens.timeparse import parse_rfc3339
 
 _LEVELS = {
@@ -48,50 +48,24 @@ class DmesgReader(Reader):
 
     @classmethod
     def sniff(cls, head: str, name: str) -> float:
-        lines = head.lstrip("\ufeff").splitlines()
-        if len(head) >= SNIFF_CHARS and not head.endswith("\n"):
-            lines = lines[:-1]
-        considered = matched = 0
-        for line in lines:
-            if not line.strip():
-                continue
-            considered += 1
-            fields = _parse(line, None)
-            # Apache's error log shares `dmesg -T`'s stamp: `[Sun Dec 04 04:47:44 2005] [error] ...`.
-            matched += fields is not None and not fields["message"].startswith("[")
-            if considered >= 50:
-                break
-        if not considered:
-            return 0.0
-        ratio = matched / considered
+        ratio = share_of_record_lines(head, _starts_record)
         return 0.6 + 0.3 * ratio if ratio >= 0.6 else 0.0
 
     def read(self, stream: TextIO, ctx: ReadContext) -> Iterator[Event]:
-        pending: tuple[int, str, dict[str, Any]] | None = None
-        continuation: list[str] = []
-        line_no = ctx.lines
-        for line_no, line in enumerate(stream, start=ctx.lines + 1):  # noqa: B007
-            text = line.rstrip("\r\n").lstrip("\ufeff")
-            record = _parse(text, ctx) if text else None
-            if record is None:
-                if not text.strip():
-                    continue
-                if pending is not None and len(continuation) < MAX_CONTINUATION_LINES:
-                    continuation.append(text)
-                else:
-                    ctx.skip("not a dmesg line", line_no)
-                continue
-            if pending is not None:
-                yield _to_event(*pending, continuation, ctx)
-            pending, continuation = (line_no, text, record), []
-        ctx.lines = line_no
-        if pending is not None:
-            yield _to_event(*pending, continuation, ctx)
-        elif line_no:
-            raise InputError(str(ctx.source), "no dmesg lines found (expected `[seconds] message`)")
+        parse = partial(_parse, ctx)
+        records = group_records(stream, ctx, parse, fmt="dmesg", expected="`[seconds] message`")
+        for line_no, text, record, continuation in records:
+            yield _to_event(line_no, text, record, continuation, ctx)
 
 
-def _parse(text: str, ctx: ReadContext | None) -> dict[str, Any] | None:
+def _starts_record(line: str) -> bool:
+    """Sniffing: a line with a dmesg prefix."""
+    fields = _parse(None, line)
+    # Apache's error log shares `dmesg -T`'s stamp: `[Sun Dec 04 04:47:44 2005] [error] ...`.
+    return fields is not None and not fields["message"].startswith("[")
+
+
+def _parse(ctx: ReadContext | None, text: str) -> dict[str, Any] | None:
     """Fields of one prefixed line: message, time, monotonic, facility, level; None otherwise."""
     fields: dict[str, Any] = {}
     if (m := _DECODED.match(text)) and m.group(2) in _LEVELS:

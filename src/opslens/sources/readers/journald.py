@@ -22,8 +22,8 @@ from opslens.sources.readers._documents import (
     JsonDocuments,
     count_lines,
     first_char,
-    json_fragment,
 )
+from opslens.sources.verbatim import json_fragment
 
 PRIORITY_SEVERITY: dict[str, Severity] = {
     "0": Severity.CRITICAL, "1": Severity.CRITICAL, "2": Severity.CRITICAL,

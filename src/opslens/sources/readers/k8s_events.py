@@ -15,7 +15,7 @@ Inputs: a `List`/`EventList`, a single Event, the concatenated objects of
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from opslens.errors import InputError
@@ -26,14 +26,14 @@ from opslens.sources.readers._documents import (
     as_dict,
     as_str,
     count_lines,
+    document_values,
     first_char,
-    json_fragment,
     looks_like_yaml,
     split_first_line,
     to_epoch,
-    yaml_documents,
 )
 from opslens.sources.readers._k8s_event_table import HEADER, read_event_table
+from opslens.sources.verbatim import json_fragment
 
 _KIND_EVENT = re.compile(r'"kind"\s*:\s*"Event(?:List)?"')
 _YAML_KIND_EVENT = re.compile(r"^\s*(?:- )?kind: [\"']?Event(?:List)?[\"']?\s*$", re.M)
@@ -83,11 +83,8 @@ class K8sEventsReader(Reader):
             return
         is_yaml = looks_like_yaml(text)
         tracker = None if is_yaml else JsonDocuments(text, ctx.skip, walk=frozenset({"items"}))
-        documents: Iterable[tuple[int | None, Any]] = (
-            ((None, doc) for doc in yaml_documents(text, ctx.skip)) if tracker is None else tracker
-        )
         recognised = False
-        for doc_line, value in ((d[0], d[1]) for d in documents):
+        for doc_line, value in document_values(text, ctx.skip, tracker):
             items = _event_objects(value)
             if items is None:
                 ctx.skip("JSON value is not a Kubernetes Event, List or watch envelope", doc_line)

@@ -29,6 +29,7 @@ from opslens.sources.lines.dispatch import make_dispatch
 from opslens.sources.lines.jsonlog import loads
 from opslens.sources.lines.levels import level_severity
 from opslens.sources.lines.records import ANSI, MAX_SKEW
+from opslens.sources.readers._documents import count_lines
 from opslens.sources.verbatim import json_fragment
 from opslens.timeparse import Clock, epoch
 
@@ -108,7 +109,7 @@ class LokiReader(Reader):
     def read(self, stream: TextIO, ctx: ReadContext) -> Iterator[Event]:
         """Events of every entry of every stream, in file order."""
         text = stream.read()
-        ctx.lines += text.count("\n") + (1 if text and not text.endswith("\n") else 0)
+        ctx.lines += count_lines(text)
         reader = _EntryReader(ctx)
         doc = loads(text) if text.lstrip()[:1] == "{" else None
         if isinstance(doc, dict) and ("data" in doc or "streams" in doc):
@@ -136,7 +137,7 @@ class _EntryReader:
 
     def __init__(self, ctx: ReadContext) -> None:
         self.ctx = ctx
-        self.clock = Clock(ctx.tz, ctx.year_hint)
+        self.clock = Clock(ctx.tz, ctx.year_hint, ctx.time_hint)
         self.dispatch: LineParser = make_dispatch(self.clock)
 
     def document(self, doc: dict[str, Any], lines: _Lines, first_line: int) -> Iterator[Event]:

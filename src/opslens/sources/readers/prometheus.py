@@ -22,9 +22,9 @@ from opslens.sources.readers._documents import (
     as_str,
     count_lines,
     first_char,
-    json_fragment,
 )
 from opslens.sources.readers._promlabels import entity_from_labels
+from opslens.sources.verbatim import json_fragment
 
 _RESULT_TYPE = re.compile(r'"resultType"\s*:\s*"(matrix|vector|scalar|string)"')
 _QUERY_KEYS = ("query", "expr", "promql", "q")

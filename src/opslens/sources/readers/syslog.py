@@ -1,7 +1,8 @@
 """Syslog files: RFC 3164 (BSD), RFC 5424, and the ISO-timestamped forms of rsyslog and journalctl.
 
 - RFC 3164 / `journalctl` default: `[<PRI>]Mar 14 02:51:09 host ident[pid]: msg`. No year: the
-  pipeline reads such files last and sets `ctx.year_hint`; Dec -> Jan rollover moves the year on.
+  pipeline reads such files last and sets `ctx.time_hint` (the latest event so far; the first
+  line goes in the year nearest it) and `ctx.year_hint`; Dec -> Jan rollover moves the year on.
 - RFC 5424: `<PRI>1 2025-03-14T02:51:09.123Z host app procid msgid [SD...] msg`.
 - rsyslog `RSYSLOG_FileFormat` / `journalctl -o short-iso[-precise]`:
   `2025-03-14T02:51:09.123456+00:00 host ident[pid]: msg`.
@@ -15,11 +16,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 from typing import Any, NamedTuple, TextIO
 
-from opslens.errors import InputError
 from opslens.events import Event, EventKind, Severity
-from opslens.sources.base import SNIFF_CHARS, ReadContext, Reader, register
+from opslens.sources.base import ReadContext, Reader, register
+
+# re-exported: how many continuation lines a record keeps is part of this reader's contract
+from opslens.sources.readers._prefixed import MAX_CONTINUATION_LINES as MAX_CONTINUATION_LINES
+from opslens.sources.readers._prefixed import group_records, share_of_record_lines
 from opslens.sources.readers._textdates import YearlessClock
 from opslens.timeparse import MONTHS, parse_rfc3339
 
@@ -42,9 +47,6 @@ _LEVEL_WORDS = frozenset(
     {"TRACE", "DEBUG", "INFO", "NOTICE", "WARN", "WARNING", "ERROR", "ERR", "FATAL", "CRITICAL"}
 )
 _JOURNAL_MARKER = re.compile(r"-- (?:Logs begin|Journal begins|Boot|No entries|Reboot|Logs end)")
-
-#: Lines without a header that may continue one record; more are reported as unusable.
-MAX_CONTINUATION_LINES = 1000
 
 PRI_SEVERITY = (
     Severity.CRITICAL, Severity.CRITICAL, Severity.CRITICAL, Severity.ERROR,
@@ -77,49 +79,21 @@ class SyslogReader(Reader):
 
     @classmethod
     def sniff(cls, head: str, name: str) -> float:
-        lines = head.lstrip("\ufeff").splitlines()
-        if len(head) >= SNIFF_CHARS and not head.endswith("\n"):
-            lines = lines[:-1]  # cut mid-line
-        considered = matched = 0
-        for line in lines:
-            if not line.strip() or _JOURNAL_MARKER.match(line):
-                continue
-            considered += 1
-            matched += _looks_like_syslog(line)
-            if considered >= 50:
-                break
-        if not considered:
-            return 0.0
-        ratio = matched / considered
+        ratio = share_of_record_lines(head, _looks_like_syslog, ignore=_JOURNAL_MARKER.match)
         return 0.6 + 0.25 * ratio if ratio >= 0.6 else 0.0
 
     def read(self, stream: TextIO, ctx: ReadContext) -> Iterator[Event]:
-        clock = YearlessClock(ctx.year_hint, ctx.tz)
-        pending: tuple[int, str, _Header] | None = None
-        continuation: list[str] = []
-        line_no = ctx.lines
-        for line_no, line in enumerate(stream, start=ctx.lines + 1):  # noqa: B007
-            text = line.rstrip("\r\n").lstrip("\ufeff")
-            header = _parse(text, clock, ctx) if text else None
-            if header is None:
-                if not text.strip() or _JOURNAL_MARKER.match(text):
-                    continue
-                if pending is not None and len(continuation) < MAX_CONTINUATION_LINES:
-                    continuation.append(text)
-                else:
-                    ctx.skip("not a syslog line", line_no)
-                continue
-            if pending is not None:
-                yield _to_event(*pending, continuation, ctx)
-            pending, continuation = (line_no, text, header), []
-        ctx.lines = line_no
-        if pending is not None:
-            yield _to_event(*pending, continuation, ctx)
-        elif line_no:
-            raise InputError(
-                str(ctx.source),
-                "no syslog lines found (expected `Mon DD HH:MM:SS host ident[pid]: msg`)",
-            )
+        parse = partial(_parse, YearlessClock(ctx.year_hint, ctx.tz, ctx.time_hint), ctx)
+        records = group_records(
+            stream,
+            ctx,
+            parse,
+            fmt="syslog",
+            expected="`Mon DD HH:MM:SS host ident[pid]: msg`",
+            ignore=_JOURNAL_MARKER.match,
+        )
+        for line_no, text, header, continuation in records:
+            yield _to_event(line_no, text, header, continuation, ctx)
 
 
 def _looks_like_syslog(line: str) -> bool:
@@ -137,7 +111,7 @@ def _looks_like_syslog(line: str) -> bool:
     return bool(_TAG_TOKEN.match(host)) or bool(_TAG.match(rest))
 
 
-def _parse(text: str, clock: YearlessClock, ctx: ReadContext) -> _Header | None:
+def _parse(clock: YearlessClock, ctx: ReadContext, text: str) -> _Header | None:
     first = text[0]
     if first == "<" and (m := _RFC5424.match(text)) and m.group(2) == "1":
         return _parse_5424(m, ctx)
