@@ -139,7 +139,6 @@ def _work(index: int) -> tuple[Digest, IngestStats]:
     gc.disable()
     _read_into(ingest, digest, job.shares[index], job.year, job.time_hint)
     digest.finish()
-    digest._who_cache.clear()  # not needed by the parent; keeps the pickle small
     return digest, ingest.stats
 
 

@@ -14,10 +14,13 @@ from dataclasses import dataclass, field
 
 from opslens.analysis.mining import TemplateMiner
 from opslens.analysis.severity import UNTRUSTED_LEVEL_SOURCES, effective_severity, message_severity
-from opslens.events import Event, EventKind, Severity
+from opslens.events import Event, EventKind, Origin, Severity
 
 BUCKET_SECONDS = 60
-_UNSET = object()
+# Module-level aliases: attribute lookups on the enum class cost more than a global on the hot path.
+_UNKNOWN, _NOTICE, _ERROR = Severity.UNKNOWN, Severity.NOTICE, Severity.ERROR
+_LOG = EventKind.LOG
+_NO_ORIGIN = Origin("")
 _MAX_ENTITIES_PER_TEMPLATE = 32
 _MAX_EXAMPLES = 3
 #: Cap on whole-kept structured events of one kind (a runaway watch stream stays bounded).
@@ -74,6 +77,14 @@ class TemplateStats:
 _NOTABLE = re.compile(r"exit[_ ]?(?:status|code)\W{0,3}(?:137|139|143)\b|\bOOMKilled\b|signal: (?:killed|segmentation)", re.I)
 
 
+def _earlier(examples: list[Event], t: float | None) -> bool:
+    """Whether an event at `t` would enter the kept examples (cheap pre-check)."""
+    if len(examples) < _MAX_EXAMPLES:
+        return True
+    last = examples[-1].time
+    return t is not None and (last is None or t < last)
+
+
 def _keep_earliest(examples: list[Event], event: Event) -> None:
     """Keep the earliest few examples, sorted by time: files are read one after another, not in
     time order. The common case (a later line) costs one comparison."""
@@ -128,30 +139,26 @@ class Digest:
     filtered_out: int = 0
     dropped: int = 0
     _content_severity: dict[int, Severity] = field(default_factory=dict)
-    _who_cache: dict[object, str | None] = field(default_factory=dict)
-
-    def _who(self, event: Event) -> str | None:
-        """`entity_key` of the event, cached: millions of lines share a few hundred entities."""
-        token = (event.entity, event.namespace, event.host)
-        who = self._who_cache.get(token, _UNSET)
-        if who is _UNSET:
-            who = self._who_cache[token] = entity_key(event)
-        return who  # type: ignore[return-value]
+    _tally: dict[tuple, int] = field(default_factory=dict)
 
     def add(self, event: Event) -> None:
         t = event.time
-        if t is not None:
-            if (self.since is not None and t < self.since) or (self.until is not None and t > self.until):
-                self.filtered_out += 1
-                return
-            if not event.time_inferred:
-                if self.start is None or t < self.start:
-                    self.start = t
-                if self.end is None or t > self.end:
-                    self.end = t
+        if t is not None and (self.since is not None or self.until is not None) and (
+            (self.since is not None and t < self.since) or (self.until is not None and t > self.until)
+        ):
+            self.filtered_out += 1
+            return
         self.events += 1
         kind = event.kind
-        if kind is EventKind.LOG or kind is EventKind.EVENT:
+        if kind is _LOG:  # most events: their time span is kept per template (see finish)
+            self._add_message(event)
+            return
+        if t is not None and not event.time_inferred:
+            if self.start is None or t < self.start:
+                self.start = t
+            if self.end is None or t > self.end:
+                self.end = t
+        if kind is EventKind.EVENT:
             self._add_message(event)
             if kind is EventKind.EVENT:
                 self._keep(self.k8s_events, event)
@@ -169,46 +176,65 @@ class Digest:
             self.dropped += 1
 
     def _add_message(self, event: Event) -> None:
-        # The hot path of triage: one call per log line. Keep it to dict lookups and integers.
+        # The hot path of triage: one call per log line. Counts per entity and source go to one
+        # flat tally (a single dict update) and are rolled up into the templates by finish().
         t = event.time
         message = event.message
-        key = self.miner.add(message, time=t)
+        key = self.miner.add(message, t)
         stats = self.templates.get(key)
         if stats is None:
             stats = self.templates[key] = TemplateStats()
             self._content_severity[key] = message_severity(message, self.miner.template(key))
         level = event.severity
-        if level is Severity.UNKNOWN or (level <= Severity.NOTICE and event.source in UNTRUSTED_LEVEL_SOURCES):
+        if level is _UNKNOWN or (level <= _NOTICE and event.source in UNTRUSTED_LEVEL_SOURCES):
             sev = effective_severity(event, self._content_severity[key])
         else:
             sev = level
-        stats.count += 1
+        tally = self._tally
+        token = (key, event.entity, event.namespace, event.host, event.source)
+        tally[token] = tally.get(token, 0) + 1
         if sev > stats.severity:
             stats.severity = sev
             stats.worst = [event]
-        elif sev == stats.severity:
+        elif sev == stats.severity and _earlier(stats.worst, t):
             _keep_earliest(stats.worst, event)
-        kinds = stats.kinds
-        kinds[event.source] = kinds.get(event.source, 0) + 1
-        who = self._who(event)
-        if who is not None and (who in stats.entities or len(stats.entities) < _MAX_ENTITIES_PER_TEMPLATE):
-            stats.entities[who] += 1
         if t is not None:
             minute = int(t // BUCKET_SECONDS)
-            stats.minutes[minute] += 1
-            if sev >= Severity.ERROR:
-                stats.error_minutes[minute] += 1
+            minutes = stats.minutes
+            minutes[minute] = minutes.get(minute, 0) + 1
+            if sev >= _ERROR:
+                errors = stats.error_minutes
+                errors[minute] = errors.get(minute, 0) + 1
             if stats.first is None or t < stats.first:
                 stats.first = t
             if stats.last is None or t >= stats.last:
                 stats.last = t
                 stats.latest = event
-        _keep_earliest(stats.examples, event)
+        if _earlier(stats.examples, t):
+            _keep_earliest(stats.examples, event)
         if ("exit" in message or "OOM" in message or "signal:" in message) and _NOTABLE.search(message):
             _keep_earliest(stats.notable, event)
 
+    def _roll_up(self) -> None:
+        """Move the flat per-line tally into the templates' counts, entities and sources."""
+        for (key, entity, namespace, host, source), n in self._tally.items():
+            stats = self.templates[key]
+            stats.count += n
+            stats.kinds[source] = stats.kinds.get(source, 0) + n
+            who = entity_key(Event(None, EventKind.LOG, source, _NO_ORIGIN, "", "", host=host, namespace=namespace, entity=entity))
+            if who is not None and (who in stats.entities or len(stats.entities) < _MAX_ENTITIES_PER_TEMPLATE):
+                stats.entities[who] += n
+        self._tally.clear()
+
     def finish(self) -> None:
-        """Fold stats of clusters the miner merged into their survivors."""
+        """Roll up the tally, fold stats of clusters the miner merged into their survivors, and
+        widen the time span to the log lines'."""
+        self._roll_up()
+        for stats in self.templates.values():
+            if stats.first is not None and (self.start is None or stats.first < self.start):
+                self.start = stats.first
+            if stats.last is not None and (self.end is None or stats.last > self.end):
+                self.end = stats.last
         merged: dict[int, TemplateStats] = {}
         for key, stats in self.templates.items():
             root = self.miner.canonical(key)
