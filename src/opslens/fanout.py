@@ -29,7 +29,7 @@ MAX_WORKERS = 8
 
 @dataclass
 class _Job:
-    shares: list[list[Prepared]]
+    tasks: list[Prepared]
     year: int | None
     time_hint: float | None
     tz: tzinfo
@@ -78,8 +78,8 @@ def digest_inputs(
             if count < 2:
                 _read_into(ingest, digest, deferred, year, latest)
                 return digest, ingest.stats
-        shares = _partition(deferred, count)
-        parts = _run_workers(_Job(shares, year, latest, tz, since, until))
+        tasks = sorted(deferred, key=_cost, reverse=True)  # longest first: the pool balances the rest
+        parts = _run_workers(_Job(tasks, year, latest, tz, since, until), count)
     finally:
         inputs.cleanup()
     for _, stats in parts:
@@ -108,36 +108,31 @@ def _worker_count(deferred: list[Prepared], wanted: int | None) -> int:
     return max(1, min(wanted or cores, big, MAX_WORKERS))
 
 
-def _partition(prepared: list[Prepared], count: int) -> list[list[Prepared]]:
-    """Largest first onto the least loaded share (files of unknown size spread round-robin)."""
-    shares: list[list[Prepared]] = [[] for _ in range(count)]
-    loads = [0] * count
-    for item in sorted(prepared, key=lambda p: -p.size):
-        i = loads.index(min(loads))
-        shares[i].append(item)
-        loads[i] += max(item.size, 1)
-    return shares
+def _cost(item: Prepared) -> float:
+    """Estimated lines of an input (parsing cost follows lines, not bytes)."""
+    newlines = item.head.count("\n")
+    return item.size * newlines / len(item.head) if item.head and newlines else float(item.size)
 
 
-def _run_workers(job: _Job) -> list[tuple[Digest, IngestStats]]:
+def _run_workers(job: _Job, workers: int) -> list[tuple[Digest, IngestStats]]:
     global _JOB
     _JOB = job
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=len(job.shares), mp_context=context) as pool:
-            return list(pool.map(_work, range(len(job.shares))))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(_work, range(len(job.tasks))))
     finally:
         _JOB = None
 
 
 def _work(index: int) -> tuple[Digest, IngestStats]:
-    """In a worker: parse and mine one share of the log files into a finished digest."""
+    """In a worker: parse and mine one input into a finished digest."""
     job = _JOB
     assert job is not None, "worker started without a job (needs the fork start method)"
     ingest = Ingest(tz=job.tz)
     digest = Digest(since=job.since, until=job.until)
     gc.disable()
-    _read_into(ingest, digest, job.shares[index], job.year, job.time_hint)
+    _read_into(ingest, digest, [job.tasks[index]], job.year, job.time_hint)
     digest.finish()
     return digest, ingest.stats
 
