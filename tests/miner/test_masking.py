@@ -45,8 +45,10 @@ MASKED = [
     # times and sizes
     ("at 2024-01-01T10:00:00.123Z ok", "at <*> ok", "iso-time"),
     ("at 11 Jun 2025 23:38:16.058 ok", "at <*> ok", "day-month-time"),
-    ("since Jun 11 23:38:16 ok", "since <*> ok", "date-time"),
-    ("status=M Fri Jul 01 08:16:53 PDT 2005", "status=M <*>", "date-time"),
+    # a date-time in words keeps its clock's colons (the Loghub convention)
+    ("since Jun 11 23:38:16 ok", "since <*>:<*>:<*> ok", "date-time"),
+    ("status=M Fri Jul 01 08:16:53 PDT 2005", "status=M <*>:<*>:<*>", "date-time"),
+    ("login at Mon Mar 3 4:05:06 2014 from x", "login at <*>:<*>:<*> from x", "date-time"),
     ("[10/Oct/2000:13:55:36 -0700] GET", "[<*>] GET", "clf-time"),
     ("at 2016/9/27:20:30:31.455 begin", "at <*>/<*>/<*>:<*>:<*>:<*> begin", "number"),
     ("(estimated size 5.2 KB, free 384.0 B)", "(estimated size <*>, free <*>)", "size"),
@@ -57,6 +59,17 @@ MASKED = [
     ("image C:\\Windows\\System32\\x.dll missing", "image <*> missing", "winpath"),
     ("split: hdfs://10.10.34.11:9000/pjhe/logs/x.log", "split: hdfs://<*>", "url"),
     ('acquire tag="View Lock", name=x', 'acquire tag="<*>", name=x', "quoted-value"),
+    # a source location is a file and a line, not a host and a port
+    ("assert failed at sched_core.c:1831 in x", "assert failed at sched_core.c:<*> in x", "number"),
+    ("(Worker.java:212) at (main.py:7)", "(Worker.java:<*>) at (main.py:<*>)", "number"),
+    ("[pool.cpp:88] and util.rs:4 done", "[pool.cpp:<*>] and util.rs:<*> done", "number"),
+    ("db-2.corp.lan:5432 and cache.c1:6379 up", "<*>:<*> and <*>:<*> up", "host-port"),
+    # versions and random mixed-case ids
+    ("agent v1.4.2 started", "agent <*> started", "version"),
+    ("upgrade to V2.0rc1.", "upgrade to <*>.", "version"),
+    ("image release-v1.2.3 built", "image release-<*> built", "version"),
+    ("qK7rT2mX904412: queued", "<*>: queued", "mixed-id"),
+    ("session Zx81Ko3pQa9w closed", "session <*> closed", "mixed-id"),
     # values any log treats as variables
     ("setLightsOn(true)", "setLightsOn(<*>)", "literal"),
     ("ws=null, uid=1000", "ws=<*>, uid=<*>", "literal"),
@@ -78,6 +91,8 @@ CONSTANT = [
     "read/write and hi/lo and I/O",
     "Transitioned from NEW to UNASSIGNED",
     "x86 amd64 utf8 md5 ipv6",
+    "IPv4Address and utf8mb4 and Win32Kernel and TLSv1.3",
+    "see config.py and main.c and cache.cc for notes",
     "truthy falsehood nullable rooted",
 ]
 

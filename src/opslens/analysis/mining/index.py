@@ -9,9 +9,10 @@ differ in that word only (`user admin` / `user oracle`) share a key.
 from __future__ import annotations
 
 import heapq
+import re
 from typing import Any
 
-from opslens.analysis.mining.model import Group
+from opslens.analysis.mining.model import Group, MinerConfig
 from opslens.analysis.mining.tokens import is_wild, word_slot
 
 #: Bounds of the search for a new shape's group: postings read, candidates compared.
@@ -30,6 +31,29 @@ def family_keys(tokens: list[str]) -> list[tuple[int, str]]:
         if slot is not None:
             keys.append((i, " ".join(tokens[:i] + [slot] + tokens[i + 1 :])))
     return keys
+
+
+_NAME = re.compile(r"[a-z]{3,}")
+
+
+def family_is_variable(position: int, members: list[Group], config: MinerConfig) -> bool:
+    """True when the word at `position` of a family's groups has proved to be a variable.
+
+    Either it took many values, mostly rare ones (an enumeration repeats a few values often),
+    or a few lower-case names inside a long constant sentence (`session opened for user
+    cyrus|news|test by`): states and verbs are capitalised or short, and a sentence that long
+    around one slot names a thing. The first word is never judged this way (it often is the verb).
+    """
+    counts = [g.count for g in members]
+    rare = sum(1 for c in counts if c <= 2)
+    if len(members) >= config.family_min_values and rare >= config.family_rare_share * len(counts):
+        return True
+    if position == 0 or len(members) < config.family_name_values:
+        return False
+    constants = sum(1 for t in members[0].tokens if not is_wild(t))
+    return constants >= config.family_name_context and all(
+        _NAME.fullmatch(g.tokens[position]) for g in members
+    )
 
 
 class GroupIndex:

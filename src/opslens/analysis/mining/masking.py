@@ -15,7 +15,9 @@ The rules follow the Loghub template conventions, which are also what a reader e
 - a word with a short number suffix is a name, not a value: `ssh2`, `eth0`, `L3`, `log4j`.
 
 Every rule masks to the same `<*>` (named placeholders would split one template by the kind of
-value it happened to carry); the names document the rules and type the samples in tests.
+value it happened to carry); the names document the rules and type the samples in tests. The one
+exception follows the Loghub convention for dates: a date-time in words becomes `<*>:<*>:<*>`,
+its clock's colons kept (`at Fri Jun 17 07:07:00 2005` -> `at <*>:<*>:<*>`).
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ class Mask(NamedTuple):
     `starts` says which first characters the pattern can match: `d` a digit; `l` a letter of a
     word whose letters are followed by a digit, `_`, or a joiner (`.`, `-`, `:`, `/`, `\\`, `@`)
     and more text (a plain word cannot hold a variable, so most words are skipped after one
-    cheap look); `w` any letter; `s` a symbol; `u`/`q` rules run as their own pass when a cheap
-    substring test says they may apply (`://`, `="`).
+    cheap look); `w` any letter; `s` a symbol; `u`/`q`/`c` rules run as their own pass (before
+    the combined one) when a cheap substring test says they may apply (`://`, `="`, `:`).
     Grouping rules by first character is what keeps the single combined pass fast.
     """
 
@@ -75,6 +77,12 @@ def _trie(words: list[str]) -> str:
 
 
 _TLD = rf"(?=[a-z]{{2}}){_trie(_TLDS)}"
+# Source-file extensions: `name.ext:N` is a code location (file and line), never a host and port.
+_SOURCE_EXTS = [
+    "c", "cc", "cpp", "cxx", "h", "hh", "hpp", "java", "py", "go", "rs", "js", "ts", "rb", "cs",
+    "scala", "kt", "php", "swift",
+]  # fmt: skip
+_SOURCE_LINE = rf"{_trie(_SOURCE_EXTS)}:\d"
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _MONTH = _trie(_MONTHS) + "[a-z]*"
 _WEEKDAY = _trie(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]) + "[a-z]*"
@@ -100,11 +108,13 @@ MASKS: tuple[Mask, ...] = (
     Mask("path", rf"(?<![\w./\\-])(?:~|\.{{1,2}})?/{_PATH_CHAR}+(?:/{_PATH_CHAR}*)*", "s"),
     # Whole timestamps whose parts are words, which would otherwise look like constants.
     Mask("iso-time", rf"\d{{4}}-\d{{2}}-\d{{2}}T{_CLOCK}(?:Z|[+-]\d{{2}}:?\d{{2}})?", "d"),
+    # A date-time in words: Loghub keeps the clock's colons (`at <*>:<*>:<*>`).
     Mask(
         "date-time",
         rf"(?:{_WEEKDAY},?\s+{_MONTH}\s+\d{{1,2}}|{_MONTH}\s+\d{{1,2}})(?:,?\s+\d{{4}})?"
         rf"\s+{_CLOCK}(?:\s+[A-Z]{{3,4}})?(?:\s+\d{{4}}(?!\d))?",
-        "w",
+        "c",
+        f"{WILDCARD}:{WILDCARD}:{WILDCARD}",
     ),
     Mask(
         "day-month-time",
@@ -128,10 +138,12 @@ MASKS: tuple[Mask, ...] = (
     Mask("hostname", rf"(?<![.-])(?:{_LABEL}\.)+{_TLD}(?![\w-]|\.[\w-])", "dl"),
     Mask("email", rf"(?<![.-])[A-Za-z0-9][\w.+-]*+@(?:{_LABEL}\.)+[A-Za-z]{{2,}}(?![\w-])", "dl"),
     # A host before `:port` or Java's `host/ip`, when it has a digit, dot or hyphen
-    # (so `key:1` pairs stay as they are): `msra-sa-41:9000`, `node-7/10.0.0.7`.
+    # (so `key:1` pairs stay as they are): `msra-sa-41:9000`, `node-7/10.0.0.7`. A source file
+    # before its line number is not a host: `sched.c:1831` -> `sched.c:<*>` (by `number`).
     Mask(
         "host-port",
-        r"(?<![.-])(?=[A-Za-z]*[-.\d])[A-Za-z0-9][A-Za-z0-9-]*+(?:\.[A-Za-z0-9-]++)*"
+        rf"(?<![.-])(?!{_LABEL}(?:\.[A-Za-z0-9-]++)*?\.{_SOURCE_LINE})"
+        r"(?=[A-Za-z]*[-.\d])[A-Za-z0-9][A-Za-z0-9-]*+(?:\.[A-Za-z0-9-]++)*"
         r"(?=:\d{1,5}(?![\w:]|\.\d)|/\d{1,3}(?:\.\d{1,3}){3})",
         "dl",
     ),
@@ -145,6 +157,16 @@ MASKS: tuple[Mask, ...] = (
     # Hex words without 0x (`0x..` and `7317849d` are numbers): `ad364e35`, `ffffffff`.
     Mask("hex", r"[a-f](?=[a-f]*\d)[0-9a-f]{4,}(?!\w)|[A-F](?=[A-F]*\d)[0-9A-F]{4,}(?!\w)", "l"),
     Mask("hex-word", r"[a-f]{8}(?:[a-f]{8})*(?!\w)", "w"),
+    # A `v`-prefixed version is one value: `v1.0.0`, `v2.3rc1` (`TLSv1.2` is a name: no word start).
+    Mask("version", r"(?<![_.])[vV]\d++(?:\.\d++)++\w*+(?!\.\w)", "l"),
+    # Random ids in mixed case with digits inside (sendmail queue ids, tokens): `jA9J1UvC004306`.
+    # Names keep few digits or one case (`IPv4Address`, `x86_64`, `utf8mb4`).
+    Mask(
+        "mixed-id",
+        r"(?<![.-])(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])(?=[A-Za-z0-9]*\d[A-Za-z])"
+        r"(?=(?:[A-Za-z]*\d){3})[A-Za-z0-9]{10,}(?![\w.-])",
+        "l",
+    ),
     # Words carrying an id: an `_<digits>` part or a run of three or more digits.
     Mask(
         "id-word",
@@ -182,6 +204,8 @@ _PATTERN = (
 MASK_RE = re.compile(_PATTERN)
 _URL_RE = re.compile(next(m.pattern for m in MASKS if m.name == "url"))
 _QUOTED_RE = re.compile(next(m.pattern for m in MASKS if m.name == "quoted-value"))
+_DATE_TIME = next(m for m in MASKS if m.name == "date-time")
+_DATE_TIME_RE = re.compile(r"(?<![A-Za-z0-9])(?:" + _DATE_TIME.pattern + ")")
 
 
 def mask(text: str) -> str:
@@ -191,6 +215,8 @@ def mask(text: str) -> str:
         text = _URL_RE.sub(WILDCARD, text)
     if '="' in text:
         text = _QUOTED_RE.sub(WILDCARD, text)
+    if ":" in text:
+        text = _DATE_TIME_RE.sub(_DATE_TIME.placeholder, text)
     return MASK_RE.sub(WILDCARD, text)
 
 
@@ -232,8 +258,14 @@ def mask_names(text: str) -> list[tuple[str, str]]:
     for m in MASKS:
         for hit in re.finditer(r"(?<![A-Za-z0-9])(?:" + m.pattern + ")", text):
             found.append((hit.start(), m.name, hit.group()))
-    # The combined pass decides which rule wins; report the rule behind each masked span.
-    spans = {(h.start(), h.end()) for h in MASK_RE.finditer(text)}
-    for pre in (_URL_RE, _QUOTED_RE):
-        spans |= {(h.start(), h.end()) for h in pre.finditer(text)}
+    # The passes decide which rule wins; report the rule behind each masked span. What an early
+    # pass (URL, quoted value, date-time) took, the combined pass never sees.
+    early = {
+        (h.start(), h.end()) for pre in (_URL_RE, _QUOTED_RE, _DATE_TIME_RE) for h in pre.finditer(text)
+    }
+    spans = early | {
+        (h.start(), h.end())
+        for h in MASK_RE.finditer(text)
+        if not any(a <= h.start() < b for a, b in early)
+    }
     return [(name, s) for start, name, s in sorted(found) if (start, start + len(s)) in spans]

@@ -5,12 +5,14 @@ repeat a shape already seen, so that is the hot path. A new shape is compared wi
 of its token count that share its constant words (a *group* is a Drain-like cluster: one
 template, one length), found through an index of those words (`index`), rarest first and at
 most 64 candidates; the best one whose differing tokens all look like values takes it and turns
-those positions into `<*>`. Otherwise it starts a new group.
+those positions into `<*>` (a group seen `firm_count` times keeps its plain words against a shape
+with no word there). Otherwise it starts a new group.
 
 Groups that belong together are then joined with a union-find, which is what `canonical()` reads:
 - *families*: groups that differ in one plain word only (`user admin` / `user oracle`) are kept
   apart at first, because that word may be an enumeration (`Link Up` / `Link Down`); once the
-  position has shown many distinct, mostly rare values it is a variable and the family merges;
+  position has shown many distinct, mostly rare values, or a few lower-case names inside a long
+  constant sentence, it is a variable and the family merges (see `index.family_is_variable`);
 - *gaps*: templates of different lengths whose differences are all next to variables
   (`lifetime <*>:<*>` / `lifetime <<*> sec`) merge into one event;
 - *convergence*: two sets whose rendered templates became equal merge.
@@ -26,7 +28,7 @@ import math
 from array import array
 from typing import Any
 
-from opslens.analysis.mining.index import GroupIndex, family_keys
+from opslens.analysis.mining.index import GroupIndex, family_is_variable, family_keys
 from opslens.analysis.mining.masking import WILDCARD, Masker
 from opslens.analysis.mining.model import (
     Example,
@@ -195,8 +197,10 @@ class TemplateMiner:
         words = {t for t in tokens if not is_wild(t)}
         candidates = self._lookup.candidates(n, words)
         candidates += self._lookup.wordless.get(n, ())
+        firm = self.config.firm_count
         for gid in candidates:
-            score = match_score(self._groups[gid].tokens, tokens, self.config.similarity)
+            group = self._groups[gid]
+            score = match_score(group.tokens, tokens, self.config.similarity, group.count >= firm)
             if score is not None and score > best_score:
                 best, best_score = gid, score
         if best is not None:
@@ -233,17 +237,13 @@ class TemplateMiner:
 
     def _join_family(self, gid: int) -> None:
         """Merge a one-word family once its word has proved to be a variable."""
-        cfg = self.config
         for key in family_keys(self._groups[gid].tokens):
             family = self._lookup.families.get(key, ())
-            if len(family) < cfg.family_min_values:
-                continue
-            roots = {self.canonical(g) for g in family}
-            counts = [self._groups[g].count for g in family]
-            rare = sum(1 for c in counts if c <= 2)
-            if rare < cfg.family_rare_share * len(counts) or len(roots) < 2:
+            if len(family) < 2 or len({self.canonical(g) for g in family}) < 2:
                 continue
             position = key[0]
+            if not family_is_variable(position, [self._groups[g] for g in family], self.config):
+                continue
             keep = max(family, key=lambda g: (self._groups[g].count, -g))
             for other in sorted(family):
                 if other != keep:
@@ -251,12 +251,14 @@ class TemplateMiner:
             return
 
     def _absorb(self, keep: int, other: int, position: int) -> None:
-        """Fold same-length group `other` into `keep`: one template, `<*>` at `position`."""
+        """Fold same-length group `other` into `keep`: one template, a variable at `position`
+        (with what wraps it kept: `[<*>]`, `(<*>)`, `user=<*>`)."""
         g_keep = self._groups[keep]
         self._lookup.remove(keep)
         self._lookup.remove(other)
         tokens = [generalize(a, b) for a, b in zip(g_keep.tokens, self._groups[other].tokens, strict=True)]
-        tokens[position] = WILDCARD
+        if not is_wild(tokens[position]):
+            tokens[position] = WILDCARD
         g_keep.set_tokens(tokens)
         self._lookup.add(keep)
         self._groups[other].matchable = False

@@ -17,8 +17,14 @@ class MinerConfig:
     similarity: float = 0.5
     #: A one-word family merges once it has this many distinct values ...
     family_min_values: int = 5
-    #: ... of which at least this share were seen at most twice (a variable, not an enum).
+    #: ... of which at least this share were seen at most twice (a variable, not an enum);
     family_rare_share: float = 0.5
+    #: or once it has this many distinct lower-case names (`user cyrus|news|test`), away from
+    #: the start of a template of at least `family_name_context` constant words.
+    family_name_values: int = 3
+    family_name_context: int = 5
+    #: A group seen this often keeps its plain words against a shape with no word there.
+    firm_count: int = 5
     max_groups: int = 20_000
     max_shapes: int = 200_000
     #: Entries of the masking cache (see `masking.Masker`).

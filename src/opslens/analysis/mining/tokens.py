@@ -19,6 +19,8 @@ _PIECE_SPLIT = re.compile(r"([\s,!;:=|\"'\[\](){}.+@#$%&/-])")
 _WORD = re.compile(r"[(\[{'\"]*[A-Za-z][A-Za-z0-9_-]*[)\]}'\",.:;!?]*")
 _ALNUM = re.compile(r"[A-Za-z0-9]")
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z_]*")
+# An enumeration constant: `TIME_TICK`, `SCREEN_ON`, `OFF` (upper-case, snake-case or one word).
+_ENUM = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{2,}")
 _KEY_VALUE = re.compile(r"([^=\s<>]+=)([A-Za-z][A-Za-z0-9_-]*)([)\]}'\",.:;!?]*)")
 # Rendering rules (applied to the joined template, once per template change).
 _WORD_WITH_VAR = re.compile(r"[^\s,!;:=|\"'\[\](){}.+@#$%&/\-]*<\*>[^\s,!;:=|\"'\[\](){}.+@#$%&/\-]*")
@@ -54,10 +56,13 @@ def words_differ(a: str, b: str) -> bool:
     if slot_a is not None and slot_a == slot_b:
         return True
     # `WWEN[enable]`/`WWEN[disable]` differ by a word too; in dotted or slashed names the last
-    # part is a value (`com.android.phone`/`com.android.systemui`), so they are left out.
-    if "." not in a + b and "/" not in a + b:
+    # part is a value (`com.android.phone`/`com.android.systemui`), so they are left out, unless
+    # it is an enumeration constant (`intent.action.TIME_TICK`/`intent.action.SCREEN_ON`).
+    if "/" not in a + b:
         mid_a, mid_b = _middles(a, b)
-        if _PLAIN.fullmatch(mid_a) and _PLAIN.fullmatch(mid_b):
+        if "." not in a + b and _PLAIN.fullmatch(mid_a) and _PLAIN.fullmatch(mid_b):
+            return True
+        if _ENUM.fullmatch(mid_a) and _ENUM.fullmatch(mid_b):
             return True
     ka, _, _ = a.partition("=")
     kb, _, _ = b.partition("=")
@@ -233,11 +238,14 @@ def _absorbable(gap_a: list[str], gap_b: list[str]) -> bool:
     return has_var and (not words or len(gap) > len(words))
 
 
-def match_score(template: list[str], tokens: list[str], similarity: float) -> tuple[int, int] | None:
+def match_score(
+    template: list[str], tokens: list[str], similarity: float, firm: bool = False
+) -> tuple[int, int] | None:
     """(shared constant words, -differences) when a same-length shape may join a template, else
     None: a `<*>` takes anything, two different plain words never join (they may be an
     enumeration; families decide), and other differences are values if at least `similarity`
-    of the compared constant words are shared."""
+    of the compared constant words are shared. A `firm` template (one seen often) keeps its
+    plain words against a token that is no word (`tty=NODEVssh` against one odd `tty=:<*>`)."""
     match = soft = shifted = 0
     last = len(tokens) - 1
     for i, (t, x) in enumerate(zip(template, tokens, strict=True)):
@@ -246,7 +254,7 @@ def match_score(template: list[str], tokens: list[str], similarity: float) -> tu
                 match += 1
         elif t == WILDCARD:
             continue
-        elif words_differ(t, x):
+        elif words_differ(t, x) or (firm and word_slot(t) is not None and word_slot(x) is None):
             return None
         else:
             soft += 1
