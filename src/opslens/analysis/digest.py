@@ -243,6 +243,3 @@ class Digest:
             else:
                 merged[root] = stats
         self.templates = merged
-
-    def template_text(self, key: int) -> str:
-        return self.miner.template(key)

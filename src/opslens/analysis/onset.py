@@ -9,7 +9,7 @@ alerts that started firing recently. Detectors later refine it to their own firs
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 
 from opslens.analysis.alerts import AlertInstance
 from opslens.analysis.digest import Digest
@@ -75,8 +75,3 @@ def estimate_onset(digest: Digest, alerts: list[AlertInstance], anomalies: list[
     while i > 0 and times[i] - times[i - 1] <= LINK_SECONDS:
         i -= 1
     return times[i]
-
-
-def first_after(times: list[float], t: float) -> float | None:
-    i = bisect_left(times, t)
-    return times[i] if i < len(times) else None

@@ -45,7 +45,6 @@ class IngestStats:
     untimed: int = 0
     readers: Counter[str] = field(default_factory=Counter)
     skipped: list[Skipped] = field(default_factory=list)
-    bytes_read: int = 0
 
 
 @dataclass
