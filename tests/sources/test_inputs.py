@@ -107,3 +107,22 @@ def test_stdin_is_spooled_and_named(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert _names(items) == ["<stdin>"]
     assert _read(items[0]) == b"line from stdin\n"
     inputs.cleanup()
+
+
+def test_a_compressed_archive_is_decompressed_once_whatever_its_member_count(tmp_path: Path) -> None:
+    bundle = tmp_path / "many.tgz"
+    _tar_gz(bundle, {f"logs/app-{i:03d}.log": f"line {i}\n".encode() for i in range(50)})
+    calls = 0
+
+    def opener() -> io.BufferedReader:
+        nonlocal calls
+        calls += 1
+        return open(bundle, "rb")  # noqa: SIM115 (the caller closes it)
+
+    with open(bundle, "rb") as fh:
+        magic = fh.read(512)
+    items = list(inputs._classify(opener, magic, str(bundle), None, depth=0))
+    contents = [_read(i) for i in items] + [_read(i) for i in items]  # every member read twice
+    assert len(items) == 50 and contents[0] == b"line 0\n" and contents[-1] == b"line 49\n"
+    assert calls <= 3  # magic sniff + gzip check + one decompression, not one per member read
+    inputs.cleanup()

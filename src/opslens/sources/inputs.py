@@ -1,8 +1,10 @@
 """Expanding what the user named (files, directories, archives, stdin) into readable inputs.
 
 Support bundles arrive as archives, so `.tar.gz`/`.tgz`/`.tar`/`.zip`/`.gz` are opened in place
-(recognised by their magic bytes, not their names) and each member becomes one input. Nothing is
-extracted to disk. Problems become `Unreadable` items so the caller can report them and go on.
+(recognised by their magic bytes, not their names) and each member becomes one input. A
+compressed archive is decompressed once into a private temporary file and read from one open
+handle for the whole run (handles are per process: archive members are never fanned out to
+worker processes). Problems become `Unreadable` items so the caller can report them and go on.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from opslens.sources.base import SourceFile, identity_from_path
 
@@ -148,45 +150,55 @@ def _strip_gz(name: str) -> str:
 def _tar_members(opener: Callable[[], BinaryIO], path: str, member: str | None, depth: int) -> Iterator[Input]:
     where = f"{path}!{member}" if member else path
     try:
-        with tarfile.open(fileobj=opener(), mode="r:*") as tar:
-            names = [m.name for m in tar.getmembers() if m.isfile()]
+        tar = _keep(tarfile.open(fileobj=_random_access(opener()), mode="r:"))  # noqa: SIM115 (closed by cleanup())
+        files = {m.name: m for m in tar.getmembers() if m.isfile()}
     except (tarfile.TarError, OSError, EOFError, zlib.error) as err:
         yield Unreadable(where, f"corrupt tar archive: {err}")
         return
-    yield from _members(names, partial(_tar_extract, opener), path, member, depth)
+    yield from _members(list(files), lambda name: _tar_extract(tar, files[name]), path, member, depth)
 
 
-def _tar_extract(opener: Callable[[], BinaryIO], name: str) -> BinaryIO:
-    # Members are opened one at a time, each from a fresh stream, so nothing is held in memory.
-    tar = tarfile.open(fileobj=opener(), mode="r:*")  # noqa: SIM115 (closed with the member)
-    fh = tar.extractfile(name)
+def _tar_extract(tar: tarfile.TarFile, info: tarfile.TarInfo) -> BinaryIO:
+    fh = tar.extractfile(info)
     if fh is None:
-        raise OSError(f"{name}: not a regular file")
+        raise OSError(f"{info.name}: not a regular file")
     return fh  # type: ignore[return-value]
 
 
 def _zip_members(opener: Callable[[], BinaryIO], path: str, member: str | None, depth: int) -> Iterator[Input]:
     where = f"{path}!{member}" if member else path
     try:
-        with zipfile.ZipFile(_seekable(opener())) as zf:
-            names = [i.filename for i in zf.infolist() if not i.is_dir()]
+        zf = _keep(zipfile.ZipFile(_random_access(opener())))
+        names = [i.filename for i in zf.infolist() if not i.is_dir()]
     except (zipfile.BadZipFile, OSError, EOFError) as err:
         yield Unreadable(where, f"corrupt zip archive: {err}")
         return
-    yield from _members(names, partial(_zip_open, opener), path, member, depth)
+    yield from _members(names, zf.open, path, member, depth)  # type: ignore[arg-type]
 
 
-def _zip_open(opener: Callable[[], BinaryIO], name: str) -> BinaryIO:
-    return zipfile.ZipFile(_seekable(opener())).open(name)  # type: ignore[return-value]
+def _random_access(fh: BinaryIO) -> BinaryIO:
+    """A stream that seeks cheaply: a plain file as it is, anything else (a gzip stream, an
+    archive member) decompressed once into a temporary file.
 
-
-def _seekable(fh: BinaryIO) -> BinaryIO:
-    if fh.seekable():
+    Each archive is opened once for the whole run and every member is read from that one
+    handle, so a bundle of hundreds of files is decompressed once, not once per member.
+    """
+    if isinstance(fh, io.BufferedReader) and fh.seekable():
         return fh
-    spool = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)  # noqa: SIM115 (returned)
-    shutil.copyfileobj(fh, spool)
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed by cleanup())
+    with fh:
+        shutil.copyfileobj(fh, spool, 1024 * 1024)
     spool.seek(0)
+    _OPEN.append(spool)
     return spool  # type: ignore[return-value]
+
+
+_OPEN: list[object] = []  # archives and spools held open for the run; closed by cleanup()
+
+
+def _keep(archive: _Archive) -> _Archive:
+    _OPEN.append(archive)
+    return archive
 
 
 def _members(
@@ -226,10 +238,14 @@ def _spool_stdin() -> str:
 
 
 _SPOOLED: list[str] = []
+_Archive = TypeVar("_Archive", tarfile.TarFile, zipfile.ZipFile)
 
 
 def cleanup() -> None:
-    """Remove temp files made for stdin."""
+    """Close the archives held open and remove temp files made for stdin."""
+    while _OPEN:
+        with contextlib.suppress(Exception):
+            _OPEN.pop().close()  # type: ignore[attr-defined]
     while _SPOOLED:
         with contextlib.suppress(OSError):
             os.unlink(_SPOOLED.pop())
