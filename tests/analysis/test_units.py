@@ -136,3 +136,16 @@ def test_evidence_budget_keeps_hypothesis_evidence_and_rewrites_references() -> 
     assert len(result.hypotheses[0].evidence) == 2
     assert [i.id for i in book.items] == [f"E{n}" for n in range(1, len(book.items) + 1)]
     assert all(set(t.evidence) <= kept for t in result.timeline)
+
+
+def test_node_lines_naming_a_pod_are_attributed_to_its_workload() -> None:
+    from opslens.analysis.digest import Digest
+    from opslens.analysis.hits import template_hits
+
+    digest = Digest()
+    line = 'E0612 00:13:03.5 2640 pod_workers.go:1301] "Error syncing pod, skipping" err="CrashLoopBackOff: back-off restarting failed container" pod="shop/api-7d9f8c6b5-x2x9q"'
+    for i in range(3):
+        digest.add(Event(1000.0 + i, EventKind.LOG, "journald", Origin("j", i + 1), line, line, host="node-1"))
+    digest.finish()
+    hits = [h for h in template_hits(digest, EntityGraph(), None) if h.signal == "crash_loop"]
+    assert [h.workload for h in hits] == [Entity("Deployment", "api", "shop")]

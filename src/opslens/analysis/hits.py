@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from opslens.analysis import signals
 from opslens.analysis.alerts import AlertInstance
 from opslens.analysis.digest import BUCKET_SECONDS, Digest, TemplateStats
-from opslens.analysis.entities import EntityGraph
+from opslens.analysis.entities import EntityGraph, pod_in_text
 from opslens.analysis.findings import AnomalyFinding
 from opslens.events import Entity, Event, EventKind, Severity
 
@@ -100,17 +100,21 @@ def _point_at_lines(hits: list[SignalHit], stats: TemplateStats) -> None:
 def _per_workload(
     found: Iterable[str], stats: TemplateStats, graph: EntityGraph, template: str, key: int, baseline: int, total: int
 ) -> list[SignalHit]:
+    examples = stats.worst or stats.examples
+    # A node's kubelet or runtime often reports on behalf of one pod and names it in the line.
+    about = next((w for w in (attribute(e, graph) for e in examples) if w is not None and w.kind != "Node"), None)
     by_workload: dict[Entity | None, int] = {}
     for name, n in stats.entities.items():
         workload = graph.workload(entity_from_key(name))
+        if about is not None and workload is not None and workload.kind == "Node":
+            workload = about
         by_workload[workload] = by_workload.get(workload, 0) + n
     if not by_workload:
         by_workload[None] = stats.count
-    examples = stats.worst or stats.examples
     hits = []
     for signal in sorted(found):
         for workload, n in by_workload.items():
-            cite = [e for e in examples if workload is None or graph.workload(e.entity) == workload or e.host] or examples
+            cite = [e for e in examples if workload is None or attribute(e, graph) == workload] or examples
             hits.append(SignalHit(
                 signal=signal,
                 kind=EventKind.LOG if any(k != "k8s-events" for k in stats.kinds) else EventKind.EVENT,
@@ -125,6 +129,16 @@ def _per_workload(
                 severity=stats.severity,
             ))
     return hits
+
+
+def attribute(event: Event, graph: EntityGraph) -> Entity | None:
+    """The workload a line is about: its own pod's, or the pod a node-level line names."""
+    workload = graph.workload(event.entity) if event.entity is not None else None
+    if workload is None or workload.kind == "Node":
+        workload = graph.workload(pod_in_text(event.raw)) or workload
+    if workload is None and event.host:
+        workload = Entity("Node", event.host)
+    return workload
 
 
 def k8s_event_hits(events: list[Event], graph: EntityGraph, split: float | None) -> list[SignalHit]:
