@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 
 from opslens.analysis.mining import TemplateMiner
 from opslens.analysis.severity import UNTRUSTED_LEVEL_SOURCES, effective_severity, message_severity
-from opslens.events import Event, EventKind, Origin, Severity
+from opslens.events import Entity, Event, EventKind, Severity
 
 BUCKET_SECONDS = 60
 # Module-level aliases: attribute lookups on the enum class cost more than a global on the hot path.
 _UNKNOWN, _NOTICE, _ERROR = Severity.UNKNOWN, Severity.NOTICE, Severity.ERROR
 _LOG = EventKind.LOG
-_NO_ORIGIN = Origin("")
 _MAX_ENTITIES_PER_TEMPLATE = 32
 _MAX_EXAMPLES = 3
 #: Cap on whole-kept structured events of one kind (a runaway watch stream stays bounded).
@@ -111,13 +110,12 @@ def _event_order(e: Event) -> tuple[float, str, int]:
     return (e.time if e.time is not None else float("inf"), e.origin.path, e.origin.line or 0)
 
 
-def entity_key(event: Event) -> str | None:
-    """`namespace/Kind/name` of the event's entity, else the host, else None."""
-    if event.entity is not None:
-        ns = event.entity.namespace or event.namespace or ""
-        return f"{ns}/{event.entity.kind}/{event.entity.name}"
-    if event.host:
-        return f"/Node/{event.host}"
+def entity_key(entity: Entity | None, namespace: str | None, host: str | None) -> str | None:
+    """`namespace/Kind/name` of an event's entity, else `/Node/<host>`, else None."""
+    if entity is not None:
+        return f"{entity.namespace or namespace or ''}/{entity.kind}/{entity.name}"
+    if host:
+        return f"/Node/{host}"
     return None
 
 
@@ -221,7 +219,7 @@ class Digest:
             stats = self.templates[key]
             stats.count += n
             stats.kinds[source] = stats.kinds.get(source, 0) + n
-            who = entity_key(Event(None, EventKind.LOG, source, _NO_ORIGIN, "", "", host=host, namespace=namespace, entity=entity))
+            who = entity_key(entity, namespace, host)
             if who is not None and (who in stats.entities or len(stats.entities) < _MAX_ENTITIES_PER_TEMPLATE):
                 stats.entities[who] += n
         self._tally.clear()
