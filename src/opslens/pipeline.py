@@ -49,8 +49,7 @@ def run_triage(
         reason = "no usable input" if stats.events == 0 else "no events inside --since/--until"
         return TriageOutcome(report=None, error=f"{reason} in {', '.join(options.paths)}")
     result = analyze(digest)
-    report = build_report(result, stats, time.perf_counter() - started)
-    report.avoid = result.avoid
+    report = build_report(result, stats)
     apply_guard(report, result.checks)
     notices: list[str] = []
     report = _enrich(report, options, notices)

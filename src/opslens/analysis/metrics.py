@@ -53,6 +53,13 @@ def series_label(name: str | None, labels: dict[str, str]) -> str:
     return f"{name or ''}{{{inner}}}"
 
 
+def series_key(event: Event) -> str:
+    """The selector-style name of a metric series event (`name{a="b"}`): how anomalies and the
+    evidence for them refer to it."""
+    attrs = event.attrs or {}
+    return series_label(attrs.get("name"), {str(k): str(v) for k, v in (attrs.get("labels") or {}).items()})
+
+
 def to_rate(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     """Per-second rate of a cumulative counter; a drop is a counter reset, not a negative rate."""
     rates = []
@@ -93,7 +100,7 @@ def detect(event: Event) -> AnomalyFinding | None:
         return None
     shape, direction, onset, base, peak, score = found
     return AnomalyFinding(
-        series=series_label(name, labels),
+        series=series_key(event),
         name=name,
         labels=labels,
         measure=measure_of(name, labels),

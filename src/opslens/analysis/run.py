@@ -25,7 +25,7 @@ from opslens.analysis.hits import (
     template_hits,
 )
 from opslens.analysis.hypotheses import insufficient_evidence_note, rank
-from opslens.analysis.metrics import detect_all
+from opslens.analysis.metrics import detect_all, series_key
 from opslens.analysis.narrative import status_update, summary
 from opslens.analysis.onset import estimate_onset
 from opslens.analysis.patterns import classify_patterns
@@ -53,7 +53,7 @@ def analyze(digest: Digest) -> AnalysisResult:
     # Without a burst of novel trouble there is no incident period: everything is background.
     split = burst or digest.end
     patterns = classify_patterns(digest, split)
-    series_events = {_series_key(e): e for e in digest.metrics}
+    series_events = {series_key(e): e for e in digest.metrics}
     hits = (
         template_hits(digest, graph, split)
         + k8s_event_hits(digest.k8s_events, graph, split)
@@ -101,13 +101,6 @@ def _window(digest: Digest) -> tuple[float | None, float | None]:
     if not times:
         return digest.start, digest.end
     return min(times), max(times)
-
-
-def _series_key(event) -> str:
-    from opslens.analysis.metrics import series_label
-
-    attrs = event.attrs or {}
-    return series_label(attrs.get("name"), {str(k): str(v) for k, v in (attrs.get("labels") or {}).items()})
 
 
 def _affected(hits: list[SignalHit]) -> set[tuple[str | None, str]]:

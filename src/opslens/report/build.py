@@ -37,14 +37,16 @@ def _entity(entity: Entity | None) -> EntityRef | None:
     return EntityRef(kind=entity.kind, namespace=entity.namespace, name=entity.name)
 
 
-def build_report(result: AnalysisResult, ingest: IngestStats, seconds: float) -> Report:
-    """The report for one triage run (commands are filled in by `report.commands`)."""
+def build_report(result: AnalysisResult, ingest: IngestStats) -> Report:
+    """The report for one triage run (commands are filled in by `report.commands`; the run's
+    duration by the pipeline, which knows when it ends)."""
     return Report(
         generated_at=datetime.now(tz=UTC),
         window=Window(start=_dt(result.start), end=_dt(result.end)),
         onset=_dt(result.onset),
         summary=result.summary,
         status_update=result.status_update or None,
+        avoid=result.avoid,
         hypotheses=[
             Hypothesis(
                 category=h.category,
@@ -81,7 +83,6 @@ def build_report(result: AnalysisResult, ingest: IngestStats, seconds: float) ->
             inputs=ingest.inputs,
             events=ingest.events,
             lines=ingest.lines,
-            seconds=round(seconds, 3),
             skipped=[Skipped(source=s.source, reason=s.reason) for s in ingest.skipped],
             readers=dict(ingest.readers),
             untimed=ingest.untimed,
