@@ -78,7 +78,7 @@ def digest_inputs(
             if count < 2:
                 _read_into(ingest, digest, deferred, year, latest)
                 return digest, ingest.stats
-        tasks = sorted(deferred, key=_cost, reverse=True)  # longest first: the pool balances the rest
+        tasks = sorted(deferred, key=lambda p: p.estimated_lines, reverse=True)  # longest first: the pool balances the rest
         parts = _run_workers(_Job(tasks, year, latest, tz, since, until), count)
     finally:
         inputs.cleanup()
@@ -106,12 +106,6 @@ def _worker_count(deferred: list[Prepared], wanted: int | None) -> int:
         return 1
     big = sum(1 for p in deferred if p.size > 0)
     return max(1, min(wanted or cores, big, MAX_WORKERS))
-
-
-def _cost(item: Prepared) -> float:
-    """Estimated lines of an input (parsing cost follows lines, not bytes)."""
-    newlines = item.head.count("\n")
-    return item.size * newlines / len(item.head) if item.head and newlines else float(item.size)
 
 
 def _run_workers(job: _Job, workers: int) -> list[tuple[Digest, IngestStats]]:

@@ -53,8 +53,13 @@ class Prepared:
 
     item: inputs.Readable
     reader: type[Reader]
-    head: str
     size: int = 0  # bytes on disk when known (plain files), else 0
+    lines_per_char: float = 0.0  # measured on the head: estimates the line count of big files
+
+    @property
+    def estimated_lines(self) -> float:
+        """Lines in the input, estimated from its size (parsing cost follows lines, not bytes)."""
+        return self.size * self.lines_per_char if self.lines_per_char else float(self.size)
 
 
 class CappedLines(io.TextIOBase):
@@ -178,7 +183,9 @@ class Ingest:
         if item.source.member is None and item.source.path != "<stdin>":
             with contextlib.suppress(OSError):
                 size = os.path.getsize(item.source.path)
-        return Prepared(item, reader, head, size)
+        # Only a number is kept from the head: a bundle of thousands of files must not hold
+        # thousands of 64 KiB heads until the deferred files are read.
+        return Prepared(item, reader, size, head.count("\n") / len(head))
 
     def read(
         self, prepared: Prepared, year_hint: int | None, time_hint: float | None = None
