@@ -38,6 +38,7 @@ def run_triage(
     on_progress: Callable[[int], None] | None = None,
 ) -> TriageOutcome:
     """Triage everything under `options.paths`. Never raises for input problems."""
+    from opslens.analysis.digest import MAX_KEPT
     from opslens.analysis.run import analyze
     from opslens.fanout import digest_inputs
     from opslens.report.build import build_report
@@ -48,8 +49,14 @@ def run_triage(
     if digest.events == 0:
         reason = "no usable input" if stats.events == 0 else "no events inside --since/--until"
         return TriageOutcome(report=None, error=f"{reason} in {', '.join(options.paths)}")
+    if digest.dropped:
+        entry = Skipped("(all inputs)", f"{digest.dropped:,} events beyond the cap of {MAX_KEPT:,} per kind were counted but not kept")
+        stats.skipped.append(entry)
+        if on_skip is not None:
+            on_skip(entry)
     result = analyze(digest)
     report = build_report(result, stats)
+    report.stats.filtered = digest.filtered_out
     apply_guard(report, result.checks)
     notices: list[str] = []
     report = _enrich(report, options, notices)

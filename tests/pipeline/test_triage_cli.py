@@ -148,6 +148,7 @@ def test_since_until_and_output_file(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == ""
     report = json.loads(out.read_text())
+    assert report["stats"]["filtered"] == 20
     assert report["window"]["start"].startswith("2025-03-14T10:10:00")
     assert report["window"]["end"].startswith("2025-03-14T10:19:00")
 

@@ -23,7 +23,7 @@ _LOG = EventKind.LOG
 _MAX_ENTITIES_PER_TEMPLATE = 32
 _MAX_EXAMPLES = 3
 #: Cap on whole-kept structured events of one kind (a runaway watch stream stays bounded).
-_MAX_KEPT = 200_000
+MAX_KEPT = 200_000
 
 
 class TemplateStats:
@@ -31,7 +31,7 @@ class TemplateStats:
 
     __slots__ = (
         "count", "first", "last", "severity", "minutes", "error_minutes", "entities", "examples",
-        "worst", "latest", "kinds", "notable",
+        "worst", "kinds", "notable",
     )
 
     def __init__(self) -> None:
@@ -45,7 +45,6 @@ class TemplateStats:
         self.examples: list[Event] = []
         self.worst: list[Event] = []  # first examples at the template's worst severity
         self.notable: list[Event] = []  # lines whose variable part means trouble (exit 137, ...)
-        self.latest: Event | None = None
         self.kinds: dict[str, int] = {}
 
     def absorb(self, other: TemplateStats) -> None:
@@ -65,8 +64,6 @@ class TemplateStats:
                 self.entities[name] += n
         self.examples = sorted(self.examples + other.examples, key=_event_order)[:_MAX_EXAMPLES]
         self.notable = sorted(self.notable + other.notable, key=_event_order)[:_MAX_EXAMPLES]
-        if other.latest is not None and (self.latest is None or _event_order(other.latest) > _event_order(self.latest)):
-            self.latest = other.latest
         for name, n in other.kinds.items():
             self.kinds[name] = self.kinds.get(name, 0) + n
 
@@ -168,7 +165,7 @@ class Digest:
             self._keep(self.changes, event)
 
     def _keep(self, bucket: list[Event], event: Event) -> None:
-        if len(bucket) < _MAX_KEPT:
+        if len(bucket) < MAX_KEPT:
             bucket.append(event)
         else:
             self.dropped += 1
@@ -205,9 +202,8 @@ class Digest:
                 errors[minute] = errors.get(minute, 0) + 1
             if stats.first is None or t < stats.first:
                 stats.first = t
-            if stats.last is None or t >= stats.last:
+            if stats.last is None or t > stats.last:
                 stats.last = t
-                stats.latest = event
         if _earlier(stats.examples, t):
             _keep_earliest(stats.examples, event)
         if ("exit" in message or "OOM" in message or "signal:" in message) and _NOTABLE.search(message):

@@ -110,4 +110,3 @@ class AnalysisResult:
     timeline: list[TimelineItem] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     avoid: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)

@@ -82,8 +82,6 @@ def analyze(digest: Digest) -> AnalysisResult:
     result.timeline = build_timeline(result, digest, hits)
     result.checks, result.avoid = _checks(result.hypotheses)
     note = insufficient_evidence_note(ranked)
-    if note:
-        result.notes.append(note)
     result.summary = summary(digest, result, note)
     result.status_update = status_update(result, note)
     fit_evidence(result)

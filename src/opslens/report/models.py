@@ -182,6 +182,7 @@ class Stats(_Model):
     skipped: list[Skipped] = Field(default_factory=list)
     readers: dict[str, int] = Field(default_factory=dict, description="Events per reader.")
     untimed: int = Field(0, description="Events without any timestamp.")
+    filtered: int = Field(0, description="Events outside --since/--until.")
     redactions: dict[str, int] = Field(default_factory=dict, description="Values redacted, by kind.")
     evidence_tokens: int | None = Field(None, description="Estimated tokens of the evidence list.")
 
