@@ -35,6 +35,7 @@ class _Job:
     tz: tzinfo
     since: float | None
     until: float | None
+    now: float | None = None
 
 
 _JOB: _Job | None = None  # inherited by forked workers; never pickled
@@ -65,9 +66,11 @@ def digest_inputs(
     on_skip: Callable[[Skipped], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
     workers: int | None = None,
+    now: float | None = None,
 ) -> tuple[Digest, IngestStats]:
-    """Read everything under `paths` into one digest; returns it with the ingest statistics."""
-    ingest = Ingest(tz=tz, on_skip=on_skip, on_progress=on_progress)
+    """Read everything under `paths` into one digest; returns it with the ingest statistics.
+    `now` is when pasted output was taken (relative ages count back from it)."""
+    ingest = Ingest(tz=tz, on_skip=on_skip, on_progress=on_progress, now=now)
     digest = Digest(since=since, until=until)
     try:
         first, deferred = ingest.plan(paths)
@@ -79,7 +82,7 @@ def digest_inputs(
                 _read_into(ingest, digest, deferred, year, latest)
                 return digest, ingest.stats
         tasks = sorted(deferred, key=lambda p: p.estimated_lines, reverse=True)  # longest first: the pool balances the rest
-        parts = _run_workers(_Job(tasks, year, latest, tz, since, until), count)
+        parts = _run_workers(_Job(tasks, year, latest, tz, since, until, now), count)
     finally:
         inputs.cleanup()
     for _, stats in parts:
@@ -123,7 +126,7 @@ def _work(index: int) -> tuple[Digest, IngestStats]:
     """In a worker: parse and mine one input into a finished digest."""
     job = _JOB
     assert job is not None, "worker started without a job (needs the fork start method)"
-    ingest = Ingest(tz=job.tz)
+    ingest = Ingest(tz=job.tz, now=job.now)
     digest = Digest(since=job.since, until=job.until)
     gc.disable()
     _read_into(ingest, digest, [job.tasks[index]], job.year, job.time_hint)
@@ -138,6 +141,8 @@ def _absorb_stats(total: IngestStats, part: IngestStats, on_skip: Callable[[Skip
     total.untimed += part.untimed
     total.readers.update(part.readers)
     total.skipped += part.skipped
+    total.unrecognized += part.unrecognized
+    total.unrecognized_lines += part.unrecognized_lines
     if on_skip is not None:
         for entry in part.skipped:
             on_skip(entry)

@@ -23,6 +23,8 @@ class TriageOptions:
     llm: str = "none"
     model: str | None = None
     runbook_dirs: list[str] = field(default_factory=list)
+    #: When pasted output was taken: relative ages (`5m`, `3s (x7 over 34s)`) count back from it.
+    now: float | None = None
 
 
 @dataclass
@@ -45,7 +47,7 @@ def run_triage(
     from opslens.report.commands import apply_guard
 
     started = time.perf_counter()
-    digest, stats = digest_inputs(options.paths, options.tz, options.since, options.until, on_skip, on_progress)
+    digest, stats = digest_inputs(options.paths, options.tz, options.since, options.until, on_skip, on_progress, now=options.now)
     if digest.events == 0:
         reason = "no usable input" if stats.events == 0 else "no events inside --since/--until"
         return TriageOutcome(report=None, error=f"{reason} in {', '.join(options.paths)}")

@@ -84,6 +84,8 @@ def build_report(result: AnalysisResult, ingest: IngestStats) -> Report:
             events=ingest.events,
             lines=ingest.lines,
             skipped=[Skipped(source=s.source, reason=s.reason) for s in ingest.skipped],
+            unrecognized=[Skipped(source=s.source, reason=s.reason) for s in ingest.unrecognized],
+            understood=None if ingest.understood is None else round(ingest.understood, 3),
             readers=dict(ingest.readers),
             untimed=ingest.untimed,
             evidence_tokens=sum(item_tokens(i) for i in result.book.items),

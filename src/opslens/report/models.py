@@ -180,6 +180,11 @@ class Stats(_Model):
     lines: int = 0
     seconds: float = 0.0
     skipped: list[Skipped] = Field(default_factory=list)
+    unrecognized: list[Skipped] = Field(
+        default_factory=list,
+        description="Inputs or blocks read only as generic text, or that a specific reader could not understand (used, not understood).",
+    )
+    understood: float | None = Field(None, ge=0.0, le=1.0, description="Share of input lines read with structure.")
     readers: dict[str, int] = Field(default_factory=dict, description="Events per reader.")
     untimed: int = Field(0, description="Events without any timestamp.")
     filtered: int = Field(0, description="Events outside --since/--until.")

@@ -9,6 +9,7 @@ A new format is one new module in `opslens.sources.readers` that subclasses `Rea
 from __future__ import annotations
 
 import re
+import time as _time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -68,10 +69,36 @@ class ReadContext:
     #: compatibility): a year-less stamp goes in the year that puts it nearest this time, so a
     #: December line read with a January hint is from the previous year.
     time_hint: float | None = None
+    #: When the user said the pasted output was taken (`--now`): relative ages count back from it.
+    now: float | None = None
+    #: Reports a part of the input read only as generic text, or a block a specific reader
+    #: should have understood but could not (listed in `stats.unrecognized`).
+    on_unrecognized: Callable[[str, int | None], None] = lambda reason, line: None
+    #: Physical lines this reader could not give any structure (generic text, unreadable rows).
+    unrecognized_lines: int = 0
 
     def skip(self, reason: str, line: int | None = None) -> None:
         """Report one unusable record (or part of the file); reading goes on."""
         self.on_skip(reason, line)
+
+    def unrecognized(self, reason: str, line: int | None = None, lines: int = 0) -> None:
+        """Report input that was read without being understood (`lines` physical lines of it)."""
+        self.unrecognized_lines += lines
+        self.on_unrecognized(reason, line)
+
+    def anchor(self, latest_in_input: float | None = None) -> tuple[float, bool]:
+        """The reference time relative ages count back from, and whether it is a guess.
+
+        `--now` is exact. Otherwise the newest absolute time of the same input (a describe's
+        container `Finished:`), else the newest time of the other inputs, else the clock; all
+        three are guesses, so events dated from them are marked `time_inferred`.
+        """
+        if self.now is not None:
+            return self.now, False
+        for guess in (latest_in_input, self.time_hint):
+            if guess is not None:
+                return guess, True
+        return _time.time(), True
 
 
 class Reader(ABC):

@@ -45,6 +45,18 @@ class IngestStats:
     untimed: int = 0
     readers: Counter[str] = field(default_factory=Counter)
     skipped: list[Skipped] = field(default_factory=list)
+    #: Inputs (or blocks of them) read only as generic text, or that a specific reader should
+    #: have understood but could not: used, but not understood.
+    unrecognized: list[Skipped] = field(default_factory=list)
+    #: Physical lines inside those parts.
+    unrecognized_lines: int = 0
+
+    @property
+    def understood(self) -> float | None:
+        """Share of the input lines read with structure (None when nothing was read)."""
+        if not self.lines:
+            return None
+        return max(0.0, 1.0 - self.unrecognized_lines / self.lines)
 
 
 @dataclass
@@ -106,8 +118,10 @@ class Ingest:
         tz: tzinfo = UTC,
         on_skip: Callable[[Skipped], None] | None = None,
         on_progress: Callable[[int], None] | None = None,
+        now: float | None = None,
     ) -> None:
         self.tz = tz
+        self.now = now
         self.stats = IngestStats()
         self._on_skip = on_skip
         self._on_progress = on_progress
@@ -203,8 +217,12 @@ class Ingest:
         def on_long(line: int, length: int) -> None:
             on_skip(f"line of {length:,} characters cut to the first {MAX_LINE_CHARS:,}", line)
 
+        def on_unrecognized(reason: str, line: int | None) -> None:
+            stats.unrecognized.append(Skipped(f"{where}:{line}" if line is not None else where, reason))
+
         ctx = ReadContext(
-            item.source, tz=self.tz, year_hint=year_hint, on_skip=on_skip, time_hint=time_hint
+            item.source, tz=self.tz, year_hint=year_hint, on_skip=on_skip, time_hint=time_hint,
+            now=self.now, on_unrecognized=on_unrecognized,
         )
         reader = prepared.reader()
         produced = 0
@@ -231,6 +249,7 @@ class Ingest:
             on_skip(f"read failed after {produced} events: {err}", None)
         finally:
             stats.lines += max(ctx.lines, stream.count if stream else 0)
+            stats.unrecognized_lines += ctx.unrecognized_lines
             stats.events += produced
             stats.untimed += untimed
             stats.readers[reader.name] += produced
