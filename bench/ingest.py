@@ -4,7 +4,9 @@ Prints, for the same generated bundle in the same run:
   - baseline: reading every file line by line with nothing else (`for line in f`)
   - ingest:   opslens' ingest pipeline alone (sniffing, parsing into Events), in process
   - triage:   the whole `opslens triage --llm none --format json` process (start-up, ingest,
-              mining, analysis, rendering), with its peak RSS
+              mining, analysis, rendering), with the peak RSS of its process tree: the process
+              and the workers it forks, summed (bench/_procmem.py; an upper bound, since forked
+              workers share pages)
 
 Usage: python bench/ingest.py [--lines 1000000] [--dir DIR] [--keep]
 """
@@ -14,13 +16,14 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+# bench/ is on sys.path when this runs as a script
+from _procmem import TreeMemory, describe, run_measured
 
 T0 = 1_741_946_000.0  # 2025-03-14T09:53:20Z
 SPAN = 4 * 3600.0
@@ -169,17 +172,16 @@ def ingest_stage(root: Path) -> tuple[int, float, int]:
     return stats.lines, seconds, len(digest.templates)
 
 
-def full_triage(root: Path) -> tuple[float, float, dict]:
+def full_triage(root: Path) -> tuple[float, TreeMemory, dict]:
+    """Wall time, peak memory of the process tree, and report of `opslens triage` on `root`."""
     exe = shutil.which("opslens") or str(Path(sys.executable).parent / "opslens")
     out = root.parent / "report.json"
-    started = time.perf_counter()
-    proc = subprocess.run([exe, "triage", str(root), "--llm", "none", "--format", "json", "-o", str(out)],
-                          capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    if proc.returncode != 0:
-        sys.exit(f"opslens triage failed ({proc.returncode}): {proc.stderr.strip()[-500:]}")
-    rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
-    return seconds, rss_mb, json.loads(out.read_text())
+    # Measured on the tree, not with getrusage(RUSAGE_CHILDREN): that is the peak of the largest
+    # single child ever reaped by this process (including ingest_stage's workers), not a sum.
+    run = run_measured([exe, "triage", str(root), "--llm", "none", "--format", "json", "-o", str(out)])
+    if run.returncode != 0:
+        sys.exit(f"opslens triage failed ({run.returncode}): {run.stderr.strip()[-500:]}")
+    return run.seconds, run.memory, json.loads(out.read_text())
 
 
 def main() -> None:
@@ -203,8 +205,9 @@ def main() -> None:
     print(f"opslens parse only, 1 process: {lines:>8,} lines  {secs_i:6.2f}s  {lines / secs_i:>12,.0f} lines/s  ({events:,} events)")
     lines, secs_s, templates = ingest_stage(root)
     print(f"opslens ingest stage (parse + mine, all cores): {lines:,} lines  {secs_s:.2f}s  {lines / secs_s:,.0f} lines/s  ({templates} templates)")
-    secs_t, rss, report = full_triage(root)
-    print(f"opslens triage (whole process): {report['stats']['lines']:>7,} lines  {secs_t:6.2f}s  {report['stats']['lines'] / secs_t:>12,.0f} lines/s  peak RSS {rss:.0f} MB")
+    secs_t, memory, report = full_triage(root)
+    print(f"opslens triage (whole process): {report['stats']['lines']:>7,} lines  {secs_t:6.2f}s  {report['stats']['lines'] / secs_t:>12,.0f} lines/s")
+    print(f"  {describe(memory)}")
     print(f"report: {len(report['evidence'])} evidence, {len(report['patterns'])} patterns, {len(report['hypotheses'])} hypotheses")
     if not args.keep and args.dir is None:
         shutil.rmtree(base)

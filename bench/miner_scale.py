@@ -2,8 +2,10 @@
 
 Synthesises N lines (default 1,000,000) by sampling the Loghub 2k systems' messages (header
 stripped: the `Content` column of the corrected labels) with every standalone number
-re-randomised, so values repeat no more than they would in a real stream. Then, on the same file
-in the same run:
+re-randomised, so values repeat no more than they would in a real stream. By default the new
+numbers also get random widths (1 to one more digit than the original), so a cache keyed on the
+shape of a line (digit runs of a fixed width) is not flattered; `--no-vary-widths` keeps each
+number's width. Then, on the same file in the same run:
 
 - ours:   `opslens mine FILE --per-line OUT.jsonl --format json --top 1` as a child process
           (start-up, mining, rendering and writing one row per line included), with its default
@@ -11,11 +13,13 @@ in the same run:
           with `--jobs 1`;
 - Drain3: a child process that feeds every line to drain3 0.9.11 with its default settings.
 
-Prints lines/s, peak RSS (the child's own, from wait4) and number of templates for both, the
-speed ratio, and the number of distinct true templates sampled. Drain3 needs several minutes at
+Prints lines/s, peak RSS (summed over the child's process tree, since `opslens mine` may run two
+processes; see bench/_procmem.py) and number of templates for both, the speed ratio, and the
+number of distinct true templates sampled. Drain3 needs several minutes at
 this size: `--skip-drain` for quick runs.
 
-Usage: python bench/miner_scale.py [--lines 1000000] [--seed 7] [--dir DIR] [--skip-drain] [--keep]
+Usage: python bench/miner_scale.py [--lines 1000000] [--seed 7] [--dir DIR] [--no-vary-widths]
+                                   [--skip-drain] [--keep]
 """
 
 from __future__ import annotations
@@ -23,17 +27,15 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import random
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 # bench/ is on sys.path when this runs as a script: the accuracy bench owns the Loghub layout
+from _procmem import TreeMemory, run_measured
 from loghub import truth_file
 
 REPO = Path(__file__).resolve().parents[1]
@@ -70,9 +72,9 @@ def load_pool(data: Path) -> list[tuple[str, str, str]]:
     return pool
 
 
-def synthesise(pool: list[tuple[str, str, str]], lines: int, seed: int, path: Path, vary_widths: bool = False) -> int:
-    """Write `lines` sampled messages with re-randomised numbers (of the same width, or of any
-    width from 1 to one more digit with `vary_widths`); the number of distinct true templates."""
+def synthesise(pool: list[tuple[str, str, str]], lines: int, seed: int, path: Path, vary_widths: bool = True) -> int:
+    """Write `lines` sampled messages with re-randomised numbers (of any width from 1 to one more
+    digit with `vary_widths`, else of the same width); the number of distinct true templates."""
     rng = random.Random(seed)
 
     def rerandomise(m: re.Match[str]) -> str:
@@ -91,21 +93,17 @@ def synthesise(pool: list[tuple[str, str, str]], lines: int, seed: int, path: Pa
     return len(truths)
 
 
-def run_child(argv: list[str]) -> tuple[float, float, str]:
-    """(wall seconds, the child's own peak RSS in MB from wait4, stdout) of a child process."""
-    start = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as out_f, tempfile.TemporaryFile("w+") as err_f:
-        proc = subprocess.Popen(argv, stdout=out_f, stderr=err_f, text=True)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        code = os.waitstatus_to_exitcode(status)
-        proc.returncode = code  # reaped here, so Popen must not wait for it again
-        out_f.seek(0)
-        err_f.seek(0)
-        out, err = out_f.read(), err_f.read()
-    if code:
-        raise SystemExit(f"{' '.join(argv[:3])} failed ({code}): {err.strip()[-500:]}")
-    return wall, usage.ru_maxrss / 1024, out
+def run_child(argv: list[str]) -> tuple[float, TreeMemory, str]:
+    """(wall seconds, peak memory of its process tree, stdout) of a child process."""
+    run = run_measured(argv)
+    if run.returncode:
+        raise SystemExit(f"{' '.join(argv[:3])} failed ({run.returncode}): {run.stderr.strip()[-500:]}")
+    return run.seconds, run.memory, run.stdout
+
+
+def _mem(memory: TreeMemory) -> str:
+    # the tree's peak sum, and how many processes it was summed over
+    return f"{memory.peak_tree_mb:6.0f} MB ({memory.processes} proc)"
 
 
 def opslens_argv() -> list[str]:
@@ -126,8 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DATA, help="the loghub-2k directory")
     ap.add_argument("--dir", type=Path, help="work directory (default: a temporary one)")
     ap.add_argument("--skip-drain", action="store_true", help="do not run Drain3 (it takes minutes)")
-    ap.add_argument("--vary-widths", action="store_true",
-                    help="re-randomise numbers with random widths too (harder on masking caches)")
+    ap.add_argument("--vary-widths", action=argparse.BooleanOptionalAction, default=True,
+                    help="re-randomise numbers with random widths too, so masking caches are not "
+                         "flattered (default: on; --no-vary-widths keeps each number's width)")
     ap.add_argument("--keep", action="store_true", help="keep the generated files")
     args = ap.parse_args(argv)
 
@@ -143,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         ours_speed = 0.0
         for label, extra in (("ours   (opslens mine --per-line, default)", []),
                              ("ours   (the same with --jobs 1)", ["--jobs", "1"])):
-            wall, rss, out = run_child(
+            wall, mem, out = run_child(
                 [*opslens_argv(), "mine", str(log), "--per-line", str(rows), "--format", "json", "--top", "1", *extra]
             )
             ours = json.loads(out)["templates_total"]
@@ -153,15 +152,15 @@ def main(argv: list[str] | None = None) -> int:
                 raise SystemExit(f"--per-line wrote {n_rows} rows for {args.lines} lines")
             speed = args.lines / wall
             ours_speed = ours_speed or speed  # the ratio is for the default
-            print(f"{label:<48} {speed:>10,.0f} lines/s  {wall:7.1f} s  peak RSS {rss:6.0f} MB  "
+            print(f"{label:<48} {speed:>10,.0f} lines/s  {wall:7.1f} s  peak RSS {_mem(mem)}  "
                   f"templates {ours:>6} ({ours / truths:.2f}x true)")
 
         if not args.skip_drain:
-            wall_d, rss_d, out_d = run_child([sys.executable, "-c", _DRAIN_CHILD, str(log)])
+            wall_d, mem_d, out_d = run_child([sys.executable, "-c", _DRAIN_CHILD, str(log)])
             drain = json.loads(out_d)
             drain_speed = args.lines / wall_d
             print(f"{'Drain3 (defaults, whole process)':<48} {drain_speed:>10,.0f} lines/s  {wall_d:7.1f} s  "
-                  f"peak RSS {rss_d:6.0f} MB  templates {drain['templates']:>6} ({drain['templates'] / truths:.2f}x true)")
+                  f"peak RSS {_mem(mem_d)}  templates {drain['templates']:>6} ({drain['templates'] / truths:.2f}x true)")
             print(f"speed ratio ours (default) / Drain3: {ours_speed / drain_speed:.1f}x")
     finally:
         if not args.keep and args.dir is None:

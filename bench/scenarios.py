@@ -1,14 +1,23 @@
 """Score `opslens triage` on incident scenarios against their ground truth.
 
-Runs `opslens triage --llm none --format json` on every scenario directory under DIR (default
-../shared/data/scenarios-dev/) and compares the report with `<scenario>.truth.json`:
-top-1 / top-3 category accuracy, culprit accuracy (namespace/name of the top hypothesis'
-entity vs `culprit` or any `culprit_alternates`), onset error in minutes, key-evidence recall
-(truth `key_evidence` strings found verbatim in the report's evidence texts), `must_not_recommend`
-strings present in `commands` (must be zero), read-only checks present, runtime and evidence
-size in tokens. Prints a table and the totals.
+Runs `opslens triage --llm none --format json` on every scenario directory under each DIR
+(default ../shared/data/scenarios-dev/) and compares the report with `<scenario>.truth.json`:
 
-Usage: python bench/scenarios.py [DIR] [--show SCENARIO]
+- top-1 / top-3 category accuracy;
+- culprit accuracy: namespace/name of the top hypothesis' entity vs `culprit` or any
+  `culprit_alternates`;
+- onset: error in minutes, and the share within 3 minutes. A report without an onset (when the
+  truth has one) is a miss and is counted apart; it never counts as 0 minutes, and the mean error
+  is over the reports that have an onset;
+- key-evidence recall: truth `key_evidence` strings found verbatim in the report's evidence texts;
+- `must_not_recommend` hits (must be zero), searched case-insensitively in every place the report
+  offers an action (see `action_texts`), and reported per place;
+- read-only checks present, evidence size in tokens, runtime, and the peak memory of the whole
+  process tree (the process and its forked workers, see bench/_procmem.py).
+
+Prints a table and the totals; `--json OUT` also writes the rows and totals.
+
+Usage: python bench/scenarios.py [DIR ...] [--show SCENARIO|all] [--json OUT]
 """
 
 from __future__ import annotations
@@ -16,15 +25,18 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
 import sys
-import time
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
+
+# bench/ is on sys.path when this runs as a script
+from _procmem import Measured, run_measured
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DIR = REPO.parent / "shared" / "data" / "scenarios-dev"
 CHARS_PER_TOKEN = 3.3  # same calibration as opslens.analysis.budget
+ONSET_TOLERANCE_MIN = 3.0
 
 
 def _opslens() -> list[str]:
@@ -32,85 +44,233 @@ def _opslens() -> list[str]:
     return [exe]
 
 
-def _ts(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+def _ts(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def triage(path: Path) -> tuple[dict, float]:
-    started = time.perf_counter()
-    proc = subprocess.run([*_opslens(), "triage", str(path), "--llm", "none", "--format", "json"],
-                          capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    if proc.returncode != 0:
-        raise SystemExit(f"{path}: opslens triage exited {proc.returncode}: {proc.stderr.strip()[-400:]}")
-    return json.loads(proc.stdout), seconds
+def triage(path: Path) -> tuple[dict, Measured]:
+    """The JSON report of `opslens triage` on `path`, with the run's time and memory."""
+    run = run_measured([*_opslens(), "triage", str(path), "--llm", "none", "--format", "json"])
+    if run.returncode != 0:
+        raise SystemExit(f"{path}: opslens triage exited {run.returncode}: {run.stderr.strip()[-400:]}")
+    return json.loads(run.stdout), run
+
+
+# --- scoring -------------------------------------------------------------------------------
+
+
+def _command_texts(commands: list[dict] | None) -> list[str]:
+    return [text for c in commands or [] for text in (c.get("cmd") or "", c.get("purpose") or "")]
+
+
+def action_texts(report: dict) -> dict[str, list[str]]:
+    """The texts of every place where the report offers an action, by place.
+
+    Left out on purpose:
+    - `avoid` (and LLM checks the guard placed in "avoid"): it lists what NOT to do, so naming a
+      forbidden action there is the right behaviour;
+    - `runbooks[].excerpt`: verbatim quotes of the team's own documents, not written by opslens,
+      and often quoted precisely because they warn against the action. Hits there are shown by
+      `runbook_quotes` for information, but not counted;
+    - hypotheses, evidence and timeline: they describe what happened, they do not advise.
+    """
+    llm = report.get("llm") or {}
+    llm_prose = [llm.get("narrative") or "", *(llm.get("open_questions") or [])]
+    for hyp in llm.get("hypotheses") or []:
+        llm_prose += [hyp.get("title") or "", hyp.get("commentary") or ""]
+    offered_checks = [c for c in llm.get("checks") or [] if c.get("placement") != "avoid"]
+    return {
+        "commands": _command_texts(report.get("commands")),
+        "needs_approval": _command_texts(report.get("needs_approval")),
+        "summary": [report.get("summary") or ""],
+        "status_update": [report.get("status_update") or ""],
+        "llm.narrative": llm_prose,
+        "llm.checks": _command_texts(offered_checks),
+    }
+
+
+def _normalise(text: str) -> str:
+    # case and line wrapping must not hide a hit ("Remove the memory limit" at a sentence start)
+    return " ".join(text.split()).casefold()
+
+
+def _found(needles: list[str], texts: list[str]) -> list[str]:
+    haystack = "\n".join(_normalise(t) for t in texts)
+    return [n for n in needles if _normalise(n) in haystack]
+
+
+def must_not_hits(report: dict, must_not: list[str]) -> dict[str, list[str]]:
+    """The `must_not` strings found in each place that offers an action (places with hits only)."""
+    hits = {place: _found(must_not, texts) for place, texts in action_texts(report).items()}
+    return {place: found for place, found in hits.items() if found}
+
+
+def runbook_quotes(report: dict, must_not: list[str]) -> list[str]:
+    """The `must_not` strings quoted in runbook excerpts (informational, see `action_texts`)."""
+    return _found(must_not, [r.get("excerpt") or "" for r in report.get("runbooks") or []])
+
+
+def onset_error(report: dict, truth: dict) -> float | None:
+    """Minutes between the report's onset and the truth's; None when either has none."""
+    if not (report.get("onset") and truth.get("onset")):
+        return None
+    return abs((_ts(report["onset"]) - _ts(truth["onset"])).total_seconds()) / 60.0
+
+
+def culprit_ok(hypothesis: dict | None, truth: dict) -> bool:
+    """Whether the hypothesis' entity is the truth's culprit or one of its alternates."""
+    ent = (hypothesis or {}).get("entity") or {}
+    culprits = [truth["culprit"], *(truth.get("culprit_alternates") or [])]
+    return any(ent.get("name") == c["name"] and (ent.get("namespace") or None) == (c.get("namespace") or None)
+               for c in culprits)
 
 
 def score(report: dict, truth: dict) -> dict:
+    """One scenario's row: the report scored against its truth."""
     cats = [h["category"] for h in report["hypotheses"]]
     top = report["hypotheses"][0] if report["hypotheses"] else None
-    culprits = [truth["culprit"], *(truth.get("culprit_alternates") or [])]
     ent = (top or {}).get("entity") or {}
-    culprit_ok = any(ent.get("name") == c["name"] and (ent.get("namespace") or None) == (c.get("namespace") or None) for c in culprits)
-    onset_err = None
-    if report.get("onset") and truth.get("onset"):
-        onset_err = abs((_ts(report["onset"]) - _ts(truth["onset"])).total_seconds()) / 60.0
     texts = [e["text"] for e in report["evidence"]]
     found = [k for k in truth["key_evidence"] if any(k in t for t in texts)]
-    cmds = " \n".join(c["cmd"] for c in report["commands"])
-    bad = [m for m in truth.get("must_not_recommend", []) if m in cmds]
-    evidence_tokens = len(json.dumps(report["evidence"])) / CHARS_PER_TOKEN
+    must_not = truth.get("must_not_recommend", [])
+    places = must_not_hits(report, must_not)
+    onset_err = onset_error(report, truth)
     return {
         "top1": bool(cats) and cats[0] == truth["category"],
         "top3": truth["category"] in cats[:3],
-        "culprit": culprit_ok,
+        "culprit": culprit_ok(top, truth),
         "onset_err": onset_err,
+        "onset_expected": bool(truth.get("onset")),
+        "onset_missing": bool(truth.get("onset")) and not report.get("onset"),
         "recall": len(found) / max(1, len(truth["key_evidence"])),
         "missing": [k for k in truth["key_evidence"] if k not in found],
-        "bad": bad,
+        "bad": sorted({s for hits in places.values() for s in hits}),  # distinct strings
+        "bad_places": places,
+        "runbook_quotes": runbook_quotes(report, must_not),
         "readonly": sum(1 for c in report["commands"] if c["safety"] == "read_only"),
-        "tokens": round(evidence_tokens),
+        "tokens": round(len(json.dumps(report["evidence"])) / CHARS_PER_TOKEN),
         "got": cats[0] if cats else "-",
         "want": truth["category"],
         "entity": f"{ent.get('namespace') or '-'}/{ent.get('name') or '-'}",
     }
 
 
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def summarise(rows: list[dict]) -> dict:
+    """Totals over scored rows (memory and runtime figures only when the rows carry them)."""
+    n = len(rows)
+    expected = [r for r in rows if r["onset_expected"]]
+    dated = [r["onset_err"] for r in expected if r["onset_err"] is not None]
+    by_place = Counter(place for r in rows for place, hits in r["bad_places"].items() for _ in hits)
+    totals = {
+        "scenarios": n,
+        "top1": sum(r["top1"] for r in rows) / n,
+        "top3": sum(r["top3"] for r in rows) / n,
+        "culprit": sum(r["culprit"] for r in rows) / n,
+        # a missing onset stays in the denominator: it is a miss
+        "onset_within_3min": sum(e <= ONSET_TOLERANCE_MIN for e in dated) / len(expected) if expected else None,
+        "onset_mean_err_min": _mean(dated),
+        "onset_missing": len(expected) - len(dated),
+        "recall": sum(r["recall"] for r in rows) / n,
+        "must_not_hits": sum(len(r["bad"]) for r in rows),
+        "must_not_by_place": dict(by_place),
+        "runbook_quotes": sum(len(r["runbook_quotes"]) for r in rows),
+        "no_readonly": sum(1 for r in rows if r["readonly"] == 0),
+        "tokens_max": max(r["tokens"] for r in rows),
+        "tokens_mean": sum(r["tokens"] for r in rows) / n,
+    }
+    if all("secs" in r for r in rows):
+        totals["secs_mean"] = sum(r["secs"] for r in rows) / n
+        totals["mem_tree_max_mb"] = max(r["mem_tree_mb"] for r in rows)
+        totals["mem_sum_of_peaks_max_mb"] = max(r["mem_sum_of_peaks_mb"] for r in rows)
+    return totals
+
+
+# --- running and printing ------------------------------------------------------------------
+
+
+def find_scenarios(root: Path) -> list[Path]:
+    """Scenario directories under `root`: those with a `<name>.truth.json` beside them."""
+    found = sorted(p for p in root.iterdir() if p.is_dir() and (root / f"{p.name}.truth.json").exists())
+    if not found:
+        raise SystemExit(f"{root}: no scenarios (directories with a <name>.truth.json beside them)")
+    return found
+
+
+def run_one(path: Path, label: str) -> dict:
+    """Triage one scenario and score it; the row carries its label, time and memory."""
+    truth = json.loads((path.parent / f"{path.name}.truth.json").read_text())
+    report, run = triage(path)
+    row = {"scenario": label, "path": str(path), **score(report, truth), "secs": run.seconds}
+    row.update(mem_tree_mb=run.memory.peak_tree_mb, mem_sum_of_peaks_mb=run.memory.sum_of_peaks_mb,
+               mem_largest_mb=run.memory.largest_mb, processes=run.memory.processes)
+    return row
+
+
+def _header(width: int) -> str:
+    return (f"{'scenario':<{width}} {'truth':<24} {'top-1':<24} {'culprit':<32} {'onset±min':>9} {'recall':>6} "
+            f"{'bad':>3} {'ro':>3} {'tokens':>6} {'secs':>5} {'MB':>5}")
+
+
+def _print_row(r: dict, width: int, show: str | None) -> None:
+    onset = f"{r['onset_err']:.1f}" if r["onset_err"] is not None else "-"
+    got = r["got"] + ("" if r["top1"] else " ✗")
+    entity = r["entity"] + ("" if r["culprit"] else " ✗")
+    print(f"{r['scenario']:<{width}} {r['want']:<24} {got:<24} {entity:<32} {onset:>9} {r['recall']:>6.2f} "
+          f"{len(r['bad']):>3} {r['readonly']:>3} {r['tokens']:>6} {r['secs']:>5.1f} {r['mem_tree_mb']:>5.0f}")
+    for place, hits in r["bad_places"].items():
+        print(f"    must_not_recommend in {place}: {hits}")
+    if r["runbook_quotes"]:
+        print(f"    quoted in runbook excerpts (not counted): {r['runbook_quotes']}")
+    if show in (r["scenario"], Path(r["path"]).name) or (r["missing"] and show == "all"):
+        print(f"    missing key evidence: {r['missing']}")
+
+
+def _print_totals(t: dict) -> None:
+    onset = "-" if t["onset_within_3min"] is None else f"{t['onset_within_3min']:.3f}"
+    mean_err = "-" if t["onset_mean_err_min"] is None else f"{t['onset_mean_err_min']:.1f} min"
+    places = ", ".join(f"{p} {c}" for p, c in sorted(t["must_not_by_place"].items())) or "none"
+    print()
+    print(f"scenarios: {t['scenarios']}")
+    print(f"top-1 category accuracy: {t['top1']:.3f}")
+    print(f"top-3 category accuracy: {t['top3']:.3f}")
+    print(f"culprit accuracy:        {t['culprit']:.3f}")
+    print(f"onset within 3 min:      {onset}  (mean error {mean_err} over the reports with an onset; "
+          f"missing onsets, counted as misses: {t['onset_missing']})")
+    print(f"key-evidence recall:     {t['recall']:.3f}")
+    print(f"must_not_recommend hits: {t['must_not_hits']}  (by place: {places}; "
+          f"quoted in runbook excerpts, not counted: {t['runbook_quotes']})")
+    print(f"scenarios without a read-only check: {t['no_readonly']}")
+    print(f"evidence tokens: max {t['tokens_max']}, mean {t['tokens_mean']:.0f}")
+    print(f"runtime: mean {t['secs_mean']:.2f}s per scenario (whole process)")
+    print(f"peak memory (process tree): max {t['mem_tree_max_mb']:.0f} MB summed over the tree at one "
+          f"time (an upper bound: forked workers share pages); sum of each process' own peak: "
+          f"max {t['mem_sum_of_peaks_max_mb']:.0f} MB")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("dir", nargs="?", type=Path, default=DEFAULT_DIR)
-    ap.add_argument("--show", help="print the missing key evidence of this scenario")
+    ap.add_argument("dirs", nargs="*", type=Path, default=[DEFAULT_DIR], metavar="DIR")
+    ap.add_argument("--show", help="print the missing key evidence of this scenario (or of all)")
+    ap.add_argument("--json", type=Path, metavar="OUT", help="write the per-scenario rows and totals")
     args = ap.parse_args()
-    scenarios = sorted(p for p in args.dir.iterdir() if p.is_dir() and (args.dir / f"{p.name}.truth.json").exists())
-    if not scenarios:
-        raise SystemExit(f"{args.dir}: no scenarios (directories with a <name>.truth.json beside them)")
+    several = len(args.dirs) > 1
+    paths = [(root, p) for root in args.dirs for p in find_scenarios(root)]
+    labels = [f"{root.name}/{p.name}" if several else p.name for root, p in paths]
+    width = max(14, *(len(label) for label in labels))
+    print(_header(width))
     rows = []
-    print(f"{'scenario':<14} {'truth':<24} {'top-1':<24} {'culprit':<32} {'onset±min':>9} {'recall':>6} {'bad':>3} {'ro':>3} {'tokens':>6} {'secs':>5}")
-    for path in scenarios:
-        truth = json.loads((args.dir / f"{path.name}.truth.json").read_text())
-        report, secs = triage(path)
-        r = score(report, truth)
-        r["secs"] = secs
-        rows.append(r)
-        onset = f"{r['onset_err']:.1f}" if r["onset_err"] is not None else "-"
-        mark = "" if r["top1"] else " ✗"
-        print(f"{path.name:<14} {r['want']:<24} {r['got'] + mark:<24} {r['entity'] + ('' if r['culprit'] else ' ✗'):<32} "
-              f"{onset:>9} {r['recall']:>6.2f} {len(r['bad']):>3} {r['readonly']:>3} {r['tokens']:>6} {secs:>5.1f}")
-        if args.show == path.name or (r["missing"] and args.show == "all"):
-            print(f"    missing key evidence: {r['missing']}")
-    n = len(rows)
-    onset_ok = sum(1 for r in rows if r["onset_err"] is not None and r["onset_err"] <= 3.0)
-    print()
-    print(f"scenarios: {n}")
-    print(f"top-1 category accuracy: {sum(r['top1'] for r in rows) / n:.3f}")
-    print(f"top-3 category accuracy: {sum(r['top3'] for r in rows) / n:.3f}")
-    print(f"culprit accuracy:        {sum(r['culprit'] for r in rows) / n:.3f}")
-    print(f"onset within 3 min:      {onset_ok / n:.3f}  (mean error {sum(r['onset_err'] or 0 for r in rows) / n:.1f} min)")
-    print(f"key-evidence recall:     {sum(r['recall'] for r in rows) / n:.3f}")
-    print(f"must_not_recommend hits: {sum(len(r['bad']) for r in rows)}")
-    print(f"scenarios without a read-only check: {sum(1 for r in rows if r['readonly'] == 0)}")
-    print(f"evidence tokens: max {max(r['tokens'] for r in rows)}, mean {sum(r['tokens'] for r in rows) / n:.0f}")
-    print(f"runtime: mean {sum(r['secs'] for r in rows) / n:.2f}s per scenario (whole process)")
+    for (_, path), label in zip(paths, labels, strict=True):
+        rows.append(run_one(path, label))
+        _print_row(rows[-1], width, args.show)
+    totals = summarise(rows)
+    _print_totals(totals)
+    if args.json:
+        args.json.write_text(json.dumps({"scenarios": rows, "totals": totals}, indent=2) + "\n")
+        print(f"rows written to {args.json}")
 
 
 if __name__ == "__main__":

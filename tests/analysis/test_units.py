@@ -9,7 +9,8 @@ from opslens.analysis.alerts import dedupe
 from opslens.analysis.budget import TOKEN_BUDGET, fit_evidence
 from opslens.analysis.changes import collect_changes, rank_changes
 from opslens.analysis.entities import EntityGraph, pod_in_text
-from opslens.analysis.evidence import MAX_TEXT_CHARS, EvidenceBook, quote
+from opslens.analysis.evidence import EvidenceBook, quote
+from opslens.analysis.excerpt import LINE_CHARS
 from opslens.analysis.findings import AnalysisResult, HypothesisResult, TimelineItem
 from opslens.analysis.severity import content_severity, effective_severity, embedded_level
 from opslens.events import Entity, Event, EventKind, Origin, Severity
@@ -114,12 +115,12 @@ def test_checks_fill_real_names_and_drop_what_they_cannot_fill() -> None:
     assert all("{pod}" not in c.cmd and " -n " not in c.cmd for c in node_only)
 
 
-def test_quotes_are_verbatim_prefixes_or_the_signal_line() -> None:
+def test_quotes_keep_a_short_record_whole_and_cut_a_long_line_to_size() -> None:
     long_line = "x" * 1000
     e = ev(EventKind.LOG, long_line)
-    assert quote(e) == long_line[:MAX_TEXT_CHARS]
+    assert quote(e) == long_line[:LINE_CHARS]
     trace = Event(1.0, EventKind.LOG, "java", Origin("a"), "boom", "boom\n\tat a.B(B.java:1)\nCaused by: java.net.UnknownHostException: db")
-    assert quote(trace, needle="UnknownHostException") == "Caused by: java.net.UnknownHostException: db"
+    assert quote(trace, needle="UnknownHostException") == "boom\n\tat a.B(B.java:1)\nCaused by: java.net.UnknownHostException: db"
 
 
 def test_evidence_budget_keeps_hypothesis_evidence_and_rewrites_references() -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from opslens.analysis.excerpt import verbatim_pieces
 from tests.pipeline.bundle_files import write_every_format
 
 OPSLENS = [sys.executable, "-m", "opslens"]
@@ -48,7 +49,8 @@ def _check_report(report: dict, schema: dict, inputs: str) -> None:
     jsonschema.validate(report, schema)
     for e in report["evidence"]:
         if "[REDACTED:" not in e["text"]:  # secrets are replaced before anything is written out
-            assert e["text"] in inputs, f"evidence {e['id']} is not verbatim: {e['text']!r}"
+            for piece in verbatim_pieces(e["text"]):
+                assert piece in inputs, f"evidence {e['id']} is not verbatim: {piece!r} of {e['text']!r}"
     times = [t["ts"] for t in report["timeline"]]
     assert times == sorted(times)
     ids = {e["id"] for e in report["evidence"]}

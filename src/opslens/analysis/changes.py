@@ -1,13 +1,18 @@
 """Changes in the window: deploys, syncs, commits, rollouts, scaling; ranked against the onset.
 
 A change is suspicious when it happened shortly before the onset and touches an affected
-entity (same workload, or same namespace). Rollout history has no timestamps, so those rows are
-kept untimed and matched to the affected workload by name only.
+entity (same workload, or same namespace). Only a dated change can be "before the onset":
+`kubectl rollout history` has no times, so a revision counts only when another input dates it
+(its pod-template-hash or image in a dated ReplicaSet rollout or sync), and only the latest
+revision of a resource can be dated that way. Undated revisions are context: one grouped entry
+per resource, never a suspect.
 """
 
 from __future__ import annotations
 
 import math
+import re
+from collections import defaultdict
 
 from opslens.analysis.evidence import EvidenceBook
 from opslens.analysis.findings import ChangeFinding
@@ -17,19 +22,23 @@ from opslens.events import Event
 CHANGE_EVENT_REASONS = frozenset({"ScalingReplicaSet", "SuccessfulRescale", "UpdatedLoadBalancer"})
 #: How far back before the onset a change is still a candidate cause.
 LOOKBACK_SECONDS = 6 * 3600
-
-
 #: Scaling events of one Deployment closer than this belong to the same rollout.
 ROLLOUT_GAP_SECONDS = 15 * 60
+REVISION_KIND = "rollout-revision"
+HISTORY_KIND = "rollout-history"
+#: `Scaled up replica set web-5b6c7d8f9 to 3` (also `from 0`): the ReplicaSet a rollout creates.
+_SCALED_UP = re.compile(r"Scaled up replica set (\S+?)-([a-z0-9]{5,10}) to \d+")
 
 
 def collect_changes(changes: list[Event], k8s_events: list[Event]) -> list[ChangeFinding]:
-    """Every change record, plus change-like Kubernetes events, in time order (untimed last).
+    """Every dated change record, plus change-like Kubernetes events, in time order, then one
+    undated context entry per resource with rollout history that nothing dates.
 
     The ReplicaSet scale-ups and scale-downs of one rollout become a single change, quoted by
     its first event (the new ReplicaSet's first scale-up).
     """
-    found = [_from_change(e) for e in changes]
+    revisions = [e for e in changes if (e.attrs or {}).get("change_kind") == REVISION_KIND]
+    found = [_from_change(e) for e in changes if (e.attrs or {}).get("change_kind") != REVISION_KIND]
     k8s = sorted((e for e in k8s_events if (e.attrs or {}).get("reason") in CHANGE_EVENT_REASONS), key=lambda e: e.time or 0.0)
     last_seen: dict[tuple[str, object], tuple[float, ChangeFinding]] = {}
     for e in k8s:
@@ -42,8 +51,95 @@ def collect_changes(changes: list[Event], k8s_events: list[Event]) -> list[Chang
         found.append(change)
         if e.time is not None:
             last_seen[key] = (e.time, change)
+    found += _revisions(revisions, found, k8s_events)
     found.sort(key=lambda c: (c.time is None, c.time or 0.0))
     return found
+
+
+def _revisions(revisions: list[Event], dated: list[ChangeFinding], k8s_events: list[Event]) -> list[ChangeFinding]:
+    """The latest revision of each resource, dated when another input dates it; the rest of the
+    history as one undated context entry per resource."""
+    by_resource: dict[str, list[Event]] = defaultdict(list)
+    for e in revisions:
+        by_resource[str((e.attrs or {}).get("resource") or e.entity)].append(e)
+    created = _replicaset_creation(k8s_events)
+    out: list[ChangeFinding] = []
+    for resource, events in by_resource.items():
+        events.sort(key=lambda e: int(str((e.attrs or {}).get("revision") or 0)))
+        latest = events[-1]
+        when = _date_revision(latest, created, dated)
+        if when is not None:
+            _add_dated(latest, when, dated, out)
+            events = events[:-1]
+        if events:
+            out.append(_history(resource, events))
+    return out
+
+
+def _add_dated(revision: Event, when: float, dated: list[ChangeFinding], out: list[ChangeFinding]) -> None:
+    """The dated latest revision: merged into the rollout that dates it, else a change of its own."""
+    change = _from_change(revision)
+    change.time = when
+    name = revision.entity.name if revision.entity is not None else None
+    for rollout in dated:
+        if (rollout.kind == "k8s-ScalingReplicaSet" and rollout.time is not None and rollout.entity is not None
+                and rollout.entity.name == name and abs(rollout.time - when) <= ROLLOUT_GAP_SECONDS):
+            rollout.revision = rollout.revision or change.revision
+            rollout.images = rollout.images or change.images
+            cause = (revision.attrs or {}).get("change_cause")
+            if cause:
+                rollout.summary += f" (revision {change.revision}: {cause})"
+            return
+    out.append(change)
+
+
+def _replicaset_creation(k8s_events: list[Event]) -> dict[tuple[str, str], float]:
+    """(workload name, pod-template-hash) -> when its ReplicaSet was first scaled up."""
+    created: dict[tuple[str, str], float] = {}
+    for e in k8s_events:
+        if e.time is None or (e.attrs or {}).get("reason") != "ScalingReplicaSet":
+            continue
+        if m := _SCALED_UP.search(e.message):
+            key = (m.group(1), m.group(2))
+            created[key] = min(created.get(key, e.time), e.time)
+    return created
+
+
+def _date_revision(revision: Event, created: dict[tuple[str, str], float], dated: list[ChangeFinding]) -> float | None:
+    """When the revision was rolled out, if another input says so: its ReplicaSet's first
+    scale-up (pod-template-hash), or a dated change that rolled out the same image."""
+    attrs = revision.attrs or {}
+    name = revision.entity.name if revision.entity is not None else None
+    template_hash = attrs.get("pod_template_hash")
+    if name and template_hash and (name, template_hash) in created:
+        return created[(name, template_hash)]
+    images = set(attrs.get("images") or [])
+    if images:
+        times = [c.time for c in dated if c.time is not None and images & set(c.images)]
+        if times:
+            return max(times)
+    return None
+
+
+def _history(resource: str, events: list[Event]) -> ChangeFinding:
+    """Undated revisions of one resource, shown once: context, never a suspect."""
+    numbers = [str((e.attrs or {}).get("revision")) for e in events]
+    latest = events[-1]
+    cause = (latest.attrs or {}).get("change_cause")
+    span = numbers[0] if len(numbers) == 1 else f"{numbers[0]}-{numbers[-1]}"
+    summary = f"{resource}: revision{'s' if len(numbers) > 1 else ''} {span} (undated history)"
+    if cause:
+        summary += f"; revision {numbers[-1]}: {cause}"
+    return ChangeFinding(
+        time=None,
+        kind=HISTORY_KIND,
+        summary=summary,
+        source=str(latest.origin),
+        revision=None,
+        entity=latest.entity,
+        images=list((latest.attrs or {}).get("images") or []),
+        event=latest,
+    )
 
 
 def _from_change(event: Event) -> ChangeFinding:
@@ -90,7 +186,8 @@ def rank_changes(
     for change in changes:
         touches = _touches(change, affected_names, affected_ns)
         change.touches_affected = touches >= 2
-        proximity = 0.3
+        # Undated changes (history nothing dates) are context: never "before the onset".
+        proximity = 0.0 if change.time is None else 0.3
         if onset is not None and change.time is not None:
             delta = onset - change.time
             change.minutes_before_onset = round(delta / 60.0, 1)

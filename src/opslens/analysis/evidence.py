@@ -1,18 +1,16 @@
 """Evidence: verbatim, cited excerpts of the input, numbered E1, E2, ... in one book per report.
 
 Analyzers and detectors cite events through the book; citing the same excerpt twice returns the
-same id. The text is always a verbatim substring of the input (a prefix of the line when the
-line is long), so a reader can grep for it.
+same id. The text is made of verbatim pieces of the input (a whole short record, or the decisive
+lines and parts of a long one, gaps marked `…`), so a reader can grep for each piece.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from opslens.analysis.excerpt import excerpt
 from opslens.events import Entity, Event, EventKind
-
-#: Longest excerpt quoted; longer lines are cut (a prefix is still verbatim).
-MAX_TEXT_CHARS = 320
 
 
 @dataclass
@@ -31,26 +29,9 @@ class EvidenceItem:
 
 
 def quote(event: Event, needle: str | None = None) -> str:
-    """The verbatim excerpt to show for `event`: its raw text's first line, cut to size.
-
-    With `needle`, the excerpt is the line of a multi-line record that contains it (a
-    `Caused by:` line of a stack trace, say), or a window around it in an over-long line.
-    """
-    raw = event.raw or event.message
-    lines = raw.split("\n")
-    line = lines[0]
-    if needle:
-        for candidate in lines:
-            if needle in candidate:
-                line = candidate
-                break
-    line = line.strip()  # surrounding whitespace is indentation, not content (still a substring)
-    if len(line) <= MAX_TEXT_CHARS:
-        return line
-    if needle and (at := line.find(needle)) > MAX_TEXT_CHARS - len(needle):
-        start = max(0, at - MAX_TEXT_CHARS // 3)
-        return line[start : start + MAX_TEXT_CHARS]
-    return line[:MAX_TEXT_CHARS]
+    """The verbatim excerpt to show for `event` (see `excerpt`): a short record whole, a long
+    one cut to its decisive parts, always keeping the part that contains `needle`."""
+    return excerpt(event.raw or event.message, needle)
 
 
 @dataclass

@@ -10,27 +10,57 @@ exists, so a lone weak signal stays low.
 from __future__ import annotations
 
 from opslens.analysis.detectors import base as detector_base
-from opslens.analysis.detectors.base import Candidate, Context
+from opslens.analysis.detectors._shared import MAX_CONFIDENCE
+from opslens.analysis.detectors.base import Candidate, Context, combine
 
 MAX_HYPOTHESES = 5
 MIN_SCORE = 0.15
 #: Below this the report says "insufficient evidence" instead of naming a cause.
 CONFIDENT = 0.3
 SYMPTOM_DISCOUNT = 0.55
+#: What a second candidate of the same category adds (a fraction of its score, noisy-OR).
+CORROBORATION = 0.25
+MERGED_EVIDENCE = 3
 
 
 def rank(ctx: Context) -> list[Candidate]:
     """Candidates from all detectors, best first, causes ahead of the symptoms they explain."""
     import opslens.analysis.detectors  # noqa: F401  (registers the built-in detectors)
+    from opslens.analysis.signature_candidates import signature_candidates
 
     candidates: list[Candidate] = []
     for detector_cls in detector_base.detectors().values():
         candidates += detector_cls().detect(ctx)
-    candidates = [c for c in candidates if c.score > 0]
+    candidates += signature_candidates(ctx)
+    return order(candidates)
+
+
+def order(candidates: list[Candidate]) -> list[Candidate]:
+    """Discount explained symptoms, sort, calibrate and cut: what the report shows, in the
+    order of the confidences it shows."""
+    candidates = _merge_categories([c for c in candidates if c.score > 0])
     _explain_symptoms(candidates)
     candidates.sort(key=lambda c: -c.score)
     _calibrate(candidates)
     return [c for c in candidates if c.score >= MIN_SCORE][:MAX_HYPOTHESES]
+
+
+def _merge_categories(candidates: list[Candidate]) -> list[Candidate]:
+    """One candidate per category: the strongest, with the others' evidence appended. Two views
+    of one category (its detector, its component signatures) corroborate a little; they are
+    not independent, so the second adds only a fraction."""
+    best: dict[str, Candidate] = {}
+    for c in sorted(candidates, key=lambda c: -c.score):
+        kept = best.get(c.category)
+        if kept is None:
+            best[c.category] = c
+            continue
+        kept.score = min(combine([kept.score, CORROBORATION * c.score]), MAX_CONFIDENCE)
+        kept.evidence += [e for e in c.evidence if e not in kept.evidence][:MERGED_EVIDENCE]
+        kept.symptoms_of |= c.symptoms_of
+        if kept.change is None and c.change is not None:
+            kept.change = c.change
+    return list(best.values())
 
 
 def _same_place(a: Candidate, b: Candidate) -> bool:
@@ -49,12 +79,15 @@ def _explain_symptoms(candidates: list[Candidate]) -> None:
 
 
 def _calibrate(ranked: list[Candidate]) -> None:
-    """A close runner-up means the top choice is less certain."""
+    """A close runner-up means the top choice is less certain, but never less likely than the
+    runner-up: the order shown is the order of the confidences shown."""
     if len(ranked) >= 2 and ranked[0].score > 0:
         ratio = ranked[1].score / ranked[0].score
-        ranked[0].score *= 1.0 - 0.25 * ratio
+        ranked[0].score = max(ranked[0].score * (1.0 - 0.25 * ratio), ranked[1].score)
     for c in ranked:
         c.score = round(min(c.score, 0.95), 3)
+    # Rounding and the cap keep the order; a stable sort makes ties keep the detectors' order.
+    ranked.sort(key=lambda c: -c.score)
 
 
 def insufficient_evidence_note(ranked: list[Candidate]) -> str | None:

@@ -1,4 +1,10 @@
-"""Semantic signals: matching the knowledge base (`knowledge/signals.yaml`) against findings.
+"""Semantic signals: matching the knowledge base against findings.
+
+Two kinds of knowledge: generic signals (`knowledge/signals.yaml`: an OOM kill, a failed
+probe, a 5xx) that the category detectors combine, and component failure signatures
+(`knowledge/signatures/*.yaml`: what CoreDNS, the kubelet or Postgres print when they fail in a
+known way), each mapped to one root-cause category. Both become `SignalDef`s; a signature's
+carries its `category`.
 
 Matching runs once per message template, Kubernetes event, alert and anomaly — never per log
 line — so the knowledge base can be rich without slowing ingest.
@@ -24,6 +30,10 @@ class SignalDef:
     metrics: re.Pattern[str] | None
     direction: str | None
     context: bool = False  # activity rather than trouble
+    category: str | None = None  # signatures: the root-cause category the line proves
+    role: str = "cause"  # signatures: cause, or a symptom that causes produce
+    explains: frozenset[str] = frozenset()  # signatures: categories whose symptoms it explains
+    component: str | None = None
 
 
 def _combine(patterns: list[str] | None, flags: int = re.I) -> re.Pattern[str] | None:
@@ -34,8 +44,38 @@ def _combine(patterns: list[str] | None, flags: int = re.I) -> re.Pattern[str] |
 
 @lru_cache(maxsize=1)
 def signal_defs() -> dict[str, SignalDef]:
-    """The packaged signal knowledge base, compiled."""
-    raw = yaml.safe_load(resources.files("opslens.analysis.knowledge").joinpath("signals.yaml").read_text())
+    """The packaged knowledge base, compiled: generic signals, then component signatures."""
+    knowledge = resources.files("opslens.analysis.knowledge")
+    raw = yaml.safe_load(knowledge.joinpath("signals.yaml").read_text())
+    defs = _generic(raw)
+    for sig in _signature_specs(knowledge.joinpath("signatures")):
+        if sig["id"] in defs:
+            raise ValueError(f"signature id {sig['id']!r} is defined twice")
+        defs[sig["id"]] = SignalDef(
+            id=sig["id"],
+            strength=float(sig.get("strength", 0.5)),
+            text=_combine(sig.get("text"), re.I | re.M),
+            reasons=frozenset(sig.get("reasons") or ()),
+            alerts=None,
+            metrics=None,
+            direction=None,
+            category=sig["category"],
+            role=str(sig.get("role") or "cause"),
+            explains=frozenset(sig.get("explains") or ()),
+            component=sig.get("component"),
+        )
+    return defs
+
+
+def _signature_specs(folder) -> list[dict]:  # noqa: ANN001 - an importlib Traversable
+    specs: list[dict] = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            specs += yaml.safe_load(entry.read_text(encoding="utf-8")) or []
+    return specs
+
+
+def _generic(raw: dict) -> dict[str, SignalDef]:
     defs = {}
     for sid, spec in raw.items():
         defs[sid] = SignalDef(
@@ -73,6 +113,16 @@ def metric_signals(series: str, direction: str) -> list[str]:
         if d.metrics is not None and d.metrics.search(series) and d.direction in (None, direction):
             found.append(d.id)
     return found
+
+
+def signatures_of(category: str) -> list[str]:
+    """Ids of the component signatures that prove `category`."""
+    return [d.id for d in signal_defs().values() if d.category == category]
+
+
+def category_of(signal: str) -> str | None:
+    """The category a signature proves (None for generic signals)."""
+    return signal_defs()[signal].category
 
 
 def strength(signal: str) -> float:

@@ -107,10 +107,10 @@ class Context:
         return ids
 
     def change_for(self, workload: Entity | None, before: float | None, window: float = 3 * 3600) -> ChangeFinding | None:
-        """The best-ranked change touching `workload` shortly before `before`."""
+        """The best-ranked dated change touching `workload` shortly before `before`."""
         best = None
         for c in self.changes:
-            if not _names(c, workload):
+            if c.time is None or not _names(c, workload):
                 continue
             if before is not None and c.time is not None and not (-120 <= before - c.time <= window):
                 continue

@@ -49,7 +49,7 @@ class NetworkPolicyDetector(Detector):
 def _policy_change(changes: list[ChangeFinding]) -> ChangeFinding | None:
     for c in changes:
         text = " ".join([c.summary, *c.files])
-        if _POLICY_TEXT.search(text) and (c.minutes_before_onset is None or -2 <= c.minutes_before_onset <= 360):
+        if c.time is not None and _POLICY_TEXT.search(text) and (c.minutes_before_onset is None or -2 <= c.minutes_before_onset <= 360):
             return c
     return None
 

@@ -15,8 +15,10 @@ Two forms, possibly several resources concatenated in one file:
        web:
         Image:      registry/web:1.2
 
-Revisions carry no timestamps (time None). Images come from `kubectl set image` change causes
-and from `Image:` lines of the detail form.
+Revisions carry no timestamps (time None): the analysis dates a revision only when another
+input does (its pod-template-hash or image in a dated rollout). Images come from `kubectl set
+image` change causes and from `Image:` lines of the detail form, the pod-template-hash from its
+`Labels:`.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ _TABLE_HEADER = re.compile(r"REVISION\s+CHANGE-CAUSE\s*$")
 _ROW = re.compile(r"(\d+)\s+(.*?)\s*$")
 _IMAGE_LINE = re.compile(r"\s+Image:\s+(\S+)")
 _CONTAINER_LINE = re.compile(r"\s{2,}([a-z0-9][-a-z0-9]*):\s*$")
+_TEMPLATE_HASH = re.compile(r"\bpod-template-hash=([a-z0-9]+)")
 _CHANGE_CAUSE = re.compile(r"\s*(?:Annotations:\s+)?kubernetes\.io/change-cause:\s*(.*?)\s*$")
 # `kubectl set image deployment/web web=registry/web:1.2 sidecar=...`
 _SET_IMAGE = re.compile(r"\bset image\b")
@@ -163,7 +166,10 @@ class _Resource:
         cause = None
         images: list[str] = []
         containers: list[str] = []
+        template_hash = None
         for _, text in lines:
+            if template_hash is None and (h := _TEMPLATE_HASH.search(text)):
+                template_hash = h.group(1)
             if (m := _CHANGE_CAUSE.match(text)) and cause is None:
                 cause = m.group(1) or None
             elif m := _IMAGE_LINE.match(text):
@@ -172,4 +178,6 @@ class _Resource:
                 containers.append(m.group(1))
         raw = "\n".join(text for _, text in lines)
         extra: dict[str, Any] = {"images": images, "containers": containers}
+        if template_hash:
+            extra["pod_template_hash"] = template_hash
         return self._event(lines[0][0], raw, self.revision or 0, cause, extra, ctx)

@@ -1,0 +1,202 @@
+"""Record-aware evidence text: the decisive parts of a long record, verbatim, gaps marked `…`.
+
+A stack trace, traceback or panic is mostly framework boilerplate; what a reader needs is the
+exception type and message, the first frame in the application's own code, and every
+`Caused by:` / `During handling ...` link of the chain. A long JSON log line is mostly context
+fields; what matters is `msg`, `error`, `err` and `stack`. A `kubectl describe` block is short
+enough to keep whole. This module picks those parts and joins them:
+
+- kept lines of a multi-line record are joined with "\\n"; where lines were left out, a line
+  holding only `…` stands for them;
+- kept pieces of one long line are joined with " … ".
+
+Every piece is a verbatim substring of the input (lines are only cut, never rewritten; only
+the first line loses its indentation), and the line holding the key phrase (`needle`,
+what a signal matched) is always kept, whole when it fits.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Longest single-line excerpt, and longest excerpt of a multi-line record.
+LINE_CHARS = 320
+RECORD_CHARS = 560
+#: Longest piece of one line kept inside a record excerpt.
+RECORD_LINE_CHARS = 220
+GAP_LINE = "…"
+GAP_INLINE = " … "
+
+# Frames of runtimes and frameworks: the first frame that is NOT one of these is the app's.
+_LIBRARY_FRAME = re.compile(
+    r"\bat (?:java|javax|jakarta|jdk|sun|com\.sun|org\.springframework|org\.apache|org\.hibernate|"
+    r"com\.fasterxml|io\.netty|reactor|kotlin|kotlinx|scala|akka|com\.zaxxer|io\.grpc|okhttp3|"
+    r"org\.eclipse|io\.undertow|ch\.qos|org\.slf4j|net\.bytebuddy|io\.micrometer|org\.postgresql|"
+    r"com\.mysql|io\.lettuce|redis\.clients|org\.junit|io\.quarkus|io\.vertx|io\.opentelemetry|"
+    r"com\.google|software\.amazon|com\.amazonaws)\.|"
+    r"site-packages/|dist-packages/|/lib/python\d|<frozen |"
+    r"/usr/local/go/src/|/usr/lib/go|\bruntime/|/go/pkg/mod/|/vendor/|"
+    r"node_modules/|node:internal|\(internal/|"
+    r"\bat System\.|\bat Microsoft\."
+)
+_FRAME = re.compile(r"^\s*(?:at |File \"|#\d+ |\S+\.go:\d+|\S+\(.*\)\s*$)")
+_CHAIN = re.compile(
+    r"^\s*(?:Caused by:|Suppressed:|Wrapped by:|During handling of the above exception|"
+    r"The above exception was the direct cause|panic: |fatal error: |\[signal )"
+)
+_EXCEPTION = re.compile(
+    r"^\s*(?:Exception in thread \"[^\"]*\" )?(?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*"
+    r"(?:Exception|Error|Throwable|Failure|Fault)\w*(?::|$)"
+)
+_GO_FILE = re.compile(r"^\s+\S+\.go:\d+")
+_JSON_KEYS = re.compile(r'"(?:msg|message|error|err|stack|stacktrace|exception|reason|cause)"\s*:\s*')
+
+
+_GAPS = re.compile(r"\n…\n| … ")
+
+
+def verbatim_pieces(text: str) -> list[str]:
+    """The verbatim pieces an excerpt is made of (what a reader can grep for)."""
+    return [piece for piece in _GAPS.split(text) if piece]
+
+
+def excerpt(raw: str, needle: str | None = None) -> str:
+    """The verbatim excerpt of `raw` to show as evidence (see the module docstring)."""
+    lines = raw.split("\n")
+    if len(lines) == 1:
+        return _line_excerpt(raw.strip(), needle, LINE_CHARS)
+    lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not lines:
+        return ""
+    if len(lines) == 1:
+        return _line_excerpt(lines[0].strip(), needle, LINE_CHARS)
+    return _record_excerpt(lines, needle)
+
+
+def _record_excerpt(lines: list[str], needle: str | None) -> str:
+    whole = _join(lines, list(range(len(lines))))
+    if len(whole) <= RECORD_CHARS:
+        return whole
+    keep = _decisive(lines, needle)
+    # Fill the remaining room with the lines right after the kept ones (a frame's file line,
+    # an exception's first frames): context in reading order.
+    chosen = set(keep)
+    for index in sorted(keep):
+        for follower in (index + 1, index + 2):
+            if follower < len(lines) and follower not in chosen and lines[follower].strip():
+                trial = sorted(chosen | {follower})
+                if len(_join(lines, trial, needle)) <= RECORD_CHARS:
+                    chosen.add(follower)
+    ordered = sorted(chosen)
+    while len(ordered) > 1 and len(_join(lines, ordered, needle)) > RECORD_CHARS:
+        ordered.remove(_least(ordered, lines, needle))
+    return _join(lines, ordered, needle)
+
+
+def _decisive(lines: list[str], needle: str | None) -> list[int]:
+    """Indexes of the lines that carry meaning, most important first."""
+    keep = [0]
+    if needle:
+        keep += [i for i, line in enumerate(lines) if needle in line][:1]
+    for i, line in enumerate(lines):
+        if i and (_CHAIN.match(line) or _EXCEPTION.match(line)):
+            keep.append(i)
+    app = _first_app_frame(lines)
+    if app is not None:
+        keep.append(app)
+    if not any(_FRAME.match(line) for line in lines):
+        # Not a stack (a describe block, a wrapped message): every line is content.
+        keep += range(len(lines))
+    return list(dict.fromkeys(keep))
+
+
+def _first_app_frame(lines: list[str]) -> int | None:
+    for i, line in enumerate(lines):
+        if not i or not _FRAME.match(line) or _LIBRARY_FRAME.search(line):
+            continue
+        if _GO_FILE.match(line):
+            continue  # a Go file line: its function line before it decides
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if _GO_FILE.match(following) and (_LIBRARY_FRAME.search(following) or _go_stdlib(line)):
+            continue
+        return i
+    return None
+
+
+def _go_stdlib(line: str) -> bool:
+    """A Go function of the standard library or runtime (`net/http.(*conn).serve(...)`,
+    `panic(...)`): its package path has no domain (`github.com/...`) and is not `main`."""
+    first = line.strip().split("/", 1)[0].split(".", 1)[0]
+    return "." not in line.strip().split("/", 1)[0] and first not in ("main",) and not line.startswith("\t")
+
+
+def _least(ordered: list[int], lines: list[str], needle: str | None) -> int:
+    """The kept line to drop first when the excerpt is too long: never the first line or the
+    needle's; frames before chain links, later lines before earlier ones."""
+    protected = {ordered[0]}
+    if needle:
+        protected |= {i for i in ordered if needle in lines[i]}
+    droppable = [i for i in ordered if i not in protected] or ordered[1:]
+
+    def rank(i: int) -> tuple[int, int]:
+        line = lines[i]
+        weight = 2 if _CHAIN.match(line) or _EXCEPTION.match(line) else 1 if _FRAME.match(line) and not _LIBRARY_FRAME.search(line) else 0
+        return (weight, -i)
+
+    return min(droppable, key=rank)
+
+
+def _join(lines: list[str], indexes: list[int], needle: str | None = None) -> str:
+    """Kept lines in order, `…` lines for the gaps. Only the first line loses its indentation,
+    so every run of consecutive kept lines stays one verbatim piece of the input."""
+    out: list[str] = []
+    previous = None
+    for i in indexes:
+        if previous is not None and i != previous + 1:
+            out.append(GAP_LINE)
+        text = lines[i].lstrip() if i == indexes[0] else lines[i]
+        out.append(_line_excerpt(text, needle if needle and needle in text else None, RECORD_LINE_CHARS))
+        previous = i
+    return "\n".join(out)
+
+
+def _line_excerpt(line: str, needle: str | None, limit: int) -> str:
+    """One line cut to `limit`: whole, or its head plus the parts that matter (the needle,
+    a JSON log line's message and error fields), joined by ` … `."""
+    if len(line) <= limit:
+        return line
+    spans: list[tuple[int, int]] = []
+    if needle and (at := line.find(needle)) >= 0:
+        spans.append((max(0, at - 40), min(len(line), at + len(needle) + 40)))
+    if line.lstrip().startswith("{"):
+        for m in _JSON_KEYS.finditer(line):
+            spans.append((m.start(), min(len(line), m.end() + 160)))
+    if not spans or max(b for _, b in spans) <= limit:
+        return line[:limit]  # what matters is in the head
+    pieces = _merge([(0, limit // 3), *spans])
+    text = GAP_INLINE.join(line[a:b] for a, b in pieces)
+    while len(text) > limit and len(pieces) > 1:
+        # Drop the last optional piece, but never the needle's.
+        drop = next((p for p in reversed(pieces[1:]) if not (needle and needle in line[p[0]:p[1]])), None)
+        if drop is None:
+            break
+        pieces.remove(drop)
+        text = GAP_INLINE.join(line[a:b] for a, b in pieces)
+    if len(text) > limit and len(pieces) > 1:
+        # Only the head and the needle are left: shorten the head to make room.
+        rest = GAP_INLINE.join(line[a:b] for a, b in pieces[1:])
+        head = max(12, limit - len(rest) - len(GAP_INLINE))
+        text = line[: min(head, pieces[0][1])] + GAP_INLINE + rest
+    return text[:limit] if len(text) > limit and not needle else text
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1] + len(GAP_INLINE):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged

@@ -1,0 +1,61 @@
+"""Hypotheses from component failure signatures (`knowledge/signatures/*.yaml`).
+
+A signature is a line a known component prints when it fails in one known way, mapped to the
+root-cause category it proves (`coredns: plugin/loop: Loop detected` -> dns-failure). Any
+category with fresh signature hits gets one candidate here, scored like the detectors score
+theirs; `hypotheses.order` merges it with the category detector's own candidate. Signatures
+marked `role: cause` name a cause; `role: symptom` lines weigh less, and a cause's `explains`
+list lets it discount the symptom categories it produces.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from opslens.analysis import signals
+from opslens.analysis.detectors import base as detector_base
+from opslens.analysis.detectors._shared import NODE_LEVEL, on, score_candidate
+from opslens.analysis.detectors.base import Candidate, Context, top_workload
+from opslens.analysis.hits import SignalHit
+
+#: A category proven only by symptom lines is less certain than one whose cause is named.
+SYMPTOM_ONLY = 0.7
+
+
+def signature_candidates(ctx: Context) -> list[Candidate]:
+    """One candidate per category that fresh signature hits prove."""
+    by_category: dict[str, list[SignalHit]] = defaultdict(list)
+    for hit in ctx.hits:
+        category = signals.category_of(hit.signal)
+        if category is not None and not hit.chronic:
+            by_category[category].append(hit)
+    found = []
+    for category, hits in sorted(by_category.items()):
+        cand = _candidate(ctx, category, hits)
+        if cand is not None:
+            found.append(cand)
+    return found
+
+
+def _candidate(ctx: Context, category: str, hits: list[SignalHit]) -> Candidate | None:
+    defs = signals.signal_defs()
+    causes = [h for h in hits if defs[h.signal].role == "cause"]
+    primary = causes or hits
+    culprit = top_workload(primary, nodes=category in NODE_LEVEL)
+    detector = detector_base.detectors().get(category)
+    components = sorted({defs[h.signal].component or "a component" for h in primary})
+    cand = score_candidate(
+        ctx,
+        category=category,
+        title=detector.title if detector is not None else category,
+        culprit=culprit,
+        primary=on(primary, culprit) or primary,
+        change_weight=0.3,
+        rationale=f"{', '.join(components[:3])} reported a known {category} failure.",
+    )
+    if cand is None:
+        return None
+    if not causes:
+        cand.score *= SYMPTOM_ONLY
+    cand.symptoms_of = set().union(*(defs[h.signal].explains for h in primary))
+    return cand
