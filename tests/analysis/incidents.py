@@ -38,6 +38,7 @@ class Bundle:
     series: list[dict] = field(default_factory=list)
     commits: list[tuple[str, datetime, str, list[str]]] = field(default_factory=list)
     syncs: list[tuple[str, str, datetime, str]] = field(default_factory=list)
+    histories: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -91,6 +92,11 @@ class Bundle:
         self.event("Deployment", deploy, ns, "ScalingReplicaSet", f"Scaled up replica set {deploy}-{new_rs} to 1 from 0", t, "Normal", component="deployment-controller")
         self.event("Deployment", deploy, ns, "ScalingReplicaSet", f"Scaled down replica set {deploy}-{old_rs} to 0 from 1", t + timedelta(seconds=40), "Normal", component="deployment-controller")
 
+    def rollout_history(self, resources: dict[str, list[str]]) -> None:
+        """`kubectl rollout history` of several deployments: undated revisions (the real command
+        prints no times). `resources` maps `deployment.apps/<name>` to change causes."""
+        self.histories = resources
+
     # -- background ------------------------------------------------------------------------
     def background(self) -> None:
         rng = self.rng
@@ -124,6 +130,13 @@ class Bundle:
                 out += [f"commit {sha}", "Author: Dev <dev@example.com>", f"Date:   {t.strftime('%Y-%m-%dT%H:%M:%S+00:00')}", "", f"    {subject}", ""]
                 out += [f"M\t{f}" for f in files] + [""]
             (root / "git-log.txt").write_text("\n".join(out))
+        if self.histories:
+            out = []
+            for resource, causes in self.histories.items():
+                out += [resource, "REVISION  CHANGE-CAUSE"]
+                out += [f"{n:<10}{cause or '<none>'}" for n, cause in enumerate(causes, 1)]
+                out.append("")
+            (root / "rollout-history.txt").write_text("\n".join(out))
         for app, ns, t, rev in self.syncs:
             doc = {"apiVersion": "argoproj.io/v1alpha1", "kind": "Application", "metadata": {"name": app, "namespace": "argocd"},
                    "spec": {"destination": {"namespace": ns}, "source": {"repoURL": "https://git.example.com/gitops.git", "path": f"apps/{app}"}},

@@ -152,3 +152,31 @@ def test_quiet_background_gives_insufficient_evidence(tmp_path: Path) -> None:
     assert report is not None
     assert not report.hypotheses or report.hypotheses[0].confidence < 0.3
     assert "Insufficient evidence" in report.summary
+
+
+def _histories(b: Bundle) -> dict[str, list[str]]:
+    """Undated rollout history for every workload the bundle mentions, the culprit included."""
+    names = {name.split("_")[1].rsplit("-", 2)[0] for name in b.pods} | {"cart", "payments", "billing", "ledger", "checkout"}
+    return {f"deployment.apps/{n}": ["<none>", f"kubectl set image deployment/{n} {n}=registry.example.com/{n}:1.{k}", f"kubectl set image deployment/{n} {n}=registry.example.com/{n}:1.{k + 1}"]
+            for k, n in enumerate(sorted(names))}
+
+
+@pytest.mark.parametrize(("category", "make", "culprit", "namespace"), CASES, ids=[c[0] for c in CASES])
+def test_undated_rollout_history_changes_nothing(tmp_path: Path, category: str, make: Scenario, culprit: str, namespace: str) -> None:
+    """Revisions without times are context: the same incident with and without them ranks the
+    same top hypothesis, and no undated revision is cited as the change behind it."""
+    tops = []
+    for with_history in (False, True):
+        bundle = Bundle(tmp_path / f"{category}-{with_history}")
+        make(bundle)
+        if with_history:
+            bundle.rollout_history(_histories(bundle))
+        report = run_triage(TriageOptions(paths=[str(bundle.write())])).report
+        assert report is not None
+        top = report.hypotheses[0]
+        tops.append((top.category, top.entity, top.change))
+        if with_history:
+            undated = [c for c in report.changes if c.ts is None]
+            assert undated and all(c.kind == "rollout-history" and c.score == 0 for c in undated)
+            assert len(undated) == len(_histories(bundle))  # grouped: one entry per resource
+    assert tops[0] == tops[1]
