@@ -32,8 +32,15 @@ def summary(digest: Digest, result: AnalysisResult, insufficient: str | None) ->
         parts.append(f"Trouble starts around {iso(result.onset)}.")
     if firing:
         parts.append(f"Alerts firing: {', '.join(firing[:4])}.")
-    parts.append(f"Read {digest.events:,} events from {iso(result.start) or '?'} to {iso(result.end) or '?'}.")
+    if result.start is None:
+        parts.append(f"Read {_events(digest.events)}, none with a timestamp.")
+    else:
+        parts.append(f"Read {_events(digest.events)} from {iso(result.start)} to {iso(result.end)}.")
     return " ".join(parts)
+
+
+def _events(n: int) -> str:
+    return f"{n:,} event" + ("" if n == 1 else "s")
 
 
 def _recent_firing(result: AnalysisResult) -> list[str]:

@@ -44,7 +44,7 @@ def build_report(result: AnalysisResult, ingest: IngestStats) -> Report:
         generated_at=datetime.now(tz=UTC),
         window=Window(start=_dt(result.start), end=_dt(result.end)),
         onset=_dt(result.onset),
-        summary=result.summary,
+        summary=result.summary + _understood(ingest),
         status_update=result.status_update or None,
         avoid=result.avoid,
         hypotheses=[
@@ -91,6 +91,16 @@ def build_report(result: AnalysisResult, ingest: IngestStats) -> Report:
             evidence_tokens=sum(item_tokens(i) for i in result.book.items),
         ),
     )
+
+
+def _understood(ingest: IngestStats) -> str:
+    """How much of the input was understood, said in the summary when not all of it was."""
+    share = ingest.understood
+    if share is None or (share >= 0.995 and not ingest.unrecognized):
+        return ""
+    parts = len(ingest.unrecognized)
+    listed = f"; {parts} part{'s' if parts != 1 else ''} not understood (listed in stats.unrecognized)" if parts else ""
+    return f" Understood {share:.0%} of {ingest.lines:,} input line{'s' if ingest.lines != 1 else ''}{listed}."
 
 
 def _evidence(item: EvidenceItem) -> Evidence:

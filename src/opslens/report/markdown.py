@@ -200,9 +200,12 @@ def _stats(report: Report, out: list[str]) -> None:
     if s.redactions:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(s.redactions.items()))
         out.append(f"Secrets redacted from this report: {kinds}.")
-    if s.skipped:
-        out += ["", f"Skipped ({len(s.skipped)}):"]
-        out += [_wrap(f"- {_cut(k.source, 80)}: {k.reason}") for k in s.skipped[:20]]
-        if len(s.skipped) > 20:
-            out.append(f"- … and {len(s.skipped) - 20} more")
+    if s.understood is not None and s.understood < 0.995:
+        out.append(f"Understood {s.understood:.0%} of the input lines; the rest was read as plain text.")
+    for title, entries in (("Not understood", s.unrecognized), ("Skipped", s.skipped)):
+        if entries:
+            out += ["", f"{title} ({len(entries)}):"]
+            out += [_wrap(f"- {_cut(k.source, 80)}: {k.reason}") for k in entries[:20]]
+            if len(entries) > 20:
+                out.append(f"- … and {len(entries) - 20} more")
     out.append("")

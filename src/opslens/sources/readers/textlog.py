@@ -10,10 +10,12 @@ Pod, namespace and container come from the path (`ctx.source.identity`).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain, islice
 from typing import ClassVar, TextIO
 
 from opslens.events import Event, Severity
 from opslens.sources.base import SNIFF_CHARS, ReadContext, Reader, register
+from opslens.sources.lines._compose import DETECT_LINES, looks_like_compose, read_compose, strip_compose_prefix
 from opslens.sources.lines.cri import split_docker_json, split_kubectl_prefix, split_runtime_prefix
 from opslens.sources.lines.dispatch import make_dispatch
 from opslens.sources.lines.multiline import STACK_FIRST, Folder
@@ -21,6 +23,11 @@ from opslens.sources.lines.records import assemble, infer_times
 from opslens.timeparse import Clock
 
 _SNIFF_LINES = 50
+#: Records no line format parsed carry this source name (the plain-text "format").
+GENERIC_SOURCE = "text"
+#: An input is listed as not understood when this share of its lines, or this many, are generic.
+GENERIC_REPORT_SHARE = 0.5
+GENERIC_REPORT_LINES = 20
 _FALLBACK = 0.05
 # markers of line formats other readers own (journald JSON export), where we must stay fallback
 _FOREIGN = ('"__REALTIME_TIMESTAMP"', '"__CURSOR"')
@@ -66,6 +73,7 @@ class TextLogReader(Reader):
         lines = head.splitlines()
         if len(head) >= SNIFF_CHARS and not head.endswith("\n"):
             lines = lines[:-1]  # cut mid-line
+        compose = looks_like_compose(lines)  # `docker compose logs`: score what follows the bar
         dispatch = make_dispatch(Clock())
         folder = Folder()
         considered = known = dedicated = 0
@@ -73,7 +81,8 @@ class TextLogReader(Reader):
         for line in lines:
             if considered >= _SNIFF_LINES:
                 break
-            content, wrapped = _sniff_content(line)
+            content, wrapped = _sniff_content(strip_compose_prefix(line) if compose else line)
+            wrapped = wrapped or compose
             if not content.strip() or content[:1] in " \t":
                 continue  # blank or a continuation: says nothing about the format
             if (folder.mode is not None or content[0] in STACK_FIRST) and folder.continues(content, previous):
@@ -93,5 +102,32 @@ class TextLogReader(Reader):
         return round(0.5 + 0.2 * dedicated / considered, 3)
 
     def read(self, stream: TextIO, ctx: ReadContext) -> Iterator[Event]:
-        """Events of every record; untimed ones get a neighbour's time (`time_inferred`)."""
-        return infer_times(assemble(stream, ctx))
+        """Events of every record; untimed ones get a neighbour's time (`time_inferred`).
+        Input that no line format understood is reported through `ctx.unrecognized`."""
+        generic = [0]
+        yield from infer_times(_count_generic(assemble(stream, ctx), generic))
+        report_generic(ctx, generic[0])
+
+
+def _count_generic(events: Iterator[Event], generic: list[int]) -> Iterator[Event]:
+    """Pass events through, counting the physical lines of records no format parsed."""
+    for event in events:
+        if event.source == GENERIC_SOURCE and event.time is None:
+            generic[0] += event.raw.count("\n") + 1
+        yield event
+
+
+def report_generic(ctx: ReadContext, generic_lines: int) -> None:
+    """List an input read mostly as generic text in `stats.unrecognized` (one line of why);
+    every generic line counts against the share of the input understood."""
+    if not generic_lines:
+        return
+    total = max(ctx.lines, generic_lines)
+    if generic_lines >= GENERIC_REPORT_LINES or generic_lines / total >= GENERIC_REPORT_SHARE:
+        ctx.unrecognized(
+            f"read as generic text: {generic_lines} of {total} lines have no known log format or "
+            "timestamp (messages are still searched for known failures)",
+            lines=generic_lines,
+        )
+    else:
+        ctx.unrecognized_lines += generic_lines
