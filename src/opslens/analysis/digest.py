@@ -133,6 +133,8 @@ class Digest:
     events: int = 0
     filtered_out: int = 0
     dropped: int = 0
+    #: Readers whose records are Kubernetes-style events (read whole by k8s_event_hits).
+    event_sources: set[str] = field(default_factory=set)
     _content_severity: dict[int, Severity] = field(default_factory=dict)
     _tally: dict[tuple, int] = field(default_factory=dict)
 
@@ -155,8 +157,8 @@ class Digest:
                 self.end = t
         if kind is EventKind.EVENT:
             self._add_message(event)
-            if kind is EventKind.EVENT:
-                self._keep(self.k8s_events, event)
+            self.event_sources.add(event.source)
+            self._keep(self.k8s_events, event)
         elif kind is EventKind.ALERT:
             self._keep(self.alerts, event)
         elif kind is EventKind.METRIC:

@@ -17,6 +17,8 @@ from opslens.analysis.entities import EntityGraph, pod_in_text
 from opslens.analysis.findings import AnomalyFinding
 from opslens.events import Entity, Event, EventKind, Severity
 
+#: Event reasons that, repeated, mean the container was started again (it restarted).
+_RESTART_REASONS = frozenset({"Created", "Started", "Pulled"})
 #: Alert labels naming the object an alert is about, most specific first.
 _ALERT_OBJECT_LABELS = (
     ("pod", "Pod"), ("deployment", "Deployment"), ("statefulset", "StatefulSet"),
@@ -67,8 +69,8 @@ def template_hits(digest: Digest, graph: EntityGraph, split: float | None) -> li
     hits: list[SignalHit] = []
     split_minute = int(split // BUCKET_SECONDS) if split is not None else None
     for key, stats in digest.templates.items():
-        if len(stats.kinds) == 1 and "k8s-events" in stats.kinds:
-            continue  # Kubernetes events are read whole by k8s_event_hits
+        if stats.kinds and stats.kinds.keys() <= digest.event_sources:
+            continue  # Kubernetes-style events (any reader's) are read whole by k8s_event_hits
         template = digest.miner.template(key)
         in_template = set(signals.text_signals(template))
         # Variable parts (a status code, an exit code) only show in the lines themselves; then
@@ -147,6 +149,8 @@ def k8s_event_hits(events: list[Event], graph: EntityGraph, split: float | None)
     for e in events:
         attrs = e.attrs or {}
         found = set(signals.reason_signals(attrs.get("reason"))) | set(signals.text_signals(e.message))
+        if attrs.get("reason") in _RESTART_REASONS and int(attrs.get("count") or 1) > 1:
+            found.add("container_restarted")  # `Created container x (x4 over 9m)`: it restarted
         if not found:
             continue
         workload = graph.workload(e.entity)

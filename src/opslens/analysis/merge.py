@@ -54,6 +54,7 @@ def merge_digests(parts: list[Digest], since: float | None = None, until: float 
         merged.alerts += part.alerts
         merged.metrics += part.metrics
         merged.changes += part.changes
+        merged.event_sources |= part.event_sources
         merged.events += part.events
         merged.filtered_out += part.filtered_out
         merged.dropped += part.dropped

@@ -34,6 +34,7 @@ class SignalDef:
     role: str = "cause"  # signatures: cause, or a symptom that causes produce
     explains: frozenset[str] = frozenset()  # signatures: categories whose symptoms it explains
     component: str | None = None
+    supports: frozenset[str] = frozenset()  # categories this (context) signal corroborates
 
 
 def _combine(patterns: list[str] | None, flags: int = re.I) -> re.Pattern[str] | None:
@@ -87,6 +88,7 @@ def _generic(raw: dict) -> dict[str, SignalDef]:
             metrics=_combine(spec.get("metrics")),
             direction=spec.get("direction"),
             context=bool(spec.get("context", False)),
+            supports=frozenset(spec.get("supports") or ()),
         )
     return defs
 
@@ -118,6 +120,12 @@ def metric_signals(series: str, direction: str) -> list[str]:
 def signatures_of(category: str) -> list[str]:
     """Ids of the component signatures that prove `category`."""
     return [d.id for d in signal_defs().values() if d.category == category]
+
+
+def supporting(category: str) -> list[SignalDef]:
+    """Signals that corroborate `category` wherever they occur (a swap line in fstab for a
+    kubelet that refuses swap, the biggest directory for a full disk)."""
+    return [d for d in signal_defs().values() if category in d.supports]
 
 
 def category_of(signal: str) -> str | None:

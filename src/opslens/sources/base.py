@@ -71,6 +71,8 @@ class ReadContext:
     time_hint: float | None = None
     #: When the user said the pasted output was taken (`--now`): relative ages count back from it.
     now: float | None = None
+    #: A guess of when a paste was taken, shared by all its parts (its newest absolute time).
+    reference: float | None = None
     #: Reports a part of the input read only as generic text, or a block a specific reader
     #: should have understood but could not (listed in `stats.unrecognized`).
     on_unrecognized: Callable[[str, int | None], None] = lambda reason, line: None
@@ -89,13 +91,14 @@ class ReadContext:
     def anchor(self, latest_in_input: float | None = None) -> tuple[float, bool]:
         """The reference time relative ages count back from, and whether it is a guess.
 
-        `--now` is exact. Otherwise the newest absolute time of the same input (a describe's
-        container `Finished:`), else the newest time of the other inputs, else the clock; all
-        three are guesses, so events dated from them are marked `time_inferred`.
+        `--now` is exact. Otherwise the paste's shared reference, else the newest absolute time
+        of the same input (a describe's container `Finished:`), else the newest time of the other
+        inputs, else the clock; all of these are guesses, so events dated from them are marked
+        `time_inferred`.
         """
         if self.now is not None:
             return self.now, False
-        for guess in (latest_in_input, self.time_hint):
+        for guess in (self.reference, latest_in_input, self.time_hint):
             if guess is not None:
                 return guess, True
         return _time.time(), True
@@ -149,11 +152,14 @@ def get_reader(name: str) -> type[Reader]:
     return known[name]
 
 
-def choose_reader(head: str, name: str) -> tuple[type[Reader] | None, float]:
-    """The reader with the highest sniff score for this head, and the score (0 if none)."""
+def choose_reader(head: str, name: str, exclude: frozenset[str] = frozenset()) -> tuple[type[Reader] | None, float]:
+    """The reader with the highest sniff score for this head, and the score (0 if none);
+    readers named in `exclude` do not compete (a paste's parts are never pastes again)."""
     best: type[Reader] | None = None
     best_score = 0.0
     for cls in readers().values():
+        if cls.name in exclude:
+            continue
         score = cls.sniff(head, name)
         if score > best_score:
             best, best_score = cls, score

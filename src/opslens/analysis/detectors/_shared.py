@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from opslens.analysis import signals
 from opslens.analysis.detectors.base import Candidate, Context, combine, earliest, volume
 from opslens.analysis.hits import SignalHit
 from opslens.events import Entity
 
 #: Categories whose culprit may be a node.
 NODE_LEVEL = frozenset({"node-failure", "disk-pressure", "scheduling"})
+#: What a corroborating context signal adds, as a share of its strength.
+CONTEXT_WEIGHT = 0.5
 #: Confidence never reaches certainty from automated evidence alone.
 MAX_CONFIDENCE = 0.95
 
@@ -73,6 +76,12 @@ def score_candidate(
             reasons.append(s.signal.replace("_", " "))
             if s.symptom:
                 symptom_hits += found
+    for d in signals.supporting(category):
+        found = ctx.fresh(d.id)
+        if found:
+            parts.append(d.strength * CONTEXT_WEIGHT)
+            evidence += [e for e in ctx.cite_all(found, limit=1) if e not in evidence]
+            reasons.append(d.id.replace("_", " "))
     onset = earliest(symptom_hits)
     change = ctx.change_for(culprit, onset) if change_weight else None
     if change is not None:

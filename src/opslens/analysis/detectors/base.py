@@ -22,7 +22,7 @@ from opslens.analysis.entities import EntityGraph
 from opslens.analysis.evidence import EvidenceBook
 from opslens.analysis.findings import AnomalyFinding, ChangeFinding, PatternFinding
 from opslens.analysis.hits import SignalHit
-from opslens.events import Entity, EventKind, iso
+from opslens.events import Entity, Event, EventKind, iso
 
 
 @dataclass
@@ -80,6 +80,14 @@ class Context:
             detail = detail or f"{hit.text[:200]} since {iso(hit.first)}"
         return self.book.cite(hit.events[0], count=hit.count, detail=detail, weight=hit.strength, needle=needle, text=hit.quote)
 
+    def provenance(self, hit: SignalHit) -> str | None:
+        """The command whose output a pasted line came from (`$ kubectl logs -n ns pod`),
+        cited as the context of that line."""
+        via = (hit.events[0].attrs or {}).get("via") if hit.events else None
+        if isinstance(via, Event):
+            return self.book.cite(via, detail="the command that printed the evidence above", weight=0.5)
+        return None
+
     def cite_all(self, hits: Iterable[SignalHit], limit: int = 6, detail: str | None = None) -> list[str]:
         """Cite up to `limit` hits, diverse first: one per (source kind, signal, wording) group,
         strongest and earliest groups first, then further hits round-robin."""
@@ -103,6 +111,9 @@ class Context:
                     eid = self.cite(group[depth], detail)
                     if eid and eid not in ids:
                         ids.append(eid)
+                        via = self.provenance(group[depth])
+                        if via and via not in ids:
+                            ids.append(via)
             depth += 1
         return ids
 

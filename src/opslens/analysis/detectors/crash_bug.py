@@ -13,7 +13,8 @@ class CrashBugDetector(Detector):
     title = "Application bug crashes the workload (panic / unhandled exception)"
 
     def detect(self, ctx: Context) -> list[Candidate]:
-        crashes = [h for h in ctx.fresh("app_crash") if h.workload is not None and not _explained(h)]
+        # A pasted panic names no workload: the crash is still the finding, culprit unknown.
+        crashes = [h for h in ctx.fresh("app_crash") if not _explained(h)]
         if not crashes:
             return []
         culprit = top_workload(crashes)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from opslens.analysis.detectors._shared import Support, on, score_candidate
 from opslens.analysis.detectors.base import Candidate, Context, Detector, register, top_workload
+
+_PROBE = re.compile(r"(?:Readiness|Liveness|Startup) probe (?:failed|errored)", re.I)
 
 
 @register
@@ -12,7 +16,8 @@ class DependencyOutageDetector(Detector):
     title = "An upstream dependency is failing; the workload itself is healthy"
 
     def detect(self, ctx: Context) -> list[Candidate]:
-        failures = ctx.fresh("dependency_failure")
+        # A failed probe is the kubelet calling the pod, not the pod calling an upstream.
+        failures = [h for h in ctx.fresh("dependency_failure") if not _PROBE.search(h.text)]
         if not failures:
             return []
         culprit = top_workload(failures)

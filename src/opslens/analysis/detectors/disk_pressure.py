@@ -17,7 +17,8 @@ class DiskPressureDetector(Detector):
     title = "Disk or ephemeral storage exhausted (evictions, write failures)"
 
     def detect(self, ctx: Context) -> list[Candidate]:
-        full = ctx.fresh("disk_full")
+        # A full disk proves it; a nearly full one (a pasted `df`) suggests it, more weakly.
+        full = ctx.fresh("disk_full") or ctx.fresh("disk_usage_high", "disk_usage_notable")
         if not full:
             return []
         evictions = ctx.fresh("eviction")
@@ -30,7 +31,7 @@ class DiskPressureDetector(Detector):
             title=self.title,
             culprit=culprit,
             primary=full,
-            support=[Support("eviction", 0.35, "anywhere")],
+            support=[Support("eviction", 0.35, "anywhere"), Support("disk_usage_high", 0.2, "anywhere")],
             rationale="The node ran low on disk/ephemeral storage; the kubelet evicted the biggest consumer.",
         )
         if cand:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from opslens.analysis.detectors._shared import Support, on, score_candidate
 from opslens.analysis.detectors.base import Candidate, Context, Detector, register, top_workload
+
+#: A probe that gave up waiting (its timeoutSeconds), rather than one that got an error back.
+_TIMED_OUT = re.compile(r"Client\.Timeout exceeded|context deadline exceeded|timeout: failed to connect|i/o timeout|timed out", re.I)
 
 
 @register
@@ -56,6 +61,8 @@ class ProbeMisconfigDetector(Detector):
         )
         if cand is None:
             return []
-        if cand.change is None:
+        if cand.change is None and not any(_TIMED_OUT.search(h.text) for h in primary):
             cand.score *= 0.4  # unready pods without a probe change are usually a symptom
+        elif cand.change is None:
+            cand.score *= 0.8  # a probe that times out on a healthy app: its timeout is too short
         return [cand]

@@ -1,0 +1,178 @@
+"""Pasted terminal sessions and chat-sized blobs that mix formats.
+
+What an engineer pastes into a ticket or a chat is rarely one format: a prompt and a command, its
+output, a `kubectl describe` excerpt, an events table, some log lines, a manifest, a sentence of
+prose. This reader splits such a blob into parts (`_paste_split`) and hands each part to the
+reader that understands it, as if it were a file of its own: the command says which (the
+output of `kubectl logs -n shop api-x` is a log of pod shop/api-x), otherwise content sniffing
+does. Line numbers stay those of the paste.
+
+Command lines become events too (the command that showed a failure is evidence), and every
+event read from a command's output points at its command (`attrs["via"]`). The output of a
+diagnostic command (`df -h`, `nslookup db`, `du -sh`) is one record, quoted with its command.
+All relative ages in one paste count back from the same moment (`ReadContext.reference`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+from collections.abc import Iterator
+from typing import ClassVar, TextIO
+
+from opslens.events import Event, EventKind, Severity
+from opslens.sources.base import (
+    SNIFF_CHARS,
+    ReadContext,
+    Reader,
+    choose_reader,
+    get_reader,
+    register,
+)
+from opslens.sources.readers._paste_split import Part, block_kind, split_paste
+from opslens.sources.readers._shell import command_in
+from opslens.sources.readers._shell_output import shell_output_event
+from opslens.timeparse import parse_timestamp
+
+#: Readers that read a command's output, by (tool, verb); None: choose by content.
+_BY_COMMAND = {("kubectl", "logs"): "textlog", ("docker", "logs"): "textlog", ("podman", "logs"): "textlog",
+               ("docker-compose", "logs"): "textlog", ("crictl", "logs"): "textlog", ("stern", None): "textlog"}
+_ABSOLUTE = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?|[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [+-]\d{4}")
+
+
+@register
+class PasteReader(Reader):
+    """Mixed pastes: command lines with their output, and blocks of several formats."""
+
+    name: ClassVar[str] = "paste"
+    description: ClassVar[str] = "pasted terminal sessions and mixed blobs (prompts, describe, tables, logs)"
+    needs_year: ClassVar[bool] = True  # may hold year-less syslog lines: read after dated inputs
+
+    @classmethod
+    def sniff(cls, head: str, name: str) -> float:
+        """0.97 when the head holds a command line, a code fence, or blocks of two kinds."""
+        try:
+            return _score(head)
+        except Exception:  # noqa: BLE001 - sniffing must never raise
+            return 0.0
+
+    def read(self, stream: TextIO, ctx: ReadContext) -> Iterator[Event]:
+        text = stream.read()
+        lines = text.lstrip("\ufeff").splitlines(keepends=True)
+        ctx.lines += len(lines)
+        parts, _ignored = split_paste(lines)
+        reference = _latest_absolute(text, ctx)
+        if reference is not None and ctx.reference is None:
+            ctx.reference = reference
+        for part in parts:
+            yield from _read_part(part, lines, ctx)
+
+
+def _score(head: str) -> float:
+    lines = head.lstrip("\ufeff").splitlines(keepends=True)
+    if len(head) >= SNIFF_CHARS:
+        lines = lines[:-1]
+    marked = False
+    for i, line in enumerate(lines[:400]):
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("```") or command_in(line.rstrip("\r\n")) is not None:
+            return 0.97
+        marked = marked or block_kind(line.rstrip("\r\n"), [x.rstrip("\r\n") for x in lines[i + 1 : i + 5]]) is not None
+    if not marked:
+        return 0.0
+    # Blocks of several kinds: a paste only if its parts need different readers (a file that
+    # one reader understands whole, such as rollout history, stays that reader's).
+    parts, _ = split_paste(lines)
+    chosen = {_best(part.text) for part in parts if any(x.strip() for x in part.lines)}
+    return 0.97 if len(chosen) >= 2 else 0.0
+
+
+def _best(text: str) -> str | None:
+    best, score = choose_reader(text, "", exclude=frozenset({PasteReader.name}))
+    return best.name if best is not None and score > 0.05 else None
+
+
+def _latest_absolute(text: str, ctx: ReadContext) -> float | None:
+    """The newest absolute time written anywhere in the paste: the best guess of when it was
+    taken, shared by every part's relative ages."""
+    latest = None
+    for m in _ABSOLUTE.finditer(text[: 4 * SNIFF_CHARS]):
+        t = parse_timestamp(m.group(0), ctx.tz)
+        if t is not None and (latest is None or t > latest):
+            latest = t
+    return latest
+
+
+def _read_part(part: Part, lines: list[str], ctx: ReadContext) -> Iterator[Event]:
+    via = None
+    if part.command is not None and part.command_index is not None:
+        if part.command.diagnostic:
+            yield shell_output_event(part, lines, ctx)
+            return
+        via = _command_event(part, lines, ctx)
+        yield via
+    if not any(line.strip() for line in part.lines):
+        return
+    reader_cls = _reader_for(part, ctx.source.name)
+    source = ctx.source
+    if part.command is not None and any(dataclasses.astuple(part.command.identity)):
+        source = dataclasses.replace(ctx.source, identity=part.command.identity)
+    offset = part.start
+    sub = ReadContext(
+        source,
+        tz=ctx.tz,
+        year_hint=ctx.year_hint,
+        time_hint=ctx.time_hint,
+        now=ctx.now,
+        reference=ctx.reference,
+        on_skip=lambda reason, line: ctx.skip(reason, None if line is None else line + offset),
+        on_unrecognized=lambda reason, line: ctx.on_unrecognized(reason, None if line is None else line + offset),
+    )
+    try:
+        for event in reader_cls().read(io.StringIO(part.text), sub):
+            yield _shifted(event, offset, via)
+    except Exception as err:  # noqa: BLE001 - one unreadable part must not lose the rest of the paste
+        ctx.unrecognized(f"{reader_cls.name} could not read this part: {err}", part.start + 1, lines=len(part.lines))
+    ctx.unrecognized_lines += sub.unrecognized_lines
+
+
+def _reader_for(part: Part, name: str) -> type[Reader]:
+    command = part.command
+    if command is not None:
+        named = _BY_COMMAND.get((command.tool, command.verb)) or _BY_COMMAND.get((command.tool, None))
+        if named is not None:
+            return get_reader(named)
+    best, score = choose_reader(part.text[:SNIFF_CHARS], name, exclude=frozenset({PasteReader.name}))
+    return best if best is not None and score > 0 else get_reader("textlog")
+
+
+def _command_event(part: Part, lines: list[str], ctx: ReadContext) -> Event:
+    """The command line itself: what was run to show the output below it."""
+    assert part.command is not None and part.command_index is not None
+    raw = lines[part.command_index].rstrip("\r\n")
+    identity = part.command.identity
+    return Event(
+        time=None,
+        kind=EventKind.LOG,
+        source="shell",
+        origin=ctx.source.origin(part.command_index + 1),
+        message=part.command.text,
+        raw=raw,
+        severity=Severity.INFO,
+        namespace=identity.namespace,
+        entity=identity.entity,
+        attrs={"command": part.command.text, "tool": part.command.tool, "verb": part.command.verb},
+    )
+
+
+def _shifted(event: Event, offset: int, via: Event | None) -> Event:
+    origin = event.origin
+    if origin.line is not None:
+        origin = origin._replace(line=origin.line + offset)
+    attrs = event.attrs
+    if via is not None:
+        attrs = {**(attrs or {}), "via": via}
+    return event._replace(origin=origin, attrs=attrs)
+
