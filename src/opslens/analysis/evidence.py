@@ -26,6 +26,8 @@ class EvidenceItem:
     template_id: str | None = None
     suspicious: bool = False
     weight: float = 0.0  # how much analyses relied on it; ordering for budgets
+    raw: str | None = None  # the record the text is an excerpt of (None for explicit quotes)
+    needles: list[str] = field(default_factory=list)  # key phrases the excerpt must keep
 
 
 def quote(event: Event, needle: str | None = None) -> str:
@@ -53,27 +55,33 @@ class EvidenceBook:
         text: str | None = None,
     ) -> str:
         """Cite `event` (optionally a specific verbatim `text` from it); returns the evidence id."""
-        excerpt = text if text is not None else quote(event, needle)
         source = str(event.origin)
-        key = (source, excerpt)
+        raw = event.raw or event.message
+        # One item per record: citing it again for another key phrase widens its excerpt.
+        key = (source, text) if text is not None else (source, "\x00" + raw)
         item = self._by_key.get(key)
         if item is not None:
             item.count = max(item.count, count)
             item.weight = max(item.weight, weight)
             if detail and not item.detail:
                 item.detail = detail
+            if needle and item.raw is not None and needle not in item.text:
+                item.needles.append(needle)
+                item.text = excerpt(item.raw, item.needles)
             return item.id
         item = EvidenceItem(
             id=f"E{len(self.items) + 1}",
             kind=event.kind,
             source=source,
             time=event.time,
-            text=excerpt,
+            text=text if text is not None else excerpt(raw, needle),
             count=max(1, count),
             detail=detail,
             entity=event.entity,
             template_id=template_id,
             weight=weight,
+            raw=None if text is not None else raw,
+            needles=[needle] if needle else [],
         )
         self.items.append(item)
         self._by_key[key] = item

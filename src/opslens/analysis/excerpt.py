@@ -18,6 +18,7 @@ what a signal matched) is always kept, whole when it fits.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 #: Longest single-line excerpt, and longest excerpt of a multi-line record.
 LINE_CHARS = 320
@@ -60,22 +61,24 @@ def verbatim_pieces(text: str) -> list[str]:
     return [piece for piece in _GAPS.split(text) if piece]
 
 
-def excerpt(raw: str, needle: str | None = None) -> str:
-    """The verbatim excerpt of `raw` to show as evidence (see the module docstring)."""
+def excerpt(raw: str, needle: str | Sequence[str] | None = None) -> str:
+    """The verbatim excerpt of `raw` to show as evidence (see the module docstring); `needle`
+    is one key phrase or several, each kept."""
+    needles = tuple(n for n in ([needle] if isinstance(needle, str) else needle or ()) if n)
     lines = raw.split("\n")
     if len(lines) == 1:
-        return _line_excerpt(raw.strip(), needle, LINE_CHARS)
+        return _line_excerpt(raw.strip(), needles, LINE_CHARS)
     lines = [line[:-1] if line.endswith("\r") else line for line in lines]
     while lines and not lines[-1].strip():
         lines.pop()
     if not lines:
         return ""
     if len(lines) == 1:
-        return _line_excerpt(lines[0].strip(), needle, LINE_CHARS)
-    return _record_excerpt(lines, needle)
+        return _line_excerpt(lines[0].strip(), needles, LINE_CHARS)
+    return _record_excerpt(lines, needles)
 
 
-def _record_excerpt(lines: list[str], needle: str | None) -> str:
+def _record_excerpt(lines: list[str], needle: tuple[str, ...]) -> str:
     whole = _join(lines, list(range(len(lines))))
     if len(whole) <= RECORD_CHARS:
         return whole
@@ -95,11 +98,11 @@ def _record_excerpt(lines: list[str], needle: str | None) -> str:
     return _join(lines, ordered, needle)
 
 
-def _decisive(lines: list[str], needle: str | None) -> list[int]:
+def _decisive(lines: list[str], needle: tuple[str, ...]) -> list[int]:
     """Indexes of the lines that carry meaning, most important first."""
     keep = [0]
-    if needle:
-        keep += [i for i, line in enumerate(lines) if needle in line][:1]
+    for n in needle:
+        keep += [i for i, line in enumerate(lines) if n in line][:1]
     for i, line in enumerate(lines):
         if i and (_CHAIN.match(line) or _EXCEPTION.match(line)):
             keep.append(i)
@@ -132,12 +135,10 @@ def _go_stdlib(line: str) -> bool:
     return "." not in line.strip().split("/", 1)[0] and first not in ("main",) and not line.startswith("\t")
 
 
-def _least(ordered: list[int], lines: list[str], needle: str | None) -> int:
-    """The kept line to drop first when the excerpt is too long: never the first line or the
+def _least(ordered: list[int], lines: list[str], needle: tuple[str, ...]) -> int:
+    """The kept line to drop first when the excerpt is too long: never the first line or a
     needle's; frames before chain links, later lines before earlier ones."""
-    protected = {ordered[0]}
-    if needle:
-        protected |= {i for i in ordered if needle in lines[i]}
+    protected = {ordered[0]} | {i for i in ordered if any(n in lines[i] for n in needle)}
     droppable = [i for i in ordered if i not in protected] or ordered[1:]
 
     def rank(i: int) -> tuple[int, int]:
@@ -148,7 +149,7 @@ def _least(ordered: list[int], lines: list[str], needle: str | None) -> int:
     return min(droppable, key=rank)
 
 
-def _join(lines: list[str], indexes: list[int], needle: str | None = None) -> str:
+def _join(lines: list[str], indexes: list[int], needle: tuple[str, ...] = ()) -> str:
     """Kept lines in order, `…` lines for the gaps. Only the first line loses its indentation,
     so every run of consecutive kept lines stays one verbatim piece of the input."""
     out: list[str] = []
@@ -157,39 +158,45 @@ def _join(lines: list[str], indexes: list[int], needle: str | None = None) -> st
         if previous is not None and i != previous + 1:
             out.append(GAP_LINE)
         text = lines[i].lstrip() if i == indexes[0] else lines[i]
-        out.append(_line_excerpt(text, needle if needle and needle in text else None, RECORD_LINE_CHARS))
+        out.append(_line_excerpt(text, tuple(n for n in needle if n in text), RECORD_LINE_CHARS))
         previous = i
     return "\n".join(out)
 
 
-def _line_excerpt(line: str, needle: str | None, limit: int) -> str:
-    """One line cut to `limit`: whole, or its head plus the parts that matter (the needle,
+def _line_excerpt(line: str, needle: tuple[str, ...], limit: int) -> str:
+    """One line cut to `limit`: whole, or its head plus the parts that matter (the needles,
     a JSON log line's message and error fields), joined by ` … `."""
     if len(line) <= limit:
         return line
     spans: list[tuple[int, int]] = []
-    if needle and (at := line.find(needle)) >= 0:
-        spans.append((max(0, at - 40), min(len(line), at + len(needle) + 40)))
+    kept: list[tuple[int, int]] = []  # the needles themselves: never cut
+    for n in needle:
+        if (at := line.find(n)) >= 0:
+            # The key phrase and what follows it (an error's details come after its words).
+            spans.append((max(0, at - 40), min(len(line), at + len(n) + 160)))
+            kept.append((at, at + len(n)))
     if line.lstrip().startswith("{"):
         for m in _JSON_KEYS.finditer(line):
             spans.append((m.start(), min(len(line), m.end() + 160)))
     if not spans or max(b for _, b in spans) <= limit:
         return line[:limit]  # what matters is in the head
     pieces = _merge([(0, limit // 3), *spans])
+
+    def holds_needle(piece: tuple[int, int]) -> bool:
+        return any(piece[0] <= a and b <= piece[1] for a, b in kept)
+
     text = GAP_INLINE.join(line[a:b] for a, b in pieces)
     while len(text) > limit and len(pieces) > 1:
-        # Drop the last optional piece, but never the needle's.
-        drop = next((p for p in reversed(pieces[1:]) if not (needle and needle in line[p[0]:p[1]])), None)
+        drop = next((p for p in reversed(pieces[1:]) if not holds_needle(p)), None)
         if drop is None:
             break
         pieces.remove(drop)
         text = GAP_INLINE.join(line[a:b] for a, b in pieces)
-    if len(text) > limit and len(pieces) > 1:
-        # Only the head and the needle are left: shorten the head to make room.
-        rest = GAP_INLINE.join(line[a:b] for a, b in pieces[1:])
-        head = max(12, limit - len(rest) - len(GAP_INLINE))
-        text = line[: min(head, pieces[0][1])] + GAP_INLINE + rest
-    return text[:limit] if len(text) > limit and not needle else text
+    if len(text) > limit:
+        # Only the head and the needles are left: trim the context around each needle.
+        pieces = _merge([(0, min(pieces[0][1], 24)), *kept])
+        text = GAP_INLINE.join(line[a:b] for a, b in pieces)
+    return text[:limit] if len(text) > limit and not kept else text
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -75,7 +75,7 @@ def template_hits(digest: Digest, graph: EntityGraph, split: float | None) -> li
         in_template = set(signals.text_signals(template))
         # Variable parts (a status code, an exit code) only show in the lines themselves; then
         # only the lines at error level count, not the whole template.
-        in_lines = set(signals.text_signals("\n".join(e.raw for e in stats.worst[:2] + stats.notable[:2]))) - in_template
+        in_lines = set(signals.text_signals("\n".join(_searchable(e) for e in stats.worst[:2] + stats.notable[:2]))) - in_template
         for found, minutes in ((in_template, stats.minutes), (in_lines, stats.error_minutes)):
             if not found:
                 continue
@@ -88,11 +88,17 @@ def template_hits(digest: Digest, graph: EntityGraph, split: float | None) -> li
     return hits
 
 
+def _searchable(event: Event) -> str:
+    """What a line's signals are searched in: its verbatim text, plus the message when a reader
+    stated facts the text only implies (`filesystem / is 81% full` under a `df` table)."""
+    return event.raw if event.message in event.raw else f"{event.raw}\n{event.message}"
+
+
 def _point_at_lines(hits: list[SignalHit], stats: TemplateStats) -> None:
     """Hits found in single lines start (and are quoted) at those lines, not the template."""
     for hit in hits:
         pattern = signals.signal_defs()[hit.signal].text
-        lines = [e for e in stats.notable + stats.worst if pattern is not None and pattern.search(e.raw)]
+        lines = [e for e in stats.notable + stats.worst if pattern is not None and pattern.search(_searchable(e))]
         if lines:
             lines.sort(key=lambda e: e.time if e.time is not None else float("inf"))
             hit.events = lines[:2]

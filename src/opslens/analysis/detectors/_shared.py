@@ -93,8 +93,11 @@ def score_candidate(
     if culprit is not None and culprit.kind == "Node" and category not in NODE_LEVEL:
         score *= 0.5  # an application-level cause pinned on a node: only node journals spoke
     against_ids: list[str] = []
+    # A line never weighs against itself (a probe line that also reads as a timeout).
+    own = {id(e) for h in primary for e in h.events} | {h.template_key for h in primary if h.template_key is not None}
     for hits, penalty in against:
-        hits = [h for h in hits if h.first is None or onset is None or h.first <= onset + 1800]
+        hits = [h for h in hits if (h.first is None or onset is None or h.first <= onset + 1800)
+                and h.template_key not in own and not any(id(e) in own for e in h.events)]
         if hits:
             score *= 1.0 - penalty
             against_ids += ctx.cite_all(hits, limit=1)

@@ -44,10 +44,10 @@ class ProbeMisconfigDetector(Detector):
         """Pods taken out of service by a readiness probe that a change just altered, while the
         application itself reports no errors."""
         unready = ctx.fresh("readiness_fail")
-        culprit = top_workload(unready)
-        if culprit is None:
+        if not unready:
             return []
-        primary = on(unready, culprit)
+        culprit = top_workload(unready)  # None for a pasted probe line that names no pod
+        primary = on(unready, culprit) or unready
         cand = score_candidate(
             ctx,
             category=self.category,

@@ -8,6 +8,9 @@
   without the final newline is a partial line continued by the next record.
 - `kubectl logs --prefix`: `[pod/cart-7d9f8c6b5-x2x9q/cart] msg` names the pod and container
   of each line (outermost; `--timestamps` may follow it).
+- `docker compose logs` / `docker-compose logs`: `web-1  | msg` (`web_1  | msg` in v1), the
+  service (container) name padded to a common width, possibly coloured; `-t` puts the
+  `docker logs -t` stamp after the bar. See `split_compose_prefix` and `lines._compose`.
 - `logcli query` default output: `2025-...Z {namespace="shop", pod="cart-1"} msg`: after the
   timestamp, the stream's labels name the pod, namespace and container.
 
@@ -109,3 +112,20 @@ def split_stream_labels(content: str) -> tuple[tuple[str | None, str | None, str
         return next((labels[k] for k in keys if labels.get(k)), None)
 
     return (first(_POD_LABELS), first(_CONTAINER_LABELS), first(_NAMESPACE_LABELS)), content[m.end() :]
+
+
+# `web-1  | msg`: a service/container name, padding, a bar, one space (or nothing: an empty line)
+_COMPOSE = re.compile(r"([A-Za-z0-9][\w.-]{0,127}) +(\|)(?: |$)")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def split_compose_prefix(line: str) -> tuple[str, str, int] | None:
+    """(service, content, bar column) of a `docker compose logs` line, else None. Colour codes
+    are dropped first; the bar's column (compose pads every name to one width) lets the caller
+    tell a compose paste from text that merely contains ` | `."""
+    if "\x1b" in line:
+        line = _ANSI.sub("", line)
+    m = _COMPOSE.match(line)
+    if m is None:
+        return None
+    return m.group(1), line[m.end() :], m.start(2)

@@ -53,7 +53,7 @@ class PasteReader(Reader):
     def sniff(cls, head: str, name: str) -> float:
         """0.97 when the head holds a command line, a code fence, or blocks of two kinds."""
         try:
-            return _score(head)
+            return _score(head, name)
         except Exception:  # noqa: BLE001 - sniffing must never raise
             return 0.0
 
@@ -69,7 +69,7 @@ class PasteReader(Reader):
             yield from _read_part(part, lines, ctx)
 
 
-def _score(head: str) -> float:
+def _score(head: str, name: str) -> float:
     lines = head.lstrip("\ufeff").splitlines(keepends=True)
     if len(head) >= SNIFF_CHARS:
         lines = lines[:-1]
@@ -82,8 +82,11 @@ def _score(head: str) -> float:
         marked = marked or block_kind(line.rstrip("\r\n"), [x.rstrip("\r\n") for x in lines[i + 1 : i + 5]]) is not None
     if not marked:
         return 0.0
-    # Blocks of several kinds: a paste only if its parts need different readers (a file that
-    # one reader understands whole, such as rollout history, stays that reader's).
+    # Blocks of several kinds: a paste only if no reader understands the whole of it (rollout
+    # history, an events YAML stay their readers') and its parts need different readers.
+    whole, score = choose_reader(head, name, exclude=frozenset({PasteReader.name}))
+    if whole is not None and score >= 0.85:
+        return 0.0
     parts, _ = split_paste(lines)
     chosen = {_best(part.text) for part in parts if any(x.strip() for x in part.lines)}
     return 0.97 if len(chosen) >= 2 else 0.0

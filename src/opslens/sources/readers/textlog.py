@@ -10,12 +10,16 @@ Pod, namespace and container come from the path (`ctx.source.identity`).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import chain, islice
 from typing import ClassVar, TextIO
 
 from opslens.events import Event, Severity
 from opslens.sources.base import SNIFF_CHARS, ReadContext, Reader, register
-from opslens.sources.lines._compose import DETECT_LINES, looks_like_compose, read_compose, strip_compose_prefix
+from opslens.sources.lines._compose import (
+    looks_like_compose,
+    peek_compose,
+    read_compose,
+    strip_compose_prefix,
+)
 from opslens.sources.lines.cri import split_docker_json, split_kubectl_prefix, split_runtime_prefix
 from opslens.sources.lines.dispatch import make_dispatch
 from opslens.sources.lines.multiline import STACK_FIRST, Folder
@@ -105,7 +109,11 @@ class TextLogReader(Reader):
         """Events of every record; untimed ones get a neighbour's time (`time_inferred`).
         Input that no line format understood is reported through `ctx.unrecognized`."""
         generic = [0]
-        yield from infer_times(_count_generic(assemble(stream, ctx), generic))
+        lines, compose = peek_compose(stream)
+        if compose:  # `docker compose logs`: one log per service (`lines._compose`)
+            yield from read_compose(lines, ctx, lambda events: _count_generic(events, generic))
+        else:
+            yield from infer_times(_count_generic(assemble(lines, ctx), generic))
         report_generic(ctx, generic[0])
 
 
