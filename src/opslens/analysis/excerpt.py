@@ -79,9 +79,9 @@ def excerpt(raw: str, needle: str | Sequence[str] | None = None) -> str:
 
 
 def _record_excerpt(lines: list[str], needle: tuple[str, ...]) -> str:
-    whole = _join(lines, list(range(len(lines))))
+    whole = "\n".join([lines[0].lstrip(), *lines[1:]])
     if len(whole) <= RECORD_CHARS:
-        return whole
+        return whole  # short enough to keep every line whole
     keep = _decisive(lines, needle)
     # Fill the remaining room with the lines right after the kept ones (a frame's file line,
     # an exception's first frames): context in reading order.
@@ -192,10 +192,14 @@ def _line_excerpt(line: str, needle: tuple[str, ...], limit: int) -> str:
             break
         pieces.remove(drop)
         text = GAP_INLINE.join(line[a:b] for a, b in pieces)
-    if len(text) > limit:
-        # Only the head and the needles are left: trim the context around each needle.
-        pieces = _merge([(0, min(pieces[0][1], 24)), *kept])
-        text = GAP_INLINE.join(line[a:b] for a, b in pieces)
+    if len(text) > limit and kept:
+        # Still too long: one window of `limit` characters from the first needle on (what
+        # follows a key phrase usually explains it).
+        first, last = min(a for a, _ in kept), max(b for _, b in kept)
+        start = max(0, min(first, len(line) - limit))
+        if last - start <= limit:
+            return line[start : start + limit]
+        text = GAP_INLINE.join(line[a:b] for a, b in _merge(kept))
     return text[:limit] if len(text) > limit and not kept else text
 
 

@@ -74,7 +74,8 @@ def analyze(digest: Digest) -> AnalysisResult:
                             anomalies=anomalies[:15], changes=changes)
     result.patterns = patterns[:MAX_PATTERNS]
     if ranked:
-        ranked[0].evidence += [e for e in _culprit_patterns(ctx, ranked[0]) if e not in ranked[0].evidence]
+        extra = _culprit_patterns(ctx, ranked[0]) + _culprit_placement(ctx, ranked[0])
+        ranked[0].evidence += [e for e in extra if e not in ranked[0].evidence]
     result.hypotheses = [_hypothesis(c, ctx, onset) for c in ranked]
     cite_patterns(book, digest, result.patterns)
     cite_alerts(book, alerts)
@@ -155,6 +156,17 @@ def _culprit_patterns(ctx: Context, c: Candidate, limit: int = 2) -> list[str]:
             ids.append(ctx.book.cite(example, count=p.count, template_id=p.template_id, weight=1.5,
                                      detail=f"{p.status.value} in the culprit's logs: {p.count} lines"))
     return ids
+
+
+def _culprit_placement(ctx: Context, c: Candidate) -> list[str]:
+    """Where the culprit runs (`Successfully assigned shop/api-7d9f to node-2`): which pod,
+    namespace and node the failure is about, so a namespace or node mismatch is visible."""
+    placed = ctx.all("pod_scheduled")
+    if c.entity is not None:
+        placed = [h for h in placed if h.workload is not None and h.workload.name == c.entity.name]
+    elif len({h.workload for h in placed}) != 1:
+        return []
+    return ctx.cite_all(placed, limit=1, detail="where the affected pod runs")
 
 
 def _example_pod(c: Candidate, ctx: Context) -> tuple[str | None, str | None]:

@@ -19,7 +19,6 @@ from importlib import resources
 
 import yaml
 
-
 #: libyaml's safe loader when PyYAML was built with it (about ten times faster), else Python's.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

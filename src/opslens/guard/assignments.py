@@ -10,8 +10,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from opslens.guard.entropy import is_placeholder, looks_like_credential, looks_like_token
-from opslens.guard.secret_patterns import KEY_WORDS, NOT_SECRET_KEY, STRONG_KEY, key_kind
+from opslens.guard.entropy import (
+    is_object_name,
+    is_placeholder,
+    is_reference,
+    looks_like_credential,
+    looks_like_token,
+)
+from opslens.guard.secret_patterns import (
+    KEY_WORDS,
+    NOT_SECRET_KEY,
+    STRONG_KEY,
+    key_kind,
+    names_object,
+)
 
 _HIT = re.compile(r"pass|pwd|secret|token|key|auth|cred|sig", re.IGNORECASE)
 _KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
@@ -36,11 +48,25 @@ def _trim_unbalanced(value: str) -> str:
     return value
 
 
+def is_name_not_value(key: str, value: str) -> bool:
+    """Whether `value` after `key` names a secret instead of being one.
+
+    File paths (`--client-key=/etc/kubernetes/pki/admin.key`) and environment variable names
+    (`password=DB_PASSWORD`) never are secrets; object names (`existingSecret: orders-db`,
+    `secret="shop/orders-db"`) are not when the key holds the name of a Secret object.
+    """
+    if is_reference(value):
+        return True
+    return names_object(key) and is_object_name(value)
+
+
 def value_is_secret(key: str, value: str) -> bool:
     """Whether `value` found after `key` should be redacted."""
     if not value or _PLACEHOLDER.search(value) or is_placeholder(value):
         return False
     bare = key.lstrip("-")
+    if is_name_not_value(bare, value):
+        return False
     if _PWD.search(bare) and value.startswith(("/", "~")):
         return False  # $PWD is the working directory
     if STRONG_KEY.search(bare):
@@ -67,10 +93,20 @@ def find_assignments(text: str) -> Iterator[tuple[int, int, str]]:
         resume = key_end
         if not _KEY_SHAPE.fullmatch(key) or NOT_SECRET_KEY.search(key.lstrip("-")):
             continue
+        if _in_arn(text, key_start):
+            continue  # `arn:aws:secretsmanager:...:secret:prod/db-AbCdEf` names a secret
         found = _value_after(text, key, key_start, key_end)
         if found is not None:
             resume = found[1]
             yield found
+
+
+def _in_arn(text: str, key_start: int) -> bool:
+    """Whether the key is a segment of an ARN-style identifier (`arn:...:secret:NAME`)."""
+    if key_start == 0 or text[key_start - 1] != ":":
+        return False
+    token_start = max(text.rfind(c, 0, key_start) for c in " \t\r\n\"'=,[(") + 1
+    return text.startswith("arn:", token_start)
 
 
 def _value_after(text: str, key: str, key_start: int, key_end: int) -> tuple[int, int, str] | None:
@@ -91,6 +127,8 @@ def _value_after(text: str, key: str, key_start: int, key_end: int) -> tuple[int
     if is_flag:
         if value.startswith("-") or not value_is_secret(key, value):
             return None
-    elif not (STRONG_KEY.search(key) and looks_like_token(value)):
+    elif not (
+        STRONG_KEY.search(key) and looks_like_token(value) and not is_name_not_value(key, value)
+    ):
         return None
     return spaced.start("value"), spaced.end("value"), kind

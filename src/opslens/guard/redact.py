@@ -64,6 +64,9 @@ _AUTH_HEADER = re.compile(
     r"(?:(?:basic|bearer|token|negotiate|ntlm|oauth|bot|splunk|geniekey|apikey|ssws|jwt|dsn|aws4-hmac-sha256)\s+)?)"
     r"([^\s\"'\\,]{6,})"
 )
+# Without a scheme, a single plain word after `Authorization:` is a verdict (`denied`), not a token.
+_AUTH_WORD = re.compile(r"[A-Z]?[a-z]{1,15}")
+_AUTH_SCHEME_END = re.compile(r"[A-Za-z0-9]\s+$")
 _USER_PASS_FLAG = re.compile(
     r"(?:(?<=\s)|^)(?:-u|--user|--proxy-user|-U)(?:[ \t]+|=)?[\"']?([\w.@+-]+):([^\s\"']+)"
 )
@@ -211,8 +214,10 @@ class Redactor:
         return self._replace_span(match, 3, "url-password")
 
     def _auth(self, match: re.Match[str]) -> str:
-        scheme = match.group(1).lower()
-        kind = "basic-auth" if "basic" in scheme else "bearer-token"
+        prefix = match.group(1)
+        if _AUTH_WORD.fullmatch(match.group(2)) and not _AUTH_SCHEME_END.search(prefix):
+            return match.group(0)  # `authorization: denied` reports an outcome, not a credential
+        kind = "basic-auth" if "basic" in prefix.lower() else "bearer-token"
         return self._group(match, 2, kind)
 
     def _user_pass(self, match: re.Match[str]) -> str:
@@ -243,7 +248,7 @@ class Redactor:
             return match.group(1) + body + match.group(4)
 
         def yaml_block(match: re.Match[str]) -> str:
-            if match.group("name") == "data" and not is_secret:
+            if match.group("name") == "data" and not _yaml_data_is_secret(match, is_secret):
                 return match.group(0)
             body = _YAML_ENTRY.sub(lambda v: self._group(v, 3, "k8s-secret"), match.group("body"))
             return match.group(0)[: match.start("body") - match.start()] + body
@@ -261,6 +266,27 @@ class Redactor:
         text = _EMAIL.sub(lambda m: self.placeholder("email", m.group(0)), text)
         text = _IPV4.sub(lambda m: self.placeholder("ipv4", m.group(0)), text)
         return _IPV6.sub(lambda m: self.placeholder("ipv6", m.group(0)), text)
+
+
+def _yaml_data_is_secret(match: re.Match[str], text_has_secret: bool) -> bool:
+    """Whether a YAML `data:` block belongs to a Secret, judged by its own object's `kind:`.
+
+    A ConfigMap next to a Secret in one paste (`---` documents, `kind: List` items) keeps its
+    data; when the object states no kind at the block's indentation, any Secret in the text counts.
+    """
+    if not text_has_secret:
+        return False
+    text, indent = match.string, match.group("indent")
+    item = re.escape(indent[:-2]) + "- " if len(indent) >= 2 else None
+    boundary = re.compile(
+        r"(?m)^---[ \t]*$" + (rf"|^[ \t]{{0,{len(indent) - 2}}}- " if item else "")
+    )
+    start = max((m.start() for m in boundary.finditer(text, 0, match.start())), default=0)
+    following = boundary.search(text, match.end())
+    end = following.start() if following else len(text)
+    own = re.escape(indent) + (f"|{item}" if item else "")
+    kinds = re.findall(rf"(?m)^(?:{own})kind:[ \t]*(\S+)[ \t]*$", text[start:end])
+    return not kinds or "Secret" in kinds
 
 
 def _inside_placeholder(text: str, start: int, end: int) -> bool:

@@ -129,6 +129,33 @@ NOT_SECRET_KEY = re.compile(
 )
 
 
+# Words that, in front of `secret`, make a key hold the NAME of a Secret object rather than a
+# secret value: `existingSecret`, `tlsSecret`, `imagePullSecrets`, `ExternalSecret`,
+# `passwordSecret`. Qualifiers that denote a value (`client`, `app`, `api`, `token`, `key`,
+# `webhook`, `jwt`, `session`, `auth`, `admin` as in HASURA_GRAPHQL_ADMIN_SECRET...) are
+# deliberately absent: unknown keys stay redacted.
+_QUALIFIER_WORDS = (
+    "existing tls ssl ca cert certs certificate external sealed push cluster pull image "
+    "imagepull registry docker dockerconfig password passwords credentials creds ssh git "
+    "repo repository kubeconfig keystore truststore target generated bootstrap"
+)
+OBJECT_QUALIFIERS = frozenset(_QUALIFIER_WORDS.split())
+_KEY_WORDS_SPLIT = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def names_object(key: str) -> bool:
+    """Whether `key` holds the name of a Secret object (`existingSecret`, `"ExternalSecret"`).
+
+    Only the last segment of a dotted path counts (`auth.existingSecret`); it must end in
+    `secret(s)` and every word before it must be an object qualifier (or there is none).
+    """
+    last = key.lstrip("-").rsplit(".", 1)[-1]
+    words = [word.lower() for word in _KEY_WORDS_SPLIT.findall(last)]
+    if not words or words[-1] not in ("secret", "secrets"):
+        return False
+    return all(word in OBJECT_QUALIFIERS for word in words[:-1])
+
+
 def key_kind(key: str) -> str:
     """Placeholder kind for a value found after `key`."""
     lowered = key.lower()

@@ -36,7 +36,22 @@ class DiskPressureDetector(Detector):
         )
         if cand:
             cand.symptoms_of = {"node-failure", "crash-bug", "scheduling"}
+            cand.evidence += [e for e in _volumes(ctx, full) if e not in cand.evidence]
         return [cand] if cand else []
+
+
+_VOLUME = re.compile(r"\bpvc-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+
+
+def _volumes(ctx: Context, full: list) -> list[str]:
+    """The volumes filling the disk, as the cluster names them: a claim (`get pvc`, describe)
+    whose volume is the directory that a disk report or a storage consumer names."""
+    texts = [e.raw for h in full + ctx.fresh("storage_consumer") for e in h.events]
+    names = {m.group(0) for text in texts for m in _VOLUME.finditer(text)}
+    if not names:
+        return []
+    return [ctx.book.cite(e, detail="the volume behind the full disk", weight=0.8) for e in ctx.digest.k8s_events
+            if any(name in e.raw for name in names)][:2]
 
 
 def _consumer(evictions: list) -> Entity | None:
