@@ -9,7 +9,7 @@ and `reportingController`. Events recorded through the new API have only `eventT
 Inputs: a `List`/`EventList`, a single Event, the concatenated objects of
 `kubectl get events -w -o json` (or one per line), `--output-watch-events` envelopes
 (`{"type": "ADDED", "object": {...}}`), YAML, and the plain `kubectl get events` table
-(untimed: its LAST SEEN column is relative to when the command ran).
+(`_k8s_event_table`: its relative ages are dated from `ReadContext.anchor`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from opslens.sources.readers._documents import (
     split_first_line,
     to_epoch,
 )
-from opslens.sources.readers._k8s_event_table import HEADER, read_event_table
+from opslens.sources.readers._k8s_event_table import read_event_table, sniff_table
 from opslens.sources.verbatim import json_fragment
 
 _KIND_EVENT = re.compile(r'"kind"\s*:\s*"Event(?:List)?"')
@@ -69,16 +69,14 @@ class K8sEventsReader(Reader):
             and _YAML_KIND_EVENT.search(head)
         ):
             return 0.9
-        if first and HEADER.match(head.lstrip("\ufeff \t\r\n")):
-            return 0.9
-        return 0.0
+        return sniff_table(head) if first else 0.0
 
     def read(self, stream: TextIO, ctx: ReadContext) -> Iterator[Event]:
         text = stream.read()
         ctx.lines += count_lines(text)
         if not text.strip():
             return
-        if HEADER.match(text.lstrip("\ufeff \t\r\n")):
+        if first_char(text) not in ("{", "[") and sniff_table(text[:4096]) > 0:
             yield from read_event_table(text, ctx, self.name)
             return
         is_yaml = looks_like_yaml(text)

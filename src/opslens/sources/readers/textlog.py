@@ -120,7 +120,8 @@ class TextLogReader(Reader):
 def _count_generic(events: Iterator[Event], generic: list[int]) -> Iterator[Event]:
     """Pass events through, counting the physical lines of records no format parsed."""
     for event in events:
-        if event.source == GENERIC_SOURCE and event.time is None:
+        # no format, no time and no level: nothing but words (a `[INFO] msg` line has a level)
+        if event.source == GENERIC_SOURCE and event.time is None and event.severity == Severity.UNKNOWN:
             generic[0] += event.raw.count("\n") + 1
         yield event
 

@@ -1,0 +1,211 @@
+"""`kubectl get pods|pvc|nodes|deployments` tables as pasted (with `-o wide`, `-A`, several
+tables in one paste, `kubectl get all` prefixes such as `pod/web-1`, `No resources found`).
+
+Cells are cut at the header's columns (kubectl's tabwriter aligns them); rows that do not line
+up (`-w` output, re-flowed pastes) are split at spaces instead. One EVENT per row: unhealthy
+rows (a pod not Running/Completed, not all containers ready, or restarted; a Pending/Lost
+claim; a NotReady or cordoned node; a deployment short of replicas) are warnings, the others
+info. The AGE of a row says when the object was created, not when anything went wrong, so a
+row is dated only by its last restart (`5 (2m ago)`), from `ReadContext.anchor`.
+`kubectl get events` tables belong to the k8s-events reader; other kinds' tables are
+reported as read without being understood.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from opslens.events import Event, EventKind, Severity
+from opslens.sources.base import SNIFF_CHARS, ReadContext, Reader, register
+from opslens.sources.readers._documents import count_lines
+from opslens.sources.readers._get_rows import ROW_READERS, RowFacts
+from opslens.sources.readers._kubectl_text import (
+    Column,
+    Command,
+    command_of,
+    cut,
+    entity,
+    expand,
+    header_columns,
+    strip_bom,
+)
+
+HEADERS: list[tuple[str, re.Pattern[str]]] = [
+    ("Pod", re.compile(r"^(?:NAMESPACE\s+)?NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\b")),
+    (
+        "PersistentVolumeClaim",
+        re.compile(r"^(?:NAMESPACE\s+)?NAME\s+STATUS\s+VOLUME\s+CAPACITY\s+ACCESS ?MODES\b"),
+    ),
+    ("Node", re.compile(r"^NAME\s+STATUS\s+(?:ROLES\s+)?AGE\s+VERSION\b")),
+    (
+        "Deployment",
+        re.compile(
+            r"^(?:NAMESPACE\s+)?NAME\s+(?:READY|DESIRED\s+CURRENT)\s+UP-TO-DATE\s+AVAILABLE\s+AGE\b"
+        ),
+    ),
+]
+#: Any other `kubectl get` table: NAME (maybe after NAMESPACE) and capitalised column names.
+_OTHER_HEADER = re.compile(
+    r"^(?:NAMESPACE\s+)?NAME(?:\s{2,}[A-Z][A-Z0-9()%/-]*(?: [A-Z][A-Z0-9()%/-]*)?){2,}\s*$"
+)
+_FOREIGN = re.compile(r"^(?:NAMESPACE\s+)?(?:LAST ?SEEN|FIRST ?SEEN)\b|CPU\(cores\)")
+_NO_RESOURCES = re.compile(r"^\s*No resources found\b")
+_RESTART_AGO = re.compile(r"\d+ \(\S+ ago\)")
+_HEAD_LINES = 8
+
+
+@dataclass
+class _Table:
+    kind: str | None  # None: a table of a kind this reader does not read
+    columns: list[Column]
+    line: int
+
+
+@register
+class K8sGetReader(Reader):
+    """kubectl get pods/pvc/nodes/deployments tables as EVENT records, one per row."""
+
+    name = "k8s-get"
+    description = "kubectl get pods/pvc/nodes/deployments tables (-o wide, -A)"
+    #: Restart ages are relative: read after the dated inputs, whose newest time is the anchor.
+    needs_year = True
+
+    @classmethod
+    def sniff(cls, head: str, name: str) -> float:
+        try:
+            return _score(head)
+        except Exception:  # noqa: BLE001 - sniffing must never raise
+            return 0.0
+
+    def read(self, stream: TextIO, ctx: ReadContext) -> Iterator[Event]:
+        text = strip_bom(stream.read())
+        ctx.lines += count_lines(text)
+        anchor: tuple[float, bool] | None = None
+        table: _Table | None = None
+        hint: Command | None = None
+        unknown: list[int] = []
+        other: dict[int, int] = {}  # header line of an unread table -> its rows
+        for line_no, line in enumerate(text.splitlines(), start=1):
+            if not line.strip() or _NO_RESOURCES.match(line):
+                continue
+            if (cmd := command_of(line)) is not None:
+                hint, table = cmd, None
+                continue
+            if (found := header_of(line, line_no)) is not None:
+                table = found
+                if table.kind is None:
+                    other[line_no] = 0
+                continue
+            if table is None:
+                unknown.append(line_no)
+            elif table.kind is None:
+                other[table.line] += 1
+            else:
+                if anchor is None:
+                    anchor = ctx.anchor(None)
+                event = _row_event(line, line_no, table, hint, anchor, ctx, self.name)
+                if event is not None:
+                    yield event
+        _report(ctx, unknown, other)
+
+
+def header_of(line: str, line_no: int) -> _Table | None:
+    """The table a header line opens (kind None for kinds not read), or None."""
+    text = expand(line).strip()
+    for kind, pattern in HEADERS:
+        if pattern.match(text):
+            return _Table(kind, header_columns(expand(line)), line_no)
+    if _OTHER_HEADER.match(text) and not _FOREIGN.search(text):
+        return _Table(None, header_columns(expand(line)), line_no)
+    return None
+
+
+def _row_event(
+    line: str, line_no: int, table: _Table, hint: Command | None,
+    anchor: tuple[float, bool], ctx: ReadContext, source: str,
+) -> Event | None:  # fmt: skip
+    cells = cut(line, table.columns)
+    read_row = ROW_READERS[table.kind or ""]
+    facts = read_row(cells) if cells is not None else None
+    if facts is None:
+        facts = read_row(_split_cells(line, table.columns))
+    if facts is None:
+        ctx.skip(f"not a row of a `kubectl get` {table.kind} table", line_no)
+        return None
+    return _event(facts, line, line_no, table, hint, anchor, ctx, source)
+
+
+def _split_cells(line: str, columns: list[Column]) -> dict[str, str]:
+    """Cells of a row that does not line up with its header: words in column order, with
+    `(2m ago)` kept with the restart count before it."""
+    words = _RESTART_AGO.sub(lambda m: m.group(0).replace(" ", "\x00"), line.strip()).split()
+    cells = {c.name: "" for c in columns}
+    for column, word in zip(columns, words, strict=False):
+        cells[column.name] = word.replace("\x00", " ")
+    return cells
+
+
+def _event(
+    facts: RowFacts, line: str, line_no: int, table: _Table, hint: Command | None,
+    anchor: tuple[float, bool], ctx: ReadContext, source: str,
+) -> Event:  # fmt: skip
+    kind = facts.kind or table.kind or "Pod"
+    namespace = (
+        facts.namespace or (hint.namespace if hint else None) or ctx.source.identity.namespace
+    )
+    subject = entity(kind, facts.name, namespace)
+    time = inferred = None
+    if facts.ago is not None:
+        time, inferred = anchor[0] - facts.ago, anchor[1]
+    attrs: dict[str, Any] = {
+        "reason": facts.reason, "type": "Warning" if facts.unhealthy else "Normal", "count": 1,
+        "first_time": time, "last_time": time, "component": None,
+        "involved": {"kind": kind, "name": facts.name, "namespace": subject.namespace if subject else None},
+        **facts.attrs,
+    }  # fmt: skip
+    return Event(
+        time=time,
+        kind=EventKind.EVENT,
+        source=source,
+        origin=ctx.source.origin(line_no),
+        message=facts.message,
+        raw=line,
+        severity=Severity.WARNING if facts.unhealthy else Severity.INFO,
+        host=facts.attrs.get("node"),
+        namespace=subject.namespace if subject else namespace,
+        entity=subject,
+        attrs=attrs,
+        time_inferred=bool(inferred) and time is not None,
+    )
+
+
+def _report(ctx: ReadContext, unknown: list[int], other: dict[int, int]) -> None:
+    for header_line, rows in other.items():
+        ctx.unrecognized(
+            "kubectl get table of a kind opslens does not read", header_line, lines=rows + 1
+        )
+    if unknown:
+        ctx.unrecognized(
+            "text in a kubectl get paste outside any table", unknown[0], lines=len(unknown)
+        )
+
+
+def _score(head: str) -> float:
+    text = strip_bom(head)
+    if text.lstrip()[:1] in ("{", "[", ""):
+        return 0.0
+    lines = text.splitlines()
+    if len(head) >= SNIFF_CHARS and not head.endswith("\n"):
+        lines = lines[:-1]
+    content = [ln for ln in lines[:40] if ln.strip() and command_of(ln) is None][:_HEAD_LINES]
+    headers = [h for n, ln in enumerate(content) if (h := header_of(ln, n)) is not None]
+    if headers and headers[0].kind is not None:
+        return 0.9
+    if any(h.kind is not None for h in headers):
+        return 0.8
+    if content and all(_NO_RESOURCES.match(ln) for ln in content):
+        return 0.5
+    return 0.0
