@@ -196,8 +196,11 @@ def _line_excerpt(line: str, needle: tuple[str, ...], limit: int) -> str:
         # Still too long: one window of `limit` characters from the first needle on (what
         # follows a key phrase usually explains it).
         first, last = min(a for a, _ in kept), max(b for _, b in kept)
-        start = max(0, min(first, len(line) - limit))
-        if last - start <= limit:
+        # One window holding the needles and what follows them (an error's details), then as
+        # much as fits before them (the field or clause they belong to).
+        if last - first <= limit:
+            end = min(len(line), last + 160)
+            start = min(first, max(0, end - limit))
             return line[start : start + limit]
         text = GAP_INLINE.join(line[a:b] for a, b in _merge(kept))
     return text[:limit] if len(text) > limit and not kept else text

@@ -80,12 +80,22 @@ def template_hits(digest: Digest, graph: EntityGraph, split: float | None) -> li
             if not found:
                 continue
             count = (sum(minutes.values()) or len(stats.notable)) if found is in_lines else stats.count
-            baseline = sum(n for m, n in minutes.items() if m < split_minute) if split_minute is not None else 0
+            baseline = sum(n for m, n in minutes.items() if m < split_minute) if _long_before(stats.first, split) else 0
             new = _per_workload(found, stats, graph, template, key, baseline, count)
             if found is in_lines:
                 _point_at_lines(new, stats)
             hits += new
     return hits
+
+
+#: Trouble that began less than this before the split is part of the incident's lead-up, not
+#: chronic background (a restart a minute before the first liveness kill).
+BACKGROUND_LEAD = 15 * 60
+
+
+def _long_before(first: float | None, split: float | None) -> bool:
+    """Whether something that began at `first` began long enough before the split to be background."""
+    return first is not None and split is not None and first < split - BACKGROUND_LEAD
 
 
 def _searchable(event: Event) -> str:
@@ -162,11 +172,14 @@ def k8s_event_hits(events: list[Event], graph: EntityGraph, split: float | None)
         workload = graph.workload(e.entity)
         count = int(attrs.get("count") or 1)
         first, last = e.time, attrs.get("last_time") or e.time
-        in_baseline = count if split is not None and last is not None and last < split else 0
-        if split is not None and first is not None and first < split <= (last or first):
-            in_baseline = max(0, round(count * (split - first) / max((last or first) - first, 1.0)))
+        in_baseline = 0
+        if _long_before(first, split):
+            in_baseline = count if last is not None and last < split else 0  # type: ignore[operator]
+            if first < split <= (last or first):  # type: ignore[operator]
+                in_baseline = max(0, round(count * (split - first) / max((last or first) - first, 1.0)))  # type: ignore[operator]
         for signal in found:
-            key = (signal, workload, str(attrs.get("reason")))
+            # node conditions share a reason (NodeStatusUnknown): each condition is its own finding
+            key = (signal, workload, f"{attrs.get('reason')}/{attrs.get('condition') or ''}")
             hit = merged.get(key)
             if hit is None:
                 hit = merged[key] = SignalHit(signal, EventKind.EVENT, workload, first, last, 0, text=e.message,
