@@ -139,6 +139,7 @@ def _absorb_stats(total: IngestStats, part: IngestStats, on_skip: Callable[[Skip
     total.lines += part.lines
     total.events += part.events
     total.untimed += part.untimed
+    total.inferred += part.inferred
     total.readers.update(part.readers)
     total.skipped += part.skipped
     total.unrecognized += part.unrecognized

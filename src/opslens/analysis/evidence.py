@@ -26,6 +26,7 @@ class EvidenceItem:
     template_id: str | None = None
     suspicious: bool = False
     weight: float = 0.0  # how much analyses relied on it; ordering for budgets
+    time_inferred: bool = False
     raw: str | None = None  # the record the text is an excerpt of (None for explicit quotes)
     needles: list[str] = field(default_factory=list)  # key phrases the excerpt must keep
 
@@ -74,6 +75,7 @@ class EvidenceBook:
             kind=event.kind,
             source=source,
             time=event.time,
+            time_inferred=event.time_inferred and event.time is not None,
             text=text if text is not None else excerpt(raw, needle),
             count=max(1, count),
             detail=detail,

@@ -88,6 +88,7 @@ def build_report(result: AnalysisResult, ingest: IngestStats) -> Report:
             understood=None if ingest.understood is None else round(ingest.understood, 3),
             readers=dict(ingest.readers),
             untimed=ingest.untimed,
+            inferred=ingest.inferred,
             evidence_tokens=sum(item_tokens(i) for i in result.book.items),
         ),
     )
@@ -109,6 +110,7 @@ def _evidence(item: EvidenceItem) -> Evidence:
         kind=EvidenceKind(item.kind.value),
         source=item.source,
         ts=_dt(item.time),
+        ts_inferred=item.time_inferred,
         text=item.text,
         count=item.count,
         detail=item.detail,

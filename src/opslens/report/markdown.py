@@ -200,6 +200,8 @@ def _stats(report: Report, out: list[str]) -> None:
     if s.redactions:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(s.redactions.items()))
         out.append(f"Secrets redacted from this report: {kinds}.")
+    if s.inferred:
+        out.append(f"{s.inferred:,} event times were inferred (relative ages, year-less stamps or a neighbour's time).")
     if s.understood is not None and s.understood < 0.995:
         out.append(f"Understood {s.understood:.0%} of the input lines; the rest was read as plain text.")
     for title, entries in (("Not understood", s.unrecognized), ("Skipped", s.skipped)):

@@ -69,6 +69,7 @@ class Evidence(_Model):
     kind: EvidenceKind
     source: str = Field(description="Origin: file (and archive member) and line.")
     ts: Timestamp | None = None
+    ts_inferred: bool = Field(False, description="`ts` was inferred (relative age, year-less stamp, neighbour's time).")
     text: str = Field(description="Verbatim excerpt of the input (exact line or message).")
     count: int = Field(1, ge=1, description="How many similar occurrences this stands for.")
     detail: str | None = Field(None, description="What opslens derived from it (not a quote).")
@@ -187,6 +188,7 @@ class Stats(_Model):
     understood: float | None = Field(None, ge=0.0, le=1.0, description="Share of input lines read with structure.")
     readers: dict[str, int] = Field(default_factory=dict, description="Events per reader.")
     untimed: int = Field(0, description="Events without any timestamp.")
+    inferred: int = Field(0, description="Events whose time was inferred (a neighbour's, a relative age, a year-less stamp).")
     filtered: int = Field(0, description="Events outside --since/--until.")
     redactions: dict[str, int] = Field(default_factory=dict, description="Values redacted, by kind.")
     evidence_tokens: int | None = Field(None, description="Estimated tokens of the evidence list.")

@@ -43,6 +43,8 @@ class IngestStats:
     lines: int = 0
     events: int = 0
     untimed: int = 0
+    #: Events whose time is a guess: a neighbour's, a relative age's, or a year from the clock.
+    inferred: int = 0
     readers: Counter[str] = field(default_factory=Counter)
     skipped: list[Skipped] = field(default_factory=list)
     #: Inputs (or blocks of them) read only as generic text, or that a specific reader should
@@ -227,6 +229,7 @@ class Ingest:
         reader = prepared.reader()
         produced = 0
         untimed = 0
+        inferred = 0
         latest = self._latest_time
         stream: CappedLines | None = None
         try:
@@ -237,8 +240,11 @@ class Ingest:
                     t = event.time
                     if t is None:
                         untimed += 1
-                    elif latest is None or t > latest:
-                        latest = t
+                    else:
+                        if event.time_inferred:
+                            inferred += 1
+                        elif latest is None or t > latest:
+                            latest = t
                     if self._on_progress is not None and not produced & 0x3FFF:
                         self._on_progress(produced)
                     yield event
@@ -252,6 +258,7 @@ class Ingest:
             stats.unrecognized_lines += ctx.unrecognized_lines
             stats.events += produced
             stats.untimed += untimed
+            stats.inferred += inferred
             stats.readers[reader.name] += produced
             self._latest_time = latest
         if produced == 0 and not any(s.source.startswith(where) for s in stats.skipped):

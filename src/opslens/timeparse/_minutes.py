@@ -50,6 +50,8 @@ class MinuteCache:
         self.time_hint = time_hint
         self._utc_tz = _fixed_offset_zero(tz)
         self.seen_year: int | None = None  # the year of the last full date parsed (on cache misses)
+        #: Set once a year-less stamp got its year from nothing but the clock: such times are guesses.
+        self.year_guessed = False
         self._iso_utc: Cache = {}
         self._iso_local: Cache = {}
         self._clf: Cache = {}
@@ -82,6 +84,7 @@ class MinuteCache:
             return year_near(month, self.time_hint, self.tz)
         if self.year_hint is not None:
             return self.year_hint
+        self.year_guessed = True
         return _time.gmtime().tm_year
 
     def _second(self, cache: Cache, key: str, split: int, minutes: Cache,

@@ -123,7 +123,9 @@ def _event_builder(ctx: ReadContext, clock: Clock) -> Callable[[tuple[Any, ...],
                 attrs = {}
             attrs["continuation"] = cont
         origin = _tnew(Origin, (path, line, member))
-        return _tnew(Event, (when, _LOG, name, origin, message, raw, severity, None, ns, pod_entity, attrs, False))
+        # A year-less stamp dated by the clock alone (no year in the file or the other inputs).
+        guessed = when is not None and clock.year_guessed
+        return _tnew(Event, (when, _LOG, name, origin, message, raw, severity, None, ns, pod_entity, attrs, guessed))
 
     return build
 
