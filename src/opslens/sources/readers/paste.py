@@ -85,7 +85,7 @@ def _score(head: str, name: str) -> float:
     # Blocks of several kinds: a paste only if no reader understands the whole of it (rollout
     # history, an events YAML stay their readers') and its parts need different readers.
     whole, score = choose_reader(head, name, exclude=frozenset({PasteReader.name}))
-    if whole is not None and score >= 0.85:
+    if whole is not None and score >= 0.8:
         return 0.0
     parts, _ = split_paste(lines)
     chosen = {_best(part.text) for part in parts if any(x.strip() for x in part.lines)}
@@ -130,8 +130,9 @@ def _read_part(part: Part, lines: list[str], ctx: ReadContext) -> Iterator[Event
         time_hint=ctx.time_hint,
         now=ctx.now,
         reference=ctx.reference,
-        on_skip=lambda reason, line: ctx.skip(reason, None if line is None else line + offset),
-        on_unrecognized=lambda reason, line: ctx.on_unrecognized(reason, None if line is None else line + offset),
+        # a part's line 1 is the paste's line offset+1; a whole-part report points at its start
+        on_skip=lambda reason, line: ctx.skip(reason, offset + (line or 1)),
+        on_unrecognized=lambda reason, line: ctx.on_unrecognized(reason, offset + (line or 1)),
     )
     try:
         for event in reader_cls().read(io.StringIO(part.text), sub):
