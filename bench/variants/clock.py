@@ -100,3 +100,13 @@ def human_duration(seconds: float) -> str:
         return f"{hours}h"
     days, rest = divmod(hours, 24)
     return f"{days}d{rest}h" if rest and hours < 24 * 8 else f"{days}d"
+
+
+def go_duration(seconds: float) -> str:
+    """Go's time.Duration.String for whole seconds: `10s`, `1m20s`, `5m0s`."""
+    s = int(seconds)
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60}s"
+    return f"{s // 3600}h{s % 3600 // 60}m{s % 60}s"

@@ -34,11 +34,11 @@ PLATFORMS: dict[str, Platform] = {
         "eks", "ip-10-31-{a}-{b}.eu-central-1.compute.internal", "10.31.", "10.31.", "172.20.0.10",
         "412873906152.dkr.ecr.eu-central-1.amazonaws.com", "containerd", "kubelet", "kubelet.service",
         "/usr/bin/kubelet",
-        "/usr/bin/kubelet --config /etc/kubernetes/kubelet/config.json --kubeconfig /var/lib/kubelet/kubeconfig --container-runtime-endpoint unix:///run/containerd/containerd.sock --node-ip=10.31.{a}.{b}",
+        "/usr/bin/kubelet --config /etc/kubernetes/kubelet/config.json --kubeconfig /var/lib/kubelet/kubeconfig --container-runtime-endpoint unix:///run/containerd/containerd.sock --node-ip={ip}",
     ),
     "gke": Platform(
         "gke", "gke-prod-euw4-pool-2-{r}-{s}", "10.164.0.", "10.52.", "10.56.0.10",
-        "europe-west4-docker.pkg.dev/fernhill-prod/services", "containerd", "kubelet", "kubelet.service",
+        "europe-west4-docker.pkg.dev/fernhill-prod/containers", "containerd", "kubelet", "kubelet.service",
         "/home/kubernetes/bin/kubelet",
         "/home/kubernetes/bin/kubelet --v=2 --cloud-provider=external --experimental-mounter-path=/home/kubernetes/containerized_mounter/mounter --cert-dir=/var/lib/kubelet/pki/ --kubeconfig=/var/lib/kubelet/kubeconfig --config /home/kubernetes/kubelet-config.yaml",
     ),
@@ -56,7 +56,7 @@ PLATFORMS: dict[str, Platform] = {
         "openshift", "worker-{i}.ocp-prod.halden.net", "10.70.12.", "10.128.", "172.30.0.10",
         "image-registry.openshift-image-registry.svc:5000", "crio", "kubenswrapper", "kubelet.service",
         "/usr/bin/kubenswrapper",
-        "/usr/bin/kubenswrapper --config=/etc/kubernetes/kubelet.conf --bootstrap-kubeconfig=/etc/kubernetes/kubeconfig --kubeconfig=/var/lib/kubelet/kubeconfig --container-runtime-endpoint=/var/run/crio/crio.sock --node-ip=10.70.12.{b}",
+        "/usr/bin/kubenswrapper --config=/etc/kubernetes/kubelet.conf --bootstrap-kubeconfig=/etc/kubernetes/kubeconfig --kubeconfig=/var/lib/kubelet/kubeconfig --container-runtime-endpoint=/var/run/crio/crio.sock --node-ip={ip}",
     ),
     "kubeadm": Platform(
         "kubeadm", "k8s-wrk-{i:02d}", "172.16.8.", "10.244.", "10.96.0.10",

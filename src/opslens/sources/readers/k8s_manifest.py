@@ -85,7 +85,10 @@ def _event(obj: dict[str, Any], raw: str, line: int, ctx: ReadContext) -> Event:
     name = str(meta.get("name") or "?")
     namespace = None if kind in _CLUSTER_SCOPED else (str(meta["namespace"]) if meta.get("namespace") else ctx.source.identity.namespace)
     where = f"{namespace}/{name}" if namespace else name
-    facts = [f"{kind} {where}", *_facts(kind, obj.get("spec") if isinstance(obj.get("spec"), dict) else {})]
+    try:
+        facts = [f"{kind} {where}", *_facts(kind, obj.get("spec") if isinstance(obj.get("spec"), dict) else {})]
+    except (AttributeError, TypeError, ValueError, KeyError):
+        facts = [f"{kind} {where}"]  # a spec of unexpected shape: the object is still cited whole
     return Event(
         time=None,
         kind=EventKind.EVENT,

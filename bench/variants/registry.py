@@ -1,0 +1,38 @@
+"""The registry of variants: each module registers its builders with `@variant`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bench.variants.bundle import Bundle
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One variant: its name, what it is about, and the function that fills its bundle."""
+
+    name: str
+    category: str
+    stack: str
+    platform: str
+    onset: str
+    change_record: str
+    hidden_in: str
+    build: Callable[[Bundle], None]
+
+
+VARIANTS: list[Spec] = []
+
+
+def variant(name: str, category: str, stack: str, platform: str, onset: str, change_record: str,
+            hidden_in: str) -> Callable[[Callable[[Bundle], None]], Callable[[Bundle], None]]:
+    """Register a builder; `hidden_in` says which long record holds the decisive line."""
+
+    def register(fn: Callable[[Bundle], None]) -> Callable[[Bundle], None]:
+        if any(s.name == name for s in VARIANTS):
+            raise ValueError(f"duplicate variant name {name!r}")
+        VARIANTS.append(Spec(name, category, stack, platform, onset, change_record, hidden_in, fn))
+        return fn
+
+    return register
