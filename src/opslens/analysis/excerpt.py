@@ -10,9 +10,11 @@ enough to keep whole. This module picks those parts and joins them:
   holding only `…` stands for them;
 - kept pieces of one long line are joined with " … ".
 
-Every piece is a verbatim substring of the input (lines are only cut, never rewritten; only
-the first line loses its indentation), and the line holding the key phrase (`needle`,
-what a signal matched) is always kept, whole when it fits.
+Every line of an excerpt (and every part of a line between gaps) is a verbatim substring of
+the input: lines are only cut, never rewritten. The first line loses its indentation, and the
+continuation lines lose the container runtime's wrapper that repeats the first line's (CRI
+`<time> stdout F `, `kubectl logs --timestamps`, compose's `web-1 | `). The line holding a key
+phrase (`needle`, what a signal matched) is always kept, whole when it fits.
 """
 
 from __future__ import annotations
@@ -53,12 +55,16 @@ _GO_FILE = re.compile(r"^\s+\S+\.go:\d+")
 _JSON_KEYS = re.compile(r'"(?:msg|message|error|err|stack|stacktrace|exception|reason|cause)"\s*:\s*')
 
 
-_GAPS = re.compile(r"\n…\n| … ")
+_GAPS = re.compile(r"\n…\n| … |\n")
+#: A container runtime's wrapper at the start of a line (CRI, `kubectl logs --timestamps`,
+#: compose): dropped from a record's continuation lines, where it repeats the first line's.
+_WRAPPER = re.compile(r"^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d) (?:(?:stdout|stderr) [FP] )?|^[\w.-]+\s+\| ")
 
 
 def verbatim_pieces(text: str) -> list[str]:
-    """The verbatim pieces an excerpt is made of (what a reader can grep for)."""
-    return [piece for piece in _GAPS.split(text) if piece]
+    """The verbatim pieces an excerpt is made of (what a reader can grep for): every line, and
+    every part of a line between ` … ` gaps."""
+    return [piece for piece in _GAPS.split(text) if piece and piece != "…"]
 
 
 def excerpt(raw: str, needle: str | Sequence[str] | None = None) -> str:
@@ -79,7 +85,7 @@ def excerpt(raw: str, needle: str | Sequence[str] | None = None) -> str:
 
 
 def _record_excerpt(lines: list[str], needle: tuple[str, ...]) -> str:
-    whole = "\n".join([lines[0].lstrip(), *lines[1:]])
+    whole = "\n".join([lines[0].lstrip(), *(_WRAPPER.sub("", line, count=1) for line in lines[1:])])
     if len(whole) <= RECORD_CHARS:
         return whole  # short enough to keep every line whole
     keep = _decisive(lines, needle)
@@ -157,7 +163,7 @@ def _join(lines: list[str], indexes: list[int], needle: tuple[str, ...] = ()) ->
     for i in indexes:
         if previous is not None and i != previous + 1:
             out.append(GAP_LINE)
-        text = lines[i].lstrip() if i == indexes[0] else lines[i]
+        text = lines[i].lstrip() if i == indexes[0] else _WRAPPER.sub("", lines[i], count=1)
         out.append(_line_excerpt(text, tuple(n for n in needle if n in text), RECORD_LINE_CHARS))
         previous = i
     return "\n".join(out)

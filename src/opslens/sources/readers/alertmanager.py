@@ -154,13 +154,21 @@ def _to_event(
         source=AlertmanagerReader.name,
         origin=ctx.source.origin(line),
         message=message,
-        raw=json_fragment(quoted),
+        raw=_quotable(labels.get("alertname"), quoted),
         severity=severity_from_labels(labels),
         host=labels.get("node") or labels.get("nodename") or None,
         namespace=labels.get("namespace") or None,
         entity=entity_from_labels(labels),
         attrs=attrs,
     )
+
+
+def _quotable(alertname: str | None, quoted: str) -> str:
+    """What evidence quotes: the alert's name and its summary, each as the file writes it
+    (one per line: the name is what people search for, the summary what it means)."""
+    if alertname and alertname != quoted:
+        return f"{json_fragment(alertname)}\n{json_fragment(quoted)}"
+    return json_fragment(quoted)
 
 
 def _attrs(
