@@ -24,9 +24,9 @@ from collections.abc import Sequence
 
 #: Longest single-line excerpt, and longest excerpt of a multi-line record.
 LINE_CHARS = 320
-RECORD_CHARS = 560
+RECORD_CHARS = 1000
 #: Longest piece of one line kept inside a record excerpt.
-RECORD_LINE_CHARS = 220
+RECORD_LINE_CHARS = 240
 GAP_LINE = "…"
 GAP_INLINE = " … "
 
@@ -75,6 +75,9 @@ def excerpt(raw: str, needle: str | Sequence[str] | None = None) -> str:
     if len(lines) == 1:
         return _line_excerpt(raw.strip(), needles, LINE_CHARS)
     lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+    # Continuation lines without the runtime wrapper that repeats the first line's: what is
+    # left is what the application wrote (`\tat ...`, `Caused by: ...`), shown and classified.
+    lines[1:] = [_WRAPPER.sub("", line, count=1) for line in lines[1:]]
     while lines and not lines[-1].strip():
         lines.pop()
     if not lines:
@@ -85,7 +88,7 @@ def excerpt(raw: str, needle: str | Sequence[str] | None = None) -> str:
 
 
 def _record_excerpt(lines: list[str], needle: tuple[str, ...]) -> str:
-    whole = "\n".join([lines[0].lstrip(), *(_WRAPPER.sub("", line, count=1) for line in lines[1:])])
+    whole = "\n".join([lines[0].lstrip(), *lines[1:]])
     if len(whole) <= RECORD_CHARS:
         return whole  # short enough to keep every line whole
     keep = _decisive(lines, needle)
@@ -143,13 +146,23 @@ def _go_stdlib(line: str) -> bool:
 
 def _least(ordered: list[int], lines: list[str], needle: tuple[str, ...]) -> int:
     """The kept line to drop first when the excerpt is too long: never the first line or a
-    needle's; frames before chain links, later lines before earlier ones."""
+    needle's; plain lines first, then library frames, the app's frame, middle links of an
+    exception chain; the first exception and the deepest cause last."""
     protected = {ordered[0]} | {i for i in ordered if any(n in lines[i] for n in needle)}
     droppable = [i for i in ordered if i not in protected] or ordered[1:]
+    links = [i for i in ordered if _CHAIN.match(lines[i]) or _EXCEPTION.match(lines[i])]
+    ends = {links[0], links[-1]} if links else set()
 
     def rank(i: int) -> tuple[int, int]:
         line = lines[i]
-        weight = 2 if _CHAIN.match(line) or _EXCEPTION.match(line) else 1 if _FRAME.match(line) and not _LIBRARY_FRAME.search(line) else 0
+        if i in ends:
+            weight = 4
+        elif i in links:
+            weight = 3
+        elif _FRAME.match(line) and not _LIBRARY_FRAME.search(line):
+            weight = 2
+        else:
+            weight = 1 if _FRAME.match(line) else 0
         return (weight, -i)
 
     return min(droppable, key=rank)
@@ -163,7 +176,7 @@ def _join(lines: list[str], indexes: list[int], needle: tuple[str, ...] = ()) ->
     for i in indexes:
         if previous is not None and i != previous + 1:
             out.append(GAP_LINE)
-        text = lines[i].lstrip() if i == indexes[0] else _WRAPPER.sub("", lines[i], count=1)
+        text = lines[i].lstrip() if i == indexes[0] else lines[i]
         out.append(_line_excerpt(text, tuple(n for n in needle if n in text), RECORD_LINE_CHARS))
         previous = i
     return "\n".join(out)
