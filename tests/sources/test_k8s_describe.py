@@ -51,6 +51,18 @@ EXPECTED = {
 }  # fmt: skip
 
 
+def _findings(events: list) -> list:
+    """Events that report something (not the containers' limits, which are context)."""
+    return [e for e in events if not (e.attrs or {}).get("limits") or (e.attrs or {}).get("reason")]
+
+
+def test_container_limits_are_context_records() -> None:
+    events = read(K8sDescribeReader, paste("describe-pod-oomkilled.txt")).events
+    limits = [e for e in events if e not in _findings(events)]
+    assert limits and limits[0].raw.lstrip().startswith("Limits:") and "memory" in limits[0].message
+    assert limits[0].severity.name == "INFO" and limits[0].time is None
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_fixture_is_sniffed_as_describe(name: str) -> None:
     reader, score = sniffed(paste(name))
@@ -60,7 +72,7 @@ def test_fixture_is_sniffed_as_describe(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_fixture_events(name: str) -> None:
     result = read(K8sDescribeReader, paste(name))
-    got = [(e.origin.line, e.severity.name, (e.attrs or {})["reason"]) for e in result.events]
+    got = [(e.origin.line, e.severity.name, (e.attrs or {})["reason"]) for e in _findings(result.events)]
     assert got == EXPECTED[name]
     assert result.skips == [] and result.unrecognized == []
     text = paste(name)
@@ -102,7 +114,7 @@ def test_last_state_block_is_quoted_whole_with_its_facts() -> None:
 
 
 def test_event_ages_count_back_from_now() -> None:
-    events = read(K8sDescribeReader, paste("describe-pod-oomkilled.txt")).events
+    events = _findings(read(K8sDescribeReader, paste("describe-pod-oomkilled.txt")).events)
     pulled = events[3]
     attrs = pulled.attrs or {}
     assert pulled.raw.startswith("  Normal   Pulled     3m2s (x10 over 52m)")
@@ -112,7 +124,7 @@ def test_event_ages_count_back_from_now() -> None:
 
 
 def test_without_now_ages_count_back_from_the_newest_time_of_the_paste() -> None:
-    events = read(K8sDescribeReader, paste("describe-pod-oomkilled.txt"), now=None).events
+    events = _findings(read(K8sDescribeReader, paste("describe-pod-oomkilled.txt"), now=None).events)
     finished = 1739786681.0  # Last State Finished: Mon, 17 Feb 2025 10:04:41 +0000
     scheduled = events[2]
     assert scheduled.time == finished - 52 * 60 and scheduled.time_inferred
@@ -188,9 +200,7 @@ def test_node_condition_rows_pasted_alone() -> None:
 
 
 def test_deployment_conditions_and_rollout() -> None:
-    available, progressing, scaled = read(
-        K8sDescribeReader, paste("describe-deployment-stuck.txt")
-    ).events
+    available, progressing, scaled = _findings(read(K8sDescribeReader, paste("describe-deployment-stuck.txt")).events)
     assert available.entity == Entity("Deployment", "notifications", "comms")
     assert (
         available.message

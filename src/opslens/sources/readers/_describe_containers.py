@@ -111,7 +111,10 @@ def _container_line(lines: list[str], i: int, container: Container, flat: bool) 
         container.restarts = int(value.strip())
     elif name in ("Limits", "Requests"):
         target = container.limits if name == "Limits" else container.requests
-        return _resources(lines, i, target, flat)
+        end = _resources(lines, i, target, flat)
+        if name == "Limits" and end > i + 1:
+            container.limits_block = (i + 1, lines[i:end])
+        return end
     return i + 1
 
 

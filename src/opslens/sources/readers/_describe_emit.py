@@ -81,12 +81,14 @@ def object_events(obj: Described, anchor: Anchor, ctx: ReadContext, source: str)
         if abnormal(cond):
             yield base.condition_event(cond, kind, obj.name)
     status = obj.value("Status")
-    if status is None:
-        return
-    if kind == "PersistentVolumeClaim" and status.split()[0] in ("Pending", "Lost"):
-        yield base.pvc_event(obj, status)
-    if kind == "Pod" and (status.split()[0] in ("Failed", "Unknown") or obj.value("Reason")):
-        yield base.pod_status_event(obj, status)
+    if status is not None:
+        if kind == "PersistentVolumeClaim" and status.split()[0] in ("Pending", "Lost"):
+            yield base.pvc_event(obj, status)
+        if kind == "Pod" and (status.split()[0] in ("Failed", "Unknown") or obj.value("Reason")):
+            yield base.pod_status_event(obj, status)
+    for container in obj.containers:  # configuration context, last
+        if container.limits_block is not None:
+            yield base.limits_event(container, container.limits_block)
 
 
 def _assigned_pod(rows: list[EventRow]) -> Entity | None:
@@ -211,6 +213,14 @@ class _Base:
         return self._event(
             block.line, message, "\n".join(block.raw), severity, time, inferred, attrs
         )
+
+    def limits_event(self, container: Container, block: tuple[int, list[str]]) -> Event:
+        """The container's limits, as configuration context (what an OOM kill ran into)."""
+        line, raw = block
+        spec = ", ".join(f"{k} {v}" for k, v in container.limits.items())
+        attrs: dict[str, Any] = {"reason": None, "type": None, "container": container.name, "limits": dict(container.limits)}
+        return self._event(line, f"container {container.name or '?'} limits {spec}", "\n".join(raw), Severity.INFO,
+                           None, False, attrs)
 
     def condition_event(self, cond: Condition, kind: str | None, name: str | None) -> Event:
         what = (kind or "object").lower() if kind != "PersistentVolumeClaim" else "pvc"

@@ -44,6 +44,8 @@ class Container:
     limits: dict[str, str] = field(default_factory=dict)
     requests: dict[str, str] = field(default_factory=dict)
     states: list[StateBlock] = field(default_factory=list)
+    #: (first line number, verbatim lines) of the Limits block: evidence of what a kill hit
+    limits_block: tuple[int, list[str]] | None = None
 
 
 @dataclass

@@ -21,7 +21,7 @@ _PROMPT = re.compile(
     r"(?:\([\w.-]+\)\s*)?(?:\[?[\w.-]+@[\w.-]+[: ][^\s$#]*\]?\s*[$#%])"  # user@host:~$ / [u@h dir]#
     r"|(?:[\w.-]+-\d[\d.]*[$#])"  # bash-5.1$ / sh-4.2#
     r"|(?:PS [A-Za-z]:\\[^>]*>)"  # PowerShell
-    r"|(?:[➜❯λ»›]\s*(?:\S+\s+git:\([^)]*\)\s*✗?)?)"  # oh-my-zsh / starship / others
+    r"|(?:(?:[\w.-]+\s+)?[➜❯λ»›]\s*(?:\S+\s+git:\([^)]*\)\s*✗?)?)"  # oh-my-zsh / starship (`host ➜`)
     r"|(?:~\S*\s*[$#%])|(?:/\S*\s+[$#])|(?:[$#%>])"  # ~ $, / #, bare $ # % >
     r")\s+(?P<command>\S.*?)\s*$"
 )
