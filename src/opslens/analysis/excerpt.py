@@ -38,7 +38,7 @@ _LIBRARY_FRAME = re.compile(
     r"com\.mysql|io\.lettuce|redis\.clients|org\.junit|io\.quarkus|io\.vertx|io\.opentelemetry|"
     r"com\.google|software\.amazon|com\.amazonaws)\.|"
     r"site-packages/|dist-packages/|/lib/python\d|<frozen |"
-    r"/usr/local/go/src/|/usr/lib/go|\bruntime/|/go/pkg/mod/|/vendor/|"
+    r"/usr/local/go/src/|/usr/lib/go|\bruntime/|/go/pkg/mod/|"
     r"node_modules/|node:internal|\(internal/|"
     r"\bat System\.|\bat Microsoft\."
 )

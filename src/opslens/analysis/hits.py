@@ -104,13 +104,21 @@ def _searchable(event: Event) -> str:
     return event.raw if event.message in event.raw else f"{event.raw}\n{event.message}"
 
 
+def _match_length(pattern, text: str) -> int:  # noqa: ANN001 - a compiled pattern
+    m = pattern.search(text)
+    return len(m.group(0)) if m else 0
+
+
 def _point_at_lines(hits: list[SignalHit], stats: TemplateStats) -> None:
     """Hits found in single lines start (and are quoted) at those lines, not the template."""
     for hit in hits:
         pattern = signals.signal_defs()[hit.signal].text
         lines = [e for e in stats.notable + stats.worst if pattern is not None and pattern.search(_searchable(e))]
         if lines:
-            lines.sort(key=lambda e: e.time if e.time is not None else float("inf"))
+            # The most specific wording first (the longest match: `x509: certificate has
+            # expired` over `tls: bad certificate`), then the earliest.
+            lines = list({id(e): e for e in lines}.values())  # notable and worst may share lines
+            lines.sort(key=lambda e: (-_match_length(pattern, _searchable(e)), e.time if e.time is not None else float("inf")))
             hit.events = lines[:2]
             hit.first = lines[0].time if lines[0].time is not None else hit.first
 

@@ -68,17 +68,20 @@ class Context:
         wanted = set(kinds) if kinds is not None else None
         return [h for h in self.all(*signals) if not h.chronic and (wanted is None or h.kind in wanted)]
 
-    def cite(self, hit: SignalHit, detail: str | None = None, needle: str | None = None) -> str | None:
-        if not hit.events:
+    def cite(self, hit: SignalHit, detail: str | None = None, needle: str | None = None, example: int = 0) -> str | None:
+        """Cite one of the hit's examples (the first by default), quoting the part of its
+        record that carries the signal."""
+        if len(hit.events) <= example:
             return None
+        event = hit.events[example]
         if needle is None and hit.quote is None:
             # Quote the line of the record that carries the signal (a `Caused by:` line, say).
             pattern = signals.signal_defs()[hit.signal].text
-            m = pattern.search(hit.events[0].raw) if pattern is not None else None
+            m = pattern.search(event.raw) if pattern is not None else None
             needle = m.group(0) if m else None
         if hit.quote is not None:
             detail = detail or f"{hit.text[:200]} since {iso(hit.first)}"
-        return self.book.cite(hit.events[0], count=hit.count, detail=detail, weight=hit.strength, needle=needle, text=hit.quote)
+        return self.book.cite(event, count=hit.count, detail=detail, weight=hit.strength, needle=needle, text=hit.quote)
 
     def provenance(self, hit: SignalHit) -> str | None:
         """The command whose output a pasted line came from (`$ kubectl logs -n ns pod`),
@@ -90,7 +93,8 @@ class Context:
 
     def cite_all(self, hits: Iterable[SignalHit], limit: int = 6, detail: str | None = None) -> list[str]:
         """Cite up to `limit` hits, diverse first: one per (source kind, signal, wording) group,
-        strongest and earliest groups first, then further hits round-robin."""
+        strongest and earliest groups first, then further hits round-robin, then the second
+        example of each hit (the same failure in other words: another pod, another value)."""
         groups: dict[tuple, list[SignalHit]] = defaultdict(list)
         for hit in hits:
             groups[(hit.kind, hit.signal, hit.text[:40])].append(hit)
@@ -104,17 +108,18 @@ class Context:
         for group in ordered:
             group.sort(key=lambda h: (h.first if h.first is not None else math.inf))
         ids: list[str] = []
-        depth = 0
-        while len(ids) < limit and any(depth < len(g) for g in ordered):
-            for group in ordered:
-                if depth < len(group) and len(ids) < limit:
-                    eid = self.cite(group[depth], detail)
-                    if eid and eid not in ids:
-                        ids.append(eid)
-                        via = self.provenance(group[depth])
-                        if via and via not in ids:
-                            ids.append(via)
-            depth += 1
+        for example in (0, 1):
+            depth = 0
+            while len(ids) < limit and any(depth < len(g) for g in ordered):
+                for group in ordered:
+                    if depth < len(group) and len(ids) < limit:
+                        eid = self.cite(group[depth], detail, example=example)
+                        if eid and eid not in ids:
+                            ids.append(eid)
+                            via = self.provenance(group[depth])
+                            if via and via not in ids:
+                                ids.append(via)
+                depth += 1
         return ids
 
     def change_for(self, workload: Entity | None, before: float | None, window: float = 3 * 3600) -> ChangeFinding | None:
