@@ -16,6 +16,7 @@ from opslens.analysis import signals
 from opslens.analysis.detectors import base as detector_base
 from opslens.analysis.detectors._shared import NODE_LEVEL, on, score_candidate
 from opslens.analysis.detectors.base import Candidate, Context, top_workload
+from opslens.analysis.detectors.crash_bug import explained_crash
 from opslens.analysis.hits import SignalHit
 
 #: A category proven only by symptom lines is less certain than one whose cause is named.
@@ -27,8 +28,11 @@ def signature_candidates(ctx: Context) -> list[Candidate]:
     by_category: dict[str, list[SignalHit]] = defaultdict(list)
     for hit in ctx.hits:
         category = signals.category_of(hit.signal)
-        if category is not None and not hit.chronic:
-            by_category[category].append(hit)
+        if category is None or hit.chronic:
+            continue
+        if category == "crash-bug" and explained_crash(hit):
+            continue  # the panic names its cause (a config parse error, a refused connection)
+        by_category[category].append(hit)
     found = []
     for category, hits in sorted(by_category.items()):
         cand = _candidate(ctx, category, hits)

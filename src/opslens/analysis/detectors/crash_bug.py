@@ -14,7 +14,7 @@ class CrashBugDetector(Detector):
 
     def detect(self, ctx: Context) -> list[Candidate]:
         # A pasted panic names no workload: the crash is still the finding, culprit unknown.
-        crashes = [h for h in ctx.fresh("app_crash") if not _explained(h)]
+        crashes = [h for h in ctx.fresh("app_crash") if not explained_crash(h)]
         if not crashes:
             return []
         culprit = top_workload(crashes)
@@ -42,6 +42,12 @@ _INFRASTRUCTURE = {
 }
 
 
-def _explained(hit) -> bool:
+def explained_crash(hit) -> bool:  # noqa: ANN001 - a SignalHit
+    """Whether a crash names a cause of its own (`panic: While parsing config`, a Go panic
+    wrapping `dial tcp ...:5432: connection refused`): then the crash is that cause's symptom."""
     text = "\n".join([hit.text, *(e.raw for e in hit.events)])
-    return bool(_INFRASTRUCTURE & set(signals.text_signals(text)))
+    found = signals.text_signals(text)
+    if _INFRASTRUCTURE & set(found):
+        return True
+    defs = signals.signal_defs()
+    return any(defs[s].category not in (None, "crash-bug") and defs[s].role == "cause" for s in found)
