@@ -7,6 +7,7 @@ lines and parts of a long one, gaps marked `…`), so a reader can grep for each
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from opslens.analysis.excerpt import excerpt
@@ -31,6 +32,14 @@ class EvidenceItem:
     needles: list[str] = field(default_factory=list)  # key phrases the excerpt must keep
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def same_shape(raw: str) -> str:
+    """A record with its numbers masked: two records of one shape say the same thing."""
+    return _DIGITS.sub("0", raw[:2000])
+
+
 def quote(event: Event, needle: str | None = None) -> str:
     """The verbatim excerpt to show for `event` (see `excerpt`): a short record whole, a long
     one cut to its decisive parts, always keeping the part that contains `needle`."""
@@ -43,6 +52,7 @@ class EvidenceBook:
 
     items: list[EvidenceItem] = field(default_factory=list)
     _by_key: dict[tuple[str, str], EvidenceItem] = field(default_factory=dict)
+    _by_shape: dict[tuple[str, str | None, str], EvidenceItem] = field(default_factory=dict)
 
     def cite(
         self,
@@ -61,6 +71,12 @@ class EvidenceBook:
         # One item per record: citing it again for another key phrase widens its excerpt.
         key = (source, text) if text is not None else (source, "\x00" + raw)
         item = self._by_key.get(key)
+        shape = None
+        if item is None and text is None and raw.count("\n") >= 2:
+            # The same multi-line failure (a stack trace) at another time in the same file is
+            # the same evidence; in one-line messages the numbers may be the news (`New size: 8`).
+            shape = (event.origin.path, event.origin.member, same_shape(raw))
+            item = self._by_shape.get(shape)
         if item is not None:
             item.count = max(item.count, count)
             item.weight = max(item.weight, weight)
@@ -87,6 +103,8 @@ class EvidenceBook:
         )
         self.items.append(item)
         self._by_key[key] = item
+        if shape is not None:
+            self._by_shape[shape] = item
         return item.id
 
     def get(self, evidence_id: str) -> EvidenceItem | None:

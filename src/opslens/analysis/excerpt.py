@@ -51,6 +51,7 @@ _EXCEPTION = re.compile(
     r"^\s*(?:Exception in thread \"[^\"]*\" )?(?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*"
     r"(?:Exception|Error|Throwable|Failure|Fault)\w*(?::|$)"
 )
+_PY_EXCEPTION = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Failure|Configured)\b.*$|^[a-z_][\w.]*\.[A-Z]\w+: ")
 _GO_FILE = re.compile(r"^\s+\S+\.go:\d+")
 _JSON_KEYS = re.compile(r'"(?:msg|message|error|err|stack|stacktrace|exception|reason|cause)"\s*:\s*')
 
@@ -115,13 +116,29 @@ def _decisive(lines: list[str], needle: tuple[str, ...]) -> list[int]:
     for i, line in enumerate(lines):
         if i and (_CHAIN.match(line) or _EXCEPTION.match(line)):
             keep.append(i)
-    app = _first_app_frame(lines)
-    if app is not None:
-        keep.append(app)
+    keep += _app_frames(lines)
     if not any(_FRAME.match(line) for line in lines):
         # Not a stack (a describe block, a wrapped message): every line is content.
         keep += range(len(lines))
     return list(dict.fromkeys(keep))
+
+
+def _app_frames(lines: list[str]) -> list[int]:
+    """The frames of the application's own code worth keeping: the innermost one of each
+    stack. Python prints the innermost frame last (before each exception line), every other
+    runtime prints it first."""
+    if not any(line.startswith("Traceback (most recent call last)") for line in lines):
+        first = _first_app_frame(lines)
+        return [] if first is None else [first]
+    frames: list[int] = []
+    app: list[int] = []
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith('File "') and not _LIBRARY_FRAME.search(line):
+            app.append(i)
+        elif app and _PY_EXCEPTION.match(line):
+            frames += app[-1:] + app[-2:-1]  # the innermost, then its caller (room permitting)
+            app = []
+    return frames
 
 
 def _first_app_frame(lines: list[str]) -> int | None:

@@ -19,7 +19,7 @@ from opslens.analysis import signals
 from opslens.analysis.alerts import AlertInstance
 from opslens.analysis.digest import Digest
 from opslens.analysis.entities import EntityGraph
-from opslens.analysis.evidence import EvidenceBook
+from opslens.analysis.evidence import EvidenceBook, same_shape
 from opslens.analysis.findings import AnomalyFinding, ChangeFinding, PatternFinding
 from opslens.analysis.hits import SignalHit
 from opslens.events import Entity, Event, EventKind, iso
@@ -108,12 +108,18 @@ class Context:
         for group in ordered:
             group.sort(key=lambda h: (h.first if h.first is not None else math.inf))
         ids: list[str] = []
+        shapes: set[str] = set()
         for example in (0, 1):
             depth = 0
             while len(ids) < limit and any(depth < len(g) for g in ordered):
                 for group in ordered:
                     if depth < len(group) and len(ids) < limit:
-                        eid = self.cite(group[depth], detail, example=example)
+                        hit = group[depth]
+                        if example and same_shape(hit.events[1].raw if len(hit.events) > 1 else "") in shapes:
+                            continue  # the same failure again (other time, other pid): not news
+                        eid = self.cite(hit, detail, example=example)
+                        if hit.events:
+                            shapes.add(same_shape(hit.events[min(example, len(hit.events) - 1)].raw))
                         if eid and eid not in ids:
                             ids.append(eid)
                             via = self.provenance(group[depth])
