@@ -198,6 +198,8 @@ def k8s_event_hits(events: list[Event], graph: EntityGraph, split: float | None)
             hit.last = _max(hit.last, last)
             if len(hit.events) < 3:
                 hit.events.append(e)
+            elif e.time is not None and (hit.events[-1].time is None or e.time >= hit.events[-1].time):
+                hit.events[-1] = e  # keep the latest as the last example
     return list(merged.values())
 
 

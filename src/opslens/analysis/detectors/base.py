@@ -115,11 +115,13 @@ class Context:
                 for group in ordered:
                     if depth < len(group) and len(ids) < limit:
                         hit = group[depth]
-                        if example and same_shape(hit.events[1].raw if len(hit.events) > 1 else "") in shapes:
-                            continue  # the same failure again (other time, other pid): not news
-                        eid = self.cite(hit, detail, example=example)
-                        if hit.events:
-                            shapes.add(same_shape(hit.events[min(example, len(hit.events) - 1)].raw))
+                        # the second example is the latest one (a rescale to 40 after one to 16)
+                        pick = len(hit.events) - 1 if example else 0
+                        raw = hit.events[pick].raw if hit.events else ""
+                        if example and (pick == 0 or ("\n" in raw and same_shape(raw) in shapes)):
+                            continue  # no other example, or the same stack trace again
+                        eid = self.cite(hit, detail, example=pick)
+                        shapes.add(same_shape(raw))
                         if eid and eid not in ids:
                             ids.append(eid)
                             via = self.provenance(group[depth])
