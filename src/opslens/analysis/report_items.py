@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from opslens.analysis.alerts import AlertInstance
 from opslens.analysis.digest import Digest
 from opslens.analysis.evidence import EvidenceBook
@@ -24,6 +26,11 @@ _TIMELINE_SIGNALS = {
 }
 
 
+#: Lines that are only a stack frame or a frame marker (a kernel call trace printed line by line):
+#: a pattern of their own, but nothing to quote.
+_FRAME_ONLY = re.compile(r"^\s*(?:\S+\+0x[0-9a-f<>*]+/0x[0-9a-f<>*]+(?: \[\S+\])?|</?TASK>|\? \S+\+0x\S+|Call Trace:|R\w\w: [0-9a-f<>*: ]+)\s*$")
+
+
 def cite_patterns(book: EvidenceBook, digest: Digest, patterns: list[PatternFinding]) -> None:
     for p in patterns:
         stats = digest.templates.get(p.key)
@@ -33,7 +40,7 @@ def cite_patterns(book: EvidenceBook, digest: Digest, patterns: list[PatternFind
         # Quote what changed with the incident, and steady errors; steady warnings are background.
         notable = (p.status is not PatternStatus.STEADY and p.severity >= Severity.WARNING) or (
             p.severity >= Severity.ERROR and p.incident_count >= p.baseline_count)
-        if example is not None and notable:
+        if example is not None and notable and not _FRAME_ONLY.match(p.template):
             p.evidence = book.cite(
                 example,
                 count=p.count,

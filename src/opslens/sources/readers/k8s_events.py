@@ -165,13 +165,19 @@ def _to_event(item: Any, line: int | None, ctx: ReadContext, verbatim_json: bool
         source=K8sEventsReader.name,
         origin=ctx.source.origin(line),
         message=message,
-        raw=json_fragment(quoted) if verbatim_json else quoted,
+        raw=_quotable(reason, json_fragment(quoted) if verbatim_json else quoted),
         severity=_TYPE_SEVERITY.get(event_type or "", Severity.UNKNOWN),
         host=_host(source, item, component, ref_kind, ref_name),
         namespace=namespace,
         entity=Entity(ref_kind, ref_name, namespace) if ref_kind and ref_name else None,
         attrs=attrs,
     )
+
+
+def _quotable(reason: str | None, text: str) -> str:
+    """What evidence quotes: the reason (what people search for: `FailedScheduling`) and the
+    message, each as the file writes it, one per line."""
+    return f"{reason}\n{text}" if reason and reason != text else text
 
 
 def _namespace(ref: dict[str, Any], ref_kind: str | None, item: dict[str, Any]) -> str | None:
