@@ -21,6 +21,10 @@ from opslens.analysis.hits import SignalHit
 
 #: A category proven only by symptom lines is less certain than one whose cause is named.
 SYMPTOM_ONLY = 0.7
+#: Categories whose definition excludes a recent change to the culprit (a latent bug, an
+#: upstream outage): a fresh change there makes a bad deploy more likely.
+NO_CHANGE_CATEGORIES = frozenset({"crash-bug", "dependency-outage"})
+FRESH_CHANGE_DISCOUNT = 0.55
 
 
 def signature_candidates(ctx: Context) -> list[Candidate]:
@@ -54,12 +58,14 @@ def _candidate(ctx: Context, category: str, hits: list[SignalHit]) -> Candidate 
         title=detector.title if detector is not None else category,
         culprit=culprit,
         primary=on(primary, culprit) or primary,
-        change_weight=0.3,
+        change_weight=0.0 if category in NO_CHANGE_CATEGORIES else 0.3,
         rationale=f"{', '.join(components[:3])} reported a known {category} failure.",
     )
     if cand is None:
         return None
     if not causes:
         cand.score *= SYMPTOM_ONLY
+    if category in NO_CHANGE_CATEGORIES and ctx.change_for(culprit, cand.onset) is not None:
+        cand.score *= FRESH_CHANGE_DISCOUNT
     cand.symptoms_of = set().union(*(defs[h.signal].explains for h in primary))
     return cand

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from opslens.analysis.detectors._shared import MAX_CONFIDENCE, on
@@ -58,7 +59,7 @@ class BadDeployDetector(Detector):
                 evidence.append(p.evidence)
         if change.evidence:
             evidence.append(change.evidence)
-        evidence += _cite_images(ctx, change, workload)
+        evidence += _cite_images(ctx, change, workload) or _cite_pulled_image(ctx, workload, change)
         rollout = on(ctx.fresh("rollout"), workload)
         evidence += [e for e in ctx.cite_all(rollout, limit=1) if e not in evidence]
         if not evidence:
@@ -73,6 +74,7 @@ class BadDeployDetector(Detector):
             rationale="Errors start right after the rollout and come from the new version's pods.",
             onset=onset,
             change=change,
+            symptoms_of={"crash-bug", "dependency-outage"},
         )
 
 
@@ -95,6 +97,22 @@ def _start(p: PatternFinding, split: float | None) -> float | None:
     if p.status is PatternStatus.NEW or split is None or p.first is None:
         return p.first
     return max(p.first, split)
+
+
+_IMAGE = re.compile(r'(?:Pulling|Successfully pulled|Container) image "([^"]+)"')
+
+
+def _cite_pulled_image(ctx: Context, workload: Entity, change) -> list[str]:  # noqa: ANN001
+    """The image the new pods run, from the kubelet's pull events after the change (when no
+    change record names it)."""
+    for e in sorted(ctx.digest.k8s_events, key=lambda e: e.time or 0.0):
+        if e.time is None or change.time is None or e.time < change.time - 60:
+            continue
+        if e.entity is None or ctx.graph.workload(e.entity) != workload:
+            continue
+        if m := _IMAGE.search(e.message):
+            return [ctx.book.cite(e, detail=f"image the new pods run: {m.group(1)}", weight=0.9)]
+    return []
 
 
 def _cite_images(ctx: Context, change, workload: Entity) -> list[str]:
