@@ -39,6 +39,7 @@ class EntityGraph:
     rs_owner: dict[tuple[str | None, str], Entity] = field(default_factory=dict)
     pod_node: dict[tuple[str | None, str], str] = field(default_factory=dict)
     known_workloads: set[tuple[str | None, str, str]] = field(default_factory=set)
+    nodes: set[str] = field(default_factory=set)
 
     def learn(self, events: list[Event]) -> None:
         """Read owner references and node assignments from Kubernetes events."""
@@ -61,6 +62,9 @@ class EntityGraph:
                 self.known_workloads.add((ns, ent.kind, ent.name))
             if ent.kind == "Pod" and reason == "Scheduled" and (m := _ASSIGNED.search(e.message)):
                 self.pod_node[(ns, ent.name)] = m.group(1)
+                self.nodes.add(m.group(1))
+            if ent.kind == "Node":
+                self.nodes.add(ent.name)
 
     def note(self, entity: Entity | None) -> None:
         """Remember the workload of a pod seen in logs, so Services can be matched to it."""
@@ -94,7 +98,29 @@ class EntityGraph:
                 return found
             m = _CRON_JOB.match(name)
             return Entity("CronJob", m.group(1), ns) if m else entity
+        if entity.kind == "PersistentVolumeClaim":
+            return self._claim_owner(entity)
+        if entity.kind == "Node":
+            return Entity("Node", self.node_name(name))
         return entity
+
+    def node_name(self, host: str) -> str:
+        """The node's name as the cluster knows it: journald's short hostname (`ip-10-1-2-3`)
+        is the node `ip-10-1-2-3.eu-west-1.compute.internal`."""
+        if host in self.nodes or "." in host:
+            return host
+        longer = sorted(n for n in self.nodes if n.startswith(host + "."))
+        return longer[0] if len(longer) == 1 else host
+
+    def _claim_owner(self, claim: Entity) -> Entity:
+        """The StatefulSet whose volumeClaimTemplate made this claim (`data-es-data-1` is
+        template `data` of StatefulSet `es-data`, ordinal 1), else the claim itself."""
+        m = _ORDINAL.match(claim.name)
+        if m:
+            for ns, kind, name in sorted(self.known_workloads, key=str):
+                if kind == "StatefulSet" and ns in (claim.namespace, None) and m.group(1).endswith("-" + name):
+                    return Entity(kind, name, ns)
+        return claim
 
     def node_of(self, entity: Entity | None) -> str | None:
         if entity is None or entity.kind != "Pod":
@@ -104,6 +130,9 @@ class EntityGraph:
 
 # kubelet/containerd name the pod they act for: pod="ns/name", pods=["ns/name"], "in pod name_ns(uid)"
 _POD_IN_TEXT = re.compile(r'pods?=\[?\\?"([a-z0-9][-a-z0-9]*)/([a-z0-9][-.a-z0-9]*)\\?"|in pod ([a-z0-9][-.a-z0-9]*)_([a-z0-9][-a-z0-9]*)\(')
+
+
+_ORDINAL = re.compile(r"^([a-z0-9][-a-z0-9.]*)-(\d+)$")
 
 
 def pod_in_text(text: str) -> Entity | None:

@@ -291,7 +291,7 @@ def _state_text(name: str, labels: dict[str, str], samples: list[tuple[float, fl
 
 def metric_entity(labels: dict[str, str]) -> Entity | None:
     ns = labels.get("namespace") or labels.get("exported_namespace")
-    for label, kind in (("pod", "Pod"), ("deployment", "Deployment"), ("statefulset", "StatefulSet"),
+    for label, kind in (("persistentvolumeclaim", "PersistentVolumeClaim"), ("pod", "Pod"), ("deployment", "Deployment"), ("statefulset", "StatefulSet"),
                         ("daemonset", "DaemonSet"), ("service", "Service"), ("job", "Service"),
                         ("node", "Node"), ("instance", "Instance")):
         value = labels.get(label)

@@ -49,8 +49,9 @@ def _candidate(ctx: Context, category: str, hits: list[SignalHit]) -> Candidate 
     defs = signals.signal_defs()
     causes = [h for h in hits if defs[h.signal].role == "cause"]
     primary = causes or hits
-    culprit = top_workload(primary, nodes=category in NODE_LEVEL)
     detector = detector_base.detectors().get(category)
+    culprit = detector().culprit(ctx, primary) if detector is not None else None
+    culprit = culprit or top_workload(primary, nodes=category in NODE_LEVEL)
     components = sorted({defs[h.signal].component or "a component" for h in primary})
     cand = score_candidate(
         ctx,

@@ -210,6 +210,12 @@ class Detector(ABC):
     def detect(self, ctx: Context) -> list[Candidate]:
         """Candidates for this category (empty when its signature is absent)."""
 
+    def culprit(self, ctx: Context, hits: list[SignalHit]) -> Entity | None:
+        """The object at fault given hits of this category (the most implicated workload by
+        default; a category knows better: the server of an expired certificate, the owner of a
+        full volume, the cluster resolver). Component signatures ask it too."""
+        return top_workload(hits)
+
 
 _REGISTRY: dict[str, type[Detector]] = {}
 

@@ -22,7 +22,7 @@ class CertExpiryDetector(Detector):
         expired = ctx.fresh("cert_expired")
         if not expired:
             return []
-        culprit = _server(ctx, expired)
+        culprit = self.culprit(ctx, expired)
         cand = score_candidate(
             ctx,
             category=self.category,
@@ -35,6 +35,9 @@ class CertExpiryDetector(Detector):
         if cand:
             cand.symptoms_of = {"dependency-outage", "crash-bug", "probe-misconfig", "network-policy"}
         return [cand] if cand else []
+
+    def culprit(self, ctx: Context, hits: list[SignalHit]) -> Entity | None:
+        return _server(ctx, hits)
 
 
 def _server(ctx: Context, hits: list[SignalHit]) -> Entity | None:

@@ -21,10 +21,7 @@ class DiskPressureDetector(Detector):
         full = ctx.fresh("disk_full") or ctx.fresh("disk_usage_high", "disk_usage_notable")
         if not full:
             return []
-        evictions = ctx.fresh("eviction")
-        culprit = _consumer(evictions) or top_workload(h for h in full if h.workload and h.workload.kind != "Node")
-        if culprit is None:
-            culprit = top_workload(full, nodes=True)
+        culprit = self.culprit(ctx, full)
         cand = score_candidate(
             ctx,
             category=self.category,
@@ -39,6 +36,14 @@ class DiskPressureDetector(Detector):
             cand.evidence += [e for e in _volumes(ctx, full) if e not in cand.evidence]
         return [cand] if cand else []
 
+    def culprit(self, ctx: Context, hits: list) -> Entity | None:
+        """The owner of the full volume (a claim's StatefulSet) before those who write to it;
+        else the storage hog the kubelet evicted; else the node."""
+        with_volume = [h for h in hits + ctx.fresh("disk_full", "disk_usage_high") if _volume_level(h)]
+        return (top_workload(with_volume) or _consumer(ctx.fresh("eviction"))
+                or top_workload(h for h in hits if h.workload and h.workload.kind != "Node")
+                or top_workload(hits, nodes=True))
+
 
 _VOLUME = re.compile(r"\bpvc-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 
@@ -52,6 +57,17 @@ def _volumes(ctx: Context, full: list) -> list[str]:
         return []
     return [ctx.book.cite(e, detail="the volume behind the full disk", weight=0.8) for e in ctx.digest.k8s_events
             if any(name in e.raw for name in names)][:2]
+
+
+def _volume_level(hit) -> bool:  # noqa: ANN001 - a SignalHit
+    """A hit about the volume itself: a claim's metrics or alert, or the data store that owns it."""
+    if hit.workload is None or hit.workload.kind == "Node":
+        return False
+    if hit.alert is not None and (hit.alert.labels.get("persistentvolumeclaim") or hit.alert.labels.get("persistentvolume")):
+        return True
+    if hit.anomaly is not None and hit.anomaly.labels.get("persistentvolumeclaim"):
+        return True  # kubelet_volume_stats_* of a claim (node_filesystem_* is the node's)
+    return any((e.entity is not None and e.entity.kind == "PersistentVolumeClaim") for e in hit.events)
 
 
 def _consumer(evictions: list) -> Entity | None:

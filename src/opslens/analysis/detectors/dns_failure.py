@@ -18,7 +18,7 @@ class DnsFailureDetector(Detector):
         failures = ctx.fresh("dns_failure")
         if not failures:
             return []
-        culprit = _dns_workload(ctx)
+        culprit = self.culprit(ctx, failures)
         affected = {h.workload for h in failures if h.workload is not None}
         breadth = min(0.4, 0.12 * max(0, len(affected) - 1))
         cand = score_candidate(
@@ -35,6 +35,9 @@ class DnsFailureDetector(Detector):
         if cand:
             cand.symptoms_of = {"dependency-outage", "network-policy", "db-connectivity", "crash-bug"}
         return [cand] if cand else []
+
+    def culprit(self, ctx: Context, hits: list) -> Entity | None:
+        return _dns_workload(ctx)
 
 
 def _dns_workload(ctx: Context) -> Entity:

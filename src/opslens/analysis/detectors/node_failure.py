@@ -24,7 +24,7 @@ class NodeFailureDetector(Detector):
                 name = (e.entity.name if e.entity is not None and e.entity.kind == "Node" else None) or e.host
                 if name:
                     nodes[name] += h.count
-        culprit = Entity("Node", nodes.most_common(1)[0][0], None) if nodes else None
+        culprit = Entity("Node", ctx.graph.node_name(nodes.most_common(1)[0][0]), None) if nodes else None
         cand = score_candidate(
             ctx,
             category=self.category,
