@@ -152,7 +152,7 @@ def _from_change(event: Event) -> ChangeFinding:
         revision=attrs.get("revision"),
         entity=event.entity,
         images=list(attrs.get("images") or []),
-        files=list(attrs.get("files") or []),
+        files=list(attrs.get("files") or []) + list(attrs.get("resources") or []),
         event=event,
     )
 

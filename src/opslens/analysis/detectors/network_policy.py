@@ -43,7 +43,17 @@ class NetworkPolicyDetector(Detector):
             cand.change = change
             if change.evidence:
                 cand.evidence.append(change.evidence)
+            cand.evidence += _cite_policy_sync(ctx, change, culprit)
         return [cand]
+
+
+def _cite_policy_sync(ctx: Context, change: ChangeFinding, policy: Entity | None) -> list[str]:
+    """The sync's own words about the policy it created (`networkpolicy/... created`)."""
+    if change.event is None or policy is None or policy.kind != "NetworkPolicy":
+        return []
+    notes = (change.event.attrs or {}).get("resource_messages") or []
+    said = [n for n in notes if policy.name in n]
+    return [ctx.book.cite(change.event, text=said[0], detail="what the sync did to the policy", weight=0.9)] if said else []
 
 
 def _policy_change(changes: list[ChangeFinding]) -> ChangeFinding | None:
@@ -61,6 +71,11 @@ def _policy_entity(change: ChangeFinding | None, victim: Entity | None) -> Entit
     """The NetworkPolicy a change added, named after its manifest, in the victims' namespace."""
     if change is None:
         return None
+    for resource in change.files:  # a sync's `NetworkPolicy/ns/name`: the policy itself
+        kind, _, rest = resource.partition("/")
+        if kind == "NetworkPolicy" and "/" in rest:
+            ns, _, name = rest.partition("/")
+            return Entity("NetworkPolicy", name, ns or (victim.namespace if victim else None))
     for path in change.files:
         if not _POLICY_TEXT.search(path) and not _POLICY_TEXT.search(change.summary):
             continue

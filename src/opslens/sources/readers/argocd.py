@@ -146,9 +146,14 @@ class _AppEvents:
             i for i in _list(as_dict(status.get("summary")).get("images")) if isinstance(i, str)
         ]
         health = as_str(as_dict(status.get("health")).get("status"))
+        synced = _synced_resources(as_dict(as_dict(status.get("operationState")).get("syncResult")))
         for index, entry in enumerate(history):
             latest = index == len(history) - 1
-            yield self._history(entry, images if latest else [], health if latest else None)
+            event = self._history(entry, images if latest else [], health if latest else None)
+            if latest and synced and (event.attrs or {}).get("revision") == _revisions(as_dict(as_dict(status.get("operationState")).get("syncResult")))[0]:
+                notes = _sync_messages(as_dict(as_dict(status.get("operationState")).get("syncResult")))
+                event = event._replace(attrs={**(event.attrs or {}), "resources": synced, "resource_messages": notes})
+            yield event
         op = as_dict(status.get("operationState"))
         if op and not self._recorded(op, history[-1] if history else None):
             current = as_str(as_dict(status.get("sync")).get("revision"))
@@ -177,6 +182,7 @@ class _AppEvents:
         return self.docs.line_of(element, self.line) if self.docs else self.line
 
     def _history(self, entry: dict[str, Any], images: list[str], health: str | None) -> Event:
+        """One history entry (a sync that was deployed) as a CHANGE."""
         tz = self.ctx.tz
         revision, revisions = _revisions(entry)
         sources = _list(entry.get("sources"))
@@ -305,3 +311,19 @@ def _history_row(
         raw=line,
         attrs={k: v for k, v in attrs.items() if v is not None},
     )
+
+
+def _synced_resources(result: dict[str, Any]) -> list[str]:
+    """`Kind/namespace/name` of what the last sync created or changed (its syncResult)."""
+    out = []
+    for r in _list(result.get("resources")):
+        r = as_dict(r)
+        kind, name = as_str(r.get("kind")), as_str(r.get("name"))
+        if kind and name:
+            out.append(f"{kind}/{as_str(r.get('namespace')) or ''}/{name}")
+    return out
+
+
+def _sync_messages(result: dict[str, Any]) -> list[str]:
+    """What the sync said about each resource (`networkpolicy.../default-deny created`), verbatim."""
+    return [json_fragment(m) for r in _list(result.get("resources")) if (m := as_str(as_dict(r).get("message")))]
