@@ -37,7 +37,13 @@ class CertExpiryDetector(Detector):
         return [cand] if cand else []
 
     def culprit(self, ctx: Context, hits: list[SignalHit]) -> Entity | None:
-        return _server(ctx, hits)
+        """The certificate itself when the inputs name it (a cert-manager Certificate in an
+        alert or event), else the server presenting it."""
+        # Chronic hits count here: a renewal failing for a week names the certificate that
+        # expires today, although only today's handshake errors are this incident.
+        every = hits + [h for h in ctx.all("cert_expired", "cert_renewal_failed") if h not in hits]
+        named = [h.workload for h in every if h.workload is not None and h.workload.kind in ("Certificate", "Secret")]
+        return named[0] if named else _server(ctx, hits)
 
 
 def _server(ctx: Context, hits: list[SignalHit]) -> Entity | None:
