@@ -237,6 +237,8 @@ def _line_excerpt(line: str, needle: tuple[str, ...], limit: int) -> str:
         if last - first <= limit:
             end = min(len(line), last + 160)
             start = min(first, max(0, end - limit))
+            if len(line) - (start + limit) <= 60:
+                return line[start:]  # a short tail left: the line's end beats a cut just before it
             return line[start : start + limit]
         text = GAP_INLINE.join(line[a:b] for a, b in _merge(kept))
     return text[:limit] if len(text) > limit and not kept else text
