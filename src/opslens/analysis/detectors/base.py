@@ -118,7 +118,7 @@ class Context:
                         # the second example is the latest one (a rescale to 40 after one to 16)
                         pick = len(hit.events) - 1 if example else 0
                         raw = hit.events[pick].raw if hit.events else ""
-                        if example and (pick == 0 or ("\n" in raw and same_shape(raw) in shapes)):
+                        if example and (pick == 0 or (raw.count("\n") >= 2 and same_shape(raw) in shapes)):
                             continue  # no other example, or the same stack trace again
                         eid = self.cite(hit, detail, example=pick)
                         shapes.add(same_shape(raw))
