@@ -39,13 +39,13 @@ _LIBRARY_FRAME = re.compile(
     r"com\.google|software\.amazon|com\.amazonaws)\.|"
     r"site-packages/|dist-packages/|/lib/python\d|<frozen |"
     r"/usr/local/go/src/|/usr/lib/go|\bruntime/|/go/pkg/mod/|"
-    r"node_modules/|node:internal|\(internal/|"
+    r"node_modules/|node:internal|\(internal/|/vendor/\S+\.php|/gems/|/ruby/\d|/rubygems/|"
     r"\bat System\.|\bat Microsoft\."
 )
 _FRAME = re.compile(r"^\s*(?:at |File \"|#\d+ |\S+\.go:\d+|\S+\(.*\)\s*$)")
 _CHAIN = re.compile(
     r"^\s*(?:Caused by:|Suppressed:|Wrapped by:|During handling of the above exception|"
-    r"The above exception was the direct cause|panic: |fatal error: |\[signal )"
+    r"The above exception was the direct cause|panic: |fatal error: |\[signal |\[previous exception\]|---> )"
 )
 _EXCEPTION = re.compile(
     r"^\s*(?:Exception in thread \"[^\"]*\" )?(?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*"

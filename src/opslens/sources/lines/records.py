@@ -36,6 +36,7 @@ MAX_SKEW = 86400.0
 #: Untimed records held back while waiting for the file's first timestamp.
 MAX_LEADING = 10000
 _MAX_BLANKS = 64
+_PHP_TRACE = ("[stacktrace]", "[previous exception]")
 _UNPARSED: Any = object()  # "this line has not been parsed yet" (None means: no format took it)
 #: terminal colour/cursor sequences, stripped from the content (never from `raw`)
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -193,6 +194,10 @@ def assemble(lines: Iterable[str], ctx: ReadContext) -> Iterator[Event]:
                     if head is not None and len(blanks) < _MAX_BLANKS:
                         blanks.append(raw)
                     continue
+                folds = head is not None
+            elif c == "[" and content.startswith(_PHP_TRACE):
+                # Laravel/Monolog: `[stacktrace]`, `#0 ...` frames, `[previous exception] ...`
+                folder.mode = "java"
                 folds = head is not None
             elif folder.mode is not None or (c in STACK_FIRST and not c.isalpha()):
                 folds = continues(content, severity) and head is not None
