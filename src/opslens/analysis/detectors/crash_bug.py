@@ -5,6 +5,8 @@ from __future__ import annotations
 from opslens.analysis import signals
 from opslens.analysis.detectors._shared import Support, on, score_candidate
 from opslens.analysis.detectors.base import Candidate, Context, Detector, register, top_workload
+from opslens.analysis.hits import SignalHit
+from opslens.events import Event
 
 
 @register
@@ -30,6 +32,7 @@ class CrashBugDetector(Detector):
         )
         if cand is None:
             return []
+        cand.evidence += [e for e in last_words(ctx, crashes) if e not in cand.evidence]
         if ctx.change_for(culprit, cand.onset) is not None:
             cand.score *= 0.55  # a fresh change makes this a bad deploy rather than a latent bug
         return [cand]
@@ -51,3 +54,12 @@ def explained_crash(hit) -> bool:  # noqa: ANN001 - a SignalHit
         return True
     defs = signals.signal_defs()
     return any(defs[s].category not in (None, "crash-bug") and defs[s].role == "cause" for s in found)
+
+
+def last_words(ctx: Context, hits: list[SignalHit]) -> list[str]:
+    """What the program logged right before it crashed: the input that triggers a bug (the
+    same message before every crash is a poison message)."""
+    before = [e.attrs["preceded_by"] for h in hits for e in h.events if e.attrs and isinstance(e.attrs.get("preceded_by"), Event)]
+    if not before:
+        return []
+    return [ctx.book.cite(before[0], detail="the last line logged before the crash", weight=0.9)]

@@ -76,6 +76,9 @@ class Folder:
         return self._starts_stack(content, pending)
 
     def _in_stack(self, mode: str, content: str) -> bool:
+        if mode == "rust":  # Rust >= 1.73 prints the panic message on the line after the header
+            self.mode = None
+            return True
         if mode == "java":
             return content.startswith(_JAVA_MORE) or _EXC_HEADER.match(content) is not None
         if mode == "go":
@@ -94,6 +97,9 @@ class Folder:
         c = content[0]
         if content.startswith(_ALWAYS):
             return True
+        if c == "t" and content.startswith("thread '") and " panicked at " in content:
+            self.mode = "rust" if content.endswith(":") else None
+            return False  # a panic is a record of its own
         if c == "a" and _JAVA_FRAME.match(content):
             self.mode = "java"
             return True

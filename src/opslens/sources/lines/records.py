@@ -146,6 +146,7 @@ def assemble(lines: Iterable[str], ctx: ReadContext) -> Iterator[Event]:
     cont: list[str] | None = None
     severity: Severity | None = _UNKNOWN
     blanks: list[str] = []
+    previous: Event | None = None
     n = 0
     try:
         for line in lines:
@@ -230,20 +231,36 @@ def assemble(lines: Iterable[str], ctx: ReadContext) -> Iterator[Event]:
                     continue
                 parsed = (parsed[0], parsed[1], _UNKNOWN, parsed[3], parsed[4])
             if head is not None:
-                yield build(head, more, cont)
+                previous = _last_words(build(head, more, cont), previous, head[6])
+                yield previous
                 more = cont = None
             if blanks:
                 blanks.clear()
             head = (parsed, wrapper, outer, stream, lineno, raw, content, who)
             severity = parsed[2] if parsed is not None else _UNKNOWN
         if head is not None:
-            yield build(head, more, cont)
+            yield _last_words(build(head, more, cont), previous, head[6])
         if partials.lines:  # the input ended inside a split line
             content, raw, lineno, wrapper, outer, stream = partials.take()
             parsed = dispatch(content) if content.strip() else None
             yield build((parsed, wrapper, outer, stream, lineno, raw, content, None), None, None)
     finally:
         ctx.lines += n
+
+
+#: How a crash record starts: the program's last words follow whatever it logged before.
+_CRASH_STARTS = ("panic: ", "thread '", "Traceback (most recent call last)", "fatal error: ",
+                 "Exception in thread ", "Unhandled exception", "Uncaught ")
+
+
+def _last_words(event: Event, previous: Event | None, content: str) -> Event:
+    """A crash record remembers the record logged just before it (`attrs["preceded_by"]`):
+    what the program was handling when it died (the message that keeps killing it)."""
+    if previous is None or not content.startswith(_CRASH_STARTS):
+        return event
+    if previous.attrs and "preceded_by" in previous.attrs:  # no chains of crashes in memory
+        previous = previous._replace(attrs={k: v for k, v in previous.attrs.items() if k != "preceded_by"})
+    return event._replace(attrs={**(event.attrs or {}), "preceded_by": previous})
 
 
 def _fold(more: list[str] | None, cont: list[str] | None, blanks: list[str], raw: str, content: str) -> tuple[list[str], list[str]]:
