@@ -14,7 +14,10 @@ exits. `TreeMemory` then holds, in MiB:
 - `sum_of_peaks_mb`: the sum over processes of each one's own peak (the kernel's high-water mark
   VmHWM when /proc has it, else its largest sample): a looser upper bound that does not assume
   the peaks coincide;
-- `largest_mb`: the exact peak of the largest single process (wait4's ru_maxrss), the old figure;
+- `largest_mb`: the peak of the largest single process: wait4's ru_maxrss (the old figure) when
+  it is the child's own, else the largest sampled high-water mark. The kernel carries the
+  launching process's high-water mark into a child across exec (the child starts on the parent's
+  pages), so under a launcher bigger than the command (pytest) ru_maxrss reports the launcher;
 - `processes`: how many distinct processes were seen.
 
 Linux (or another POSIX system with waitid) only, like the benchmarks.
@@ -99,11 +102,13 @@ class TreeSampler:
         return total
 
     def result(self, largest_bytes: int) -> TreeMemory:
-        """The figures, with `largest_bytes` (an exact single-process peak) as a floor."""
+        """The figures, with `largest_bytes` (an exact single-process peak, 0 when unknown) as a
+        floor."""
+        largest = max(largest_bytes, max(self.own_peaks.values(), default=0))
         return TreeMemory(
-            peak_tree_mb=max(self.peak_tree, largest_bytes) / MIB,
-            sum_of_peaks_mb=max(sum(self.own_peaks.values()), largest_bytes) / MIB,
-            largest_mb=largest_bytes / MIB,
+            peak_tree_mb=max(self.peak_tree, largest) / MIB,
+            sum_of_peaks_mb=max(sum(self.own_peaks.values()), largest) / MIB,
+            largest_mb=largest / MIB,
             processes=len(self.own_peaks),
             samples=self.samples,
         )
@@ -119,6 +124,7 @@ def run_measured(argv: list[str], interval: float = DEFAULT_INTERVAL) -> Measure
     # Output goes to files, not pipes: nobody reads a pipe while we sample, and a full pipe
     # would block the child.
     with tempfile.TemporaryFile("w+") as out_f, tempfile.TemporaryFile("w+") as err_f:
+        launcher = _high_water_mark(os.getpid())
         started = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out_f, stderr=err_f, text=True)
         sampler = TreeSampler(proc.pid)
@@ -131,8 +137,12 @@ def run_measured(argv: list[str], interval: float = DEFAULT_INTERVAL) -> Measure
         out_f.seek(0)
         err_f.seek(0)
         stdout, stderr = out_f.read(), err_f.read()
-    # ru_maxrss is in kB on Linux; it is the largest of the child and its reaped descendants
-    memory = sampler.result(usage.ru_maxrss * 1024)
+    # ru_maxrss is in kB on Linux; it is the largest of the child and its reaped descendants, or
+    # the launcher's own high-water mark carried across exec (then it says nothing of the child)
+    exact = usage.ru_maxrss * 1024
+    if launcher and exact <= launcher * 1.02:
+        exact = 0
+    memory = sampler.result(exact)
     return Measured(proc.returncode, stdout, stderr, seconds, memory)
 
 

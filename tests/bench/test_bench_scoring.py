@@ -7,6 +7,7 @@ the sampler on real processes with known allocations.
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -210,9 +211,19 @@ def test_tree_memory_sums_parent_and_child() -> None:
 
 
 def test_a_spike_shorter_than_the_interval_is_not_lost() -> None:
-    # the allocation lives a few ms; a slow sampler would miss it, the exact wait4 floor does not
-    run = procmem.run_measured([sys.executable, "-c", f"b = b'x' * {40 * MB}"], interval=0.5)
-    assert run.memory.peak_tree_mb >= 40
+    # the allocation lives a few ms; a slow sampler would miss it, the exact wait4 floor does not.
+    # That floor is the child's own only above the launcher's high-water mark (the kernel carries
+    # the launcher's into the child across exec), so the spike is made bigger than this process.
+    size = max(40 * MB, procmem._high_water_mark(os.getpid()) + 40 * MB)
+    run = procmem.run_measured([sys.executable, "-c", f"b = b'x' * {size}"], interval=0.5)
+    assert run.memory.peak_tree_mb >= size / MB
+
+
+def test_a_big_launcher_does_not_pass_for_the_child() -> None:
+    hold = b"h" * (120 * MB)  # this process is now bigger than the child will ever be
+    run = procmem.run_measured([sys.executable, "-c", "import time; time.sleep(0.3)"])
+    assert run.memory.largest_mb < 100, run.memory
+    del hold
 
 
 def test_exit_code_and_stderr_are_kept() -> None:

@@ -79,7 +79,7 @@ def make_report() -> Report:
     ]
     hypotheses = [
         Hypothesis(
-            category="resource.memory.oom",
+            category="oom",
             confidence=0.82,
             title="payments-api exceeds its 512Mi memory limit after rollout 1.42.0",
             entity=pod,
@@ -87,7 +87,7 @@ def make_report() -> Report:
             change="1.42.0",
         ),
         Hypothesis(
-            category="change.bad-deploy",
+            category="bad-deploy",
             confidence=0.55,
             title="rollout 1.42.0 introduced a regression",
             evidence=["E2"],

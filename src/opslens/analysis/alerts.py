@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from opslens.event_attrs import alert_attrs
 from opslens.events import Event
 
 #: Labels that identify where an alert lives; alerts sharing them (and near in time) group.
@@ -58,7 +59,7 @@ def dedupe(alerts: list[Event]) -> list[AlertInstance]:
     """Merge repeats of the same alert; firing and resolved states stay separate rows."""
     merged: dict[tuple[str, str], AlertInstance] = {}
     for event in sorted(alerts, key=lambda e: (e.time or 0.0)):
-        attrs = event.attrs or {}
+        attrs = alert_attrs(event)
         labels: dict[str, str] = {str(k): str(v) for k, v in (attrs.get("labels") or {}).items()}
         status = str(attrs.get("status") or "firing")
         if status in ("active", "suppressed", "unprocessed", "pending"):

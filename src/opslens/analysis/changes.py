@@ -16,6 +16,7 @@ from collections import defaultdict
 
 from opslens.analysis.evidence import EvidenceBook
 from opslens.analysis.findings import ChangeFinding
+from opslens.event_attrs import change_attrs, k8s_attrs
 from opslens.events import Event
 
 #: Kubernetes event reasons that record a change made to the cluster (not a symptom).
@@ -37,12 +38,12 @@ def collect_changes(changes: list[Event], k8s_events: list[Event]) -> list[Chang
     The ReplicaSet scale-ups and scale-downs of one rollout become a single change, quoted by
     its first event (the new ReplicaSet's first scale-up).
     """
-    revisions = [e for e in changes if (e.attrs or {}).get("change_kind") == REVISION_KIND]
-    found = [_from_change(e) for e in changes if (e.attrs or {}).get("change_kind") != REVISION_KIND]
-    k8s = sorted((e for e in k8s_events if (e.attrs or {}).get("reason") in CHANGE_EVENT_REASONS), key=lambda e: e.time or 0.0)
+    revisions = [e for e in changes if change_attrs(e).get("change_kind") == REVISION_KIND]
+    found = [_from_change(e) for e in changes if change_attrs(e).get("change_kind") != REVISION_KIND]
+    k8s = sorted((e for e in k8s_events if k8s_attrs(e).get("reason") in CHANGE_EVENT_REASONS), key=lambda e: e.time or 0.0)
     last_seen: dict[tuple[str, object], tuple[float, ChangeFinding]] = {}
     for e in k8s:
-        key = (str((e.attrs or {}).get("reason")), e.entity)
+        key = (str(k8s_attrs(e).get("reason")), e.entity)
         prev = last_seen.get(key)
         if prev is not None and e.time is not None and e.time - prev[0] <= ROLLOUT_GAP_SECONDS:
             last_seen[key] = (e.time, prev[1])
@@ -61,11 +62,11 @@ def _revisions(revisions: list[Event], dated: list[ChangeFinding], k8s_events: l
     history as one undated context entry per resource."""
     by_resource: dict[str, list[Event]] = defaultdict(list)
     for e in revisions:
-        by_resource[str((e.attrs or {}).get("resource") or e.entity)].append(e)
+        by_resource[str(change_attrs(e).get("resource") or e.entity)].append(e)
     created = _replicaset_creation(k8s_events)
     out: list[ChangeFinding] = []
     for resource, events in by_resource.items():
-        events.sort(key=lambda e: int(str((e.attrs or {}).get("revision") or 0)))
+        events.sort(key=lambda e: int(str(change_attrs(e).get("revision") or 0)))
         latest = events[-1]
         when = _date_revision(latest, created, dated)
         if when is not None:
@@ -86,7 +87,7 @@ def _add_dated(revision: Event, when: float, dated: list[ChangeFinding], out: li
                 and rollout.entity.name == name and abs(rollout.time - when) <= ROLLOUT_GAP_SECONDS):
             rollout.revision = rollout.revision or change.revision
             rollout.images = rollout.images or change.images
-            cause = (revision.attrs or {}).get("change_cause")
+            cause = change_attrs(revision).get("change_cause")
             if cause:
                 rollout.summary += f" (revision {change.revision}: {cause})"
             return
@@ -97,7 +98,7 @@ def _replicaset_creation(k8s_events: list[Event]) -> dict[tuple[str, str], float
     """(workload name, pod-template-hash) -> when its ReplicaSet was first scaled up."""
     created: dict[tuple[str, str], float] = {}
     for e in k8s_events:
-        if e.time is None or (e.attrs or {}).get("reason") != "ScalingReplicaSet":
+        if e.time is None or k8s_attrs(e).get("reason") != "ScalingReplicaSet":
             continue
         if m := _SCALED_UP.search(e.message):
             key = (m.group(1), m.group(2))
@@ -108,7 +109,7 @@ def _replicaset_creation(k8s_events: list[Event]) -> dict[tuple[str, str], float
 def _date_revision(revision: Event, created: dict[tuple[str, str], float], dated: list[ChangeFinding]) -> float | None:
     """When the revision was rolled out, if another input says so: its ReplicaSet's first
     scale-up (pod-template-hash), or a dated change that rolled out the same image."""
-    attrs = revision.attrs or {}
+    attrs = change_attrs(revision)
     name = revision.entity.name if revision.entity is not None else None
     template_hash = attrs.get("pod_template_hash")
     if name and template_hash and (name, template_hash) in created:
@@ -123,9 +124,9 @@ def _date_revision(revision: Event, created: dict[tuple[str, str], float], dated
 
 def _history(resource: str, events: list[Event]) -> ChangeFinding:
     """Undated revisions of one resource, shown once: context, never a suspect."""
-    numbers = [str((e.attrs or {}).get("revision")) for e in events]
+    numbers = [str(change_attrs(e).get("revision")) for e in events]
     latest = events[-1]
-    cause = (latest.attrs or {}).get("change_cause")
+    cause = change_attrs(latest).get("change_cause")
     span = numbers[0] if len(numbers) == 1 else f"{numbers[0]}-{numbers[-1]}"
     summary = f"{resource}: revision{'s' if len(numbers) > 1 else ''} {span} (undated history)"
     if cause:
@@ -137,13 +138,13 @@ def _history(resource: str, events: list[Event]) -> ChangeFinding:
         source=str(latest.origin),
         revision=None,
         entity=latest.entity,
-        images=list((latest.attrs or {}).get("images") or []),
+        images=list(change_attrs(latest).get("images") or []),
         event=latest,
     )
 
 
 def _from_change(event: Event) -> ChangeFinding:
-    attrs = event.attrs or {}
+    attrs = change_attrs(event)
     return ChangeFinding(
         time=event.time,
         kind=str(attrs.get("change_kind") or "change"),
@@ -158,7 +159,7 @@ def _from_change(event: Event) -> ChangeFinding:
 
 
 def _from_k8s(event: Event) -> ChangeFinding:
-    attrs = event.attrs or {}
+    attrs = k8s_attrs(event)
     summary = event.message
     if attrs.get("reason") == "ScalingReplicaSet" and event.entity is not None:
         summary = f"Rollout of {event.entity.kind} {event.entity.name}: {event.message}"
@@ -230,5 +231,5 @@ def cite_changes(book: EvidenceBook, changes: list[ChangeFinding]) -> None:
     for change in changes:
         if change.event is not None:
             # A commit is best quoted by its subject line; other changes by their first line.
-            subject = (change.event.attrs or {}).get("subject")
+            subject = change_attrs(change.event).get("subject")
             change.evidence = book.cite(change.event, detail=change.summary, weight=change.score, needle=subject)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from opslens.event_attrs import k8s_attrs
 from opslens.events import Entity, Event
 
 _CREATED_POD = re.compile(r"Created pod: (\S+)")
@@ -47,7 +48,7 @@ class EntityGraph:
             ent = e.entity
             if ent is None:
                 continue
-            attrs = e.attrs or {}
+            attrs = k8s_attrs(e)
             reason = attrs.get("reason")
             ns = ent.namespace or e.namespace
             if ent.kind in ("ReplicaSet", "StatefulSet", "DaemonSet", "Job") and reason == "SuccessfulCreate":

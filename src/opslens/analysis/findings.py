@@ -8,6 +8,7 @@ from enum import StrEnum
 from opslens.analysis.alerts import AlertInstance
 from opslens.analysis.evidence import EvidenceBook
 from opslens.events import Entity, Event, Severity
+from opslens.taxonomy import Category
 
 
 class PatternStatus(StrEnum):
@@ -82,7 +83,7 @@ class Check:
 
 @dataclass
 class HypothesisResult:
-    category: str
+    category: Category
     confidence: float
     title: str
     entity: Entity | None

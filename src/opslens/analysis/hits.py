@@ -15,6 +15,7 @@ from opslens.analysis.alerts import AlertInstance
 from opslens.analysis.digest import BUCKET_SECONDS, Digest, TemplateStats
 from opslens.analysis.entities import EntityGraph, pod_in_text
 from opslens.analysis.findings import AnomalyFinding
+from opslens.event_attrs import k8s_attrs, metric_attrs
 from opslens.events import Entity, Event, EventKind, Severity
 
 #: Event reasons that, repeated, mean the container was started again (it restarted).
@@ -171,7 +172,7 @@ def k8s_event_hits(events: list[Event], graph: EntityGraph, split: float | None)
     """Signals from Kubernetes events: reason and message, per involved object's workload."""
     merged: dict[tuple[str, Entity | None, str], SignalHit] = {}
     for e in events:
-        attrs = e.attrs or {}
+        attrs = k8s_attrs(e)
         found = set(signals.reason_signals(attrs.get("reason"))) | set(signals.text_signals(e.message))
         if attrs.get("reason") in _RESTART_REASONS and int(attrs.get("count") or 1) > 1:
             found.add("container_restarted")  # `Created container x (x4 over 9m)`: it restarted
@@ -251,7 +252,7 @@ def metric_state_hits(series: list[Event], graph: EntityGraph, split: float | No
     certificate expiry timestamps in the past), which never look anomalous but say a lot."""
     hits = []
     for e in series:
-        attrs = e.attrs or {}
+        attrs = metric_attrs(e)
         labels = {str(k): str(v) for k, v in (attrs.get("labels") or {}).items()}
         samples = [(float(t), float(v)) for t, v in attrs.get("samples") or [] if v == v]
         state = _state_text(str(attrs.get("name") or ""), labels, samples)

@@ -13,6 +13,7 @@ import re
 
 from opslens.analysis.findings import AnomalyFinding
 from opslens.analysis.stats import mad, median
+from opslens.event_attrs import metric_attrs
 from opslens.events import Event
 
 MIN_POINTS = 8
@@ -56,7 +57,7 @@ def series_label(name: str | None, labels: dict[str, str]) -> str:
 def series_key(event: Event) -> str:
     """The selector-style name of a metric series event (`name{a="b"}`): how anomalies and the
     evidence for them refer to it."""
-    attrs = event.attrs or {}
+    attrs = metric_attrs(event)
     return series_label(attrs.get("name"), {str(k): str(v) for k, v in (attrs.get("labels") or {}).items()})
 
 
@@ -85,7 +86,7 @@ def _is_counter(name: str | None, values: list[float]) -> bool:
 
 def detect(event: Event) -> AnomalyFinding | None:
     """The strongest anomaly of one metric series event, or None."""
-    attrs = event.attrs or {}
+    attrs = metric_attrs(event)
     name = attrs.get("name")
     labels = {str(k): str(v) for k, v in (attrs.get("labels") or {}).items()}
     points = [(float(t), float(v)) for t, v in attrs.get("samples") or [] if v == v and not math.isinf(v)]

@@ -14,6 +14,7 @@ from bisect import bisect_right
 from opslens.analysis.alerts import AlertInstance
 from opslens.analysis.digest import Digest
 from opslens.analysis.findings import AnomalyFinding
+from opslens.event_attrs import k8s_attrs
 from opslens.events import Severity
 
 BURST_SECONDS = 10 * 60
@@ -40,7 +41,7 @@ def novel_times(digest: Digest, alerts: list[AlertInstance], anomalies: list[Ano
     # Trouble that began well before the logs we have is background, not this incident.
     horizon = logs_start - PREEXISTING_SECONDS if logs_start is not None else None
     for e in digest.k8s_events:
-        attrs = e.attrs or {}
+        attrs = k8s_attrs(e)
         if attrs.get("type") == "Warning" and e.time is not None and (horizon is None or e.time >= horizon):
             out.append((e.time, 1.5))
     for a in anomalies:

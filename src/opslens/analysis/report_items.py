@@ -16,6 +16,7 @@ from opslens.analysis.findings import (
 )
 from opslens.analysis.hits import SignalHit
 from opslens.analysis.timeline import TimelineBuilder
+from opslens.event_attrs import k8s_attrs
 from opslens.events import Event, EventKind, Severity, iso
 
 #: Signals worth a timeline entry of their own when they first appear.
@@ -100,7 +101,7 @@ def build_timeline(result: AnalysisResult, digest: Digest, hits: list[SignalHit]
 def _warning_events(timeline: TimelineBuilder, book: EvidenceBook, events: list[Event], onset: float | None) -> None:
     seen: set[tuple[str, str]] = set()
     for event in sorted(events, key=lambda e: e.time or 0.0):
-        attrs = event.attrs or {}
+        attrs = k8s_attrs(event)
         if attrs.get("type") != "Warning" or event.time is None:
             continue
         if onset is not None and event.time < onset - 1800:

@@ -30,6 +30,7 @@ from opslens.analysis.narrative import status_update, summary
 from opslens.analysis.onset import estimate_onset
 from opslens.analysis.patterns import classify_patterns
 from opslens.analysis.report_items import build_timeline, cite_alerts, cite_anomalies, cite_patterns
+from opslens.event_attrs import metric_attrs
 from opslens.events import Entity, Severity
 
 MAX_PATTERNS = 25
@@ -94,7 +95,7 @@ def _window(digest: Digest) -> tuple[float | None, float | None]:
     times = [s.first for s in digest.templates.values() if s.first is not None]
     times += [s.last for s in digest.templates.values() if s.last is not None]
     for e in digest.metrics:
-        samples = (e.attrs or {}).get("samples") or []
+        samples = metric_attrs(e).get("samples") or []
         if samples:
             times += [float(samples[0][0]), float(samples[-1][0])]
     if not times:

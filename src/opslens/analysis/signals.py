@@ -19,6 +19,8 @@ from importlib import resources
 
 import yaml
 
+from opslens.taxonomy import Category, category
+
 #: libyaml's safe loader when PyYAML was built with it (about ten times faster), else Python's.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -33,7 +35,7 @@ class SignalDef:
     metrics: re.Pattern[str] | None
     direction: str | None
     context: bool = False  # activity rather than trouble
-    category: str | None = None  # signatures: the root-cause category the line proves
+    category: Category | None = None  # signatures: the root-cause category the line proves
     role: str = "cause"  # signatures: cause, or a symptom that causes produce
     explains: frozenset[str] = frozenset()  # signatures: categories whose symptoms it explains
     component: str | None = None
@@ -53,6 +55,8 @@ def signal_defs() -> dict[str, SignalDef]:
     raw = yaml.load(knowledge.joinpath("signals.yaml").read_text(), Loader=_LOADER)
     defs = _generic(raw)
     for sig in _signature_specs(knowledge.joinpath("signatures")):
+        for other in sig.get("explains") or ():
+            category(str(other))  # a typo is a loud error, not a category nobody detects
         if sig["id"] in defs:
             raise ValueError(f"signature id {sig['id']!r} is defined twice")
         defs[sig["id"]] = SignalDef(
@@ -63,7 +67,7 @@ def signal_defs() -> dict[str, SignalDef]:
             alerts=None,
             metrics=None,
             direction=None,
-            category=sig["category"],
+            category=category(str(sig["category"])),
             role=str(sig.get("role") or "cause"),
             explains=frozenset(sig.get("explains") or ()),
             component=sig.get("component"),
@@ -91,7 +95,7 @@ def _generic(raw: dict) -> dict[str, SignalDef]:
             metrics=_combine(spec.get("metrics")),
             direction=spec.get("direction"),
             context=bool(spec.get("context", False)),
-            supports=frozenset(spec.get("supports") or ()),
+            supports=frozenset(category(str(c)) for c in spec.get("supports") or ()),
         )
     return defs
 
@@ -120,18 +124,18 @@ def metric_signals(series: str, direction: str) -> list[str]:
     return found
 
 
-def signatures_of(category: str) -> list[str]:
-    """Ids of the component signatures that prove `category`."""
-    return [d.id for d in signal_defs().values() if d.category == category]
+def signatures_of(wanted: str) -> list[str]:
+    """Ids of the component signatures that prove category `wanted`."""
+    return [d.id for d in signal_defs().values() if d.category == wanted]
 
 
-def supporting(category: str) -> list[SignalDef]:
-    """Signals that corroborate `category` wherever they occur (a swap line in fstab for a
-    kubelet that refuses swap, the biggest directory for a full disk)."""
-    return [d for d in signal_defs().values() if category in d.supports]
+def supporting(wanted: str) -> list[SignalDef]:
+    """Signals that corroborate category `wanted` wherever they occur (a swap line in fstab for
+    a kubelet that refuses swap, the biggest directory for a full disk)."""
+    return [d for d in signal_defs().values() if wanted in d.supports]
 
 
-def category_of(signal: str) -> str | None:
+def category_of(signal: str) -> Category | None:
     """The category a signature proves (None for generic signals)."""
     return signal_defs()[signal].category
 

@@ -7,6 +7,7 @@ from opslens.llm.pricing import estimate_cost, price_for
 from opslens.llm.providers.base import Provider
 from opslens.llm.settings import Settings, Task
 from opslens.llm.verify import Verified
+from opslens.report.labels import Placement
 from opslens.report.llm_models import LLMSection, PromptRef, RouteAttempt
 from opslens.report.models import Command, Report, SafetyLabel
 
@@ -31,7 +32,7 @@ def attach(
             continue
         seen.add(check.cmd)
         purpose = f"{check.purpose} (suggested by {model})".strip()
-        if check.placement == "avoid":
+        if check.placement is Placement.AVOID:
             enriched.avoid.append(
                 f"{check.cmd} — {check.safety}: {check.reason} (suggested by {model})"
             )
@@ -43,7 +44,7 @@ def attach(
             reason=check.reason,
             hypothesis=_category(report, check.hypothesis),
         )
-        (enriched.commands if check.placement == "commands" else enriched.needs_approval).append(
+        (enriched.commands if check.placement is Placement.COMMANDS else enriched.needs_approval).append(
             command
         )
     return enriched

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from opslens.llm.guarding import Guard, instruction_text
 from opslens.llm.output import HypothesisNote, NarrativeOutput, SuggestedCheck
+from opslens.report.labels import Placement, SafetyLabel
 from opslens.report.llm_models import LLMCheck, LLMHypothesis, Verification
 from opslens.report.models import Evidence
 
@@ -129,7 +130,7 @@ def verify(
         if c
     ]
     for check in checks:
-        if check.placement != "commands":
+        if check.placement is not Placement.COMMANDS:
             counts.commands_moved += 1
 
     questions = [guard.strip_control(q).strip() for q in output.open_questions if q.strip()]
@@ -200,19 +201,19 @@ def _verify_check(
     reason = verdict.reason
     echoed = [s.evidence_id for s in suspects if _command_echoes(cmd, s.instruction)]
     if echoed:
-        placement = "avoid"
+        placement = Placement.AVOID
         reason = f"echoes instructions found in suspicious evidence {', '.join(echoed)} (guard: {reason})"
-    elif label == "read_only":
-        placement = "commands"
-    elif label == "destructive":
-        placement = "avoid"
+    elif label == SafetyLabel.READ_ONLY:
+        placement = Placement.COMMANDS
+    elif label == SafetyLabel.DESTRUCTIVE:
+        placement = Placement.AVOID
     else:
-        placement = "needs_approval"
+        placement = Placement.NEEDS_APPROVAL
     purpose, _ = cites.rewrite(guard.strip_control(check.purpose))
     return LLMCheck(
         cmd=cmd,
         purpose=purpose,
-        safety=label,
+        safety=SafetyLabel(label),
         reason=reason,
         placement=placement,
         hypothesis=check.hypothesis if check.hypothesis in refs else None,

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from opslens.report.labels import Placement, SafetyLabel
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -45,9 +47,9 @@ class LLMCheck(_Model):
 
     cmd: str
     purpose: str = ""
-    safety: str = Field(description="The guard's label (read_only, mutating, ...).")
+    safety: SafetyLabel = Field(description="The guard's label.")
     reason: str | None = None
-    placement: str = Field(description="commands, needs_approval or avoid")
+    placement: Placement = Field(description="Where the command was put.")
     hypothesis: str | None = None
     evidence: list[str] = Field(default_factory=list)
 

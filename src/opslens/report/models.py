@@ -12,7 +12,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
+from opslens.report.labels import Placement, SafetyLabel
 from opslens.report.llm_models import LLMSection
+from opslens.taxonomy import Category
+
+__all__ = ["Placement", "SafetyLabel"]  # re-exported: part of the report contract
 
 SCHEMA_VERSION = 1
 
@@ -39,16 +43,6 @@ class EvidenceKind(StrEnum):
     ALERT = "alert"
     METRIC = "metric"
     CHANGE = "change"
-
-
-class SafetyLabel(StrEnum):
-    """The guard's verdict on a command (mirrors `opslens.guard.Label`)."""
-
-    READ_ONLY = "read_only"
-    SENSITIVE_READ = "sensitive_read"
-    MUTATING = "mutating"
-    DESTRUCTIVE = "destructive"
-    UNKNOWN = "unknown"
 
 
 class EntityRef(_Model):
@@ -79,7 +73,7 @@ class Evidence(_Model):
 
 
 class Hypothesis(_Model):
-    category: str = Field(description="An id from the RCA taxonomy, or `unknown`.")
+    category: Category = Field(description="An id from the RCA taxonomy, or `unknown`.")
     confidence: float = Field(ge=0.0, le=1.0)
     title: str
     entity: EntityRef | None = None

@@ -22,14 +22,16 @@ from opslens.analysis.entities import EntityGraph
 from opslens.analysis.evidence import EvidenceBook, same_shape
 from opslens.analysis.findings import AnomalyFinding, ChangeFinding, PatternFinding
 from opslens.analysis.hits import SignalHit
+from opslens.event_attrs import log_attrs
 from opslens.events import Entity, Event, EventKind, iso
+from opslens.taxonomy import Category, category
 
 
 @dataclass
 class Candidate:
     """One root-cause hypothesis as a detector sees it."""
 
-    category: str
+    category: Category
     score: float
     title: str
     entity: Entity | None
@@ -86,7 +88,7 @@ class Context:
     def provenance(self, hit: SignalHit) -> str | None:
         """The command whose output a pasted line came from (`$ kubectl logs -n ns pod`),
         cited as the context of that line."""
-        via = (hit.events[0].attrs or {}).get("via") if hit.events else None
+        via = log_attrs(hit.events[0]).get("via") if hit.events else None
         if isinstance(via, Event):
             return self.book.cite(via, detail="the command that printed the evidence above", weight=0.5)
         return None
@@ -203,7 +205,7 @@ def earliest(hits: Iterable[SignalHit]) -> float | None:
 
 
 class Detector(ABC):
-    category: ClassVar[str]
+    category: ClassVar[Category]
     title: ClassVar[str]
 
     @abstractmethod
@@ -221,6 +223,8 @@ _REGISTRY: dict[str, type[Detector]] = {}
 
 
 def register(cls: type[Detector]) -> type[Detector]:
+    """Class decorator: add a detector for its category (an unknown category is an error)."""
+    cls.category = category(cls.category)
     if cls.category in _REGISTRY and _REGISTRY[cls.category] is not cls:
         raise ValueError(f"detector for {cls.category!r} registered twice")
     _REGISTRY[cls.category] = cls

@@ -6,6 +6,7 @@ from opslens.analysis import signals
 from opslens.analysis.detectors._shared import Support, on, score_candidate
 from opslens.analysis.detectors.base import Candidate, Context, Detector, register, top_workload
 from opslens.analysis.hits import SignalHit
+from opslens.event_attrs import log_attrs
 from opslens.events import Event
 
 
@@ -59,7 +60,7 @@ def explained_crash(hit) -> bool:  # noqa: ANN001 - a SignalHit
 def last_words(ctx: Context, hits: list[SignalHit]) -> list[str]:
     """What the program logged right before it crashed: the input that triggers a bug (the
     same message before every crash is a poison message)."""
-    before = [e.attrs["preceded_by"] for h in hits for e in h.events if e.attrs and isinstance(e.attrs.get("preceded_by"), Event)]
+    before = [b for h in hits for e in h.events if isinstance(b := log_attrs(e).get("preceded_by"), Event)]
     if not before:
         return []
     return [ctx.book.cite(before[0], detail="the last line logged before the crash", weight=0.9)]

@@ -6,6 +6,7 @@ import re
 
 from opslens.analysis.detectors._shared import Support, score_candidate
 from opslens.analysis.detectors.base import Candidate, Context, Detector, register, top_workload
+from opslens.event_attrs import metric_attrs
 
 _DATABASE_NAME = re.compile(r"postgres|pg|mysql|maria|mongo|redis|db|database|sql|cassandra|etcd", re.I)
 
@@ -45,9 +46,9 @@ def _cite_limits(ctx: Context) -> list[str]:
     """The configured connection limit series: what the usage ran into."""
     ids = []
     for e in ctx.digest.metrics:
-        name = str((e.attrs or {}).get("name") or "")
+        name = str(metric_attrs(e).get("name") or "")
         if _LIMIT_SERIES.search(name) and len(ids) < 1:
-            samples = (e.attrs or {}).get("samples") or []
+            samples = metric_attrs(e).get("samples") or []
             value = samples[-1][1] if samples else None
             ids.append(ctx.book.cite(e, detail=f"configured limit {name} = {value}", weight=0.8))
     return ids

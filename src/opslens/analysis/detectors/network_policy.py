@@ -7,6 +7,7 @@ import re
 from opslens.analysis.detectors._shared import score_candidate
 from opslens.analysis.detectors.base import Candidate, Context, Detector, register, top_workload
 from opslens.analysis.findings import ChangeFinding
+from opslens.event_attrs import change_attrs
 from opslens.events import Entity
 
 _POLICY_TEXT = re.compile(r"network[-_ ]?polic(y|ies)|networkpolicy|ciliumnetworkpolicy|default-deny|deny-all|egress|ingress rule", re.I)
@@ -51,7 +52,7 @@ def _cite_policy_sync(ctx: Context, change: ChangeFinding, policy: Entity | None
     """The sync's own words about the policy it created (`networkpolicy/... created`)."""
     if change.event is None or policy is None or policy.kind != "NetworkPolicy":
         return []
-    notes = (change.event.attrs or {}).get("resource_messages") or []
+    notes = change_attrs(change.event).get("resource_messages") or []
     said = [n for n in notes if policy.name in n]
     return [ctx.book.cite(change.event, text=said[0], detail="what the sync did to the policy", weight=0.9)] if said else []
 
