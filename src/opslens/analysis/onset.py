@@ -33,8 +33,8 @@ def novel_times(digest: Digest, alerts: list[AlertInstance], anomalies: list[Ano
     for stats in digest.templates.values():
         if stats.severity < Severity.WARNING or stats.first is None:
             continue
-        if "k8s-events" in stats.kinds and len(stats.kinds) == 1:
-            continue  # Kubernetes events are judged by their own first timestamps below
+        if stats.kinds and stats.kinds.keys() <= digest.event_sources:
+            continue  # Kubernetes-style events are judged by their own timestamps below
         if logs_start is not None and stats.first - logs_start < WARMUP_SECONDS:
             continue
         out.append((stats.first, 2.0 if stats.severity >= Severity.ERROR else 1.0))
@@ -44,6 +44,7 @@ def novel_times(digest: Digest, alerts: list[AlertInstance], anomalies: list[Ano
         attrs = k8s_attrs(e)
         if attrs.get("type") == "Warning" and e.time is not None and (horizon is None or e.time >= horizon):
             out.append((e.time, 1.5))
+            out += _repeats(e.time, attrs.get("last_time"), int(attrs.get("count") or 1))
     for a in anomalies:
         if a.onset is not None:
             out.append((a.onset, 1.0 + a.score))
@@ -53,8 +54,17 @@ def novel_times(digest: Digest, alerts: list[AlertInstance], anomalies: list[Ano
     return sorted(out)
 
 
+def _repeats(first: float, last: float | None, count: int) -> list[tuple[float, float]]:
+    """An event seen `count` times from `first` to `last` (`x24 over 25m`) went on all along:
+    light points across the span, so a burst at its end links back to its start."""
+    if last is None or count < 2 or last - first <= LINK_SECONDS:
+        return []
+    steps = min(count - 1, int((last - first) // (LINK_SECONDS / 2)))
+    return [(first + (last - first) * k / steps, 0.2) for k in range(1, steps + 1)] if steps else []
+
+
 def _logs_start(digest: Digest) -> float | None:
-    firsts = [s.first for s in digest.templates.values() if s.first is not None and not ("k8s-events" in s.kinds and len(s.kinds) == 1)]
+    firsts = [s.first for s in digest.templates.values() if s.first is not None and not (s.kinds and s.kinds.keys() <= digest.event_sources)]
     return min(firsts) if firsts else None
 
 
