@@ -230,7 +230,7 @@ def test_container_block_pasted_alone() -> None:
     )
     assert error.time == 1741338730.0  # 04:12:10 -0500
     assert "[signal SIGSEGV" in error.raw and error.raw.endswith(
-        "Finished:     Fri, 07 Mar 2025 04:12:10 -0500"
+        "Finished:     Fri, 07 Mar 2025 04:12:10 -0500\n    Ready:          False\n    Restart Count:  3"
     )
 
 
@@ -239,6 +239,7 @@ def test_paste_that_lost_its_indentation() -> None:
     assert error.raw.splitlines() == [
         "Last State: Terminated", "Reason: Error", "Exit Code: 1",
         "Started: Sun, 12 Jan 2025 19:41:55 +0530", "Finished: Sun, 12 Jan 2025 19:46:58 +0530",
+        "Ready: True", "Restart Count: 17",  # the record reaches through how often it restarted
     ]  # fmt: skip
     assert (error.attrs or {})["restarts"] == 17 and (error.attrs or {})[
         "image"

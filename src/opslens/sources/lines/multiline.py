@@ -41,16 +41,20 @@ _ALWAYS = ("}", "]", ")", "note: run with `RUST_BACKTRACE", "stack backtrace:")
 _WEAK = frozenset({Severity.DEBUG, Severity.INFO, Severity.NOTICE})
 
 #: First characters of lines that may continue or start a stack (besides indentation).
-STACK_FIRST = frozenset("TCpfg.#-SEU}])" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$")
+STACK_FIRST = frozenset("TCpfg.#-SEU}])*" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$")
+#: Lines a banner record (`*** FATAL CONFIG FILE ERROR ***`, Spring's `APPLICATION FAILED TO
+#: START` box) may hold after its first line: what the program printed under its banner.
+BANNER_LINES = 16
 
 
 class Folder:
     """Multi-line state for one file: which kind of stack (if any) is being folded."""
 
-    __slots__ = ("mode",)
+    __slots__ = ("mode", "budget")
 
     def __init__(self) -> None:
-        self.mode: str | None = None  # None, "py", "py-end", "go", "java"
+        self.mode: str | None = None  # None, "py", "py-end", "go", "java", "rust", "usage", "banner"
+        self.budget = 0
 
     def reset(self) -> None:
         """A new ordinary record started: no stack is open any more."""
@@ -76,6 +80,11 @@ class Folder:
         return self._starts_stack(content, pending)
 
     def _in_stack(self, mode: str, content: str) -> bool:
+        if mode == "banner":
+            self.budget -= 1
+            return self.budget >= 0 and not content.startswith("***")
+        if mode == "usage":  # a CLI's usage text after its flag error: section headers continue
+            return content.endswith(":") and len(content) < 40 or content.startswith("Use \"")
         if mode == "rust":  # Rust >= 1.73 prints the panic message on the line after the header
             self.mode = None
             return True
@@ -97,6 +106,12 @@ class Folder:
         c = content[0]
         if content.startswith(_ALWAYS):
             return True
+        if c == "*" and content.startswith("***"):
+            self.mode, self.budget = "banner", BANNER_LINES
+            return False  # the banner starts a record; what it announces follows
+        if c == "U" and content.startswith(("Usage:", "Usage of ")):
+            self.mode = "usage"
+            return pending not in _WEAK  # after a flag error (not after an INFO line)
         if c == "t" and content.startswith("thread '") and " panicked at " in content:
             self.mode = "rust" if content.endswith(":") else None
             return False  # a panic is a record of its own

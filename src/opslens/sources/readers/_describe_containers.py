@@ -98,6 +98,7 @@ def _container_line(lines: list[str], i: int, container: Container, flat: bool) 
     if m := STATE.match(expand(line)):
         block, end = parse_state(lines, i, m)
         container.states.append(block)
+        _with_restarts(block, lines, end)
         return end
     key = key_of(line)
     if key is None:
@@ -116,6 +117,16 @@ def _container_line(lines: list[str], i: int, container: Container, flat: bool) 
             container.limits_block = (i + 1, lines[i:end])
         return end
     return i + 1
+
+
+def _with_restarts(block: StateBlock, lines: list[str], end: int) -> None:
+    """A State block's record reaches through the `Ready:` and `Restart Count:` lines right
+    after it: how often the container went through that state is part of what it says."""
+    j = end
+    while j < len(lines) and j < end + 2 and (key := key_of(lines[j])) and key[0] in ("Ready", "Restart Count"):
+        j += 1
+    if j > end and key_of(lines[j - 1]) and key_of(lines[j - 1])[0] == "Restart Count":  # type: ignore[index]
+        block.raw = [*block.raw, *lines[end:j]]
 
 
 def _resources(lines: list[str], i: int, target: dict[str, str], flat: bool) -> int:
