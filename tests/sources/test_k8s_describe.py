@@ -86,7 +86,7 @@ def test_last_state_block_is_quoted_whole_with_its_facts() -> None:
     text = paste("describe-pod-oomkilled.txt")
     waiting, oom = read(K8sDescribeReader, text).events[:2]
     lines = text.splitlines()
-    assert oom.raw == "\n".join(lines[24:29])
+    assert oom.raw == "\n".join(lines[24:31])  # the block, then Ready and Restart Count
     assert oom.raw.startswith(
         "    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137"
     )
