@@ -185,6 +185,9 @@ def assemble(lines: Iterable[str], ctx: ReadContext) -> Iterator[Event]:
                 content, raw, lineno, wrapper, outer, stream = joined
             if wrapper != "text":
                 c = content[:1]
+            if c == "│":  # a TUI's frame around each line (k9s log view): the log is inside
+                content = content.strip("│ \t")
+                c = content[:1]
             if "\x1b" in content:  # terminal colours some apps print even without a terminal
                 content = ANSI.sub("", content)
                 c = content[:1]

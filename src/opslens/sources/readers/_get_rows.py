@@ -54,7 +54,7 @@ def pod_row(cells: dict[str, str]) -> RowFacts | None:
     ready = _READY.match(cells.get("READY", ""))
     restarts = _RESTARTS.match(cells.get("RESTARTS", ""))
     status = cells.get("STATUS", "")
-    if named is None or not ready or not restarts or not status or " " in status:
+    if named is None or not ready or not restarts or not status:
         return None
     count = int(restarts.group(1))
     all_ready = ready.group(1) == ready.group(2)

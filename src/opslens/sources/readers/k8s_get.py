@@ -141,7 +141,11 @@ def _row_event(
 def _split_cells(line: str, columns: list[Column]) -> dict[str, str]:
     """Cells of a row that does not line up with its header: words in column order, with
     `(2m ago)` kept with the restart count before it."""
-    words = _RESTART_AGO.sub(lambda m: m.group(0).replace(" ", "\x00"), line.strip()).split()
+    protected = _RESTART_AGO.sub(lambda m: m.group(0).replace(" ", "\x00"), line.strip())
+    words = protected.split()
+    wide = re.split(r"\s{2,}", protected)
+    if len(wide) == len(columns) and len(words) > len(columns):
+        words = wide  # a cell with spaces in it (`secrets "x" not found`), the gaps still wide
     cells = {c.name: "" for c in columns}
     for column, word in zip(columns, words, strict=False):
         cells[column.name] = word.replace("\x00", " ")
