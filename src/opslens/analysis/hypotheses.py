@@ -26,12 +26,14 @@ MERGED_EVIDENCE = 3
 def rank(ctx: Context) -> list[Candidate]:
     """Candidates from all detectors, best first, causes ahead of the symptoms they explain."""
     import opslens.analysis.detectors  # noqa: F401  (registers the built-in detectors)
+    from opslens.analysis.resemblance import resemblance_candidates
     from opslens.analysis.signature_candidates import signature_candidates
 
     candidates: list[Candidate] = []
     for detector_cls in detector_base.detectors().values():
         candidates += detector_cls().detect(ctx)
     candidates += signature_candidates(ctx)
+    candidates += resemblance_candidates(ctx)
     return order(candidates)
 
 

@@ -58,13 +58,19 @@ def _cite_policy_sync(ctx: Context, change: ChangeFinding, policy: Entity | None
 
 
 def _policy_change(changes: list[ChangeFinding]) -> ChangeFinding | None:
+    """The dated policy change that most likely blocks: a deny policy before others, then the
+    latest (several policies created together: `default-deny-egress` is the one that bites)."""
+    found = []
     for c in changes:
         text = " ".join([c.summary, *c.files])
         if c.time is not None and _POLICY_TEXT.search(text) and (c.minutes_before_onset is None or -2 <= c.minutes_before_onset <= 360):
-            return c
-    return None
+            found.append(c)
+    if not found:
+        return None
+    return max(found, key=lambda c: (bool(_DENY.search(" ".join([c.summary, *c.files]))), c.time or 0.0))
 
 
+_DENY = re.compile(r"deny|block|isolat|lockdown|restrict", re.I)
 _NOT_A_NAME = re.compile(r"^(networkpolic(y|ies)|netpol|network-polic(y|ies)|polic(y|ies)|np)$|^(networkpolicy|netpol|network-policy|np)[-_]|[-_](networkpolicy|netpol|network-policy|np)$", re.I)
 
 

@@ -32,6 +32,7 @@ from opslens.sources.readers._kubectl_text import (
     header_columns,
     strip_bom,
 )
+from opslens.timeparse.relative import parse_age
 
 HEADERS: list[tuple[str, re.Pattern[str]]] = [
     ("Pod", re.compile(r"^(?:NAMESPACE\s+)?NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\b")),
@@ -40,6 +41,7 @@ HEADERS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(r"^(?:NAMESPACE\s+)?NAME\s+STATUS\s+VOLUME\s+CAPACITY\s+ACCESS ?MODES\b"),
     ),
     ("Node", re.compile(r"^NAME\s+STATUS\s+(?:ROLES\s+)?AGE\s+VERSION\b")),
+    ("NetworkPolicy", re.compile(r"^(?:NAMESPACE\s+)?NAME\s+POD-SELECTOR\s+AGE\b")),
     (
         "Deployment",
         re.compile(
@@ -103,6 +105,13 @@ class K8sGetReader(Reader):
                 unknown.append(line_no)
             elif table.kind is None:
                 other[table.line] += 1
+                yield _text_row(line, line_no, ctx, self.name)  # not understood, still searched
+            elif table.kind == "NetworkPolicy":
+                if anchor is None:
+                    anchor = ctx.anchor(None)
+                event = _policy_row(line, line_no, table, hint, anchor, ctx, self.name)
+                if event is not None:
+                    yield event
             else:
                 if anchor is None:
                     anchor = ctx.anchor(None)
@@ -183,6 +192,41 @@ def _event(
         entity=subject,
         attrs=attrs,
         time_inferred=bool(inferred) and time is not None,
+    )
+
+
+def _text_row(line: str, line_no: int, ctx: ReadContext, source: str) -> Event:
+    """A row of a table of a kind this reader does not read: kept as words to search."""
+    return Event(None, EventKind.LOG, source, ctx.source.origin(line_no), " ".join(line.split()), line)
+
+
+def _policy_row(
+    line: str, line_no: int, table: _Table, hint: Command | None,
+    anchor: tuple[float, bool], ctx: ReadContext, source: str,
+) -> Event | None:  # fmt: skip
+    """A NetworkPolicy row: its AGE dates the policy's creation, a change traffic may feel."""
+    cells = cut(line, table.columns) or _split_cells(line, table.columns)
+    name, age = cells.get("NAME", ""), parse_age(cells.get("AGE", ""))
+    if not name or age is None:
+        ctx.skip("not a row of a `kubectl get networkpolicy` table", line_no)
+        return None
+    namespace = cells.get("NAMESPACE") or (hint.namespace if hint else None) or ctx.source.identity.namespace
+    attrs: dict[str, Any] = {
+        "change_kind": "object-created", "files": [f"NetworkPolicy/{namespace or ''}/{name}"],
+        "selector": cells.get("POD-SELECTOR") or None, "age": cells.get("AGE"),
+    }
+    return Event(
+        time=anchor[0] - age,
+        kind=EventKind.CHANGE,
+        source=source,
+        origin=ctx.source.origin(line_no),
+        message=f"NetworkPolicy {namespace + '/' if namespace else ''}{name} created {cells.get('AGE')} before the paste",
+        raw=line,
+        severity=Severity.INFO,
+        namespace=namespace,
+        entity=entity("NetworkPolicy", name, namespace),
+        attrs=attrs,
+        time_inferred=anchor[1],
     )
 
 

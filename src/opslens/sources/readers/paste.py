@@ -16,6 +16,7 @@ All relative ages in one paste count back from the same moment (`ReadContext.ref
 from __future__ import annotations
 
 import dataclasses
+import email.utils
 import io
 import re
 from collections.abc import Iterator
@@ -38,6 +39,8 @@ from opslens.timeparse import parse_timestamp
 #: Readers that read a command's output, by (tool, verb); None: choose by content.
 _BY_COMMAND = {("kubectl", "logs"): "textlog", ("docker", "logs"): "textlog", ("podman", "logs"): "textlog",
                ("docker-compose", "logs"): "textlog", ("crictl", "logs"): "textlog", ("stern", None): "textlog"}
+#: `"time":1746560702846` / `"ts":1746560702.846` of JSON log lines (pino, zap)
+_EPOCH_FIELD = re.compile(r'"(?:time|ts|timestamp|@timestamp)"\s*:\s*(1[5-9]\d{8}(?:\d{3})?(?:\.\d+)?)\b')
 _ABSOLUTE = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?|[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [+-]\d{4}")
 
 
@@ -98,14 +101,29 @@ def _best(text: str) -> str | None:
 
 
 def _latest_absolute(text: str, ctx: ReadContext) -> float | None:
-    """The newest absolute time written anywhere in the paste: the best guess of when it was
-    taken, shared by every part's relative ages."""
+    """The newest absolute time written anywhere in the paste (ISO stamps, RFC 1123 dates of
+    describe output, epoch stamps of JSON logs): the best guess of when it was taken, shared
+    by every part's relative ages."""
     latest = None
-    for m in _ABSOLUTE.finditer(text[: 4 * SNIFF_CHARS]):
-        t = parse_timestamp(m.group(0), ctx.tz)
+    head = text[: 4 * SNIFF_CHARS]
+    for m in _ABSOLUTE.finditer(head):
+        stamp = m.group(0)
+        t = _rfc1123(stamp) if stamp[:1].isalpha() else parse_timestamp(stamp, ctx.tz)
         if t is not None and (latest is None or t > latest):
             latest = t
+    for m in _EPOCH_FIELD.finditer(head):
+        value = float(m.group(1))
+        t = value / 1000.0 if value > 1e11 else value  # milliseconds or seconds
+        if latest is None or t > latest:
+            latest = t
     return latest
+
+
+def _rfc1123(stamp: str) -> float | None:
+    try:
+        return email.utils.parsedate_to_datetime(stamp).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def _read_part(part: Part, lines: list[str], ctx: ReadContext) -> Iterator[Event]:
