@@ -17,6 +17,7 @@ from opslens.analysis.entities import EntityGraph, pod_in_text
 from opslens.analysis.findings import AnomalyFinding
 from opslens.event_attrs import k8s_attrs, metric_attrs
 from opslens.events import Entity, Event, EventKind, Severity
+from opslens.quantity import quantity
 
 #: Event reasons that, repeated, mean the container was started again (it restarted).
 _RESTART_REASONS = frozenset({"Created", "Started", "Pulled"})
@@ -310,3 +311,38 @@ def _min(a: float | None, b: float | None) -> float | None:
 
 def _max(a: float | None, b: float | None) -> float | None:
     return b if a is None else a if b is None else max(a, b)
+
+
+#: A container using this share of its limit (or more) is at the limit: throttled for CPU,
+#: about to be killed for memory.
+AT_LIMIT = 0.9
+_USAGE = {"cpu_usage_cores": ("cpu", "cpu_at_limit"), "memory_usage_bytes": ("memory", "memory_at_limit")}
+
+
+def limit_hits(digest: Digest, graph: EntityGraph) -> list[SignalHit]:
+    """Usage at the configured limit: a `kubectl top` (or Prometheus) sample of a pod next to
+    the limits its describe or manifest states, joined by workload."""
+    limits: dict[tuple[str, str], float] = {}  # (workload name, resource): a paste may omit namespaces
+    for e in digest.k8s_events:
+        for resource, text in (k8s_attrs(e).get("limits") or {}).items():
+            value = quantity(str(text))
+            workload = graph.workload(e.entity)
+            if value and workload is not None:
+                limits[(workload.name, resource)] = value
+    hits = []
+    for e in digest.metrics:
+        attrs = metric_attrs(e)
+        found = _USAGE.get(str(attrs.get("name") or "").removeprefix("pod_").removeprefix("container_"))
+        samples = attrs.get("samples") or []
+        labels = attrs.get("labels") or {}
+        if found is None or not samples or not labels.get("pod"):
+            continue
+        resource, signal = found
+        workload = graph.workload(Entity("Pod", labels["pod"], labels.get("namespace") or None))
+        limit = limits.get((workload.name, resource)) if workload is not None else None
+        used = float(samples[-1][1])
+        if limit and used >= AT_LIMIT * limit:
+            t = float(samples[-1][0])
+            hits.append(SignalHit(signal, EventKind.METRIC, workload, t, t, 1, events=[e],
+                                  text=f"{resource} use {used:.4g} of a {limit:.4g} limit"))
+    return hits

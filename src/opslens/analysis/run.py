@@ -21,6 +21,7 @@ from opslens.analysis.hits import (
     anomaly_hits,
     entity_from_key,
     k8s_event_hits,
+    limit_hits,
     metric_state_hits,
     template_hits,
 )
@@ -61,6 +62,7 @@ def analyze(digest: Digest) -> AnalysisResult:
         + alert_hits(alerts, graph, split)
         + anomaly_hits(anomalies, graph, series_events)
         + metric_state_hits(digest.metrics, graph, split)
+        + limit_hits(digest, graph)
     )
     changes = rank_changes(collect_changes(digest.changes, digest.k8s_events), split, _affected(hits))
     cite_changes(book, changes)

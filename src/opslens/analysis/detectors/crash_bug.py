@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from opslens.analysis import signals
 from opslens.analysis.detectors._shared import Support, on, score_candidate
 from opslens.analysis.detectors.base import Candidate, Context, Detector, register, top_workload
@@ -46,10 +48,17 @@ _INFRASTRUCTURE = {
 }
 
 
+#: Exceptions that end a process on purpose: the program was told to stop (gunicorn's arbiter
+#: aborting a timed-out worker, Ctrl-C), so whatever told it is the story, not a bug.
+_NOT_A_BUG = re.compile(r"^(?:SystemExit|KeyboardInterrupt|GeneratorExit)\b|\bhandle_abort\b", re.M)
+
+
 def explained_crash(hit) -> bool:  # noqa: ANN001 - a SignalHit
     """Whether a crash names a cause of its own (`panic: While parsing config`, a Go panic
     wrapping `dial tcp ...:5432: connection refused`): then the crash is that cause's symptom."""
     text = "\n".join([hit.text, *(e.raw for e in hit.events)])
+    if _NOT_A_BUG.search(text):
+        return True  # an exit on purpose (a worker aborted by its master), not a crash
     found = signals.text_signals(text)
     if _INFRASTRUCTURE & set(found):
         return True

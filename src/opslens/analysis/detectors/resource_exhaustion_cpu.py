@@ -12,7 +12,7 @@ class CpuExhaustionDetector(Detector):
     title = "CPU starvation (CFS throttling at the limit) slows requests"
 
     def detect(self, ctx: Context) -> list[Candidate]:
-        throttled = ctx.fresh("cpu_throttling")
+        throttled = ctx.fresh("cpu_throttling", "cpu_at_limit")
         if not throttled:
             return []
         culprit = top_workload(throttled)

@@ -16,6 +16,7 @@ from datetime import datetime, tzinfo
 from typing import NamedTuple
 
 from opslens.events import Entity
+from opslens.quantity import quantity  # noqa: F401 - re-exported for the readers
 from opslens.timeparse import MONTHS, ZONE_ABBREVIATIONS
 
 #: kubectl resource names and short names -> kinds (what `kubectl get/describe <resource>` takes).
@@ -205,22 +206,6 @@ def rfc1123(text: str, tz: tzinfo) -> float | None:
 
 
 RFC1123_PATTERN = _RFC1123.pattern
-
-_QUANTITY = re.compile(r"^(\d+(?:\.\d+)?)(m|k|Ki|Mi|Gi|Ti|Pi|Ei|M|G|T|P|E|)$")
-_FACTORS = {
-    "": 1.0, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
-    "Ki": 2.0**10, "Mi": 2.0**20, "Gi": 2.0**30, "Ti": 2.0**40, "Pi": 2.0**50, "Ei": 2.0**60,
-}  # fmt: skip
-
-
-def quantity(text: str) -> float | None:
-    """A Kubernetes quantity as a number: `250m` -> 0.25 (cores), `512Mi` -> 536870912 (bytes),
-    `2` -> 2.0. None for `<unknown>` and anything else."""
-    m = _QUANTITY.match(text.strip())
-    if not m:
-        return None
-    return float(m.group(1)) * _FACTORS[m.group(2)]
-
 
 def percent(text: str) -> float | None:
     """`37%` -> 37.0; None otherwise."""

@@ -67,7 +67,7 @@ class K8sTopReader(Reader):
         ctx.lines += count_lines(text)
         columns: list[str] | None = None
         scope = "pod"
-        namespace = None
+        namespace = ctx.source.identity.namespace  # a paste's command (`-n shop`) may have named it
         anchor: tuple[float, bool] | None = None
         unknown: list[int] = []
         for line_no, line in enumerate(text.splitlines(), start=1):
