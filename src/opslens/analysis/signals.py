@@ -13,8 +13,10 @@ line — so the knowledge base can be rich without slowing ingest.
 from __future__ import annotations
 
 import re
+import re._constants as _sre_constants
+import re._parser as _sre_parser
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 import yaml
@@ -29,7 +31,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class SignalDef:
     id: str
     strength: float
-    text: re.Pattern[str] | None
+    patterns: tuple[str, ...]  # message regexes (case-insensitive, multi-line)
     reasons: frozenset[str]
     alerts: re.Pattern[str] | None
     metrics: re.Pattern[str] | None
@@ -40,6 +42,47 @@ class SignalDef:
     explains: frozenset[str] = frozenset()  # signatures: categories whose symptoms it explains
     component: str | None = None
     supports: frozenset[str] = frozenset()  # categories this (context) signal corroborates
+    #: Lower-case words one of which every match contains (a cheap test before the regex), or
+    #: None when some pattern has no such word.
+    literals: tuple[str, ...] | None = None
+
+    @cached_property
+    def text(self) -> re.Pattern[str] | None:
+        """The message patterns as one regex, compiled on first use: most signals never get
+        past the prefilter in a run, and compiling hundreds of patterns costs a start-up."""
+        return _combine(list(self.patterns), re.I | re.M)
+
+
+def required_literal(pattern: str) -> str | None:
+    """The longest literal text every match of `pattern` contains (lower-case, 3+ characters),
+    or None. Read from the parsed pattern: literal runs at the top level or in plain groups
+    count; anything optional, repeated or alternative does not."""
+    try:
+        tree = _sre_parser.parse(pattern)
+    except (re.error, TypeError, ValueError, OverflowError):
+        return None
+    best = ""
+
+    def walk(seq) -> None:  # noqa: ANN001 - a parsed pattern
+        nonlocal best
+        run = ""
+        for op, av in seq:
+            if op is _sre_constants.LITERAL:
+                run += chr(av)
+                continue
+            best = max(best, run, key=len)
+            run = ""
+            if op is _sre_constants.SUBPATTERN:
+                walk(av[-1])
+        best = max(best, run, key=len)
+
+    walk(tree)
+    return best.lower() if len(best) >= 3 else None
+
+
+def _literals(patterns: list[str] | None) -> tuple[str, ...] | None:
+    found = [required_literal(p) for p in patterns or ()]
+    return None if not found or any(f is None for f in found) else tuple(f for f in found if f)
 
 
 def _combine(patterns: list[str] | None, flags: int = re.I) -> re.Pattern[str] | None:
@@ -62,7 +105,7 @@ def signal_defs() -> dict[str, SignalDef]:
         defs[sig["id"]] = SignalDef(
             id=sig["id"],
             strength=float(sig.get("strength", 0.5)),
-            text=_combine(sig.get("text"), re.I | re.M),
+            patterns=tuple(sig.get("text") or ()),
             reasons=frozenset(sig.get("reasons") or ()),
             alerts=None,
             metrics=None,
@@ -71,6 +114,7 @@ def signal_defs() -> dict[str, SignalDef]:
             role=str(sig.get("role") or "cause"),
             explains=frozenset(sig.get("explains") or ()),
             component=sig.get("component"),
+            literals=_literals(sig.get("text")),
         )
     return defs
 
@@ -89,20 +133,77 @@ def _generic(raw: dict) -> dict[str, SignalDef]:
         defs[sid] = SignalDef(
             id=sid,
             strength=float(spec.get("strength", 0.5)),
-            text=_combine(spec.get("text"), re.I | re.M),
+            patterns=tuple(spec.get("text") or ()),
             reasons=frozenset(spec.get("reasons") or ()),
             alerts=_combine(spec.get("alerts"), 0),
             metrics=_combine(spec.get("metrics")),
             direction=spec.get("direction"),
             context=bool(spec.get("context", False)),
             supports=frozenset(category(str(c)) for c in spec.get("supports") or ()),
+            literals=_literals(spec.get("text")),
         )
     return defs
 
 
 def text_signals(text: str) -> list[str]:
-    """Ids of signals whose message patterns occur in `text`."""
-    return [d.id for d in signal_defs().values() if d.text is not None and d.text.search(text)]
+    """Ids of signals whose message patterns occur in `text`.
+
+    Hundreds of signals are matched against every distinct message, so each is first ruled in
+    or out by the words its patterns require (`_Prefilter`); only the rest run their regex."""
+    defs = signal_defs()
+    return [sid for sid in _prefilter().candidates(text) if defs[sid].text.search(text)]  # type: ignore[union-attr]
+
+
+class _Prefilter:
+    """Which signals could match a text, from words every match must contain.
+
+    A signal whose patterns each require a literal (`required_literal`) is indexed under one
+    whole word of each literal (a word with a non-word character on both sides inside the
+    literal is a whole word of any text that contains the literal); a literal without such a
+    word is checked as a substring; signals without literals are always candidates. The
+    candidates keep the knowledge base's order.
+    """
+
+    def __init__(self, defs: dict[str, SignalDef]) -> None:
+        self.order = {sid: i for i, sid in enumerate(defs)}
+        self.always: list[str] = []
+        self.by_word: dict[str, list[str]] = {}
+        self.by_substring: list[tuple[str, str]] = []
+        for d in defs.values():
+            if not d.patterns:
+                continue
+            if d.literals is None:
+                self.always.append(d.id)
+                continue
+            for literal in d.literals:
+                word = _inner_word(literal)
+                if word is None:
+                    self.by_substring.append((literal, d.id))
+                else:
+                    self.by_word.setdefault(word, []).append(d.id)
+
+    def candidates(self, text: str) -> list[str]:
+        lowered = text.lower()
+        found = set(self.always)
+        for word in set(_WORD.findall(lowered)) & self.by_word.keys():
+            found.update(self.by_word[word])
+        found.update(sid for literal, sid in self.by_substring if sid not in found and literal in lowered)
+        return sorted(found, key=self.order.__getitem__)
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _inner_word(literal: str) -> str | None:
+    """The longest word of `literal` bounded by non-word characters inside it, if any."""
+    inner = [m.group(0) for m in _WORD.finditer(literal)
+             if m.start() > 0 and m.end() < len(literal)]
+    return max(inner, key=len) if inner else None
+
+
+@lru_cache(maxsize=1)
+def _prefilter() -> _Prefilter:
+    return _Prefilter(signal_defs())
 
 
 def reason_signals(reason: str | None) -> list[str]:
