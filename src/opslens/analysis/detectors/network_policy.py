@@ -39,7 +39,10 @@ class NetworkPolicyDetector(Detector):
         if cand is None:
             return []
         if change is None:
-            cand.score *= 0.45  # timeouts alone do not point at a policy
+            # Timeouts alone hardly point at a policy; a dial that hangs (dropped packets) does
+            # a little more than a refused one (nothing listening).
+            hangs = any(_HANG.search(h.text) or any(_HANG.search(e.raw) for e in h.events) for h in timeouts)
+            cand.score *= 0.65 if hangs else 0.45
         else:
             cand.change = change
             if change.evidence:
@@ -70,6 +73,7 @@ def _policy_change(changes: list[ChangeFinding]) -> ChangeFinding | None:
     return max(found, key=lambda c: (bool(_DENY.search(" ".join([c.summary, *c.files]))), c.time or 0.0))
 
 
+_HANG = re.compile(r"i/o timeout|connect(ion)? timed out|connect ETIMEDOUT|Connect timed out", re.I)
 _DENY = re.compile(r"deny|block|isolat|lockdown|restrict", re.I)
 _NOT_A_NAME = re.compile(r"^(networkpolic(y|ies)|netpol|network-polic(y|ies)|polic(y|ies)|np)$|^(networkpolicy|netpol|network-policy|np)[-_]|[-_](networkpolicy|netpol|network-policy|np)$", re.I)
 

@@ -12,7 +12,8 @@ class SchedulingDetector(Detector):
     title = "Pods cannot be scheduled (insufficient resources, taints, affinity, quota)"
 
     def detect(self, ctx: Context) -> list[Candidate]:
-        failed = ctx.fresh("failed_scheduling")
+        # A claim that never binds keeps its pod Pending as surely as a full cluster does.
+        failed = ctx.fresh("failed_scheduling") or ctx.fresh("pvc_pending")
         if not failed:
             return []
         culprit = top_workload(failed)

@@ -46,7 +46,7 @@ _BARE = re.compile(
 DIAGNOSTIC = frozenset({
     "df", "du", "free", "nslookup", "dig", "host", "curl", "wget", "ping", "telnet", "nc", "ss",
     "netstat", "ip", "mount", "lsblk", "swapon", "cat", "ls", "getent", "traceroute", "mtr", "openssl",
-    "uptime", "vmstat", "iostat", "env", "printenv", "top", "ps", "grep", "egrep",
+    "uptime", "vmstat", "iostat", "env", "printenv", "top", "ps", "grep", "egrep", "jq", "base64",
 })  # fmt: skip
 # A two-line prompt's first line (`infra/ansible on main ! `, `~/src on ⎇ main`): not output.
 _PROMPT_DECORATION = re.compile(r"^\s*\S+ (?:on|via|at) \S.{0,60}$")
@@ -62,11 +62,14 @@ class Command:
     tool: str  # first word after sudo/env assignments ("kubectl" for k, kc, oc too)
     verb: str | None  # the subcommand (`logs`, `describe`, `get`, `pull`) when the tool has them
     identity: Identity  # the pod/namespace/container the output is about, when the command says
+    #: The pipeline stage whose output is shown: the last one that is not a filter (`kubectl
+    #: logs x | grep E | tail` shows kubectl's lines; `... | base64 -d | openssl x509` openssl's).
+    output_tool: str = ""
 
     @property
     def diagnostic(self) -> bool:
         """Output that is one record: quote it with the command."""
-        return self.tool in DIAGNOSTIC
+        return (self.output_tool or self.tool) in DIAGNOSTIC
 
 
 def command_in(line: str) -> Command | None:
@@ -104,9 +107,35 @@ def parse_command(text: str) -> Command | None:
     if not words or words[0] not in _TOOLS:
         return None
     tool = "kubectl" if words[0] in _KUBECTL else words[0]
+    output_tool = _output_tool(argv) or tool
     verb = next((w for w in words[1:] if not w.startswith("-") and not _is_flag_value(words, w)), None)
     identity = _kubectl_identity(words) if tool == "kubectl" else _docker_identity(words) if tool in ("docker", "podman", "nerdctl", "docker-compose") else Identity()
-    return Command(text=text, argv=argv, tool=tool, verb=verb, identity=identity)
+    return Command(text=text, argv=argv, tool=tool, verb=verb, identity=identity, output_tool=output_tool)
+
+
+#: Pipeline stages that pass their input's lines through (the format stays the producer's).
+_FILTERS = frozenset({"grep", "egrep", "fgrep", "tail", "head", "sort", "uniq", "less", "more", "cat", "tee", "sed", "awk", "cut", "column"})
+#: Stages that turn their input into output of their own.
+_TRANSFORMS = frozenset({"openssl", "jq", "yq", "base64", "xxd", "wc"})
+
+
+def _output_tool(argv: tuple[str, ...]) -> str | None:
+    """The tool whose output a pipeline shows (None when there is no pipe)."""
+    stages, current = [], []
+    for word in argv:
+        if word == "|":
+            stages.append(current)
+            current = []
+        else:
+            current.append(word)
+    stages.append(current)
+    if len(stages) < 2:
+        return None
+    for stage in reversed(stages[1:]):
+        words = [w for w in stage if w not in ("sudo",)]
+        if words and words[0] not in _FILTERS:
+            return words[0] if words[0] in _TRANSFORMS | DIAGNOSTIC else None
+    return None
 
 
 def _is_flag_value(words: list[str], word: str) -> bool:

@@ -10,6 +10,8 @@ what the knowledge base matches.
 from __future__ import annotations
 
 import re
+import time
+from datetime import UTC, datetime
 
 from opslens.events import Event, EventKind, Severity
 from opslens.sources.base import ReadContext
@@ -22,6 +24,8 @@ _DU_ROW = re.compile(r"^(?P<size>\d+(?:[.,]\d+)?[KMGTP]?)\s+(?P<path>/\S+)\s*$")
 _SWAP_ROW = re.compile(r"^(?:Swap:\s+(?P<total>\d+(?:\.\d+)?\s*\w*)\s|(?P<file>/\S+)\s+(?:file|partition)\s)")
 _FSTAB_SWAP = re.compile(r"^\s*[^#\s]+\s+\S+\s+swap\s+\S+")
 _INODES = ("IUse%", "Inodes")
+# openssl x509 -dates / -enddate / -text
+_NOT_AFTER = re.compile(r"(?:notAfter=|Not After\s*:\s*)(\w{3}\s+\d{1,2} \d\d:\d\d:\d\d \d{4} \w+)")
 
 
 def shell_output_event(part: Part, lines: list[str], ctx: ReadContext) -> Event:
@@ -32,7 +36,8 @@ def shell_output_event(part: Part, lines: list[str], ctx: ReadContext) -> Event:
     while output and not output[-1].strip():
         output.pop()
     raw = "\n".join([head, *output])
-    facts = _facts(part.command.tool, output)
+    now = ctx.now or ctx.reference or time.time()  # when the paste was taken, at best a guess
+    facts = _facts(part.command.output_tool or part.command.tool, output, now)
     message = "\n".join([part.command.text, *output, *facts])
     severity = Severity.WARNING if any(f.startswith(("filesystem", "inodes")) and _percent(f) >= 90 for f in facts) else Severity.INFO
     identity = part.command.identity
@@ -50,7 +55,7 @@ def shell_output_event(part: Part, lines: list[str], ctx: ReadContext) -> Event:
     )
 
 
-def _facts(tool: str, output: list[str]) -> list[str]:
+def _facts(tool: str, output: list[str], now: float) -> list[str]:
     facts: list[str] = []
     inodes = any(marker in line for line in output[:2] for marker in _INODES)
     for line in output:
@@ -63,7 +68,20 @@ def _facts(tool: str, output: list[str]) -> list[str]:
             facts.append("swap is enabled on this host")
         elif tool == "cat" and _FSTAB_SWAP.match(line):
             facts.append("swap is enabled in /etc/fstab")
-    return facts
+        elif (m := _NOT_AFTER.search(line)) and (end := _cert_date(m.group(1))) is not None:
+            if end < now:
+                facts.append(f"certificate notAfter {m.group(1).strip()} has passed: the certificate has expired")
+            else:
+                facts.append(f"certificate valid until {m.group(1).strip()}")
+    return list(dict.fromkeys(facts))
+
+
+def _cert_date(text: str) -> float | None:
+    """`Jul 11 09:36:23 2025 GMT` (openssl) as epoch seconds."""
+    try:
+        return datetime.strptime(" ".join(text.split()), "%b %d %H:%M:%S %Y %Z").replace(tzinfo=UTC).timestamp()
+    except ValueError:
+        return None
 
 
 def _percent(fact: str) -> int:
