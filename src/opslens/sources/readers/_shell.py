@@ -23,6 +23,7 @@ _PROMPT = re.compile(
     r"|(?:PS [A-Za-z]:\\[^>]*>)"  # PowerShell
     r"|(?:(?:[\w.-]+\s+)?[➜❯λ»›]\s*(?:\S+\s+git:\([^)]*\)\s*✗?)?)"  # oh-my-zsh / starship (`host ➜`)
     r"|(?:~\S*\s*[$#%])|(?:/\S*\s+[$#])|(?:[$#%>])"  # ~ $, / #, bare $ # % >
+    r"|(?:\+{1,3})"  # a shell's trace of what it runs (`set -x` in CI logs)
     r")\s+(?P<command>\S.*?)\s*$"
 )
 #: Commands whose output people paste when something is broken (first word, after sudo).
@@ -39,7 +40,7 @@ _TOOLS = frozenset({
 _KUBECTL = frozenset({"kubectl", "k", "kc", "oc"})
 #: Without a prompt, only these unmistakable command lines count as commands.
 _BARE = re.compile(
-    r"^\s*(?:sudo\s+)?(?:kubectl|oc|helm|helmfile|docker|docker-compose|podman|crictl|journalctl|systemctl|kubeadm)"
+    r"^\s*(?:sudo\s+)?(?:kubectl|oc|helm|helmfile|docker|docker-compose|podman|crictl|journalctl|systemctl|kubeadm|aws|gcloud|az|eksctl)"
     r"\s+(?:-{1,2}[\w-]+(?:[= ]\S+)?\s+)*[a-z][\w-]*(?:\s+\S+)*\s*$"
 )
 #: Commands whose whole output is one record (a disk report, a DNS answer): quoted together.
@@ -82,7 +83,8 @@ def command_in(line: str) -> Command | None:
         text = line.strip()
     command = parse_command(text)
     if command is None or (m is None and command.tool not in _KUBECTL | {"helm", "helmfile", "docker", "docker-compose",
-                                                                           "podman", "crictl", "journalctl", "systemctl", "kubeadm"}):
+                                                                           "podman", "crictl", "journalctl", "systemctl", "kubeadm",
+                                                                           "aws", "gcloud", "az", "eksctl"}):
         return None
     return command
 
