@@ -37,6 +37,7 @@ EXPECTED = {
         (36, "INFO", "ScalingReplicaSet"),
     ],
     "describe-pvc-pending.txt": [(4, "WARNING", "Pending"), (17, "INFO", "ExternalProvisioning"), (18, "WARNING", "ProvisioningFailed")],
+    "describe-pvc-bound.txt": [],
     "describe-events-only.txt": [(4, "INFO", "Scheduled"), (5, "WARNING", "FailedMount")],
     "describe-events-rows.txt": [(1, "INFO", "Scheduled"), (2, "INFO", "Pulled"), (3, "WARNING", "Unhealthy"), (4, "WARNING", "BackOff")],
     "describe-container-block.txt": [(4, "ERROR", "Error")],
@@ -52,8 +53,9 @@ EXPECTED = {
 
 
 def _findings(events: list) -> list:
-    """Events that report something (not the containers' limits, which are context)."""
-    return [e for e in events if not (e.attrs or {}).get("limits") or (e.attrs or {}).get("reason")]
+    """Events that report something (not the containers' limits or a volume's size: context)."""
+    return [e for e in events if (e.attrs or {}).get("reason")
+            or not ((e.attrs or {}).get("limits") or (e.attrs or {}).get("capacity"))]
 
 
 def test_container_limits_are_context_records() -> None:
@@ -61,6 +63,13 @@ def test_container_limits_are_context_records() -> None:
     limits = [e for e in events if e not in _findings(events)]
     assert limits and limits[0].raw.lstrip().startswith("Limits:") and "memory" in limits[0].message
     assert limits[0].severity.name == "INFO" and limits[0].time is None
+
+
+def test_a_bound_claims_size_is_a_context_record() -> None:
+    (size,) = read(K8sDescribeReader, paste("describe-pvc-bound.txt")).events
+    assert size.raw == "Capacity:      30Gi" and size.origin.line == 11
+    assert size.message == "pvc es-data-logging-es-0 capacity 30Gi, storageclass standard-rwo"
+    assert size.severity.name == "INFO" and size.time is None and size.entity.name == "es-data-logging-es-0"
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

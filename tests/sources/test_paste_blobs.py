@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from opslens.events import Entity, Event, EventKind
+from opslens.events import Entity, Event, EventKind, Severity
 from opslens.sources.base import ReadContext, SourceFile, choose_reader
 from opslens.sources.readers.k8s_manifest import K8sManifestReader
 from opslens.sources.readers.markdown_table import MarkdownTableReader
@@ -41,6 +41,7 @@ def _read(reader, text: str, now: float | None = None) -> tuple[list[Event], lis
     ("df-du.txt", "paste"),
     ("nslookup-busybox.txt", "paste"),
     ("bare-command.txt", "paste"),
+    ("usage-without-commands.txt", "paste"),
     ("throttling.md", "markdown-table"),
     ("policy-and-deploy.yaml", "k8s-manifest"),
 ])
@@ -90,6 +91,18 @@ def test_a_diagnostic_command_and_its_output_are_one_record_with_facts() -> None
     assert df.raw.startswith("ops@worker-3:~$ df -h") and "97% /" in df.raw
     assert "filesystem /dev/nvme0n1p1 mounted on / is 97% full" in df.message
     assert "directory /var/lib/kubelet/pods/9f8e/volumes/kubernetes.io~empty-dir/scratch uses 41G" in du.message
+
+
+def test_a_tools_output_without_its_command_is_known_by_its_header() -> None:
+    events, unrecognized, _ = _read(PasteReader, _text("usage-without-commands.txt"))
+    ceph, df = (e for e in events if e.source == "shell")
+    assert ceph.origin.line == 3 and ceph.raw.splitlines()[-1] == "MIN/MAX VAR: 0.51/1.02  STDDEV: 22.40"
+    assert ceph.attrs["facts"] == ["storage device osd.0 (ssd) is 98% full", "storage device osd.1 (ssd) is 91% full",
+                                   "storage device osd.2 (hdd) is 49% full"]
+    assert df.origin.line == 11 and df.raw.endswith("0% /dev/shm")
+    assert "filesystem /dev/nvme0n1p2 mounted on /var/lib/containerd is 97% full" in df.message
+    assert ceph.severity == df.severity == Severity.WARNING
+    assert [line for _, line in unrecognized] == [1, 10]  # only the two lines of prose are mere text
 
 
 def test_a_hung_dns_query_keeps_its_prompt_output_and_interrupt() -> None:

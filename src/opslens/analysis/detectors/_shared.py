@@ -76,8 +76,12 @@ def score_candidate(
             reasons.append(s.signal.replace("_", " "))
             if s.symptom:
                 symptom_hits += found
+    cited_events = {id(e) for h in symptom_hits for e in h.events}
     for d in signals.supporting(category):
-        found = ctx.fresh(d.id)
+        # A context signal states a fact of configuration or state (a limit, a probe's port, a
+        # volume's size): true whenever it was printed, so it is not limited to fresh hits.
+        found = [h for h in (ctx.all(d.id) if d.context else ctx.fresh(d.id))
+                 if not any(id(e) in cited_events for e in h.events)]
         if found:
             parts.append(d.strength * CONTEXT_WEIGHT)
             evidence += [e for e in ctx.cite_all(found, limit=1) if e not in evidence]

@@ -84,6 +84,8 @@ def object_events(obj: Described, anchor: Anchor, ctx: ReadContext, source: str)
     if status is not None:
         if kind == "PersistentVolumeClaim" and status.split()[0] in ("Pending", "Lost"):
             yield base.pvc_event(obj, status)
+        elif kind == "PersistentVolumeClaim" and "Capacity" in obj.fields and obj.value("Capacity"):
+            yield base.capacity_event(obj)
         if kind == "Pod" and (status.split()[0] in ("Failed", "Unknown") or obj.value("Reason")):
             yield base.pod_status_event(obj, status)
     for container in obj.containers:  # configuration context, last
@@ -263,6 +265,13 @@ class _Base:
         }  # fmt: skip
         return self._event(field.line, message, field.raw, Severity.WARNING, self.anchor.time,
                            self.anchor.inferred, attrs)  # fmt: skip
+
+    def capacity_event(self, obj: Described) -> Event:
+        """A bound claim's size, as configuration context (what a full disk ran into)."""
+        field, storageclass = obj.fields["Capacity"], obj.value("StorageClass")
+        message = f"pvc {obj.name or '?'} capacity {field.value}" + (f", storageclass {storageclass}" if storageclass else "")
+        attrs: dict[str, Any] = {"reason": None, "type": None, "capacity": field.value, "storageclass": storageclass}
+        return self._event(field.line, message, field.raw, Severity.INFO, None, False, attrs)
 
     def pod_status_event(self, obj: Described, status: str) -> Event:
         keys = [k for k in ("Status", "Reason", "Message") if k in obj.fields]

@@ -6,6 +6,7 @@ The split is by what starts a part:
 
 - a command line (prompt or bare `kubectl ...`): the output below it belongs to that command;
 - a markdown code fence (dropped) or a markdown table (`| a | b |` rows, one part);
+- the header of a diagnostic tool's output pasted without its command (`Filesystem  Size ...`);
 - a block header of another kind than the current part: a describe object (`Name:` followed by
   `Namespace:`/`Labels:`...), an `Events:` section, a kubectl table header (`NAME  READY ...`,
   `LAST SEEN  TYPE ...`), a manifest (`apiVersion:`, `---`);
@@ -20,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from opslens.sources.readers._shell import Command, command_in, is_prompt_decoration
+from opslens.sources.readers._shell_output import implied_tool
 
 _FENCE = re.compile(r"^\s*```")
 _MD_TABLE = re.compile(r"^\s*\|.*\|\s*$")
@@ -40,7 +42,7 @@ class Part:
     lines: list[str] = field(default_factory=list)
     command: Command | None = None
     command_index: int | None = None  # index of the command's line, when a command started it
-    kind: str = "text"  # describe, events, table, manifest, markdown-table, text
+    kind: str = "text"  # describe, events, table, manifest, markdown-table, output, text
 
     @property
     def text(self) -> str:
@@ -60,6 +62,8 @@ def block_kind(line: str, following: list[str]) -> str | None:
         return "manifest"
     if _MD_TABLE.match(stripped):
         return "markdown-table"
+    if implied_tool(stripped):
+        return "output"
     return None
 
 
@@ -112,10 +116,10 @@ def _starts_new(current: Part, kind: str | None, line: str, blank_before: bool) 
             return False  # a describe's own Events section
         if current.kind == "markdown-table" and kind == "markdown-table":
             return False
-        return kind != current.kind or kind in ("describe", "manifest", "table")
+        return kind != current.kind or kind in ("describe", "manifest", "table", "output")
     if current.kind == "markdown-table":
         return True  # a table ends at its first line that is not a row
-    if blank_before and current.kind in ("describe", "events", "table"):
+    if blank_before and current.kind in ("describe", "events", "table", "output"):
         return not (current.kind == "describe" and _DESCRIBE_LINE.match(line))
     if blank_before and current.kind == "manifest":
         return not _YAML_LINE.match(line)

@@ -5,6 +5,10 @@ output only means something whole and next to the command that produced it. The 
 is the prompt line plus the output, verbatim; its `message` is the same text followed by the
 facts read from it in plain words (`filesystem /dev/sda3 mounted on / is 81% full`), which is
 what the knowledge base matches.
+
+People often paste the output without its command; a header that only one tool prints
+(`Filesystem  Size  Used Avail Use% Mounted on`, `ceph osd df`'s `ID CLASS WEIGHT ... %USE`)
+names the tool just as well (`implied_tool`).
 """
 
 from __future__ import annotations
@@ -12,10 +16,13 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from opslens.events import Event, EventKind, Severity
 from opslens.sources.base import ReadContext
-from opslens.sources.readers._paste_split import Part
+
+if TYPE_CHECKING:  # the splitter recognises output headers with `implied_tool`
+    from opslens.sources.readers._paste_split import Part
 
 # df: `/dev/sda3   63G   48G   12G  81% /`, also `df -i` (IUse%)
 _DF_ROW = re.compile(r"^(?P<fs>\S+)\s+(?:\S+\s+){3,4}(?P<use>\d{1,3})%\s+(?P<mount>/\S*)\s*$")
@@ -24,34 +31,58 @@ _DU_ROW = re.compile(r"^(?P<size>\d+(?:[.,]\d+)?[KMGTP]?)\s+(?P<path>/\S+)\s*$")
 _SWAP_ROW = re.compile(r"^(?:Swap:\s+(?P<total>\d+(?:\.\d+)?\s*\w*)\s|(?P<file>/\S+)\s+(?:file|partition)\s)")
 _FSTAB_SWAP = re.compile(r"^\s*[^#\s]+\s+\S+\s+swap\s+\S+")
 _INODES = ("IUse%", "Inodes")
+#: Headers only one tool prints, so its output is recognised without the command line.
+_HEADERS = (
+    ("df", re.compile(r"^Filesystem\s+(?:Type\s+)?(?:Size|\d*[KMG]?-?blocks|Inodes)\s.*\bMounted on\s*$")),
+    ("ceph-df", re.compile(r"^\s*ID\s+CLASS\s+WEIGHT\s+REWEIGHT\s+SIZE\s.*%USE\b")),  # ceph osd df
+    ("free", re.compile(r"^\s+total\s+used\s+free\s+shared\s")),
+    ("swapon", re.compile(r"^NAME\s+TYPE\s+SIZE\s+USED\s+PRIO\s*$")),
+)
+# a size as ceph prints it: `10 GiB`, `1023 MiB`, `0 B`, or `10GiB` / `10240M` in older releases
+_SIZE = r"\d+(?:\.\d+)?\s?[KMGTPE]?i?B?"
+_CEPH_OSD_ROW = re.compile(rf"^\s*(?P<id>\d+)\s+(?P<cls>[a-z]\w*)\s+[\d.]+\s+[\d.]+\s+(?:{_SIZE}\s+){{3,6}}(?P<use>\d+(?:\.\d+)?)\s")
 # openssl x509 -dates / -enddate / -text
 _NOT_AFTER = re.compile(r"(?:notAfter=|Not After\s*:\s*)(\w{3}\s+\d{1,2} \d\d:\d\d:\d\d \d{4} \w+)")
 
 
+def implied_tool(line: str) -> str | None:
+    """The tool whose output starts with this header line, if only one tool prints it."""
+    for tool, header in _HEADERS:
+        if header.match(line.rstrip("\r\n")):
+            return tool
+    return None
+
+
 def shell_output_event(part: Part, lines: list[str], ctx: ReadContext) -> Event:
-    """One event for a diagnostic command and its output."""
-    assert part.command is not None and part.command_index is not None
-    head = lines[part.command_index].rstrip("\r\n")
+    """One event for a diagnostic command and its output, or for output whose header names
+    the tool that printed it (`implied_tool`) when the command was not pasted."""
     output = [line.rstrip("\r\n") for line in part.lines]
     while output and not output[-1].strip():
         output.pop()
-    raw = "\n".join([head, *output])
     now = ctx.now or ctx.reference or time.time()  # when the paste was taken, at best a guess
-    facts = _facts(part.command.output_tool or part.command.tool, output, now)
-    message = "\n".join([part.command.text, *output, *facts])
-    severity = Severity.WARNING if any(f.startswith(("filesystem", "inodes")) and _percent(f) >= 90 for f in facts) else Severity.INFO
-    identity = part.command.identity
+    if part.command is not None and part.command_index is not None:
+        head, first = [lines[part.command_index].rstrip("\r\n")], part.command_index
+        tool, said = part.command.output_tool or part.command.tool, [part.command.text]
+        attrs = {"command": part.command.text, "tool": part.command.tool}
+        identity = part.command.identity
+    else:
+        head, first, said = [], part.start, []
+        tool = next((t for line in output[:3] if (t := implied_tool(line))), "")
+        attrs = {"tool": tool}
+        identity = ctx.source.identity
+    facts = _facts(tool, output, now)
+    full = any(f.startswith(("filesystem", "inodes", "storage")) and _percent(f) >= 90 for f in facts)
     return Event(
         time=None,
         kind=EventKind.LOG,
         source="shell",
-        origin=ctx.source.origin(part.command_index + 1),
-        message=message,
-        raw=raw,
-        severity=severity,
+        origin=ctx.source.origin(first + 1),
+        message="\n".join([*said, *output, *facts]),
+        raw="\n".join([*head, *output]),
+        severity=Severity.WARNING if full else Severity.INFO,
         namespace=identity.namespace,
         entity=identity.entity,
-        attrs={"command": part.command.text, "tool": part.command.tool, "facts": facts},
+        attrs={**attrs, "facts": facts},
     )
 
 
@@ -62,6 +93,8 @@ def _facts(tool: str, output: list[str], now: float) -> list[str]:
         if m := _DF_ROW.match(line):
             what = "inodes of filesystem" if inodes else "filesystem"
             facts.append(f"{what} {m['fs']} mounted on {m['mount']} is {m['use']}% full")
+        elif tool == "ceph-df" and (m := _CEPH_OSD_ROW.match(line)):
+            facts.append(f"storage device osd.{m['id']} ({m['cls']}) is {round(float(m['use']))}% full")
         elif tool == "du" and (m := _DU_ROW.match(line)):
             facts.append(f"directory {m['path']} uses {m['size']}")
         elif (m := _SWAP_ROW.match(line)) and (m["file"] or not m["total"].startswith("0")):

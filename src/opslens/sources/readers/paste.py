@@ -91,8 +91,8 @@ def _score(head: str, name: str) -> float:
     if whole is not None and score >= 0.8:
         return 0.0
     parts, _ = split_paste(lines)
-    chosen = {_best(part.text) for part in parts if any(x.strip() for x in part.lines)}
-    return 0.97 if len(chosen) >= 2 else 0.0
+    chosen = {"output" if part.kind == "output" else _best(part.text) for part in parts if any(x.strip() for x in part.lines)}
+    return 0.97 if len(chosen) >= 2 or "output" in chosen else 0.0
 
 
 def _best(text: str) -> str | None:
@@ -134,6 +134,9 @@ def _read_part(part: Part, lines: list[str], ctx: ReadContext) -> Iterator[Event
             return
         via = _command_event(part, lines, ctx)
         yield via
+    elif part.kind == "output":  # a diagnostic tool's output pasted without its command
+        yield shell_output_event(part, lines, ctx)
+        return
     if not any(line.strip() for line in part.lines):
         return
     reader_cls = _reader_for(part, ctx.source.name)

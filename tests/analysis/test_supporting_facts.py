@@ -1,0 +1,68 @@
+"""Facts of configuration and state that make a cause believable are cited with it.
+
+A probe that fails against the pod IP while the application says where it serves its health
+checks, a volume's size next to `no space left on device`, the image a failing pull names: the
+responder needs these beside the symptom. They are true whenever they were printed, so an
+older line still counts (it is not "chronic background"), and they are cited only with the
+hypothesis they support.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from opslens.pipeline import TriageOptions, run_triage
+from opslens.report.models import Report
+
+PROBE_EVENTS = """\
+Events:
+  Type     Reason     Age                 From               Message
+  ----     ------     ----                ----               -------
+  Normal   Started    12m (x3 over 14m)   kubelet            Started container gatekeeper
+  Warning  Unhealthy  11m (x9 over 14m)   kubelet            Liveness probe failed: Get "http://10.44.1.23:9090/healthz": dial tcp 10.44.1.23:9090: connect: connection refused
+  Normal   Killing    11m (x3 over 13m)   kubelet            Container gatekeeper failed liveness probe, will be restarted
+  Warning  BackOff    2m (x31 over 10m)   kubelet            Back-off restarting failed container
+"""
+# The app's own log, from well before the events: where it serves its health checks.
+PROBE_LOG = """\
+2025-03-02T07:58:01.204Z INFO  gatekeeper starting version=2.4.1
+2025-03-02T07:58:01.377Z INFO  health check server listening on 127.0.0.1:9090
+2025-03-02T07:58:01.380Z INFO  ready to accept connections on :8443
+"""
+NOW = datetime(2025, 3, 2, 9, 30, tzinfo=UTC).timestamp()
+
+
+def _triage(tmp_path: Path, files: dict[str, str], now: float | None = NOW) -> Report:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    report = run_triage(TriageOptions(paths=[str(tmp_path)], now=now)).report
+    assert report is not None
+    return report
+
+
+def _cited(report: Report, rank: int = 0) -> list[str]:
+    by_id = {e.id: e.text for e in report.evidence}
+    return [by_id[i] for i in report.hypotheses[rank].evidence if i in by_id]
+
+
+def test_where_the_app_serves_health_checks_is_cited_with_the_probe(tmp_path: Path) -> None:
+    report = _triage(tmp_path, {"describe.txt": PROBE_EVENTS, "gatekeeper.log": PROBE_LOG})
+    assert report.hypotheses[0].category == "probe-misconfig"
+    cited = _cited(report)
+    assert any("health check server listening on 127.0.0.1:9090" in t for t in cited), cited
+    assert not any("ready to accept connections" in t for t in cited)  # not a probe fact
+
+
+def test_a_volume_size_is_cited_with_a_full_disk_but_not_elsewhere(tmp_path: Path) -> None:
+    pvc = "Name:          data-search-0\nNamespace:     logs\nStorageClass:  gp3\nStatus:        Bound\nCapacity:      50Gi\nAccess Modes:  RWO\n"
+    full = "2025-03-02T09:12:44Z ERROR indexer: flush failed: write /data/segments/0042.seg: no space left on device\n"
+    report = _triage(tmp_path, {"pvc.txt": pvc, "indexer.log": full})
+    assert report.hypotheses[0].category == "disk-pressure"
+    assert any("Capacity:      50Gi" in t for t in _cited(report)), _cited(report)
+
+    other = tmp_path / "other"
+    other.mkdir()
+    report = _triage(other, {"pvc.txt": pvc, "describe.txt": PROBE_EVENTS})
+    assert report.hypotheses[0].category == "probe-misconfig"
+    assert not any("Capacity:" in t for t in _cited(report))
