@@ -77,6 +77,15 @@ def check_event(event: Event, text: str) -> None:
     json.dumps(event.attrs, allow_nan=True)
 
 
+def never_raises(reader: type[Reader], text: str) -> None:
+    """`reader` sniffs and reads `text`, with and without `--now`, without raising; every event
+    it yields keeps the invariants."""
+    assert 0.0 <= reader.sniff(text, "paste.txt") <= 1.0
+    for now in (NOW, None):
+        for event in read(reader, text, now=now).events:
+            check_event(event, text)
+
+
 def mutated(text: str) -> st.SearchStrategy[str]:
     """`text` the way pastes damage it: lines dropped, cut, shuffled, re-indented, tabs swapped."""
     lines = text.splitlines()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from kubectl_helpers import NOW, check_event, mutated, paste, read, sniffed
+from kubectl_helpers import NOW, check_event, never_raises, paste, read, sniffed
 
 from opslens.events import Entity, Severity
 from opslens.sources.base import Identity
@@ -368,29 +368,9 @@ FIXTURES = [paste(name) for name in sorted(EXPECTED)]
 
 
 def _never_raises(text: str) -> None:
-    score = K8sDescribeReader.sniff(text, "paste.txt")
-    assert 0.0 <= score <= 1.0
-    for now in (NOW, None):
-        for event in read(K8sDescribeReader, text, now=now).events:
-            check_event(event, text)
+    never_raises(K8sDescribeReader, text)
 
-
-@SETTINGS
-@given(st.text(max_size=2000))
-def test_random_text_never_raises(text: str) -> None:
-    _never_raises(text)
-
-
-@SETTINGS
-@given(st.binary(max_size=2000))
-def test_random_bytes_never_raise(data: bytes) -> None:
-    _never_raises(data.decode("utf-8", errors="replace"))
-
-
-@SETTINGS
-@given(st.sampled_from(FIXTURES).flatmap(mutated))
-def test_mutated_fixtures_never_raise(text: str) -> None:
-    _never_raises(text)
+# Random text, random bytes and mutated fixtures: test_kubectl_properties.py, for every reader.
 
 
 @SETTINGS

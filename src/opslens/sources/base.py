@@ -160,7 +160,10 @@ def choose_reader(head: str, name: str, exclude: frozenset[str] = frozenset()) -
     for cls in readers().values():
         if cls.name in exclude:
             continue
-        score = cls.sniff(head, name)
+        try:
+            score = cls.sniff(head, name)
+        except Exception:  # noqa: BLE001 - one reader's sniffing bug must not stop the reading of an input
+            score = 0.0
         if score > best_score:
             best, best_score = cls, score
     return best, best_score

@@ -77,10 +77,7 @@ class K8sGetReader(Reader):
 
     @classmethod
     def sniff(cls, head: str, name: str) -> float:
-        try:
-            return _score(head)
-        except Exception:  # noqa: BLE001 - sniffing must never raise
-            return 0.0
+        return _score(head)
 
     def read(self, stream: TextIO, ctx: ReadContext) -> Iterator[Event]:
         text = strip_bom(stream.read())

@@ -51,16 +51,11 @@ class K8sTopReader(Reader):
 
     @classmethod
     def sniff(cls, head: str, name: str) -> float:
-        try:
-            text = strip_bom(head)
-            if len(head) >= SNIFF_CHARS and not head.endswith("\n"):
-                text = text.rsplit("\n", 1)[0]
-            content = [
-                ln.strip() for ln in text.splitlines()[:20] if ln.strip() and command_of(ln) is None
-            ]
-            return 0.9 if any(_header(ln) for ln in content[:3]) else 0.0
-        except Exception:  # noqa: BLE001 - sniffing must never raise
-            return 0.0
+        text = strip_bom(head)
+        if len(head) >= SNIFF_CHARS and not head.endswith("\n"):
+            text = text.rsplit("\n", 1)[0]
+        content = [ln.strip() for ln in text.splitlines()[:20] if ln.strip() and command_of(ln) is None]
+        return 0.9 if any(_header(ln) for ln in content[:3]) else 0.0
 
     def read(self, stream: TextIO, ctx: ReadContext) -> Iterator[Event]:
         text = strip_bom(stream.read())

@@ -97,13 +97,10 @@ class LokiReader(Reader):
     @classmethod
     def sniff(cls, head: str, name: str) -> float:
         """0.95 for a streams result; 0.9 for tail frames or logcli rows."""
-        try:
-            if _STREAMS.search(head):
-                return 0.95
-            if _TAIL.search(head[:4096]) or _LOGCLI.search(head[:4096]):
-                return 0.9
-        except Exception:  # noqa: BLE001 - sniffing must never raise
-            return 0.0
+        if _STREAMS.search(head):
+            return 0.95
+        if _TAIL.search(head[:4096]) or _LOGCLI.search(head[:4096]):
+            return 0.9
         return 0.0
 
     def read(self, stream: TextIO, ctx: ReadContext) -> Iterator[Event]:

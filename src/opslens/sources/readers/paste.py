@@ -55,10 +55,7 @@ class PasteReader(Reader):
     @classmethod
     def sniff(cls, head: str, name: str) -> float:
         """0.97 when the head holds a command line, a code fence, or blocks of two kinds."""
-        try:
-            return _score(head, name)
-        except Exception:  # noqa: BLE001 - sniffing must never raise
-            return 0.0
+        return _score(head, name)
 
     def read(self, stream: TextIO, ctx: ReadContext) -> Iterator[Event]:
         text = stream.read()

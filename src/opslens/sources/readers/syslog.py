@@ -67,10 +67,7 @@ class SyslogReader(Reader):
 
     @classmethod
     def sniff(cls, head: str, name: str) -> float:
-        try:
-            return score(head)
-        except Exception:  # noqa: BLE001 - sniffing must never raise; "not mine" is safe
-            return 0.0
+        return score(head)
 
     def read(self, stream: TextIO, ctx: ReadContext) -> Iterator[Event]:
         # the other inputs' latest time, else the time a mixed paste's dated parts suggest

@@ -63,10 +63,7 @@ class TextLogReader(Reader):
     @classmethod
     def sniff(cls, head: str, name: str) -> float:
         """0.5-0.7 when most head lines are known app-log lines, else 0.05 for any text."""
-        try:
-            return cls._score(head)
-        except Exception:  # noqa: BLE001 - sniffing must never raise; the fallback score is safe
-            return _FALLBACK if head.strip() else 0.0
+        return cls._score(head)
 
     @classmethod
     def _score(cls, head: str) -> float:
