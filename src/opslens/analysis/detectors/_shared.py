@@ -11,7 +11,7 @@ from opslens.analysis.hits import SignalHit
 from opslens.events import Entity
 
 #: Categories whose culprit may be a node.
-NODE_LEVEL = frozenset({"node-failure", "disk-pressure", "scheduling"})
+NODE_LEVEL = frozenset({"node-failure", "disk-pressure", "scheduling", "cert-expiry"})  # a kubelet certificate is a node's
 #: What a corroborating context signal adds, as a share of its strength.
 CONTEXT_WEIGHT = 0.5
 #: Confidence never reaches certainty from automated evidence alone.

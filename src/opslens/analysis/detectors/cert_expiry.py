@@ -33,7 +33,7 @@ class CertExpiryDetector(Detector):
             rationale="Clients reject the server's certificate as expired; their errors are symptoms of one certificate.",
         )
         if cand:
-            cand.symptoms_of = {"dependency-outage", "crash-bug", "probe-misconfig", "network-policy"}
+            cand.symptoms_of = {"dependency-outage", "crash-bug", "probe-misconfig", "network-policy", "node-failure"}
         return [cand] if cand else []
 
     def culprit(self, ctx: Context, hits: list[SignalHit]) -> Entity | None:

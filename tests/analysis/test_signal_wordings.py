@@ -1,0 +1,53 @@
+"""The knowledge base recognises the wordings real tools print, and not their near misses.
+
+Each row is a line in the shape a tool prints it (our own names and values) and the signal it
+must (or must not) raise. Signatures carry their own examples (test_signatures_data.py); these
+rows cover the generic signals of signals.yaml.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from opslens.analysis.signals import text_signals
+
+RAISES = [
+    # a client told that a remote answered 5xx
+    ("npm WARN retry will retry, error on last attempt: Error: fetch failed with status code 503", "dependency_failure"),
+    ('error: POST https://api.vcs.example.com/orgs/acme/runners/registration-token: 502  []', "dependency_failure"),
+    ("Http response code: ServiceUnavailable from 'POST https://api.vcs.example.com/runner-registration'", "dependency_failure"),
+    ("curl: (22) The requested URL returned error: 504", "dependency_failure"),
+    ("failed to fetch index: unexpected status code 500 from https://charts.example.org/index.yaml", "dependency_failure"),
+    # certificates that say they expired in other words
+    ("E0125 08:00:01.1 1 bootstrap.go:265] part of the existing bootstrap client certificate in /var/lib/kubelet/kubeconfig is expired: 2025-01-02 03:04:05 +0000 UTC", "cert_expired"),
+    ("WARN the serving certificate for api.shop.example has expired, clients will reject it", "cert_expired"),
+    # resolvers that cannot reach their upstream
+    ('I0301 10:00:00.1 1 logs.go:41] skydns: failure to forward request "read udp 10.32.0.4:41111->10.0.0.2:53: i/o timeout"', "kube-dns-forward-failed"),
+    ("2 api.partner.example. A: unreachable backend: read udp 10.244.1.5:52011->10.96.0.10:53: i/o timeout", "coredns-upstream-unreachable"),
+    # facts that support a cause
+    ("health check server listening on 127.0.0.1:9090", "probe_listener"),
+    ('msg="Waiting for readiness probe: tcp:0.0.0.0:8081"', "probe_listener"),
+    ("storage device osd.4 (hdd) is 97% full", "disk_full"),
+    ("Capacity:      200Gi", "storage_consumer"),
+    ('Pulling image "registry.example.com/shop/cart:2.4.1"', "image_pulling"),
+]
+SILENT = [
+    ("npm WARN retry will retry, error on last attempt: Error: fetch failed with status code 404", "dependency_failure"),
+    ("GET https://api.vcs.example.com/repos/acme/app: 200", "dependency_failure"),
+    ("certificate valid until Jan  2 03:04:05 2031 GMT", "cert_expired"),
+    ("the certificate expires in 30 days", "cert_expired"),
+    ('Liveness probe failed: Get "http://10.4.0.9:8080/healthz": dial tcp 10.4.0.9:8080: connect: connection refused', "probe_listener"),
+    ("ready to accept connections on :8443", "probe_listener"),
+    ("storage device osd.4 (hdd) is 49% full", "disk_full"),
+    ("Capacity:", "storage_consumer"),  # a node's Capacity section header, not a volume size
+]
+
+
+@pytest.mark.parametrize(("line", "signal"), RAISES)
+def test_the_wording_raises_its_signal(line: str, signal: str) -> None:
+    assert signal in text_signals(line)
+
+
+@pytest.mark.parametrize(("line", "signal"), SILENT)
+def test_the_near_miss_does_not(line: str, signal: str) -> None:
+    assert signal not in text_signals(line)
