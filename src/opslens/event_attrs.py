@@ -1,9 +1,10 @@
 """The typed contract of `Event.attrs`, per kind of event: what readers write and analysis reads.
 
-`Event.attrs` stays a plain dict on the hot path (one per log line would be too dear as a model),
-but every kind of event has a TypedDict here, readers build theirs as that type, and analysis
-reads them through the accessors below instead of string keys on an untyped dict. A key added
-by a reader is added here first.
+`Event.attrs` stays a plain dict on the hot path (one per log line would be too dear as a model).
+Every kind of event has a TypedDict here naming the keys analysis reads, and analysis reads them
+through the accessors below instead of string keys on an untyped dict. Readers may write more
+keys (shown as they are, or kept for a later reader); a key analysis starts to read is added
+here first.
 """
 
 from __future__ import annotations

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-TAXONOMY_VERSION = 2
-
 
 class Category(StrEnum):
     BAD_DEPLOY = "bad-deploy"

@@ -22,8 +22,10 @@ import yaml
 from opslens.analysis.detectors import base as detector_base
 from opslens.analysis.detectors.base import Candidate, Context, top_workload
 from opslens.analysis.findings import PatternStatus
+from opslens.analysis.signals import signature_specs
 from opslens.events import Event, Severity
 from opslens.taxonomy import Category, category
+from opslens.yaml_loader import SAFE_LOADER
 
 MAX_SCORE = 0.3
 #: The winner must score this much, and this many times the runner-up.
@@ -55,21 +57,17 @@ class Profiles:
 @lru_cache(maxsize=1)
 def profiles() -> Profiles:
     knowledge = resources.files("opslens.analysis.knowledge")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     weights: dict[Category, dict[str, float]] = defaultdict(dict)
-    words = yaml.load(knowledge.joinpath("category_words.yaml").read_text(), Loader=loader) or {}
+    words = yaml.load(knowledge.joinpath("category_words.yaml").read_text(), Loader=SAFE_LOADER) or {}
     for name, vocabulary in words.items():
         for word in vocabulary:
             weights[category(name)][str(word).lower()] = 1.0
-    for entry in sorted(knowledge.joinpath("signatures").iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".yaml"):
-            continue
-        for sig in yaml.load(entry.read_text(encoding="utf-8"), Loader=loader) or []:
-            cat = category(str(sig["category"]))
-            seen = Counter(t for example in sig.get("examples") or () for t in set(tokens(str(example))))
-            for tok in seen:
-                if not tok.isdigit():  # a number in an example is that example's, not the category's
-                    weights[cat].setdefault(tok, 0.5)
+    for sig in signature_specs():
+        cat = category(str(sig["category"]))
+        seen = Counter(t for example in sig.get("examples") or () for t in set(tokens(str(example))))
+        for tok in seen:
+            if not tok.isdigit():  # a number in an example is that example's, not the category's
+                weights[cat].setdefault(tok, 0.5)
     spread = Counter(tok for profile in weights.values() for tok in profile)
     idf = {tok: math.log(len(weights) / n) for tok, n in spread.items()}
     return Profiles(dict(weights), idf)

@@ -22,9 +22,7 @@ from importlib import resources
 import yaml
 
 from opslens.taxonomy import Category, category
-
-#: libyaml's safe loader when PyYAML was built with it (about ten times faster), else Python's.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from opslens.yaml_loader import SAFE_LOADER
 
 
 @dataclass(frozen=True)
@@ -95,9 +93,9 @@ def _combine(patterns: list[str] | None, flags: int = re.I) -> re.Pattern[str] |
 def signal_defs() -> dict[str, SignalDef]:
     """The packaged knowledge base, compiled: generic signals, then component signatures."""
     knowledge = resources.files("opslens.analysis.knowledge")
-    raw = yaml.load(knowledge.joinpath("signals.yaml").read_text(), Loader=_LOADER)
+    raw = yaml.load(knowledge.joinpath("signals.yaml").read_text(), Loader=SAFE_LOADER)
     defs = _generic(raw)
-    for sig in _signature_specs(knowledge.joinpath("signatures")):
+    for sig in signature_specs():
         for other in sig.get("explains") or ():
             category(str(other))  # a typo is a loud error, not a category nobody detects
         if sig["id"] in defs:
@@ -119,12 +117,15 @@ def signal_defs() -> dict[str, SignalDef]:
     return defs
 
 
-def _signature_specs(folder) -> list[dict]:  # noqa: ANN001 - an importlib Traversable
+@lru_cache(maxsize=1)
+def signature_specs() -> tuple[dict, ...]:
+    """The component signatures as written in knowledge/signatures/*.yaml (read once)."""
+    folder = resources.files("opslens.analysis.knowledge").joinpath("signatures")
     specs: list[dict] = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
-            specs += yaml.load(entry.read_text(encoding="utf-8"), Loader=_LOADER) or []
-    return specs
+            specs += yaml.load(entry.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or []
+    return tuple(specs)
 
 
 def _generic(raw: dict) -> dict[str, SignalDef]:
@@ -223,11 +224,6 @@ def metric_signals(series: str, direction: str) -> list[str]:
         if d.metrics is not None and d.metrics.search(series) and d.direction in (None, direction):
             found.append(d.id)
     return found
-
-
-def signatures_of(wanted: str) -> list[str]:
-    """Ids of the component signatures that prove category `wanted`."""
-    return [d.id for d in signal_defs().values() if d.category == wanted]
 
 
 def supporting(wanted: str) -> list[SignalDef]:

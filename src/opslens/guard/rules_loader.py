@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from opslens.guard.labels import Label
+from opslens.yaml_loader import SAFE_LOADER
 
 _NODE_KEYS = {
     "label",
@@ -351,8 +352,7 @@ def _packaged_documents() -> Iterable[tuple[str, Any]]:
     folder = resources.files("opslens.guard").joinpath("rules")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
-            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
-            yield entry.name, yaml.load(entry.read_text(encoding="utf-8"), Loader=loader)
+            yield entry.name, yaml.load(entry.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
 
 
 def build_ruleset(specs: Iterable[ToolSpec]) -> RuleSet:
