@@ -75,11 +75,11 @@ def digest_inputs(
     try:
         first, deferred = ingest.plan(paths)
         with no_cyclic_gc():
-            _read_into(ingest, digest, first, None)
+            _read_into(ingest, digest, first, hinted=False)
             year, latest = ingest.year_hint(), ingest.time_hint()
             count = _worker_count(deferred, workers)
             if count < 2:
-                _read_into(ingest, digest, deferred, year, latest)
+                _read_into(ingest, digest, deferred, hinted=True)
                 return digest, ingest.stats
         tasks = sorted(deferred, key=lambda p: p.estimated_lines, reverse=True)  # longest first: the pool balances the rest
         parts = _run_workers(_Job(tasks, year, latest, tz, since, until, now), count)
@@ -93,12 +93,13 @@ def digest_inputs(
     return merged, ingest.stats
 
 
-def _read_into(
-    ingest: Ingest, digest: Digest, prepared: list[Prepared], year: int | None, time_hint: float | None = None
-) -> None:
+def _read_into(ingest: Ingest, digest: Digest, prepared: list[Prepared], hinted: bool) -> None:
+    """Read `prepared` in order; with `hinted`, each input gets the year and newest time of
+    everything read before it (a log read earlier dates the relative ages of a paste read later)."""
     add = digest.add
     for item in prepared:
-        for event in ingest.read(item, year_hint=year, time_hint=time_hint):
+        year, hint = (ingest.year_hint(), ingest.time_hint()) if hinted else (None, None)
+        for event in ingest.read(item, year_hint=year, time_hint=hint):
             add(event)
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from opslens.analysis import signals
 from opslens.analysis.detectors._shared import Support, score_candidate
-from opslens.analysis.detectors.base import Candidate, Context, Detector, register
+from opslens.analysis.detectors.base import Candidate, Context, Detector, register, top_workload
 from opslens.events import Entity
 
 _DNS_WORKLOADS = ("coredns", "kube-dns", "node-local-dns", "nodelocaldns")
+#: Components whose signatures are the resolver's own words.
+_RESOLVERS = frozenset({"coredns", "kube-dns", "node-local-dns"})
 
 
 @register
@@ -37,7 +40,11 @@ class DnsFailureDetector(Detector):
         return [cand] if cand else []
 
     def culprit(self, ctx: Context, hits: list) -> Entity | None:
-        return _dns_workload(ctx)
+        """The resolver whose own log says it fails (a CoreDNS signature in a pod's log), else
+        the cluster DNS Deployment."""
+        defs = signals.signal_defs()
+        resolver = [h for h in hits if h.workload is not None and defs[h.signal].component in _RESOLVERS]
+        return top_workload(resolver) or _dns_workload(ctx)
 
 
 def _dns_workload(ctx: Context) -> Entity:
