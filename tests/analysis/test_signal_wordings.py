@@ -30,6 +30,13 @@ RAISES = [
     ("storage device osd.4 (hdd) is 97% full", "disk_full"),
     ("Capacity:      200Gi", "storage_consumer"),
     ('Pulling image "registry.example.com/shop/cart:2.4.1"', "image_pulling"),
+    ("  existingSecret: ledger-credentials", "secret_reference"),
+    ("kubectl create secret generic ledger-credentials --from-literal=password=x", "secret_reference"),
+    ("  networkPolicy:\n    enabled: true", "network_policy_config"),
+    ("--set networkPolicy.enabled=true", "network_policy_config"),
+    ("kind: CiliumNetworkPolicy", "network_policy_config"),
+    ("DATABASE_URL=postgres://app@db.internal:5432/ledger", "database_endpoint"),
+    ("spring.datasource.url: jdbc:mysql://mysql.shop.svc:3306/orders", "database_endpoint"),
 ]
 SILENT = [
     ("npm WARN retry will retry, error on last attempt: Error: fetch failed with status code 404", "dependency_failure"),
@@ -40,6 +47,9 @@ SILENT = [
     ("ready to accept connections on :8443", "probe_listener"),
     ("storage device osd.4 (hdd) is 49% full", "disk_full"),
     ("Capacity:", "storage_consumer"),  # a node's Capacity section header, not a volume size
+    ("  networkPolicy:\n    enabled: false", "network_policy_config"),
+    ("existingSecret:", "secret_reference"),
+    ("see https://www.postgresql.org/docs/current/libpq-connect.html", "database_endpoint"),
 ]
 
 

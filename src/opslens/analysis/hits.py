@@ -82,7 +82,7 @@ def template_hits(digest: Digest, graph: EntityGraph, split: float | None) -> li
             if not found:
                 continue
             count = (sum(minutes.values()) or len(stats.notable)) if found is in_lines else stats.count
-            baseline = sum(n for m, n in minutes.items() if m < split_minute) if _long_before(stats.first, split) else 0
+            baseline = _baseline(minutes, split_minute) if _long_before(stats.first, split) else 0
             new = _per_workload(found, stats, graph, template, key, baseline, count)
             if found is in_lines:
                 _point_at_lines(new, stats)
@@ -98,6 +98,14 @@ BACKGROUND_LEAD = 15 * 60
 def _long_before(first: float | None, split: float | None) -> bool:
     """Whether something that began at `first` began long enough before the split to be background."""
     return first is not None and split is not None and first < split - BACKGROUND_LEAD
+
+
+def _baseline(minutes: dict[int, int], split_minute: int | None) -> int:
+    """Occurrences before the split, when they recur: background is something seen again and
+    again before the incident, not one burst long before it (which, in a paste, is as likely a
+    clock or zone the inputs disagree on)."""
+    before = {m: n for m, n in minutes.items() if split_minute is not None and m < split_minute}
+    return sum(before.values()) if len(before) >= 2 else 0
 
 
 def _searchable(event: Event) -> str:
