@@ -130,7 +130,8 @@ def _work(index: int) -> tuple[Digest, IngestStats]:
     ingest = Ingest(tz=job.tz, now=job.now)
     digest = Digest(since=job.since, until=job.until)
     gc.disable()
-    _read_into(ingest, digest, [job.tasks[index]], job.year, job.time_hint)
+    for event in ingest.read(job.tasks[index], year_hint=job.year, time_hint=job.time_hint):
+        digest.add(event)
     digest.finish()
     return digest, ingest.stats
 
