@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,12 +69,17 @@ def sniffed(text: str, name: str = "paste.txt") -> tuple[str | None, float]:
 
 
 def check_event(event: Event, text: str) -> None:
-    """Invariants every event of these readers keeps."""
+    """Invariants every event of these readers keeps. Their `raw` is verbatim lines of the input
+    starting at `origin.line`, counted at newlines only as the pipeline counts them (a form feed
+    or U+2028 inside a line must not shift the lines after it)."""
     assert isinstance(event.kind, EventKind)
     assert isinstance(event.message, str) and isinstance(event.raw, str)
     assert event.time is None or isinstance(event.time, float)
     assert not event.time_inferred or event.time is not None
     assert event.origin.line is None or 1 <= event.origin.line <= max(1, text.count("\n") + 1)
+    if event.origin.line is not None:
+        physical = text.removeprefix("\ufeff").split("\n")[event.origin.line - 1]
+        assert event.raw.split("\n")[0] == physical.removesuffix("\r"), (event.origin, event.raw)
     json.dumps(event.attrs, allow_nan=True)
 
 
@@ -86,8 +92,25 @@ def never_raises(reader: type[Reader], text: str) -> None:
             check_event(event, text)
 
 
+#: What lands where a number was (superscripts, other scripts' digits, a doubled sign, a number
+#: longer than `int` reads): `str.isdigit` accepts some of them, `int` refuses them all.
+ODD_NUMBERS = ("²", "①", "٣", "--5", "-", "9" * 5000)
+#: Characters `str.splitlines` breaks lines at but the pipeline does not (it counts newlines).
+LINE_BREAKS_INSIDE_LINES = ("\u2028", "\u2029", "\x0c", "\x0b", "\x85", "\x1c", "\x1e")
+
+
+def _replace_number(text: str, at: int, by: str) -> str:
+    runs = list(re.finditer(r"\d+", text))
+    if not runs:
+        return text
+    run = runs[at % len(runs)]
+    return text[: run.start()] + by + text[run.end() :]
+
+
 def mutated(text: str) -> st.SearchStrategy[str]:
-    """`text` the way pastes damage it: lines dropped, cut, shuffled, re-indented, tabs swapped."""
+    """`text` the way pastes damage it: lines dropped, cut, shuffled, re-indented, tabs swapped,
+    a number replaced by something that only looks like one, a line-break character of another
+    kind put inside a line."""
     lines = text.splitlines()
     n = max(1, len(lines))
     drop = st.sets(st.integers(0, n - 1), max_size=n).map(
@@ -98,4 +121,10 @@ def mutated(text: str) -> st.SearchStrategy[str]:
     flatten = st.just("\n".join(ln.strip() for ln in lines))
     tabs = st.just(text.replace("  ", "\t"))
     spaces = st.just(text.replace("\t", " "))
-    return st.one_of(drop, cut, shuffle, flatten, tabs, spaces)
+    numbers = st.builds(_replace_number, st.just(text), st.integers(0, 10_000), st.sampled_from(ODD_NUMBERS))
+    breaks = st.builds(
+        lambda at, char: text[:at] + char + text[at:],
+        st.integers(0, len(text)),
+        st.sampled_from(LINE_BREAKS_INSIDE_LINES),
+    )
+    return st.one_of(drop, cut, shuffle, flatten, tabs, spaces, numbers, breaks)

@@ -389,6 +389,10 @@ def _never_raises(text: str) -> None:
                 "      Exit Code:  x",
                 "Containers:",
                 "  c:",
+                "      Exit Code:  ²",  # numbers `str.isdigit` accepts and `int` refuses
+                "    Restart Count:  ①",
+                "      Signal:  --5",
+                "Annotations:  note: a\u2028b",  # a line break only `str.splitlines` sees
             ]
         ),
         max_size=6,

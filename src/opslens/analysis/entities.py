@@ -21,7 +21,6 @@ _SCALED_RS = re.compile(r"Scaled (?:up|down) replica set (\S+?)(?: to | from |$)
 # pod-template-hash: 6-10 chars of the "safe" alphabet (recent) or digits (old clusters)
 _RS_SUFFIX = re.compile(r"^(.+)-([a-z0-9]{6,10})$")
 _POD_SUFFIX = re.compile(r"^(.+)-([a-z0-9]{5})$")
-_ORDINAL = re.compile(r"^(.+)-(\d{1,4})$")
 # CronJob-created Jobs are suffixed with the scheduled time in minutes since the epoch (8 digits).
 _CRON_JOB = re.compile(r"^(.+)-(\d{8})$")
 _HASH_ALPHABET = frozenset("bcdfghjklmnpqrstvwxz2456789")
@@ -41,6 +40,12 @@ class EntityGraph:
     pod_node: dict[tuple[str | None, str], str] = field(default_factory=dict)
     known_workloads: set[tuple[str | None, str, str]] = field(default_factory=set)
     nodes: set[str] = field(default_factory=set)
+    # Lookups `workload()` makes for every entity, rebuilt when `nodes` / `known_workloads`
+    # have grown (they only ever grow): node names by their first label, StatefulSets in order.
+    _by_short_name: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _nodes_indexed: int = field(default=0, init=False, repr=False, compare=False)
+    _statefulsets: list[tuple[str | None, str]] = field(default_factory=list, init=False, repr=False, compare=False)
+    _workloads_indexed: int = field(default=0, init=False, repr=False, compare=False)
 
     def learn(self, events: list[Event]) -> None:
         """Read owner references and node assignments from Kubernetes events."""
@@ -110,7 +115,13 @@ class EntityGraph:
         is the node `ip-10-1-2-3.eu-west-1.compute.internal`."""
         if host in self.nodes or "." in host:
             return host
-        longer = sorted(n for n in self.nodes if n.startswith(host + "."))
+        if self._nodes_indexed != len(self.nodes):
+            self._by_short_name = {}
+            for node in self.nodes:
+                if "." in node:
+                    self._by_short_name.setdefault(node.split(".", 1)[0], []).append(node)
+            self._nodes_indexed = len(self.nodes)
+        longer = self._by_short_name.get(host, ())
         return longer[0] if len(longer) == 1 else host
 
     def _claim_owner(self, claim: Entity) -> Entity:
@@ -118,9 +129,13 @@ class EntityGraph:
         template `data` of StatefulSet `es-data`, ordinal 1), else the claim itself."""
         m = _ORDINAL.match(claim.name)
         if m:
-            for ns, kind, name in sorted(self.known_workloads, key=str):
-                if kind == "StatefulSet" and ns in (claim.namespace, None) and m.group(1).endswith("-" + name):
-                    return Entity(kind, name, ns)
+            if self._workloads_indexed != len(self.known_workloads):
+                ordered = sorted(self.known_workloads, key=str)
+                self._statefulsets = [(ns, name) for ns, kind, name in ordered if kind == "StatefulSet"]
+                self._workloads_indexed = len(self.known_workloads)
+            for ns, name in self._statefulsets:
+                if ns in (claim.namespace, None) and m.group(1).endswith("-" + name):
+                    return Entity("StatefulSet", name, ns)
         return claim
 
     def node_of(self, entity: Entity | None) -> str | None:

@@ -19,6 +19,8 @@ phrase (`needle`, what a signal matched) is always kept, whole when it fits.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import re
 from collections.abc import Sequence
 
@@ -93,19 +95,124 @@ def _record_excerpt(lines: list[str], needle: tuple[str, ...]) -> str:
     if len(whole) <= RECORD_CHARS:
         return whole  # short enough to keep every line whole
     keep = _decisive(lines, needle)
-    # Fill the remaining room with the lines right after the kept ones (a frame's file line,
-    # an exception's first frames): context in reading order.
-    chosen = set(keep)
+    sizes = _Sizes(lines, needle)
+    chosen = _with_followers(lines, keep, sizes)
+    return _join(lines, _drop_to_fit(lines, chosen, needle, sizes), needle)
+
+
+class _Sizes:
+    """The length of each line's piece in a joined excerpt (computed once per line), and of a
+    whole join, so that adding or dropping a line costs O(1) instead of a re-join. Line 0 is
+    always kept and always first (`_decisive` puts it first; it is never dropped)."""
+
+    def __init__(self, lines: list[str], needle: tuple[str, ...]) -> None:
+        self.lines, self.needle = lines, needle
+        self._sizes: dict[int, int] = {}
+
+    def piece(self, i: int) -> int:
+        """Length of line `i`'s piece plus its newline."""
+        size = self._sizes.get(i)
+        if size is None:
+            size = self._sizes[i] = len(_piece(self.lines[i], i == 0, self.needle)) + 1
+        return size
+
+    def joined(self, indexes: list[int]) -> int:
+        """`len(_join(lines, indexes))` for sorted `indexes` starting with 0."""
+        gaps = sum(_gap(a, b) for a, b in zip(indexes, indexes[1:], strict=False))
+        return sum(self.piece(i) for i in indexes) + gaps - 1
+
+
+def _gap(before: int, after: int | None) -> int:
+    """What the `…` line between two kept lines adds to a join (0 when they are adjacent)."""
+    return 0 if after is None or after == before + 1 else len(GAP_LINE) + 1
+
+
+def _with_followers(lines: list[str], keep: list[int], sizes: _Sizes) -> list[int]:
+    """`keep` plus, room permitting, the lines right after each kept one (a frame's file line,
+    an exception's first frames): context in reading order. Sorted."""
+    chosen = sorted(keep)
+    members = set(keep)
+    length = sizes.joined(chosen)
     for index in sorted(keep):
         for follower in (index + 1, index + 2):
-            if follower < len(lines) and follower not in chosen and lines[follower].strip():
-                trial = sorted(chosen | {follower})
-                if len(_join(lines, trial, needle)) <= RECORD_CHARS:
-                    chosen.add(follower)
-    ordered = sorted(chosen)
-    while len(ordered) > 1 and len(_join(lines, ordered, needle)) > RECORD_CHARS:
-        ordered.remove(_least(ordered, lines, needle))
-    return _join(lines, ordered, needle)
+            if follower < len(lines) and follower not in members and lines[follower].strip():
+                at = bisect.bisect(chosen, follower)
+                before, after = chosen[at - 1], chosen[at] if at < len(chosen) else None
+                grown = length + sizes.piece(follower) + _gap(before, follower) + _gap(follower, after) - _gap(before, after)
+                if grown <= RECORD_CHARS:
+                    chosen.insert(at, follower)
+                    members.add(follower)
+                    length = grown
+    return chosen
+
+
+def _drop_to_fit(lines: list[str], chosen: list[int], needle: tuple[str, ...], sizes: _Sizes) -> list[int]:
+    """Drop kept lines, least important first (`_Ranks`), until the join fits RECORD_CHARS.
+    The first line and the needles' lines go only when nothing else is left."""
+    length = sizes.joined(chosen)
+    if len(chosen) < 2 or length <= RECORD_CHARS:
+        return chosen
+    before = dict(zip(chosen[1:], chosen, strict=False))
+    after: dict[int, int | None] = dict(zip(chosen, [*chosen[1:], None], strict=True))
+    ranks = _Ranks(lines, chosen)
+    protected = {i for i in chosen if any(n in lines[i] for n in needle)}
+    heap = [ranks.key(i) for i in chosen[1:] if i not in protected]
+    heapq.heapify(heap)
+    if not heap:
+        heap = [ranks.key(i) for i in chosen[1:]]
+        heapq.heapify(heap)
+    count = len(chosen)
+    while count > 1 and length > RECORD_CHARS:
+        key = heapq.heappop(heap)
+        i = -key[1]
+        if (current := ranks.key(i)) != key:  # became an end of the chain: ranks higher now
+            heapq.heappush(heap, current)
+            continue
+        p, q = before.pop(i), after.pop(i)
+        after[p] = q
+        if q is not None:
+            before[q] = p
+        length -= sizes.piece(i) + _gap(p, i) + _gap(i, q) - _gap(p, q)
+        count -= 1
+        ranks.drop(i)
+        if not heap and count > 1:  # only the first line and the needles' are left
+            heap = [ranks.key(j) for j in after if j != chosen[0]]
+            heapq.heapify(heap)
+    kept, i = [], chosen[0]
+    while i is not None:
+        kept.append(i)
+        i = after[i]
+    return kept
+
+
+class _Ranks:
+    """Which kept line to drop first when the excerpt is too long: plain lines first, then
+    library frames, the app's frame, middle links of an exception chain; the first exception
+    and the deepest cause (the ends of the chain among the lines still kept) last; among equals
+    the later line. `key(i)` sorts in dropping order; only the ends change as lines go."""
+
+    def __init__(self, lines: list[str], chosen: list[int]) -> None:
+        self.links = [i for i in chosen if _CHAIN.match(lines[i]) or _EXCEPTION.match(lines[i])]
+        linked = set(self.links)
+        self.weight: dict[int, int] = {}
+        for i in chosen:
+            line = lines[i]
+            if i in linked:
+                self.weight[i] = 3
+            elif _FRAME.match(line):
+                self.weight[i] = 1 if _LIBRARY_FRAME.search(line) else 2
+            else:
+                self.weight[i] = 0
+
+    def key(self, i: int) -> tuple[int, int]:
+        weight = self.weight[i]
+        if weight == 3 and (i == self.links[0] or i == self.links[-1]):
+            weight = 4
+        return (weight, -i)
+
+    def drop(self, i: int) -> None:
+        if self.weight[i] == 3:
+            del self.links[bisect.bisect_left(self.links, i)]
 
 
 def _decisive(lines: list[str], needle: tuple[str, ...]) -> list[int]:
@@ -161,30 +268,6 @@ def _go_stdlib(line: str) -> bool:
     return "." not in line.strip().split("/", 1)[0] and first not in ("main",) and not line.startswith("\t")
 
 
-def _least(ordered: list[int], lines: list[str], needle: tuple[str, ...]) -> int:
-    """The kept line to drop first when the excerpt is too long: never the first line or a
-    needle's; plain lines first, then library frames, the app's frame, middle links of an
-    exception chain; the first exception and the deepest cause last."""
-    protected = {ordered[0]} | {i for i in ordered if any(n in lines[i] for n in needle)}
-    droppable = [i for i in ordered if i not in protected] or ordered[1:]
-    links = [i for i in ordered if _CHAIN.match(lines[i]) or _EXCEPTION.match(lines[i])]
-    ends = {links[0], links[-1]} if links else set()
-
-    def rank(i: int) -> tuple[int, int]:
-        line = lines[i]
-        if i in ends:
-            weight = 4
-        elif i in links:
-            weight = 3
-        elif _FRAME.match(line) and not _LIBRARY_FRAME.search(line):
-            weight = 2
-        else:
-            weight = 1 if _FRAME.match(line) else 0
-        return (weight, -i)
-
-    return min(droppable, key=rank)
-
-
 def _join(lines: list[str], indexes: list[int], needle: tuple[str, ...] = ()) -> str:
     """Kept lines in order, `…` lines for the gaps. Only the first line loses its indentation,
     so every run of consecutive kept lines stays one verbatim piece of the input."""
@@ -193,10 +276,15 @@ def _join(lines: list[str], indexes: list[int], needle: tuple[str, ...] = ()) ->
     for i in indexes:
         if previous is not None and i != previous + 1:
             out.append(GAP_LINE)
-        text = lines[i].lstrip() if i == indexes[0] else lines[i]
-        out.append(_line_excerpt(text, tuple(n for n in needle if n in text), RECORD_LINE_CHARS))
+        out.append(_piece(lines[i], i == indexes[0], needle))
         previous = i
     return "\n".join(out)
+
+
+def _piece(line: str, first: bool, needle: tuple[str, ...]) -> str:
+    """What a kept line shows in a record excerpt: cut to RECORD_LINE_CHARS around its needles."""
+    text = line.lstrip() if first else line
+    return _line_excerpt(text, tuple(n for n in needle if n in text), RECORD_LINE_CHARS)
 
 
 def _line_excerpt(line: str, needle: tuple[str, ...], limit: int) -> str:

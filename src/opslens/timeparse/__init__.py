@@ -17,9 +17,12 @@ Shapes understood (at the start of a string):
 - log4j 1 / Spark `17/06/09 20:10:40`, old Hadoop `081109 203615`
 - day-first `11 Jun 2025 23:38:16.058` (Redis), `14-Mar-2025 02:51:09` (PHP-FPM)
 - epoch numbers in seconds, milliseconds, microseconds or nanoseconds (`epoch`)
+- whole dates: RFC 2822 / RFC 1123 `Thu, 30 Nov 2017 10:53:56 +0000` (`parse_rfc2822`, also
+  with a zone abbreviation or none) and ctime `Fri Mar 14 02:51:09 2025` (`parse_ctime`)
 
 Modules behind this one: `_stateless` (RFC 3339, epoch numbers, month and zone tables, the year
-nearest a hint), `_minutes` (the caches and their cache-miss paths), `_clock` (`Clock`).
+nearest a hint), `_minutes` (the caches and their cache-miss paths), `_clock` (`Clock`),
+`_textual` (RFC 2822 and ctime dates); `relative` reads kubectl's relative ages.
 """
 
 from __future__ import annotations
@@ -34,12 +37,22 @@ from opslens.timeparse._stateless import (
     parse_rfc3339,
     year_near,
 )
+from opslens.timeparse._textual import (
+    RFC1123_PATTERN,
+    RFC2822_PATTERN,
+    parse_ctime,
+    parse_rfc2822,
+)
 
 __all__ = [
     "MONTHS",
+    "RFC1123_PATTERN",
+    "RFC2822_PATTERN",
     "ZONE_ABBREVIATIONS",
     "Clock",
     "epoch",
+    "parse_ctime",
+    "parse_rfc2822",
     "parse_rfc3339",
     "parse_timestamp",
     "year_near",

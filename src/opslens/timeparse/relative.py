@@ -11,10 +11,22 @@ from __future__ import annotations
 import re
 
 _UNIT_SECONDS = {"y": 365 * 86400, "d": 86400, "h": 3600, "m": 60, "s": 1, "ms": 0.001}
-_AGE = re.compile(r"^(?:(\d+(?:\.\d+)?)(ms|y|d|h|m|s))+$")
+_PART_PATTERN = r"\d+(?:\.\d+)?(?:ms|[ydhms])"
+#: One age (`9m44s`, `2y45d`, `1.5h`, `500ms`) as regex text without groups, to embed in the
+#: patterns of table rows; every unit ends a part, so a run of parts never backtracks.
+AGE_PATTERN = rf"{_PART_PATTERN}(?:{_PART_PATTERN})*"
+_UNREADABLE = r"<unknown>|<invalid>"
+#: An Age cell of an events table as regex text: an age, or what kubectl prints for an unknown
+#: time, optionally with its series (`3s (x7 over 34s)`).
+AGE_CELL_PATTERN = (
+    rf"(?:{_UNREADABLE}|{AGE_PATTERN})(?: \(x\d{{1,9}} over (?:{_UNREADABLE}|{AGE_PATTERN})\))?"
+)
+#: `AGE_CELL_PATTERN` compiled: `AGE_CELL.fullmatch(cell)` says whether a cell is an age.
+AGE_CELL = re.compile(AGE_CELL_PATTERN)
+_AGE = re.compile(AGE_PATTERN)
 _PART = re.compile(r"(\d+(?:\.\d+)?)(ms|y|d|h|m|s)")
 # `3s (x7 over 34s)`: last seen 3s ago, 7 times since 34s ago
-_EVENT_AGE = re.compile(r"^\s*(\S+)\s*\(x(\d+) over (\S+?)\)\s*$")
+_EVENT_AGE = re.compile(r"^\s*(\S+)\s*\(x(\d{1,9}) over (\S+?)\)\s*$")  # int() refuses 4300+ digits
 _AGO = re.compile(r"^\s*(\S+?)\s+ago\s*$", re.I)
 
 
@@ -24,7 +36,7 @@ def parse_age(text: str) -> float | None:
     s = text.strip().strip("()").strip()
     if m := _AGO.match(s):
         s = m.group(1)
-    if not s or not _AGE.match(s):
+    if not s or not _AGE.fullmatch(s):
         return None
     return float(sum(float(n) * _UNIT_SECONDS[u] for n, u in _PART.findall(s)))
 

@@ -3,7 +3,7 @@
 A log record can span lines: Java stack traces (`\\tat ...`, `Caused by: ...`, `... 12 more`),
 Python tracebacks (`Traceback (most recent call last):` through the final `XxxError: msg`),
 Go panics (`panic: ...`, `goroutine 1 [running]:`, frames, `exit status 2`), .NET and Node
-stacks (`   at ...`), PHP `Stack trace:` / `#0 ...`, Rust panic notes, the closing brackets of
+stacks (`   at ...`), PHP `Stack trace:` / `#0 ...` (Laravel's `[stacktrace]`), Rust panic notes, the closing brackets of
 pretty-printed JSON, JVM frames that lost their indentation (`at a.B.c(B.java:1)`), and any
 indented line. The reader asks
 `Folder.continues` only for lines that are not indented and could start or continue a stack
@@ -33,6 +33,8 @@ _PY_CHAIN = re.compile(r"During handling of the above exception|The above except
 _PY_FINAL = re.compile(r"([A-Za-z_][\w.]*)(?::\s.*|:)?$")
 _GO_LINE = re.compile(r"goroutine \d+ \[|\[signal |created by |exit status \d|panic: |\[recovered\]|[^\s(]+\(.*\)(?: \S+)?$")
 _JAVA_MORE = ("Caused by:", "Suppressed:", "Wrapped by:", "... ", "--- End of", "Stack trace:", "#", "at ")
+# Laravel/Monolog: `[stacktrace]`, then `#0 ...` frames, `[previous exception] ...`
+_PHP_TRACE = ("[stacktrace]", "[previous exception]")
 # a JVM frame whose indentation was stripped (by a log shipper's multiline stage, say)
 _JAVA_FRAME = re.compile(r"at [\w$.<>/]+\(")
 # lines that only ever continue something: the end of a pretty-printed JSON/dict, Rust's
@@ -41,7 +43,7 @@ _ALWAYS = ("}", "]", ")", "note: run with `RUST_BACKTRACE", "stack backtrace:")
 _WEAK = frozenset({Severity.DEBUG, Severity.INFO, Severity.NOTICE})
 
 #: First characters of lines that may continue or start a stack (besides indentation).
-STACK_FIRST = frozenset("TCpfg.#-SEU}])*" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$")
+STACK_FIRST = frozenset("TCpfg.#-SEU}])*[" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$")
 #: Lines a banner record (`*** FATAL CONFIG FILE ERROR ***`, Spring's `APPLICATION FAILED TO
 #: START` box) may hold after its first line: what the program printed under its banner.
 BANNER_LINES = 16
@@ -104,6 +106,11 @@ class Folder:
 
     def _starts_stack(self, content: str, pending: Severity | None) -> bool:
         c = content[0]
+        if c == "[":  # nothing else below starts with a bracket: decided here
+            if content.startswith(_PHP_TRACE):
+                self.mode = "java"
+                return True
+            return False
         if content.startswith(_ALWAYS):
             return True
         if c == "*" and content.startswith("***"):

@@ -36,7 +36,6 @@ MAX_SKEW = 86400.0
 #: Untimed records held back while waiting for the file's first timestamp.
 MAX_LEADING = 10000
 _MAX_BLANKS = 64
-_PHP_TRACE = ("[stacktrace]", "[previous exception]")
 _UNPARSED: Any = object()  # "this line has not been parsed yet" (None means: no format took it)
 #: terminal colour/cursor sequences, stripped from the content (never from `raw`)
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -199,10 +198,6 @@ def assemble(lines: Iterable[str], ctx: ReadContext) -> Iterator[Event]:
                         blanks.append(raw)
                     continue
                 folds = head is not None
-            elif c == "[" and content.startswith(_PHP_TRACE):
-                # Laravel/Monolog: `[stacktrace]`, `#0 ...` frames, `[previous exception] ...`
-                folder.mode = "java"
-                folds = head is not None
             elif folder.mode is not None or (c in STACK_FIRST and not c.isalpha()):
                 folds = continues(content, severity) and head is not None
             elif c in STACK_FIRST:
@@ -278,21 +273,33 @@ def _fold(more: list[str] | None, cont: list[str] | None, blanks: list[str], raw
     return more, cont  # type: ignore[return-value]
 
 
-def infer_times(events: Iterable[Event], limit: int = MAX_LEADING) -> Iterator[Event]:
+def infer_times(
+    events: Iterable[Event], limit: int = MAX_LEADING, eligible: Callable[[Event], bool] | None = None
+) -> Iterator[Event]:
     """Give untimed events the time of the previous timestamped one (or, before the first, of
-    the next one, holding at most `limit` back), marked `time_inferred`; never drop any."""
+    the next one, holding at most `limit` back), marked `time_inferred`; never drop any, keep
+    their order. Only the untimed events `eligible` is true of take a time (default: all);
+    it is asked about each one as it arrives, before the next is read."""
     last: float | None = None
     leading: list[Event] = []
+    keep: set[int] = set()  # indexes in `leading` of held events that take no time
     gave_up = False
     for ev in events:
         when = ev[0]
         if when is not None:
             last = when
             if leading:
-                for held in leading:
-                    yield _tnew(Event, (when, *held[1:11], True))
+                for i, held in enumerate(leading):
+                    yield held if i in keep else _tnew(Event, (when, *held[1:11], True))
                 leading.clear()
+                keep.clear()
             yield ev
+        elif eligible is not None and not eligible(ev):
+            if leading:  # held back only to keep the order
+                keep.add(len(leading))
+                leading.append(ev)
+            else:
+                yield ev
         elif last is not None:
             yield _tnew(Event, (last, *ev[1:11], True))
         elif gave_up:
@@ -303,4 +310,5 @@ def infer_times(events: Iterable[Event], limit: int = MAX_LEADING) -> Iterator[E
                 gave_up = True
                 yield from leading
                 leading.clear()
+                keep.clear()
     yield from leading

@@ -14,14 +14,15 @@ import re
 
 from opslens.sources.readers._describe_containers import indent_of, key_of
 from opslens.sources.readers._describe_model import Condition
-from opslens.sources.readers._kubectl_text import RFC1123_PATTERN, cut, expand, header_columns
+from opslens.sources.readers._kubectl_text import cut, expand, header_columns
+from opslens.timeparse import RFC1123_PATTERN
 
 _STATUS = r"(?P<status>True|False|Unknown)"
+#: A node/pvc row: two RFC 1123 times with their weekday (`Mon, 10 Mar 2025 ...`), which is
+#: what tells such a row from other text without the header.
 DATED_ROW = re.compile(
     rf"^\s*(?P<type>[A-Za-z][\w.-]*)\s+{_STATUS}\s+(?P<t1>{RFC1123_PATTERN})\s+"
-    rf"(?P<t2>{RFC1123_PATTERN})(?:\s+(?P<rest>.*))?$".replace(
-        "(?:[A-Z][a-z]{2}, )?", "(?:[A-Z][a-z]{2}, )"
-    )
+    rf"(?P<t2>{RFC1123_PATTERN})(?:\s+(?P<rest>.*))?$"
 )
 _SHORT_ROW = re.compile(rf"^\s*(?P<type>[A-Za-z][\w.-]*)\s+{_STATUS}(?:\s+(?P<reason>\S+))?\s*$")
 HEADER = re.compile(r"^\s*Type\s+Status(?:\s+(?P<rest>.*))?$")

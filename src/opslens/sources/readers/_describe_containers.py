@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from opslens.sources.readers._describe_model import Container, StateBlock
-from opslens.sources.readers._kubectl_text import expand
+from opslens.sources.readers._kubectl_text import ascii_int, expand
 
 # No lazy group before `\s*$`: on long lines of spaces that backtracks quadratically.
 KEY = re.compile(r"^(?P<key>[A-Z][A-Za-z0-9()/. -]{0,60}?):(?:[ \t]+(?P<value>.*))?$")
@@ -108,8 +108,8 @@ def _container_line(lines: list[str], i: int, container: Container, flat: bool) 
         container.image = value or None
     elif name == "Ready":
         container.ready = value or None
-    elif name == "Restart Count" and value.strip().isdigit():
-        container.restarts = int(value.strip())
+    elif name == "Restart Count" and (restarts := ascii_int(value)) is not None and restarts >= 0:
+        container.restarts = restarts
     elif name in ("Limits", "Requests"):
         target = container.limits if name == "Limits" else container.requests
         end = _resources(lines, i, target, flat)

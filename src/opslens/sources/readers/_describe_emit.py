@@ -19,9 +19,9 @@ from opslens.sources.base import ReadContext
 from opslens.sources.readers._describe_conditions import abnormal
 from opslens.sources.readers._describe_events import EventRow
 from opslens.sources.readers._describe_model import Condition, Container, Described, StateBlock
-from opslens.sources.readers._kubectl_text import CLUSTER_SCOPED, entity, rfc1123
+from opslens.sources.readers._kubectl_text import CLUSTER_SCOPED, TYPE_SEVERITY, ascii_int, entity
+from opslens.timeparse import parse_rfc2822
 
-_TYPE_SEVERITY = {"Normal": Severity.INFO, "Warning": Severity.WARNING, "Error": Severity.ERROR}
 _ASSIGNED = re.compile(
     r"Successfully assigned (?:(?P<ns>[a-z0-9][-a-z0-9]*)/)?(?P<pod>[a-z0-9][-a-z0-9.]*) to (?P<node>\S+)"
 )
@@ -59,7 +59,7 @@ def latest_time(objects: list[Described], ctx: ReadContext) -> float | None:
         ]
         texts += [t for c in obj.conditions for t in (c.heartbeat, c.transition) if t]
         texts += [t for r in obj.events for t in (r.first_abs, r.last_abs) if t]
-    times = [t for text in texts if (t := rfc1123(text, ctx.tz)) is not None]
+    times = [t for text in texts if (t := _date(text, ctx)) is not None]
     return max(times, default=None)
 
 
@@ -151,13 +151,13 @@ class _Base:
             inferred = self.anchor.inferred
         elif row.first_abs:
             first, last = (
-                rfc1123(row.first_abs, self.ctx.tz),
-                rfc1123(row.last_abs or "", self.ctx.tz),
+                _date(row.first_abs, self.ctx),
+                _date(row.last_abs or "", self.ctx),
             )
             first = first or last
             last = last or first
         message = " ".join([row.message, *row.continuation]).strip()
-        severity = _TYPE_SEVERITY.get(row.type or "") or (
+        severity = TYPE_SEVERITY.get(row.type or "") or (
             Severity.WARNING if _OLD_WARNING.search(row.reason) else Severity.INFO
         )
         attrs: dict[str, Any] = {
@@ -175,9 +175,7 @@ class _Base:
 
     def state_event(self, container: Container, block: StateBlock) -> Event:
         f = block.fields
-        exit_code = (
-            int(f["Exit Code"]) if f.get("Exit Code", "").strip().lstrip("-").isdigit() else None
-        )
+        exit_code = ascii_int(f.get("Exit Code", ""))
         facts = [
             f"{k}: {_one_line(f[k])}"
             for k in ("Reason", "Message", "Exit Code", "Signal")
@@ -188,8 +186,8 @@ class _Base:
         message = f"{who}{name} {block.label.lower()} {block.status}" + (
             f": {', '.join(facts)}" if facts else ""
         )
-        finished = rfc1123(f.get("Finished", ""), self.ctx.tz)
-        started = rfc1123(f.get("Started", ""), self.ctx.tz)
+        finished = _date(f.get("Finished", ""), self.ctx)
+        started = _date(f.get("Started", ""), self.ctx)
         time, inferred = (
             (finished or started, False) if block.status == "Terminated" else (None, False)
         )
@@ -210,8 +208,8 @@ class _Base:
             attrs["started"] = started
         if finished is not None:
             attrs["finished"] = finished
-        if f.get("Signal", "").strip().isdigit():
-            attrs["signal"] = int(f["Signal"].strip())
+        if (signal := ascii_int(f.get("Signal", ""))) is not None and signal >= 0:
+            attrs["signal"] = signal
         return self._event(
             block.line, message, "\n".join(block.raw), severity, time, inferred, attrs
         )
@@ -234,7 +232,7 @@ class _Base:
             message += f" ({cond.reason})"
         if cond.message:
             message += f": {cond.message}"
-        time = rfc1123(cond.transition or "", self.ctx.tz)
+        time = _date(cond.transition or "", self.ctx)
         inferred = False
         if time is None:
             time, inferred = self.anchor.time, self.anchor.inferred
@@ -242,7 +240,7 @@ class _Base:
             "reason": cond.reason or cond.type, "type": "Warning", "count": 1, "first_time": time,
             "last_time": time, "component": None, "status": cond.status, "condition": cond.type,
         }  # fmt: skip
-        heartbeat = rfc1123(cond.heartbeat or "", self.ctx.tz)
+        heartbeat = _date(cond.heartbeat or "", self.ctx)
         if heartbeat is not None:
             attrs["heartbeat_time"] = heartbeat
         return self._event(cond.line, message, cond.raw, Severity.WARNING, time, inferred, attrs)
@@ -289,6 +287,11 @@ class _Base:
         return self._event(
             line, message, raw, Severity.WARNING, self.anchor.time, self.anchor.inferred, attrs
         )
+
+
+def _date(text: str, ctx: ReadContext) -> float | None:
+    """An RFC 1123 date anywhere in a describe value (naive ones in the input's zone)."""
+    return parse_rfc2822(text, ctx.tz, anywhere=True)
 
 
 def _one_line(value: str) -> str:

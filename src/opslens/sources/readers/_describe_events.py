@@ -17,15 +17,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from opslens.sources.readers._kubectl_text import Column, cut, expand, header_columns
-from opslens.timeparse.relative import parse_event_age
+from opslens.sources.readers._kubectl_text import (
+    MAX_CONTINUATION,
+    Column,
+    ascii_int,
+    component_host,
+    cut,
+    expand,
+    header_columns,
+)
+from opslens.timeparse.relative import AGE_CELL, AGE_CELL_PATTERN, parse_event_age
 
 EVENT_TYPES = frozenset({"Normal", "Warning", "Error"})
-_AGE = r"(?:<unknown>|<invalid>|\d+(?:\.\d+)?(?:ms|[ydhms])(?:\d+(?:ms|[ydhms]))*)"
-AGE_CELL = rf"{_AGE}(?: \(x\d+ over {_AGE}\))?"
 #: A modern row, with or without the header: Type, Reason, Age, then From and Message.
 ROW = re.compile(
-    rf"^\s*(?P<type>Normal|Warning|Error)[ \t]+(?P<reason>[A-Za-z][\w.:-]*)[ \t]+(?P<age>{AGE_CELL})"
+    rf"^\s*(?P<type>Normal|Warning|Error)[ \t]+(?P<reason>[A-Za-z][\w.:-]*)[ \t]+(?P<age>{AGE_CELL_PATTERN})"
     r"(?:[ \t]+(?P<rest>.*))?$"
 )
 HEADER = re.compile(r"^\s*Type\s+Reason\s+Age\s+From\s+Message\s*$")
@@ -39,8 +45,6 @@ _COMPONENT = re.compile(r"^(?:\{[^{}]*\}|[A-Za-z][\w.:/-]*(?:, ?[\w.:-]+)?)$")
 _LEADING_COMPONENT = re.compile(
     r"^(?:\{[^{}]*\}|[A-Za-z][\w.:/-]*,\s[\w.:-]+|[a-z][\w.:/-]*)\s+(?=\S)"
 )
-#: Continuation lines kept per row; more is not a wrapped message but something else.
-MAX_CONTINUATION = 12
 
 
 @dataclass
@@ -68,7 +72,6 @@ class EventTable:
         self.columns: list[Column] | None = None
         self.old = False
         self.rows: list[EventRow] = []
-        self.unreadable: list[int] = []
 
     def header(self, line: str) -> bool:
         """Take a header line; True if it was one."""
@@ -107,20 +110,11 @@ class EventTable:
         return modern_row(line_no, line)
 
 
-def _component(cell: str) -> tuple[str | None, str | None]:
-    """(component, host) of a From cell: `kubelet`, `kubelet, node-1`, `{kubelet node-1}`."""
-    text = cell.strip().strip("{}").strip()
-    if not text:
-        return None, None
-    parts = [p for p in re.split(r"[,\s]+", text) if p]
-    return parts[0], (parts[1] if len(parts) > 1 else None)
-
-
 def _modern_cells(line_no: int, line: str, cells: dict[str, str]) -> EventRow | None:
     kind, reason, age = cells.get("Type", ""), cells.get("Reason", ""), cells.get("Age", "")
-    if kind not in EVENT_TYPES or not reason or " " in reason or not re.fullmatch(AGE_CELL, age):
+    if kind not in EVENT_TYPES or not reason or " " in reason or not AGE_CELL.fullmatch(age):
         return None
-    component, host = _component(cells.get("From", ""))
+    component, host = component_host(cells.get("From", ""))
     return EventRow(
         line_no,
         [line],
@@ -144,10 +138,10 @@ def modern_row(line_no: int, line: str) -> EventRow | None:
     component = host = None
     message = rest
     if len(parts) == 2 and _COMPONENT.match(parts[0]):
-        component, host = _component(parts[0])
+        component, host = component_host(parts[0])
         message = parts[1].strip()
     elif len(parts) == 1 and (lead := _LEADING_COMPONENT.match(rest)):
-        component, host = _component(lead.group(0))
+        component, host = component_host(lead.group(0))
         message = rest[lead.end() :]
     return EventRow(
         line_no, [line], m.group("type"), m.group("reason"), parse_event_age(m.group("age")),
@@ -163,13 +157,14 @@ def _old_row(line_no: int, line: str, columns: list[Column]) -> EventRow | None:
         if cells is None:
             return None
     first, last, count = cells["FirstSeen"], cells["LastSeen"], cells["Count"]
-    component, host = _component(cells.get("From", ""))
+    component, host = component_host(cells.get("From", ""))
     kind = cells.get("Type") or None
     subobject = cells.get("SubObjectPath") or cells.get("SubobjectPath") or None
     ages = parse_event_age(last), parse_event_age(first)
     age = None
     if ages[0] is not None and ages[1] is not None:
-        age = (ages[0][0], max(ages[1][0], ages[0][0]), int(count) if count.isdigit() else 1)
+        times = _count(count)
+        age = (ages[0][0], max(ages[1][0], ages[0][0]), 1 if times is None else times)
     row = EventRow(
         line_no, [line], kind, cells.get("Reason", ""), age, component, host,
         cells.get("Message", ""), subobject=subobject,
@@ -179,10 +174,16 @@ def _old_row(line_no: int, line: str, columns: list[Column]) -> EventRow | None:
     return row
 
 
+def _count(cell: str) -> int | None:
+    """A Count cell's number (ASCII digits, not negative), else None."""
+    count = ascii_int(cell)
+    return count if count is not None and count >= 0 else None
+
+
 def _old_cells_valid(cells: dict[str, str]) -> bool:
     kind = cells.get("Type")
     return (
-        cells.get("Count", "").isdigit()
+        _count(cells.get("Count", "")) is not None
         and bool(cells.get("Reason"))
         and " " not in cells.get("Reason", "")
         and (kind is None or kind in EVENT_TYPES)
@@ -193,7 +194,7 @@ def _old_split(line: str, names: list[str]) -> dict[str, str] | None:
     """Old rows split at wide gaps: the Count cell anchors the times before it, the Type
     cell (or the last two cells) the Reason and Message after it."""
     parts = [p.strip() for p in _SPLIT.split(expand(line).strip())]
-    count_at = next((i for i, p in enumerate(parts) if p.isdigit()), None)
+    count_at = next((i for i, p in enumerate(parts) if _count(p) is not None), None)
     if count_at is None or count_at < 2:
         return None
     cells = {

@@ -75,7 +75,6 @@ class Described:
     containers: list[Container] = field(default_factory=list)
     conditions: list[Condition] = field(default_factory=list)
     events: list[EventRow] = field(default_factory=list)
-    events_none: bool = False  # `Events: <none>`
 
     def value(self, key: str) -> str | None:
         found = self.fields.get(key)
@@ -101,13 +100,11 @@ class Described:
     def kind(self) -> str | None:
         return self.kind_hint or infer_kind(self)
 
-    def empty(self) -> bool:
-        return not (self.fields or self.containers or self.conditions or self.events)
 
-
-_DEPLOYMENT_REPLICAS = re.compile(r"\d+ desired \| \d+ updated")
+# `(?<!\d)`: a search tries a run of digits from its first digit only (else quadratic in its length)
+_DEPLOYMENT_REPLICAS = re.compile(r"(?<!\d)\d+ desired \| \d+ updated")
 _STATEFULSET_REPLICAS = re.compile(r"^\d+ desired \| \d+ total$")
-_RS_REPLICAS = re.compile(r"\d+ current / \d+ desired")
+_RS_REPLICAS = re.compile(r"(?<!\d)\d+ current / \d+ desired")
 _NODE_KEYS = ("Roles", "Taints", "Unschedulable", "System Info", "Addresses", "Allocatable")
 _POD_KEYS = ("Start Time", "QoS Class", "IP", "IPs", "Containers", "Init Containers")
 

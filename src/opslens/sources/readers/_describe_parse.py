@@ -23,7 +23,7 @@ from opslens.sources.readers._describe_containers import (
 )
 from opslens.sources.readers._describe_events import HEADER, OLD_HEADER, ROW, EventTable
 from opslens.sources.readers._describe_model import Described, Field
-from opslens.sources.readers._kubectl_text import Command, command_of, expand
+from opslens.sources.readers._kubectl_text import Command, command_of, expand, physical_lines
 
 _CONTAINER_SECTIONS = {"Containers": False, "Init Containers": True, "Ephemeral Containers": False}
 #: Keys that end an Events table even where a wrapped message could continue.
@@ -128,7 +128,6 @@ class _Parser:
         obj.fields.setdefault(name, Field(value, i + 1, line))
         if name == "Events":
             if value.strip() == "<none>":
-                obj.events_none = True
                 return i + 1
             return self._events(i + 1, obj)
         if name == "Conditions" and not value:
@@ -184,4 +183,4 @@ class _Parser:
 
 def parse(text: str) -> Parsed:
     """The described objects of a paste, and the lines it could not place."""
-    return _Parser(text.splitlines()).run()
+    return _Parser(physical_lines(text)).run()

@@ -29,6 +29,9 @@ _scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
 _MAX_WALK_DEPTH = 6
 #: Errors a decoder raises on malformed or truncated input (RecursionError: absurd nesting).
 DECODE_ERRORS = (ValueError, IndexError, RecursionError)
+#: Errors loading YAML raises: syntax errors, values the safe constructor refuses (a timestamp
+#: such as `2024-02-30` is a ValueError) and absurd nesting (RecursionError).
+YAML_ERRORS = (yaml.YAMLError, ValueError, RecursionError)
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -213,11 +216,17 @@ def yaml_documents(text: str, on_error: Callable[[str, int | None], None]) -> It
     """The documents of a YAML stream (`kubectl get ... -o yaml`); a syntax error ends it."""
     try:
         yield from yaml.load_all(text, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
-    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+    except YAML_ERRORS as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or type(exc).__name__
-        on_error(f"invalid YAML: {problem}", line)
+        on_error(f"invalid YAML: {yaml_problem(exc)}", line)
+
+
+def yaml_problem(exc: BaseException) -> str:
+    """What is wrong with a YAML document, in a few words (never empty)."""
+    problem = getattr(exc, "problem", None) or str(exc).strip()
+    first_line = problem.split("\n", 1)[0].strip()
+    return first_line or type(exc).__name__
 
 
 def document_values(

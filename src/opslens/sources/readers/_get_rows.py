@@ -10,11 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from opslens.sources.readers._kubectl_text import kind_of
+from opslens.sources.readers._kubectl_text import ascii_int, kind_of
 from opslens.timeparse.relative import parse_age
 
-_READY = re.compile(r"^(\d+)/(\d+)$")
-_RESTARTS = re.compile(r"^(\d+)(?:\s+\((\S+) ago\))?$")
+_READY = re.compile(r"^(\d+)/(\d+)$", re.ASCII)
+_RESTARTS = re.compile(r"^(\d+)(?:\s+\((\S+) ago\))?$", re.ASCII)
 _NAME = re.compile(r"^(?:(?P<resource>[a-z][\w.-]*)/)?(?P<name>[a-z0-9][-a-z0-9.:]*)$", re.I)
 _POD_OK = frozenset({"Running", "Completed", "Succeeded"})
 
@@ -54,9 +54,9 @@ def pod_row(cells: dict[str, str]) -> RowFacts | None:
     ready = _READY.match(cells.get("READY", ""))
     restarts = _RESTARTS.match(cells.get("RESTARTS", ""))
     status = cells.get("STATUS", "")
-    if named is None or not ready or not restarts or not status:
+    count = ascii_int(restarts.group(1)) if restarts else None
+    if named is None or not ready or count is None or not status:
         return None
-    count = int(restarts.group(1))
     all_ready = ready.group(1) == ready.group(2)
     unhealthy = status not in _POD_OK or (status == "Running" and not all_ready) or count > 0
     message = f"pod {named[0]} status {status}, ready {ready.group(0)}, restarts {count}"
@@ -123,25 +123,28 @@ def deployment_row(cells: dict[str, str]) -> RowFacts | None:
         return None
     ready = _READY.match(cells.get("READY", ""))
     if ready:
-        current, desired = int(ready.group(1)), int(ready.group(2))
-    elif cells.get("DESIRED", "").isdigit() and cells.get("CURRENT", "").isdigit():
-        desired, current = int(cells["DESIRED"]), int(cells["CURRENT"])
+        current, desired = _counts(ready.group(1), ready.group(2))
     else:
+        desired, current = _counts(cells.get("DESIRED", ""), cells.get("CURRENT", ""))
+    available, updated = _counts(cells.get("AVAILABLE", ""), cells.get("UP-TO-DATE", ""))
+    if current is None or desired is None or available is None or updated is None:
         return None
-    available, updated = cells.get("AVAILABLE", ""), cells.get("UP-TO-DATE", "")
-    if not available.isdigit() or not updated.isdigit():
-        return None
-    unhealthy = int(available) < desired or current < desired
+    unhealthy = available < desired or current < desired
     reason = "ReplicasUnavailable" if unhealthy else "ReplicasAvailable"
     message = f"deployment {named[0]} ready {current}/{desired}, up-to-date {updated}, available {available}"
     attrs: dict[str, Any] = {
-        "ready": f"{current}/{desired}", "desired": desired, "available": int(available),
-        "updated": int(updated), "age": cells.get("AGE") or None,
+        "ready": f"{current}/{desired}", "desired": desired, "available": available,
+        "updated": updated, "age": cells.get("AGE") or None,
         **_optional(cells, "CONTAINERS", "IMAGES", "SELECTOR"),
     }  # fmt: skip
     return RowFacts(
         named[0], named[1], cells.get("NAMESPACE") or None, reason, unhealthy, message, None, attrs
     )
+
+
+def _counts(*cells: str) -> tuple[int | None, ...]:
+    """Replica counts (ASCII digits, not negative) of the cells; None for a cell that is none."""
+    return tuple(n if (n := ascii_int(c)) is not None and n >= 0 else None for c in cells)
 
 
 ROW_READERS: dict[str, Callable[[dict[str, str]], RowFacts | None]] = {

@@ -27,32 +27,36 @@ from typing import Any
 
 from opslens.events import Entity, Event, EventKind, Severity
 from opslens.sources.base import ReadContext
-from opslens.sources.readers._describe_events import AGE_CELL, EVENT_TYPES
+from opslens.sources.readers._describe_events import EVENT_TYPES
 from opslens.sources.readers._kubectl_text import (
+    MAX_CONTINUATION,
+    TYPE_SEVERITY,
     Column,
+    ascii_int,
     command_of,
+    component_host,
     cut,
+    entity,
     expand,
     header_columns,
     kind_of,
-    rfc1123,
+    physical_lines,
     strip_bom,
 )
-from opslens.timeparse import parse_timestamp
-from opslens.timeparse.relative import parse_age, parse_event_age
+from opslens.timeparse import parse_rfc2822, parse_timestamp
+from opslens.timeparse.relative import AGE_CELL, AGE_CELL_PATTERN, parse_age, parse_event_age
 
+# The atomic group stops at the first REASON: trying every later one against every MESSAGE
+# would be quadratic on a long line of them.
 HEADER = re.compile(
-    r"(?:NAMESPACE\s+)?(?:LAST SEEN|LASTSEEN|FIRST SEEN|FIRSTSEEN)\s+\S.*\bREASON\b.*\bMESSAGE\b"
+    r"(?:NAMESPACE\s+)?(?:LAST SEEN|LASTSEEN|FIRST SEEN|FIRSTSEEN)\s+\S(?>.*?\bREASON\b).*\bMESSAGE\b"
 )
 #: A row read by its shape (no header, or not lined up with it).
 LOOSE_ROW = re.compile(
-    rf"^\s*(?:(?P<ns>[a-z0-9][-a-z0-9]*)\s+)?(?P<last>{AGE_CELL})\s+(?P<type>Normal|Warning|Error)"
+    rf"^\s*(?:(?P<ns>[a-z0-9][-a-z0-9]*)\s+)?(?P<last>{AGE_CELL_PATTERN})\s+(?P<type>Normal|Warning|Error)"
     r"\s+(?P<reason>[A-Za-z][\w.:-]*)\s+(?P<object>[a-z][\w.-]*/\S+)\s+(?P<message>\S.*)$"
 )
-_TYPE_SEVERITY = {"Normal": Severity.INFO, "Warning": Severity.WARNING, "Error": Severity.ERROR}
-_CLUSTER_SCOPED = frozenset({"Node", "PersistentVolume", "Namespace"})
 _NO_RESOURCES = re.compile(r"^\s*No (?:resources|events) found\b")
-_MAX_CONTINUATION = 12
 _HEAD_LINES = 5
 
 
@@ -66,7 +70,7 @@ class _Row:
 
 def sniff_table(head: str) -> float:
     """0.9 for an events table header near the top, 0.85 for a headerless `-w` stream."""
-    lines = [ln for ln in strip_bom(head).splitlines()[:40] if ln.strip()]
+    lines = [ln for ln in physical_lines(strip_bom(head))[:40] if ln.strip()]
     content = [ln for ln in lines if command_of(ln) is None][:_HEAD_LINES]
     if not content:
         return 0.0
@@ -88,7 +92,7 @@ def _cells(line: str, columns: list[Column]) -> dict[str, str] | None:
     kind = cells.get("TYPE")
     if not reason or " " in reason or (kind is not None and kind not in EVENT_TYPES and kind):
         return None
-    if not (re.fullmatch(AGE_CELL, last) or _absolute(last) is not None):
+    if not (AGE_CELL.fullmatch(last) or _absolute(last) is not None):
         return None
     return cells
 
@@ -109,7 +113,7 @@ def _loose(line: str) -> dict[str, str] | None:
 def _rows(text: str, ctx: ReadContext) -> Iterator[_Row]:
     columns: list[Column] = []
     pending: _Row | None = None
-    for line_no, line in enumerate(strip_bom(text).splitlines(), start=1):
+    for line_no, line in enumerate(physical_lines(strip_bom(text)), start=1):
         if not line.strip() or _NO_RESOURCES.match(line) or command_of(line) is not None:
             continue
         if HEADER.match(expand(line).lstrip()):
@@ -120,7 +124,7 @@ def _rows(text: str, ctx: ReadContext) -> Iterator[_Row]:
             if pending is not None:
                 yield pending
             pending = _Row(line_no, [line], cells)
-        elif pending is not None and len(pending.continuation) < _MAX_CONTINUATION:
+        elif pending is not None and len(pending.continuation) < MAX_CONTINUATION:
             pending.raw.append(line)
             pending.continuation.append(line.strip())
         else:
@@ -133,7 +137,7 @@ def _absolute(text: str, tz: tzinfo = UTC) -> float | None:
     """An absolute LAST SEEN / FIRST SEEN (the oldest kubectl printed times, not ages)."""
     if len(text) < 19 or not (text[:1].isalpha() or text[:4].isdigit()):
         return None
-    if (t := rfc1123(text, tz)) is not None:
+    if (t := parse_rfc2822(text, tz, anywhere=True)) is not None:
         return t
     return parse_timestamp(text, tz)
 
@@ -145,15 +149,7 @@ def _entity(cells: dict[str, str], default_namespace: str | None) -> Entity | No
         kind = kind_of(resource)
     else:
         kind, name = cells.get("KIND", ""), cells.get("NAME", "").split(".")[0]
-    if not kind or not name:
-        return None
-    return Entity(kind, name, None if kind in _CLUSTER_SCOPED else namespace)
-
-
-def _source(cell: str) -> tuple[str | None, str | None]:
-    """(component, host) of a SOURCE cell: `kubelet`, `kubelet, node-1`, `{kubelet node-1}`."""
-    parts = [p for p in re.split(r"[,\s{}]+", cell) if p]
-    return (parts[0] if parts else None), (parts[1] if len(parts) > 1 else None)
+    return entity(kind, name, namespace)
 
 
 def read_event_table(text: str, ctx: ReadContext, source: str) -> Iterator[Event]:
@@ -176,7 +172,7 @@ def _times(
     last_text = cells.get("LAST SEEN") or cells.get("LASTSEEN") or ""
     first_text = cells.get("FIRST SEEN") or cells.get("FIRSTSEEN") or ""
     count_text = cells.get("COUNT", "")
-    count = int(count_text) if count_text.isdigit() else 1
+    count = n if (n := ascii_int(count_text)) is not None and n >= 0 else 1
     if (ages := parse_event_age(last_text)) is not None:
         last_age, first_age, series = ages
         first_seen = parse_age(first_text)
@@ -192,7 +188,7 @@ def _event(row: _Row, anchor: tuple[float, bool], ctx: ReadContext, source: str)
     cells = row.cells
     entity = _entity(cells, ctx.source.identity.namespace)  # `-n ns` of the command above
     first, last, count, inferred = _times(cells, anchor, ctx)
-    component, host = _source(cells.get("SOURCE", ""))
+    component, host = component_host(cells.get("SOURCE", ""))
     involved: dict[str, Any] | None = None
     if entity:
         involved = {"kind": entity.kind, "name": entity.name, "namespace": entity.namespace}
@@ -218,7 +214,7 @@ def _event(row: _Row, anchor: tuple[float, bool], ctx: ReadContext, source: str)
         origin=ctx.source.origin(row.line),
         message=message,
         raw="\n".join(row.raw),
-        severity=_TYPE_SEVERITY.get(cells.get("TYPE", ""), Severity.UNKNOWN),
+        severity=TYPE_SEVERITY.get(cells.get("TYPE", ""), Severity.UNKNOWN),
         host=host,
         namespace=entity.namespace if entity else cells.get("NAMESPACE") or None,
         entity=entity,

@@ -10,14 +10,13 @@ Not a reader: the leading underscore keeps the package's auto-import from treati
 
 from __future__ import annotations
 
-import calendar
+import functools
 import re
-from datetime import datetime, tzinfo
 from typing import NamedTuple
 
-from opslens.events import Entity
+from opslens.events import Entity, Severity
 from opslens.quantity import quantity  # noqa: F401 - re-exported for the readers
-from opslens.timeparse import MONTHS, ZONE_ABBREVIATIONS
+from opslens.sources.readers._shell import KUBECTL_VERBS, command_in
 
 #: kubectl resource names and short names -> kinds (what `kubectl get/describe <resource>` takes).
 KINDS = {
@@ -44,27 +43,24 @@ KINDS = {
     "replicationcontroller": "ReplicationController", "sc": "StorageClass",
     "storageclass": "StorageClass", "sa": "ServiceAccount", "serviceaccount": "ServiceAccount",
     "endpointslice": "EndpointSlice", "networkpolicy": "NetworkPolicy", "netpol": "NetworkPolicy",
+    "clusterrole": "ClusterRole", "clusterrolebinding": "ClusterRoleBinding", "role": "Role",
+    "rolebinding": "RoleBinding", "crd": "CustomResourceDefinition",
+    "customresourcedefinition": "CustomResourceDefinition",
 }  # fmt: skip
-CLUSTER_SCOPED = frozenset({"Node", "PersistentVolume", "Namespace", "StorageClass"})
+#: Kinds without a namespace: their objects (and the Events about them, which live in
+#: "default") belong to no namespace.
+CLUSTER_SCOPED = frozenset(
+    {"Node", "Namespace", "PersistentVolume", "StorageClass", "ClusterRole", "ClusterRoleBinding",
+     "CustomResourceDefinition", "APIService", "CSINode", "CSIDriver", "PriorityClass",
+     "VolumeAttachment", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
+     "IngressClass", "RuntimeClass", "CertificateSigningRequest", "ClusterIssuer"}
+)  # fmt: skip
+#: Severity of an Event's type (`Normal`, `Warning`; `Error` in a few old controllers).
+TYPE_SEVERITY = {"Normal": Severity.INFO, "Warning": Severity.WARNING, "Error": Severity.ERROR}
+#: Continuation lines kept per events-table row; more is not a wrapped message but something else.
+MAX_CONTINUATION = 12
 
-# A command line as pasted: an optional prompt (`$ `, `user@host:~# `, `➜  ~ `, `PS C:\\> `),
-# then kubectl or one of its usual aliases and wrappers. Anchored at the line start, so a
-# message that mentions `kubectl get` is not taken for a command.
-_COMMAND = re.compile(
-    r"^\s*(?:.{0,80}?[$#%>❯➜»]\s+(?:[~\w./:\\-]+\s+)?)?(?:sudo\s+)?(?:\S*/)?"
-    r"(?:kubectl|oc|k|kc|microk8s[ .]kubectl|k3s kubectl|minikube kubectl --)(?:\.exe|\.sh)?"
-    r"\s+(?P<args>[^|;&]*)"
-)
-_VERBS = frozenset(
-    {"get", "describe", "top", "events", "logs", "log", "apply", "delete", "rollout", "exec",
-     "create", "edit", "scale", "version", "cluster-info", "explain", "run", "set", "patch",
-     "cordon", "uncordon", "drain", "debug", "port-forward", "auth", "config", "label", "annotate"}
-)  # fmt: skip
-# Flags whose value is a separate word (`-n prod`); others are `--flag=value` or booleans.
-_VALUE_FLAGS = frozenset(
-    {"-n", "--namespace", "-l", "--selector", "-o", "--output", "--context", "--kubeconfig",
-     "--field-selector", "--sort-by", "-c", "--container", "--cluster", "--user", "-s", "--server"}
-)  # fmt: skip
+_ALIAS = re.compile(r"\b(?:oc|k|kc)\s")
 
 
 class Command(NamedTuple):
@@ -78,46 +74,27 @@ class Command(NamedTuple):
 
 def command_of(line: str) -> Command | None:
     """The kubectl command on a pasted command line (any verb; `kubectl events` reads as
-    `get events`), or None for any other line."""
-    if len(line) > 400 or "kubectl" not in line and not re.search(r"\b(?:oc|k|kc)\s", line):
+    `get events`), or None for any other line: `_shell.command_in`'s reading, seen as kubectl."""
+    if len(line) > 400 or ("kubectl" not in line and not _ALIAS.search(line)):
+        return None  # the readers ask for every line: most say nothing of kubectl
+    return _command_of(line)
+
+
+@functools.lru_cache(maxsize=1024)
+def _command_of(line: str) -> Command | None:
+    # Cached: each reader asks about the same few command lines several times (sniff, parse).
+    command = command_in(line)
+    if command is None or command.tool != "kubectl" or command.verb not in KUBECTL_VERBS:
         return None
-    m = _COMMAND.match(line)
-    if not m:
-        return None
-    words = m.group("args").split()
-    verb = None
-    positional: list[str] = []
-    namespace = None
-    skip_next = False
-    for index, word in enumerate(words):
-        if skip_next:
-            skip_next = False
-            continue
-        if word in ("-n", "--namespace") and index + 1 < len(words):
-            namespace = words[index + 1]
-        if word.startswith("--namespace="):
-            namespace = word.split("=", 1)[1]
-        if word in _VALUE_FLAGS:
-            skip_next = True
-            continue
-        if word.startswith("-"):
-            continue
-        if verb is None:
-            if word not in _VERBS:
-                return None
-            verb = word
-        else:
-            positional.append(word)
-    if verb is None:
-        return None
-    if verb == "events":
+    namespace = command.identity.namespace
+    if command.verb == "events":
         return Command("get", "Event", None, namespace)
     kind = name = None
-    if positional:
-        resource, _, slashed = positional[0].partition("/")
+    if args := command.args:
+        resource, _, slashed = args[0].partition("/")
         kind = KINDS.get(resource.split(",")[0].split(".")[0].lower())
-        name = (slashed or (positional[1] if len(positional) > 1 else "")).rstrip(":") or None
-    return Command(verb, kind, name, namespace)
+        name = (slashed or (args[1] if len(args) > 1 else "")).rstrip(":") or None
+    return Command(command.verb, kind, name, namespace)
 
 
 def kind_of(resource: str) -> str:
@@ -140,6 +117,39 @@ def expand(line: str) -> str:
 
 def strip_bom(text: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
+
+
+def physical_lines(text: str) -> list[str]:
+    r"""The lines of `text` split at `\n` only, each without its `\r\n`/`\n`, as the pipeline
+    counts them (`count_lines`): `str.splitlines` also breaks at `\f`, `\x1c`-`\x1e`, `\x85`,
+    U+2028 and U+2029, which would shift every later line number."""
+    lines = text.split("\n")
+    if lines and not lines[-1]:
+        lines.pop()  # the newline that ends the last line starts no line
+    if "\r" in text:
+        lines = [line.removesuffix("\r") for line in lines]
+    return lines
+
+
+def ascii_int(text: str) -> int | None:
+    """`text` (blanks around it ignored) as an integer when it is one written in ASCII digits
+    (`42`, `-1`), else None: `str.isdigit` also accepts `²` and `①`, which `int` refuses, and
+    `int` refuses more than 4300 digits (no count kubectl prints has more than 18)."""
+    m = _ASCII_INT.fullmatch(text.strip())
+    return int(m.group(0)) if m else None
+
+
+_ASCII_INT = re.compile(r"-?\d{1,18}", re.ASCII)
+
+
+def component_host(cell: str) -> tuple[str | None, str | None]:
+    """(component, host) of an event's source: `kubelet`, `kubelet, node-1` (kubectl 1.10-1.14),
+    `{kubelet node-1}` (older)."""
+    parts = [p for p in _SOURCE_SPLIT.split(cell) if p]
+    return (parts[0] if parts else None), (parts[1] if len(parts) > 1 else None)
+
+
+_SOURCE_SPLIT = re.compile(r"[,\s{}]+")
 
 
 # --- columns ---------------------------------------------------------------------------------
@@ -173,39 +183,8 @@ def cut(line: str, columns: list[Column]) -> dict[str, str] | None:
     return cells
 
 
-# --- times and quantities --------------------------------------------------------------------
+# --- quantities ------------------------------------------------------------------------------
 
-_RFC1123 = re.compile(
-    r"(?:[A-Z][a-z]{2}, )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2})"
-    r"(?: ([+-]\d{4}|[A-Z]{1,5}))?"
-)
-
-
-def rfc1123(text: str, tz: tzinfo) -> float | None:
-    """Epoch of kubectl's `Thu, 30 Nov 2017 10:53:56 +0000` (RFC 1123, numeric zone or an
-    abbreviation; naive times in `tz`). None for other text and for Go's zero time (year 1)."""
-    m = _RFC1123.search(text)
-    if not m:
-        return None
-    day, mon, year, hh, mm, ss, zone = m.groups()
-    month = MONTHS.get(mon)
-    if month is None or int(year) < 1971:
-        return None
-    try:
-        if zone and zone[0] in "+-":
-            offset = (1 if zone[0] == "+" else -1) * (int(zone[1:3]) * 3600 + int(zone[3:]) * 60)
-        elif zone in ZONE_ABBREVIATIONS:
-            offset = ZONE_ABBREVIATIONS[zone]
-        else:
-            naive = datetime(int(year), month, int(day), int(hh), int(mm), int(ss), tzinfo=tz)
-            return naive.timestamp()
-        fields = (int(year), month, int(day), int(hh), int(mm), int(ss), 0, 0, 0)
-        return float(calendar.timegm(fields) - offset)
-    except (ValueError, OverflowError):
-        return None
-
-
-RFC1123_PATTERN = _RFC1123.pattern
 
 def percent(text: str) -> float | None:
     """`37%` -> 37.0; None otherwise."""

@@ -17,8 +17,11 @@ Parts keep their line numbers, so evidence still points at the pasted line.
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 from opslens.sources.readers._shell import Command, command_in, is_prompt_decoration
 from opslens.sources.readers._shell_output import implied_tool
@@ -46,11 +49,72 @@ class Part:
 
     @property
     def text(self) -> str:
+        """The part as a file of its own (every line ends with a newline)."""
         return "".join(line if line.endswith("\n") else line + "\n" for line in self.lines)
 
+    def head(self, chars: int) -> str:
+        """The first `chars` characters of `text`, without building all of it."""
+        taken: list[str] = []
+        size = 0
+        for line in self.lines:
+            taken.append(line if line.endswith("\n") else line + "\n")
+            size += len(taken[-1])
+            if size >= chars:
+                break
+        return "".join(taken)[:chars]
 
-def block_kind(line: str, following: list[str]) -> str | None:
-    """The kind of part `line` starts, looking at the lines after it; None for an ordinary line."""
+    def stream(self) -> PartStream:
+        """The part as a text stream for its reader: the same lines as `text`, not joined."""
+        return PartStream(self.lines)
+
+
+class PartStream(io.TextIOBase):
+    """The lines of a part as a read-only text stream (iteration, `readline`, `read`), so that
+    a big part (the output of `kubectl logs`) is not copied into one more string for its
+    reader. Each line ends with a newline, as in `Part.text`."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self._lines = lines
+        self._at = 0
+        self._rest = ""  # what a `read(size)` took from a line but did not return
+
+    def readable(self) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:  # type: ignore[override]
+        while line := self.readline():
+            yield line
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        if self._rest:
+            line, self._rest = self._rest, ""
+        elif self._at < len(self._lines):
+            line = self._lines[self._at]
+            self._at += 1
+            if not line.endswith("\n"):
+                line += "\n"
+        else:
+            return ""
+        if size is not None and 0 <= size < len(line):
+            line, self._rest = line[:size], line[size:]
+        return line
+
+    def read(self, size: int | None = -1) -> str:
+        if size is None or size < 0:
+            rest, self._rest = self._rest, ""
+            lines, at = self._lines, self._at
+            self._at = len(lines)
+            return rest + "".join(line if line.endswith("\n") else line + "\n" for line in islice(lines, at, None))
+        taken: list[str] = []
+        while size > 0 and (line := self.readline(size)):
+            taken.append(line)
+            size -= len(line)
+        return "".join(taken)
+
+
+def block_kind(line: str, following: Sequence[str]) -> str | None:
+    """The kind of part `line` starts, looking at the (up to 4) lines after it; None for an
+    ordinary line."""
     stripped = line.rstrip("\r\n")
     if _DESCRIBE_NAME.match(stripped) and any(_DESCRIBE_KEYS.match(f) for f in following[:4]):
         return "describe"
@@ -67,50 +131,54 @@ def block_kind(line: str, following: list[str]) -> str | None:
     return None
 
 
-def split_paste(lines: list[str]) -> tuple[list[Part], list[int]]:
-    """The parts of a paste, and the indexes of lines that belong to none (fences, prompt
-    decorations): understood, but nothing to read."""
+def split_paste(lines: list[str]) -> list[Part]:
+    """The parts of a paste. Fences and prompt decorations belong to none (understood, but
+    nothing to read)."""
     parts: list[Part] = []
-    ignored: list[int] = []
     current = Part(0)
+    filled = False  # whether the current part has a non-blank line yet
+    owned = False  # whether it is the output of a kubectl verb whose reader knows its sections
     blank_before = False
+    last = len(lines) - 1
     for i, raw in enumerate(lines):
         line = raw.rstrip("\r\n")
-        nxt = lines[i + 1].rstrip("\r\n") if i + 1 < len(lines) else None
-        if _FENCE.match(line) or is_prompt_decoration(line, nxt):
+        if _FENCE.match(line) or (i < last and is_prompt_decoration(line, lines[i + 1].rstrip("\r\n"))):
             _close(parts, current)
-            current = Part(i + 1)
-            ignored.append(i)
+            current, filled, owned = Part(i + 1), False, False
             continue
         command = command_in(line)
         if command is not None:
             _close(parts, current)
-            current = Part(i + 1, command=command, command_index=i, kind="command")
+            current, filled = Part(i + 1, command=command, command_index=i, kind="command"), False
+            owned = _kubectl_output(command)
             blank_before = False
             continue
         if not line.strip():
             blank_before = True
             current.lines.append(raw)
             continue
-        kind = block_kind(line, [x.rstrip("\r\n") for x in lines[i + 1 : i + 5]])
-        if _starts_new(current, kind, line, blank_before):
-            _close(parts, current)
-            current = Part(i, kind=kind or "text")
-        elif not current.lines or not any(x.strip() for x in current.lines):
-            current.kind = current.kind if current.kind == "command" else kind or current.kind
+        if not filled:  # the part's first line of content says what it is (unless a command did)
+            if current.kind != "command":
+                current.kind = block_kind(line, lines[i + 1 : i + 5]) or current.kind
+        elif not owned:
+            kind = block_kind(line, lines[i + 1 : i + 5])
+            if _starts_new(current, kind, line, blank_before):
+                _close(parts, current)
+                current, owned = Part(i, kind=kind or "text"), False
         current.lines.append(raw)
+        filled = True
         blank_before = False
     _close(parts, current)
-    return parts, ignored
+    return parts
+
+
+def _kubectl_output(command: Command) -> bool:
+    """Output of a kubectl verb whose reader knows its sections (no part starts inside it)."""
+    return command.tool == "kubectl" and command.verb in ("describe", "get", "top", "rollout", "events")
 
 
 def _starts_new(current: Part, kind: str | None, line: str, blank_before: bool) -> bool:
-    has_content = any(x.strip() for x in current.lines)
-    if not has_content:
-        return False
-    if current.kind == "command" and current.command is not None and current.command.tool == "kubectl" \
-            and current.command.verb in ("describe", "get", "top", "rollout", "events"):
-        return False  # kubectl's own output: its reader knows its sections
+    """Whether `line` (of block `kind`) ends `current`, a part with content already."""
     if kind is not None:
         if current.kind == "describe" and kind == "events":
             return False  # a describe's own Events section

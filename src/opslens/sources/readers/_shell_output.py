@@ -14,12 +14,12 @@ names the tool just as well (`implied_tool`).
 from __future__ import annotations
 
 import re
-import time
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import TYPE_CHECKING
 
 from opslens.events import Event, EventKind, Severity
 from opslens.sources.base import ReadContext
+from opslens.timeparse import parse_ctime
 
 if TYPE_CHECKING:  # the splitter recognises output headers with `implied_tool`
     from opslens.sources.readers._paste_split import Part
@@ -59,7 +59,7 @@ def shell_output_event(part: Part, lines: list[str], ctx: ReadContext) -> Event:
     output = [line.rstrip("\r\n") for line in part.lines]
     while output and not output[-1].strip():
         output.pop()
-    now = ctx.now or ctx.reference or time.time()  # when the paste was taken, at best a guess
+    now = ctx.anchor()[0]  # when the paste was taken: `--now`, else a guess (see `anchor`)
     if part.command is not None and part.command_index is not None:
         head, first = [lines[part.command_index].rstrip("\r\n")], part.command_index
         tool, said = part.command.output_tool or part.command.tool, [part.command.text]
@@ -101,7 +101,7 @@ def _facts(tool: str, output: list[str], now: float) -> list[str]:
             facts.append("swap is enabled on this host")
         elif tool == "cat" and _FSTAB_SWAP.match(line):
             facts.append("swap is enabled in /etc/fstab")
-        elif (m := _NOT_AFTER.search(line)) and (end := _cert_date(m.group(1))) is not None:
+        elif (m := _NOT_AFTER.search(line)) and (end := parse_ctime(m.group(1), UTC)) is not None:
             if end < now:
                 facts.append(f"certificate notAfter {m.group(1).strip()} has passed: the certificate has expired")
             else:
@@ -109,14 +109,10 @@ def _facts(tool: str, output: list[str], now: float) -> list[str]:
     return list(dict.fromkeys(facts))
 
 
-def _cert_date(text: str) -> float | None:
-    """`Jul 11 09:36:23 2025 GMT` (openssl) as epoch seconds."""
-    try:
-        return datetime.strptime(" ".join(text.split()), "%b %d %H:%M:%S %Y %Z").replace(tzinfo=UTC).timestamp()
-    except ValueError:
-        return None
-
-
 def _percent(fact: str) -> int:
-    m = re.search(r"(\d+)% full", fact)
+    """The percentage a `... is 81% full` fact ends with (bounded: the fact quotes input)."""
+    m = _FULL.search(fact)
     return int(m.group(1)) if m else 0
+
+
+_FULL = re.compile(r"(?<!\d)(\d{1,3})% full$")

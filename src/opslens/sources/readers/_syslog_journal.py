@@ -1,4 +1,5 @@
-"""What `journalctl` prints besides entries, and the zone names of its `short-full` stamps.
+"""What `journalctl` prints besides entries, and the zone names of its `short-full` stamps
+(`opslens.timeparse.ZONE_ABBREVIATIONS`, less the ambiguous ones, plus a few it lacks).
 
 journalctl writes informational lines of its own between the entries (unless `-q`):
 `-- Logs begin at Mon 2024-03-04 08:00:01 UTC, end at Mon 2024-03-04 10:15:00 UTC. --`
@@ -19,6 +20,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone, tzinfo
 
+from opslens.timeparse import ZONE_ABBREVIATIONS
+
 #: The lines journalctl adds to its output (never log entries).
 MARKER = re.compile(
     r"-- (?:Logs begin|Logs end|Journal begins|Journal ends|Boot\b|Reboot|No entries|Journal follows)"
@@ -35,28 +38,37 @@ _STAMP = re.compile(
 STATUS_HEAD = re.compile(r"[●○×*↻] ([\w@.:\\-]+) - ")
 _ACTIVE = re.compile(r"\s+Active: (.*?)(?: since (.+?);.*)?$")
 
-#: Zone abbreviations journalctl prints (`short-full`, the range header) that mean one offset.
-#: Ambiguous ones (IST, CST) are left out: such stamps are read in the user's zone.
-ZONE_HOURS: dict[str, float] = {
-    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CEST": 2,
-    "EET": 2, "EEST": 3, "MSK": 3, "HKT": 8, "SGT": 8, "AWST": 8, "JST": 9, "KST": 9,
-    "ACST": 9.5, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13, "HST": -10, "AKST": -9,
-    "AKDT": -8, "PST": -8, "PDT": -7, "MST": -7, "MDT": -6, "EST": -5, "EDT": -4,
+#: Zone abbreviations that name several zones (IST: India, Ireland, Israel; CST: US Central,
+#: China): stamps in them are read in the user's zone. timeparse's table gives each one reading.
+AMBIGUOUS_ZONES = frozenset({"IST", "CST"})
+#: Zones journalctl prints that timeparse's table lacks, in seconds east of UTC.
+_MORE_ZONES = {
+    "AWST": 8 * 3600, "ACST": 34200, "NZST": 12 * 3600, "NZDT": 13 * 3600,
+    "HST": -10 * 3600, "AKST": -9 * 3600, "AKDT": -8 * 3600,
 }  # fmt: skip
 
 
-def zone_of(name: str | None, default: tzinfo) -> tzinfo:
-    """The zone a stamp's zone text names (`UTC`, `CET`, `+0100`, `+01:00`), else `default`."""
+def zone_offset(name: str | None) -> int | None:
+    """Seconds east of UTC of a stamp's zone text (`UTC`, `CET`, `+0100`, `+01:00`); None when
+    there is none, or it is unknown or ambiguous (then the stamp is read in the user's zone)."""
     if not name:
-        return default
+        return None
     if name[0] in "+-":
         digits = name[1:].replace(":", "")
         if len(digits) != 4 or not digits.isdigit():
-            return default
-        minutes = int(digits[:2]) * 60 + int(digits[2:])
-        return timezone(timedelta(minutes=minutes if name[0] == "+" else -minutes))
-    hours = ZONE_HOURS.get(name)
-    return default if hours is None else timezone(timedelta(hours=hours))
+            return None
+        seconds = int(digits[:2]) * 3600 + int(digits[2:]) * 60
+        return seconds if name[0] == "+" else -seconds
+    if name in AMBIGUOUS_ZONES:
+        return None
+    offset = ZONE_ABBREVIATIONS.get(name)
+    return _MORE_ZONES.get(name) if offset is None else offset
+
+
+def zone_of(name: str | None, default: tzinfo) -> tzinfo:
+    """The zone a stamp's zone text names (see `zone_offset`), else `default`."""
+    offset = zone_offset(name)
+    return default if offset is None else timezone(timedelta(seconds=offset))
 
 
 def parse_stamp(text: str, tz: tzinfo) -> float | None:

@@ -21,8 +21,8 @@ from typing import Any, NamedTuple
 
 from opslens.events import Severity
 from opslens.sources.lines.levels import LETTERS, level_severity
-from opslens.sources.readers._syslog_journal import STATUS_HEAD, status_active, zone_of
-from opslens.timeparse import MONTHS, parse_rfc3339
+from opslens.sources.readers._syslog_journal import STATUS_HEAD, status_active, zone_offset
+from opslens.timeparse import MONTHS, Clock, parse_rfc3339
 
 _BSD = re.compile(
     r"(?:<(\d{1,3})>)?([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))? +(\S.*)?$"
@@ -144,6 +144,7 @@ def classify(line: str) -> int:
 
 def parser(epoch: Callable[[str, int], float | None], tz: tzinfo) -> Callable[[str], Header | None]:
     """The header parser of one file; `epoch(stamp, month)` dates year-less stamps."""
+    clock = Clock(tz)  # the file's cache of `short-full` stamps
 
     def parse(text: str) -> Header | None:
         first = text[0]
@@ -167,11 +168,20 @@ def parser(epoch: Callable[[str, int], float | None], tz: tzinfo) -> Callable[[s
                 return header._replace(extra={"monotonic": float(m.group(1))})
         elif first.isupper() and (m := _FULL.match(text)):
             stamp, zone, rest = m.groups()
-            time = parse_rfc3339(stamp, zone_of(zone, tz))
-            return split_rest(time, None, rest, "full")
+            return split_rest(_full_time(clock, stamp, zone), None, rest, "full")
         return _bare(text)
 
     return parse
+
+
+def _full_time(clock: Clock, stamp: str, zone: str) -> float | None:
+    """Epoch of a `short-full` stamp (`2025-03-14 02:51:09[.123]`) in its zone (`UTC`, `+0100`);
+    an unknown or ambiguous zone is the user's."""
+    offset = zone_offset(zone)
+    if offset is None:
+        return clock.iso(stamp)
+    time = clock.iso(stamp + "Z")
+    return None if time is None else time - offset
 
 
 def _bare(text: str) -> Header | None:

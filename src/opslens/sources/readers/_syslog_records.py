@@ -14,15 +14,12 @@ Not a reader: the leading underscore keeps the package's auto-import from treati
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import NamedTuple
 
-from opslens.errors import InputError
 from opslens.sources.base import ReadContext
+from opslens.sources.readers._prefixed import Leading, Record, group_records
 from opslens.sources.readers._syslog_journal import STATUS_HEAD
 from opslens.sources.readers._syslog_parse import Header
 
-#: Lines without a header that may continue one record; more are reported as unusable.
-MAX_CONTINUATION_LINES = 1000
 #: Lines before the first header that are still a cut-off record (more are not a fragment).
 MAX_CUT_LINES = 3
 #: ... or a `systemctl status` block.
@@ -32,69 +29,26 @@ MIN_WRAP_WIDTH = 60
 EXPECTED = "`Mon DD HH:MM:SS host ident[pid]: msg`"
 
 
-class Record(NamedTuple):
-    """One record: its first physical line, number and header, and the lines continuing it.
-    `width` is the longest line read so far (for telling wraps from multi-line messages)."""
-
-    line: int
-    text: str
-    header: Header
-    continuation: list[str]
-    width: int
-
-
 def group(
     lines: Iterable[str],
     ctx: ReadContext,
     parse: Callable[[str], Header | None],
     salvage: Callable[[list[str]], Header],
     notice: Callable[[str], bool],
-) -> Iterator[Record]:
-    """Records of a syslog text. `parse` gives a line's header or None; `salvage` the header of
-    the lines before the first header (a cut-off line, a `systemctl status` block); `notice`
-    sees those lines and journalctl's `-- ` lines first, and is true of lines to drop."""
-    pending: Record | None = None
-    leading: list[tuple[int, str]] = []
-    limit = MAX_CUT_LINES
-    overflow = False  # more text before the first header than a cut-off line or status block
-    width = 0
-    line_no = ctx.lines
-    for line_no, line in enumerate(lines, start=ctx.lines + 1):  # noqa: B007
-        text = line.rstrip("\r\n").lstrip("\ufeff")
-        if len(text) > width:
-            width = len(text)
-        header = parse(text) if text.strip() else None
-        if header is None:
-            if not text.strip() or ((pending is None or text[:3] == "-- ") and notice(text)):
-                continue
-            if pending is not None:
-                if len(pending.continuation) < MAX_CONTINUATION_LINES:
-                    pending.continuation.append(text)
-                else:
-                    ctx.skip("not a syslog line", line_no)
-                continue
-            if not leading and STATUS_HEAD.match(text):
-                limit = MAX_STATUS_LINES
-            if not overflow and len(leading) < limit:
-                leading.append((line_no, text))
-                continue
-            for early, _ in leading:
-                ctx.skip("not a syslog line", early)
-            leading.clear()
-            overflow = True
-            ctx.skip("not a syslog line", line_no)
-            continue
-        if pending is not None:
-            yield pending._replace(width=width)
-        elif leading:  # a paste that starts mid-line, or a status block: a record of its own
-            texts = [t for _, t in leading]
-            yield Record(leading[0][0], texts[0], salvage(texts), texts[1:], width)
-        pending = Record(line_no, text, header, [], width)
-    ctx.lines = line_no
-    if pending is not None:
-        yield pending._replace(width=width)
-    elif leading or overflow:  # text, but not one header: not syslog at all
-        raise InputError(str(ctx.source), f"no syslog lines found (expected {EXPECTED})")
+) -> Iterator[Record[Header]]:
+    """Records of a syslog text (`_prefixed.group_records`). `parse` gives a line's header or
+    None; `salvage` the header of the lines before the first header (a cut-off line, a
+    `systemctl status` block); `notice` sees those lines and journalctl's `-- ` lines first,
+    and is true of lines to drop."""
+
+    def ignore(text: str, started: bool) -> bool:
+        return (not started or text[:3] == "-- ") and notice(text)
+
+    return group_records(lines, ctx, parse, "syslog", EXPECTED, ignore, Leading(_leading_limit, salvage))
+
+
+def _leading_limit(first: str) -> int:
+    return MAX_STATUS_LINES if STATUS_HEAD.match(first) else MAX_CUT_LINES
 
 
 def wrapped_join(first: str, continuation: list[str], width: int) -> str | None:

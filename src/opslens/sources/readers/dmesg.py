@@ -54,7 +54,7 @@ class DmesgReader(Reader):
     def read(self, stream: TextIO, ctx: ReadContext) -> Iterator[Event]:
         parse = partial(_parse, ctx)
         records = group_records(stream, ctx, parse, fmt="dmesg", expected="`[seconds] message`")
-        for line_no, text, record, continuation in records:
+        for line_no, text, record, continuation, _width in records:
             yield _to_event(line_no, text, record, continuation, ctx)
 
 

@@ -22,7 +22,7 @@ from opslens.sources.readers._describe_emit import Anchor, latest_time, object_e
 from opslens.sources.readers._describe_events import HEADER, OLD_HEADER, ROW
 from opslens.sources.readers._describe_parse import parse
 from opslens.sources.readers._documents import count_lines
-from opslens.sources.readers._kubectl_text import command_of, expand, strip_bom
+from opslens.sources.readers._kubectl_text import command_of, expand, physical_lines, strip_bom
 
 #: Header keys that describe prints and logs and manifests do not (capitalised, `Key:  value`).
 _DESCRIBE_KEYS = frozenset(
@@ -89,7 +89,7 @@ def _score(head: str) -> float:
     text = strip_bom(head).lstrip("\r\n")
     if not text.strip() or text.lstrip()[:1] in ("{", "["):
         return 0.0
-    lines = text.splitlines()
+    lines = physical_lines(text)
     if len(head) >= SNIFF_CHARS and not head.endswith("\n"):
         lines = lines[:-1]  # cut mid-line
     content = [

@@ -33,18 +33,13 @@ from opslens.sources.readers._documents import (
     to_epoch,
 )
 from opslens.sources.readers._k8s_event_table import read_event_table, sniff_table
+from opslens.sources.readers._kubectl_text import CLUSTER_SCOPED, TYPE_SEVERITY
 from opslens.sources.verbatim import json_fragment
 
 _KIND_EVENT = re.compile(r'"kind"\s*:\s*"Event(?:List)?"')
 _YAML_KIND_EVENT = re.compile(r"^\s*(?:- )?kind: [\"']?Event(?:List)?[\"']?\s*$", re.M)
 _YAML_REF = re.compile(r"^\s*(?:- )?(?:involvedObject|regarding):", re.M)
 _WATCH_TYPES = frozenset({"ADDED", "MODIFIED", "DELETED"})
-_TYPE_SEVERITY = {"Normal": Severity.INFO, "Warning": Severity.WARNING, "Error": Severity.ERROR}
-# Objects without a namespace: their Events live in "default", which says nothing about them.
-_CLUSTER_SCOPED = frozenset(
-    {"Node", "Namespace", "PersistentVolume", "StorageClass", "ClusterRole", "ClusterRoleBinding",
-     "CustomResourceDefinition", "APIService", "CSINode", "PriorityClass", "VolumeAttachment"}
-)  # fmt: skip
 
 
 @register
@@ -166,7 +161,7 @@ def _to_event(item: Any, line: int | None, ctx: ReadContext, verbatim_json: bool
         origin=ctx.source.origin(line),
         message=message,
         raw=_quotable(reason, json_fragment(quoted) if verbatim_json else quoted),
-        severity=_TYPE_SEVERITY.get(event_type or "", Severity.UNKNOWN),
+        severity=TYPE_SEVERITY.get(event_type or "", Severity.UNKNOWN),
         host=_host(source, item, component, ref_kind, ref_name),
         namespace=namespace,
         entity=Entity(ref_kind, ref_name, namespace) if ref_kind and ref_name else None,
@@ -183,7 +178,7 @@ def _quotable(reason: str | None, text: str) -> str:
 def _namespace(ref: dict[str, Any], ref_kind: str | None, item: dict[str, Any]) -> str | None:
     """The involved object's namespace; the Event's own only for namespaced kinds."""
     namespace = as_str(ref.get("namespace"))
-    if namespace is None and ref_kind not in _CLUSTER_SCOPED:
+    if namespace is None and ref_kind not in CLUSTER_SCOPED:  # their Events live in "default"
         namespace = as_str(as_dict(item.get("metadata")).get("namespace"))
     return namespace
 

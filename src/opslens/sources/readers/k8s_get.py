@@ -30,6 +30,7 @@ from opslens.sources.readers._kubectl_text import (
     entity,
     expand,
     header_columns,
+    physical_lines,
     strip_bom,
 )
 from opslens.timeparse.relative import parse_age
@@ -55,7 +56,7 @@ _OTHER_HEADER = re.compile(
 )
 _FOREIGN = re.compile(r"^(?:NAMESPACE\s+)?(?:LAST ?SEEN|FIRST ?SEEN)\b|CPU\(cores\)")
 _NO_RESOURCES = re.compile(r"^\s*No resources found\b")
-_RESTART_AGO = re.compile(r"\d+ \(\S+ ago\)")
+_RESTART_AGO = re.compile(r"(?<!\d)\d+ \(\S+ ago\)")  # (?<!\d): linear on long digit runs
 _HEAD_LINES = 8
 
 
@@ -87,7 +88,7 @@ class K8sGetReader(Reader):
         hint: Command | None = None
         unknown: list[int] = []
         other: dict[int, int] = {}  # header line of an unread table -> its rows
-        for line_no, line in enumerate(text.splitlines(), start=1):
+        for line_no, line in enumerate(physical_lines(text), start=1):
             if not line.strip() or _NO_RESOURCES.match(line):
                 continue
             if (cmd := command_of(line)) is not None:
@@ -242,7 +243,7 @@ def _score(head: str) -> float:
     text = strip_bom(head)
     if text.lstrip()[:1] in ("{", "[", ""):
         return 0.0
-    lines = text.splitlines()
+    lines = physical_lines(text)
     if len(head) >= SNIFF_CHARS and not head.endswith("\n"):
         lines = lines[:-1]
     content = [ln for ln in lines[:40] if ln.strip() and command_of(ln) is None][:_HEAD_LINES]

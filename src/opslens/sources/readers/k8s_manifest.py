@@ -18,14 +18,14 @@ import yaml
 
 from opslens.events import Entity, Event, EventKind, Severity
 from opslens.sources.base import ReadContext, Reader, register
+from opslens.sources.readers._documents import YAML_ERRORS, count_lines, yaml_problem
+from opslens.sources.readers._kubectl_text import CLUSTER_SCOPED, physical_lines
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _API_VERSION = re.compile(r"^apiVersion:\s*\S", re.M)
 _KIND = re.compile(r"^kind:\s*[A-Z]\w+\s*$", re.M)
 _DOC_START = re.compile(r"^---\s*$")
 _POD_TEMPLATE_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"})
-_CLUSTER_SCOPED = frozenset({"Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "StorageClass",
-                             "CustomResourceDefinition", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"})
 
 
 @register
@@ -42,16 +42,16 @@ class K8sManifestReader(Reader):
         return 0.0
 
     def read(self, stream: TextIO, ctx: ReadContext) -> Iterator[Event]:
-        lines = stream.read().splitlines()
-        ctx.lines += len(lines)
-        for start, doc_lines in _documents(lines):
+        text = stream.read()
+        ctx.lines += count_lines(text)
+        for start, doc_lines in _documents(physical_lines(text)):
             text = "\n".join(doc_lines).rstrip()
             if not text.strip():
                 continue
             try:
                 obj = yaml.load(text, Loader=_LOADER)
-            except yaml.YAMLError as err:
-                ctx.unrecognized(f"YAML document that does not parse: {str(err).splitlines()[0]}", start, lines=len(doc_lines))
+            except YAML_ERRORS as err:
+                ctx.unrecognized(f"YAML document that does not parse: {yaml_problem(err)}", start, lines=len(doc_lines))
                 continue
             for item in _objects(obj):
                 yield _event(item, text, start, ctx)
@@ -83,7 +83,7 @@ def _event(obj: dict[str, Any], raw: str, line: int, ctx: ReadContext) -> Event:
     kind = str(obj.get("kind"))
     meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
     name = str(meta.get("name") or "?")
-    namespace = None if kind in _CLUSTER_SCOPED else (str(meta["namespace"]) if meta.get("namespace") else ctx.source.identity.namespace)
+    namespace = None if kind in CLUSTER_SCOPED else (str(meta["namespace"]) if meta.get("namespace") else ctx.source.identity.namespace)
     where = f"{namespace}/{name}" if namespace else name
     try:
         facts = [f"{kind} {where}", *_facts(kind, obj.get("spec") if isinstance(obj.get("spec"), dict) else {})]

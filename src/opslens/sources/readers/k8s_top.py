@@ -15,7 +15,13 @@ from typing import TextIO
 from opslens.events import Event, EventKind, Severity
 from opslens.sources.base import SNIFF_CHARS, ReadContext, Reader, register
 from opslens.sources.readers._documents import count_lines
-from opslens.sources.readers._kubectl_text import command_of, percent, quantity, strip_bom
+from opslens.sources.readers._kubectl_text import (
+    command_of,
+    percent,
+    physical_lines,
+    quantity,
+    strip_bom,
+)
 from opslens.sources.readers._promlabels import entity_from_labels
 from opslens.sources.readers.prometheus import selector
 
@@ -54,7 +60,7 @@ class K8sTopReader(Reader):
         text = strip_bom(head)
         if len(head) >= SNIFF_CHARS and not head.endswith("\n"):
             text = text.rsplit("\n", 1)[0]
-        content = [ln.strip() for ln in text.splitlines()[:20] if ln.strip() and command_of(ln) is None]
+        content = [ln.strip() for ln in physical_lines(text)[:20] if ln.strip() and command_of(ln) is None]
         return 0.9 if any(_header(ln) for ln in content[:3]) else 0.0
 
     def read(self, stream: TextIO, ctx: ReadContext) -> Iterator[Event]:
@@ -65,7 +71,7 @@ class K8sTopReader(Reader):
         namespace = ctx.source.identity.namespace  # a paste's command (`-n shop`) may have named it
         anchor: tuple[float, bool] | None = None
         unknown: list[int] = []
-        for line_no, line in enumerate(text.splitlines(), start=1):
+        for line_no, line in enumerate(physical_lines(text), start=1):
             words = line.split()
             if not words or _SUM_RULE.match(line):
                 continue

@@ -16,7 +16,11 @@ from opslens.events import Event, EventKind, Severity
 from opslens.sources.base import ReadContext, Reader, register
 
 _ROW = re.compile(r"^\s*\|.*\|\s*$")
-_SEPARATOR = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-{0,}:?\s*\|?\s*$")
+# `|---|:--:|`: cells of 3+ dashes (colons for alignment) each closed by a pipe, then maybe a last
+# open cell. Blanks are possessive (`\s*+`): they never give back what they took, so a line that
+# is no separator (`|---|` then thousands of spaces and a letter) fails in linear time instead of
+# retrying every split of its blanks between the neighbouring `\s*`.
+_SEPARATOR = re.compile(r"^\s*+\|?(?:\s*+:?-{3,}+:?\s*+\|)++\s*+(?::?-*+:?)?\s*+\|?\s*+$")
 
 
 @register

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import dataclasses
 import email.utils
-import io
 import re
 from collections.abc import Iterator
 from typing import ClassVar, TextIO
 
-from opslens.events import Event, EventKind, Severity
+from opslens.events import Event, EventKind, Origin, Severity
 from opslens.sources.base import (
     SNIFF_CHARS,
     ReadContext,
@@ -41,6 +40,7 @@ _BY_COMMAND = {("kubectl", "logs"): "textlog", ("docker", "logs"): "textlog", ("
                ("docker-compose", "logs"): "textlog", ("crictl", "logs"): "textlog", ("stern", None): "textlog"}
 #: `"time":1746560702846` / `"ts":1746560702.846` of JSON log lines (pino, zap)
 _EPOCH_FIELD = re.compile(r'"(?:time|ts|timestamp|@timestamp)"\s*:\s*(1[5-9]\d{8}(?:\d{3})?(?:\.\d+)?)\b')
+_tnew = tuple.__new__
 _ABSOLUTE = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?|[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [+-]\d{4}")
 
 
@@ -58,11 +58,15 @@ class PasteReader(Reader):
         return _score(head, name)
 
     def read(self, stream: TextIO, ctx: ReadContext) -> Iterator[Event]:
-        text = stream.read()
-        lines = text.lstrip("\ufeff").splitlines(keepends=True)
+        # Lines end at "\n" only, as the pipeline counts them (not at \u2028, \x85, \f, ...).
+        lines = list(stream)
+        if lines:
+            lines[0] = lines[0].lstrip("\ufeff")
+            if not lines[0]:
+                del lines[0]
         ctx.lines += len(lines)
-        parts, _ignored = split_paste(lines)
-        reference = _latest_absolute(text, ctx)
+        parts = split_paste(lines)
+        reference = _latest_absolute(_head(lines, 4 * SNIFF_CHARS), ctx)
         if reference is not None and ctx.reference is None:
             ctx.reference = reference
         for part in parts:
@@ -70,7 +74,7 @@ class PasteReader(Reader):
 
 
 def _score(head: str, name: str) -> float:
-    lines = head.lstrip("\ufeff").splitlines(keepends=True)
+    lines = _split_lines(head.lstrip("\ufeff"))
     if len(head) >= SNIFF_CHARS:
         lines = lines[:-1]
     marked = False
@@ -79,7 +83,7 @@ def _score(head: str, name: str) -> float:
             continue
         if line.lstrip().startswith("```") or command_in(line.rstrip("\r\n")) is not None:
             return 0.97
-        marked = marked or block_kind(line.rstrip("\r\n"), [x.rstrip("\r\n") for x in lines[i + 1 : i + 5]]) is not None
+        marked = marked or block_kind(line, lines[i + 1 : i + 5]) is not None
     if not marked:
         return 0.0
     # Blocks of several kinds: a paste only if no reader understands the whole of it (rollout
@@ -87,9 +91,30 @@ def _score(head: str, name: str) -> float:
     whole, score = choose_reader(head, name, exclude=frozenset({PasteReader.name}))
     if whole is not None and score >= 0.8:
         return 0.0
-    parts, _ = split_paste(lines)
+    parts = split_paste(lines)
     chosen = {"output" if part.kind == "output" else _best(part.text) for part in parts if any(x.strip() for x in part.lines)}
     return 0.97 if len(chosen) >= 2 or "output" in chosen else 0.0
+
+
+def _split_lines(text: str) -> list[str]:
+    """The lines of `text` with their ends, split at "\n" only (like iterating a file)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    if not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _head(lines: list[str], chars: int) -> str:
+    """The first `chars` characters of the text `lines` make up."""
+    taken: list[str] = []
+    size = 0
+    for line in lines:
+        if size >= chars:
+            break
+        taken.append(line)
+        size += len(line)
+    return "".join(taken)[:chars]
 
 
 def _best(text: str) -> str | None:
@@ -153,7 +178,7 @@ def _read_part(part: Part, lines: list[str], ctx: ReadContext) -> Iterator[Event
         on_unrecognized=lambda reason, line: ctx.on_unrecognized(reason, offset + (line or 1)),
     )
     try:
-        for event in reader_cls().read(io.StringIO(part.text), sub):
+        for event in reader_cls().read(part.stream(), sub):
             yield _shifted(event, offset, via)
     except Exception as err:  # noqa: BLE001 - one unreadable part must not lose the rest of the paste
         ctx.unrecognized(f"{reader_cls.name} could not read this part: {err}", part.start + 1, lines=len(part.lines))
@@ -166,7 +191,7 @@ def _reader_for(part: Part, name: str) -> type[Reader]:
         named = _BY_COMMAND.get((command.tool, command.verb)) or _BY_COMMAND.get((command.tool, None))
         if named is not None:
             return get_reader(named)
-    best, score = choose_reader(part.text[:SNIFF_CHARS], name, exclude=frozenset({PasteReader.name}))
+    best, score = choose_reader(part.head(SNIFF_CHARS), name, exclude=frozenset({PasteReader.name}))
     return best if best is not None and score > 0 else get_reader("textlog")
 
 
@@ -190,11 +215,12 @@ def _command_event(part: Part, lines: list[str], ctx: ReadContext) -> Event:
 
 
 def _shifted(event: Event, offset: int, via: Event | None) -> Event:
-    origin = event.origin
-    if origin.line is not None:
-        origin = origin._replace(line=origin.line + offset)
+    """`event` at its line in the paste, pointing at its command. Once per line of a part:
+    built with `tuple.__new__`, as the NamedTuples' own constructors do (`lines.records`)."""
+    path, line, member = event.origin
+    origin = event.origin if line is None else _tnew(Origin, (path, line + offset, member))
     attrs = event.attrs
     if via is not None:
-        attrs = {**(attrs or {}), "via": via}
-    return event._replace(origin=origin, attrs=attrs)
+        attrs = {**attrs, "via": via} if attrs else {"via": via}
+    return _tnew(Event, (*event[:3], origin, *event[4:10], attrs, *event[11:]))
 

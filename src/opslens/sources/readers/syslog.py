@@ -27,11 +27,16 @@ the physical lines joined with newlines. journalctl's own `-- ... --` lines are 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from opslens.events import Event, EventKind, Severity
 from opslens.sources.base import ReadContext, Reader, register
+from opslens.sources.lines.records import infer_times
+
+# re-exported: how many continuation lines a record keeps is part of this reader's contract
+from opslens.sources.readers._prefixed import MAX_CONTINUATION_LINES as MAX_CONTINUATION_LINES
+from opslens.sources.readers._prefixed import Record
 from opslens.sources.readers._syslog_clock import SyslogClock
 from opslens.sources.readers._syslog_journal import MARKER, journal_range, status_active
 from opslens.sources.readers._syslog_parse import (
@@ -42,17 +47,13 @@ from opslens.sources.readers._syslog_parse import (
     parser,
     salvage,
 )
-
-# re-exported: how many continuation lines a record keeps is part of this reader's contract
-from opslens.sources.readers._syslog_records import MAX_CONTINUATION_LINES as MAX_CONTINUATION_LINES
-from opslens.sources.readers._syslog_records import Record, group, wrapped_join
+from opslens.sources.readers._syslog_records import group, wrapped_join
 from opslens.sources.readers._syslog_sniff import score
 
 __all__ = ["FACILITIES", "MAX_CONTINUATION_LINES", "PRI_SEVERITY", "SyslogReader"]
 
 _KERNEL_STAMP = re.compile(r"\[ *(\d+\.\d+)\]")
-#: Untimed records held back while waiting for the file's first time.
-_MAX_LEADING = 10000
+#: Header forms without a time of their own, which take a neighbour's (`infer_times`).
 _UNTIMED_FORMS = ("bare", "cut", "status")
 
 
@@ -88,8 +89,19 @@ class SyslogReader(Reader):
             return salvage(lines, ctx.tz)
 
         records = group(stream, ctx, parser(clock.epoch, ctx.tz), leading, notice)
-        events = ((_to_event(r, ctx, clock.guessed), r.header.form) for r in records)
-        return _infer_untimed(events)
+        form = ""  # the header form of the record last made an event
+
+        def events() -> Iterator[Event]:
+            nonlocal form
+            for record in records:
+                form = record.header.form
+                yield _to_event(record, ctx, clock.guessed)
+
+        # Bare and cut-off records take the time of the record before them (before the first
+        # timed record, of the one after), marked `time_inferred`; other untimed records
+        # (monotonic stamps, RFC 5424 nil time) stay untimed. `infer_times` asks about each
+        # untimed event as it arrives, i.e. while `form` is still that event's.
+        return infer_times(events(), eligible=lambda _event: form in _UNTIMED_FORMS)
 
 
 def _to_event(record: Record, ctx: ReadContext, year_guessed: bool) -> Event:
@@ -130,35 +142,3 @@ def _to_event(record: Record, ctx: ReadContext, year_guessed: bool) -> Event:
         attrs=attrs,
         time_inferred=year_guessed and header.form == "bsd" and header.time is not None,
     )
-
-
-def _infer_untimed(events: Iterable[tuple[Event, str]]) -> Iterator[Event]:
-    """Bare and cut-off records take the time of the record before them (before the first timed
-    record, of the one after), marked `time_inferred`; other untimed records (monotonic stamps,
-    RFC 5424 nil time) stay untimed. Order is kept; at most `_MAX_LEADING` are held back."""
-    last: float | None = None
-    held: list[tuple[Event, str]] = []
-    for event, form in events:
-        if event.time is not None:
-            last = event.time
-            for early, early_form in held:
-                yield _dated(early, last) if early_form in _UNTIMED_FORMS else early
-            held.clear()
-            yield event
-        elif form not in _UNTIMED_FORMS:
-            if held:
-                held.append((event, form))
-            else:
-                yield event
-        elif last is not None:
-            yield _dated(event, last)
-        else:
-            held.append((event, form))
-            if len(held) >= _MAX_LEADING:
-                yield from (e for e, _ in held)
-                held.clear()
-    yield from (e for e, _ in held)
-
-
-def _dated(event: Event, time: float) -> Event:
-    return event._replace(time=time, time_inferred=True)
