@@ -72,21 +72,29 @@ def digest_inputs(
     `now` is when pasted output was taken (relative ages count back from it)."""
     ingest = Ingest(tz=tz, on_skip=on_skip, on_progress=on_progress, now=now)
     digest = Digest(since=since, until=until)
+    parts: list[tuple[Digest, IngestStats]] = []
     try:
         first, deferred = ingest.plan(paths)
         with no_cyclic_gc():
             _read_into(ingest, digest, first, hinted=False)
-            year, latest = ingest.year_hint(), ingest.time_hint()
-            count = _worker_count(deferred, workers)
-            if count < 2:
-                _read_into(ingest, digest, deferred, hinted=True)
-                return digest, ingest.stats
-        tasks = sorted(deferred, key=lambda p: p.estimated_lines, reverse=True)  # longest first: the pool balances the rest
-        parts = _run_workers(_Job(tasks, year, latest, tz, since, until, now), count)
+            # Each read order waits for the one before: relative ages count back from the
+            # newest time of the year-less logs, which in turn took their year from the rest.
+            for order in sorted({p.order for p in deferred}):
+                group = [p for p in deferred if p.order == order]
+                count = _worker_count(group, workers)
+                if count < 2:
+                    _read_into(ingest, digest, group, hinted=True)
+                    continue
+                tasks = sorted(group, key=lambda p: p.estimated_lines, reverse=True)  # longest first: the pool balances the rest
+                job = _Job(tasks, ingest.year_hint(), ingest.time_hint(), tz, since, until, now)
+                for part, stats, latest in _run_workers(job, count):
+                    _absorb_stats(ingest.stats, stats, on_skip)
+                    ingest.saw_time(latest)
+                    parts.append((part, stats))
     finally:
         inputs.cleanup()
-    for _, stats in parts:
-        _absorb_stats(ingest.stats, stats, on_skip)
+    if not parts:
+        return digest, ingest.stats
     merged = merge_digests([digest, *(d for d, _ in parts)], since=since, until=until)
     if on_progress is not None:
         on_progress(merged.events)
@@ -112,7 +120,7 @@ def _worker_count(deferred: list[Prepared], wanted: int | None) -> int:
     return max(1, min(wanted or cores, big, MAX_WORKERS))
 
 
-def _run_workers(job: _Job, workers: int) -> list[tuple[Digest, IngestStats]]:
+def _run_workers(job: _Job, workers: int) -> list[tuple[Digest, IngestStats, float | None]]:
     global _JOB
     _JOB = job
     try:
@@ -123,8 +131,8 @@ def _run_workers(job: _Job, workers: int) -> list[tuple[Digest, IngestStats]]:
         _JOB = None
 
 
-def _work(index: int) -> tuple[Digest, IngestStats]:
-    """In a worker: parse and mine one input into a finished digest."""
+def _work(index: int) -> tuple[Digest, IngestStats, float | None]:
+    """In a worker: parse and mine one input into a finished digest (with its newest time)."""
     job = _JOB
     assert job is not None, "worker started without a job (needs the fork start method)"
     ingest = Ingest(tz=job.tz, now=job.now)
@@ -133,7 +141,7 @@ def _work(index: int) -> tuple[Digest, IngestStats]:
     for event in ingest.read(job.tasks[index], year_hint=job.year, time_hint=job.time_hint):
         digest.add(event)
     digest.finish()
-    return digest, ingest.stats
+    return digest, ingest.stats, ingest.time_hint()
 
 
 def _absorb_stats(total: IngestStats, part: IngestStats, on_skip: Callable[[Skipped], None] | None) -> None:

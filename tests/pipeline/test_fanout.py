@@ -50,3 +50,40 @@ def test_workers_read_what_one_process_reads(tmp_path: Path) -> None:
     assert (many.start, many.end) == (one.start, one.end)
     assert one.start is not None and one.start < 1730628000 + 3600  # 2024: the year of the events file
     assert sorted(s.count for s in many.templates.values()) == sorted(s.count for s in one.templates.values())
+
+
+DESCRIBE = """\
+Name:         api-1
+Namespace:    shop
+Priority:     0
+Node:         node-a/10.0.0.4
+Labels:       app=api
+Status:       Running
+IP:           10.244.1.7
+Containers:
+  api:
+    Image:          registry.example.com/api:1.4.2
+    State:          Running
+    Ready:          True
+    Restart Count:  0
+Events:
+  Type    Reason     Age   From               Message
+  ----    ------     ----  ----               -------
+  Normal  Scheduled  30m   default-scheduler  Successfully assigned shop/api-1 to node-a
+"""
+
+
+def test_relative_ages_count_back_from_logs_read_by_workers(tmp_path: Path) -> None:
+    """A describe's ages are read after the year-less logs, also when workers read those."""
+    (tmp_path / "events.json").write_text(EVENT, encoding="utf-8")
+    (tmp_path / "a-describe.txt").write_text(DESCRIBE, encoding="utf-8")  # named to sort first
+    half = PARALLEL_MIN_BYTES // 2 + 1024 * 1024
+    _syslog(tmp_path / "node-a.log", "node-a", half)
+    _syslog(tmp_path / "node-b.log", "node-b", half)
+    for workers in (1, 2):
+        digest, _ = digest_inputs([str(tmp_path)], UTC, None, None, workers=workers)
+        digest.finish()
+        (scheduled,) = (e for e in digest.k8s_events if (e.attrs or {}).get("reason") == "Scheduled")
+        assert digest.end is not None and digest.end > 1730628000 + 50 * 60  # the logs run to 10:59
+        # 30 minutes before the newest log line, not before the events file (10:05) or the clock
+        assert scheduled.time_inferred and abs(scheduled.time - (digest.end - 30 * 60)) < 61, workers

@@ -104,6 +104,10 @@ class ReadContext:
         return _time.time(), True
 
 
+#: Read orders (see `Reader.read_order`).
+READ_FIRST, READ_AFTER_DATED, READ_LAST = 0, 1, 2
+
+
 class Reader(ABC):
     """Turns one text input into Events. Subclasses set `name` and implement the two methods."""
 
@@ -112,6 +116,13 @@ class Reader(ABC):
     #: True for formats whose timestamps lack a year (RFC 3164 syslog, klog): the pipeline
     #: reads such files last and sets `ctx.time_hint` and `ctx.year_hint` from the other sources.
     needs_year: ClassVar[bool] = False
+
+    @classmethod
+    def read_order(cls, head: str) -> int:
+        """When an input this reader takes is read: 0 with the dated inputs (first), 1 after
+        them (year-less stamps take the year of what was read before), 2 last (relative ages
+        such as `5m` count back from the newest time of everything else, year-less logs too)."""
+        return READ_AFTER_DATED if cls.needs_year else READ_FIRST
 
     @classmethod
     @abstractmethod

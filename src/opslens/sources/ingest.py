@@ -69,6 +69,7 @@ class Prepared:
     reader: type[Reader]
     size: int = 0  # bytes on disk when known (plain files), else 0
     lines_per_char: float = 0.0  # measured on the head: estimates the line count of big files
+    order: int = 0  # the reader's `read_order` for this input
 
     @property
     def estimated_lines(self) -> float:
@@ -135,14 +136,14 @@ class Ingest:
             first, deferred = self.plan(paths)
             for prepared in first:
                 yield from self.read(prepared, year_hint=None)
-            year, latest = self.year_hint(), self.time_hint()
             for prepared in deferred:
-                yield from self.read(prepared, year_hint=year, time_hint=latest)
+                yield from self.read(prepared, year_hint=self.year_hint(), time_hint=self.time_hint())
         finally:
             inputs.cleanup()
 
     def plan(self, paths: list[str]) -> tuple[list[Prepared], list[Prepared]]:
-        """Expand and sniff every input: (read first, read last because they need a year)."""
+        """Expand and sniff every input: (read first, read later in `read_order`: inputs with
+        year-less stamps, then those with relative ages, which count back from everything else)."""
         first: list[Prepared] = []
         deferred: list[Prepared] = []
         for item in inputs.expand(paths):
@@ -151,7 +152,8 @@ class Ingest:
                 continue
             prepared = self._prepare(item)
             if prepared is not None:
-                (deferred if prepared.reader.needs_year else first).append(prepared)
+                (deferred if prepared.order else first).append(prepared)
+        deferred.sort(key=lambda p: p.order)  # stable: the user's order within one read order
         return first, deferred
 
     def year_hint(self) -> int | None:
@@ -161,6 +163,11 @@ class Ingest:
     def time_hint(self) -> float | None:
         """Epoch of the latest event read so far: year-less stamps are placed near it."""
         return self._latest_time
+
+    def saw_time(self, latest: float | None) -> None:
+        """Fold in the newest time of inputs read elsewhere (a worker process)."""
+        if latest is not None and (self._latest_time is None or latest > self._latest_time):
+            self._latest_time = latest
 
     def _skip(self, source: str, reason: str) -> None:
         entry = Skipped(source, reason)
@@ -201,7 +208,7 @@ class Ingest:
                 size = os.path.getsize(item.source.path)
         # Only a number is kept from the head: a bundle of thousands of files must not hold
         # thousands of 64 KiB heads until the deferred files are read.
-        return Prepared(item, reader, size, head.count("\n") / len(head))
+        return Prepared(item, reader, size, head.count("\n") / len(head), reader.read_order(head))
 
     def read(
         self, prepared: Prepared, year_hint: int | None, time_hint: float | None = None

@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 from opslens.errors import InputError
 from opslens.events import Entity, Event, EventKind, Severity
-from opslens.sources.base import ReadContext, Reader, register
+from opslens.sources.base import READ_FIRST, READ_LAST, ReadContext, Reader, register
 from opslens.sources.readers._documents import (
     JsonDocuments,
     as_dict,
@@ -48,6 +48,12 @@ class K8sEventsReader(Reader):
 
     name = "k8s-events"
     description = "Kubernetes Events: kubectl get events -o json/yaml, watch streams"
+
+    @classmethod
+    def read_order(cls, head: str) -> int:
+        # An events table (`kubectl get events`) has relative ages: read it after dated inputs.
+        first = first_char(head)
+        return READ_FIRST if first in ("{", "[") or looks_like_yaml(head) else READ_LAST
 
     @classmethod
     def sniff(cls, head: str, name: str) -> float:

@@ -23,6 +23,8 @@ from typing import ClassVar, TextIO
 
 from opslens.events import Event, EventKind, Origin, Severity
 from opslens.sources.base import (
+    READ_AFTER_DATED,
+    READ_LAST,
     SNIFF_CHARS,
     ReadContext,
     Reader,
@@ -53,6 +55,13 @@ class PasteReader(Reader):
     needs_year: ClassVar[bool] = True  # may hold year-less syslog lines: read after dated inputs
 
     @classmethod
+    def read_order(cls, head: str) -> int:
+        """Last when a part has relative ages (they count back from the newest time of the
+        other inputs), else after the dated inputs (its logs may lack a year)."""
+        parts = split_paste(_split_lines(head.lstrip("\ufeff")))
+        return max((_order(part, _reader_for(part, "")) for part in parts), default=READ_AFTER_DATED)
+
+    @classmethod
     def sniff(cls, head: str, name: str) -> float:
         """0.97 when the head holds a command line, a code fence, or blocks of two kinds."""
         return _score(head, name)
@@ -65,12 +74,31 @@ class PasteReader(Reader):
             if not lines[0]:
                 del lines[0]
         ctx.lines += len(lines)
-        parts = split_paste(lines)
-        reference = _latest_absolute(_head(lines, 4 * SNIFF_CHARS), ctx)
-        if reference is not None and ctx.reference is None:
-            ctx.reference = reference
-        for part in parts:
-            yield from _read_part(part, lines, ctx)
+        parts = [(part, _reader_for(part, ctx.source.name)) for part in split_paste(lines)]
+        own_reference = ctx.reference is None
+        if own_reference:
+            ctx.reference = _latest_absolute(_head(lines, 4 * SNIFF_CHARS), ctx)
+        # Dated parts first: the newest time they show is when the paste was taken, the best
+        # reference for the relative ages (`5m`, `12h ago`) of the parts read after them.
+        newest = None
+        for part, reader_cls in parts:
+            if _order(part, reader_cls) < READ_LAST:
+                for event in _read_part(part, reader_cls, lines, ctx):
+                    if event.time is not None and not event.time_inferred and (newest is None or event.time > newest):
+                        newest = event.time
+                    yield event
+        if own_reference and newest is not None and (ctx.reference is None or newest > ctx.reference):
+            ctx.reference = newest
+        for part, reader_cls in parts:
+            if _order(part, reader_cls) >= READ_LAST:
+                yield from _read_part(part, reader_cls, lines, ctx)
+
+
+def _order(part: Part, reader_cls: type[Reader]) -> int:
+    """When a part is read within its paste (`Reader.read_order` of its reader)."""
+    if part.kind == "output" or (part.command is not None and part.command.diagnostic):
+        return READ_AFTER_DATED
+    return reader_cls.read_order(part.head(SNIFF_CHARS))
 
 
 def _score(head: str, name: str) -> float:
@@ -148,7 +176,7 @@ def _rfc1123(stamp: str) -> float | None:
         return None
 
 
-def _read_part(part: Part, lines: list[str], ctx: ReadContext) -> Iterator[Event]:
+def _read_part(part: Part, reader_cls: type[Reader], lines: list[str], ctx: ReadContext) -> Iterator[Event]:
     via = None
     if part.command is not None and part.command_index is not None:
         if part.command.diagnostic:
@@ -161,7 +189,6 @@ def _read_part(part: Part, lines: list[str], ctx: ReadContext) -> Iterator[Event
         return
     if not any(line.strip() for line in part.lines):
         return
-    reader_cls = _reader_for(part, ctx.source.name)
     source = ctx.source
     if part.command is not None and any(dataclasses.astuple(part.command.identity)):
         source = dataclasses.replace(ctx.source, identity=part.command.identity)
