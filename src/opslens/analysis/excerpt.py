@@ -24,8 +24,10 @@ import heapq
 import re
 from collections.abc import Sequence
 
-#: Longest single-line excerpt, and longest excerpt of a multi-line record.
-LINE_CHARS = 320
+#: Longest single-line excerpt, and longest excerpt of a multi-line record. Real one-line
+#: errors often carry the cause late (a Go error chain, a JSON log's `error` after its
+#: boilerplate fields); the token budget, not this cap, bounds the evidence as a whole.
+LINE_CHARS = 480
 RECORD_CHARS = 1000
 #: Longest piece of one line kept inside a record excerpt.
 RECORD_LINE_CHARS = 240
