@@ -174,12 +174,17 @@ def test_items_that_are_not_events_are_skipped_with_a_reason() -> None:
     [
         '{"kind": "Pod", "metadata": {"name": "x"}}',
         '{"status": "success", "data": {"resultType": "vector", "result": []}}',
-        "not json at all\n",
     ],
 )
 def test_input_without_events_is_an_input_error(text: str) -> None:
     with pytest.raises(InputError):
         read_text(K8sEventsReader, text)
+
+
+def test_text_that_is_no_table_row_is_skipped_with_its_line() -> None:
+    """Neither JSON nor YAML means an events table: lines that are no rows are reported."""
+    result = read_text(K8sEventsReader, "not json at all\n")
+    assert result.events == [] and result.skips == [("not a `kubectl get events` row", 1)]
 
 
 def test_empty_list_is_fine() -> None:

@@ -77,10 +77,12 @@ class K8sEventsReader(Reader):
         ctx.lines += count_lines(text)
         if not text.strip():
             return
-        if first_char(text) not in ("{", "[") and sniff_table(text[:4096]) > 0:
+        is_yaml = looks_like_yaml(text)
+        if first_char(text) not in ("{", "[") and not is_yaml:
+            # Neither JSON nor YAML: sniffing chose this reader for an events table (its head
+            # may be far into the text, after a long first line).
             yield from read_event_table(text, ctx, self.name)
             return
-        is_yaml = looks_like_yaml(text)
         tracker = None if is_yaml else JsonDocuments(text, ctx.skip, walk=frozenset({"items"}))
         recognised = False
         for doc_line, value in document_values(text, ctx.skip, tracker):
