@@ -99,3 +99,27 @@ def test_a_part_streams_exactly_like_its_text(lines: list[str], operations: list
 def test_a_parts_head_is_the_start_of_its_text(lines: list[str], chars: int) -> None:
     part = Part(0, lines=list(lines))
     assert part.head(chars) == part.text[:chars]
+
+
+def test_a_yaml_list_stays_one_part_until_a_new_document() -> None:
+    """`kubectl get pods -o yaml` ends with the List's own `kind: List`: not a new part; a new
+    `apiVersion:` (another object pasted below) is."""
+    text = (
+        "pods as they were:\n"
+        "\n"
+        "apiVersion: v1\n"
+        "items:\n"
+        "- apiVersion: v1\n"
+        "  kind: Pod\n"
+        "  metadata:\n"
+        "    name: api-1\n"
+        "kind: List\n"
+        "metadata:\n"
+        '  resourceVersion: ""\n'
+        "apiVersion: v1\n"
+        "kind: ConfigMap\n"
+        "metadata:\n"
+        "  name: api-config\n"
+    )
+    parts = split_paste(text.splitlines(keepends=True))
+    assert [(p.start, p.kind, len(p.lines)) for p in parts] == [(0, "text", 1), (2, "manifest", 9), (11, "manifest", 4)]

@@ -184,6 +184,11 @@ def _starts_new(current: Part, kind: str | None, line: str, blank_before: bool) 
             return False  # a describe's own Events section
         if current.kind == "markdown-table" and kind == "markdown-table":
             return False
+        if current.kind == "manifest" and kind == "manifest" and not line.startswith("---"):
+            # `kubectl get -o yaml` of a List ends with its own `kind: List`: the same document
+            # goes on until a top-level key it already has comes again.
+            key = line.split(":", 1)[0] + ":"
+            return any(seen.startswith(key) for seen in current.lines)
         return kind != current.kind or kind in ("describe", "manifest", "table", "output")
     if current.kind == "markdown-table":
         return True  # a table ends at its first line that is not a row

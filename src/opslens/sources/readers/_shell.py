@@ -337,9 +337,9 @@ def _kubectl_identity(parsed: Arguments) -> Identity:
     target = None
     if verb in ("logs", "exec", "attach") and args:
         target = args[0]
-    elif verb == "describe" and len(args) > 1 and args[0] in ("pod", "pods", "po"):
-        target = args[1]
-    elif verb == "describe" and args and args[0].startswith(("pod/", "pods/")):
+    elif verb in ("describe", "get") and len(args) > 1 and args[0] in ("pod", "pods", "po"):
+        target = args[1]  # `get pod NAME -o yaml`: a bare `status:` below it is that pod's
+    elif verb in ("describe", "get") and args and args[0].startswith(("pod/", "pods/")):
         target = args[0]
     if target:
         kind, _, name = target.rpartition("/")
