@@ -100,6 +100,7 @@ class LogAttrs(TypedDict, total=False):
     command: str  # pastes: a command line, or a diagnostic command's output
     tool: str
     facts: list[str]  # a diagnostic command's output in plain words
+    fact_lines: dict[str, str]  # curl/openssl facts -> the verbatim output line each comes from
 
 
 _EMPTY: dict[str, Any] = {}

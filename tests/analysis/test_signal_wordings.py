@@ -24,6 +24,9 @@ RAISES = [
     # resolvers that cannot reach their upstream
     ('I0301 10:00:00.1 1 logs.go:41] skydns: failure to forward request "read udp 10.32.0.4:41111->10.0.0.2:53: i/o timeout"', "kube-dns-forward-failed"),
     ("2 api.partner.example. A: unreachable backend: read udp 10.244.1.5:52011->10.96.0.10:53: i/o timeout", "coredns-upstream-unreachable"),
+    # probes asking for a path the application does not serve
+    ('Readiness probe failed: HTTP probe failed with statuscode: 404', "probe_path_missing"),
+    ("health check path /healthz on 10.1.2.3 answered HTTP 404 (Not Found)", "probe_path_missing"),
     # facts that support a cause
     ("health check server listening on 127.0.0.1:9090", "probe_listener"),
     ('msg="Waiting for readiness probe: tcp:0.0.0.0:8081"', "probe_listener"),
@@ -39,6 +42,8 @@ RAISES = [
     ("spring.datasource.url: jdbc:mysql://mysql.shop.svc:3306/orders", "database_endpoint"),
 ]
 SILENT = [
+    ('Readiness probe failed: HTTP probe failed with statuscode: 503', "probe_path_missing"),
+    ('Readiness probe failed: HTTP probe failed with statuscode: 4040', "probe_path_missing"),
     ("npm WARN retry will retry, error on last attempt: Error: fetch failed with status code 404", "dependency_failure"),
     ("GET https://api.vcs.example.com/repos/acme/app: 200", "dependency_failure"),
     ("certificate valid until Jan  2 03:04:05 2031 GMT", "cert_expired"),

@@ -66,3 +66,40 @@ def test_a_volume_size_is_cited_with_a_full_disk_but_not_elsewhere(tmp_path: Pat
     report = _triage(other, {"pvc.txt": pvc, "describe.txt": PROBE_EVENTS})
     assert report.hypotheses[0].category == "probe-misconfig"
     assert not any("Capacity:" in t for t in _cited(report))
+
+
+READINESS_404 = """\
+Events:
+  Type     Reason     Age                  From               Message
+  ----     ------     ----                 ----               -------
+  Normal   Started    20m                  kubelet            Started container exporter
+  Warning  Unhealthy  4m (x120 over 20m)   kubelet            Readiness probe failed: HTTP probe failed with statuscode: 404
+"""
+CURL_404 = """\
+$ curl -sv http://10.44.1.23:9793/healthz
+*   Trying 10.44.1.23:9793...
+* Connected to 10.44.1.23 (10.44.1.23) port 9793 (#0)
+> GET /healthz HTTP/1.1
+> Host: 10.44.1.23:9793
+> Accept: */*
+>
+< HTTP/1.1 404 Not Found
+< Content-Type: text/plain; charset=utf-8
+<
+404 page not found
+* Connection #0 to host 10.44.1.23 left intact
+"""
+
+
+def test_a_probe_answered_404_is_the_probes_fault_without_any_change(tmp_path: Path) -> None:
+    """The application answers, only not on the probe's path: no rollout is needed to blame
+    the probe (a readiness failure alone would be a symptom)."""
+    report = _triage(tmp_path, {"describe.txt": READINESS_404})
+    assert report.hypotheses[0].category == "probe-misconfig"
+    assert report.hypotheses[0].confidence >= 0.5
+
+
+def test_curl_of_the_health_path_answering_404_is_cited_at_its_status_line(tmp_path: Path) -> None:
+    report = _triage(tmp_path, {"curl.txt": CURL_404})
+    assert report.hypotheses and report.hypotheses[0].category == "probe-misconfig"
+    assert any("< HTTP/1.1 404 Not Found" in t for t in _cited(report)), _cited(report)

@@ -9,6 +9,7 @@ evidence through the shared evidence book.
 from __future__ import annotations
 
 import math
+import re
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Iterable
@@ -80,7 +81,7 @@ class Context:
             # Quote the line of the record that carries the signal (a `Caused by:` line, say).
             pattern = signals.signal_defs()[hit.signal].text
             m = pattern.search(event.raw) if pattern is not None else None
-            needle = m.group(0) if m else None
+            needle = m.group(0) if m else _fact_line(event, pattern)
         if hit.quote is not None:
             detail = detail or f"{hit.text[:200]} since {iso(hit.first)}"
         return self.book.cite(event, count=hit.count, detail=detail, weight=hit.strength, needle=needle, text=hit.quote)
@@ -234,3 +235,12 @@ def register(cls: type[Detector]) -> type[Detector]:
 def detectors() -> dict[str, type[Detector]]:
     """All registered detectors by category (the package import registers the built-in ones)."""
     return dict(_REGISTRY)
+
+
+def _fact_line(event: Event, pattern: re.Pattern[str] | None) -> str | None:
+    """The output line behind the fact the signal matched, when it matched a fact in words
+    (`the certificate has expired`) rather than the verbatim output (`expire date: ...`)."""
+    facts = log_attrs(event).get("fact_lines") if pattern is not None else None
+    if not isinstance(facts, dict):
+        return None
+    return next((line for fact, line in facts.items() if isinstance(line, str) and pattern.search(fact)), None)

@@ -43,7 +43,7 @@ class ProbeMisconfigDetector(Detector):
     def _readiness_only(self, ctx: Context) -> list[Candidate]:
         """Pods taken out of service by a readiness probe that a change just altered, while the
         application itself reports no errors."""
-        unready = ctx.fresh("readiness_fail")
+        unready = ctx.fresh("readiness_fail", "probe_path_missing")
         if not unready:
             return []
         culprit = top_workload(unready)  # None for a pasted probe line that names no pod
@@ -61,7 +61,9 @@ class ProbeMisconfigDetector(Detector):
         )
         if cand is None:
             return []
-        if cand.change is None and not any(_TIMED_OUT.search(h.text) for h in primary):
+        if any(h.signal == "probe_path_missing" for h in primary):
+            pass  # the app answers, only not where the probe asks: the probe itself is wrong
+        elif cand.change is None and not any(_TIMED_OUT.search(h.text) for h in primary):
             cand.score *= 0.4  # unready pods without a probe change are usually a symptom
         elif cand.change is None:
             cand.score *= 0.8  # a probe that times out on a healthy app: its timeout is too short

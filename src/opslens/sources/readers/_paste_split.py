@@ -189,6 +189,8 @@ def _starts_new(current: Part, kind: str | None, line: str, blank_before: bool) 
             # goes on until a top-level key it already has comes again.
             key = line.split(":", 1)[0] + ":"
             return any(seen.startswith(key) for seen in current.lines)
+        if kind == "output" and _tool(current) == implied_tool(line):
+            return False  # a header the same tool prints again (curl -v: `*   Trying` per address)
         return kind != current.kind or kind in ("describe", "manifest", "table", "output")
     if current.kind == "markdown-table":
         return True  # a table ends at its first line that is not a row
@@ -197,6 +199,14 @@ def _starts_new(current: Part, kind: str | None, line: str, blank_before: bool) 
     if blank_before and current.kind == "manifest":
         return not _YAML_LINE.match(line)
     return False
+
+
+def _tool(part: Part) -> str | None:
+    """The tool whose output `part` is: its command's, or the one its first header names."""
+    if part.command is not None:
+        return part.command.output_tool or part.command.tool
+    first = next((line for line in part.lines if line.strip()), "")
+    return implied_tool(first) if part.kind == "output" else None
 
 
 def _close(parts: list[Part], part: Part) -> None:

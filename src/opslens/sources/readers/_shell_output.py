@@ -7,19 +7,21 @@ facts read from it in plain words (`filesystem /dev/sda3 mounted on / is 81% ful
 what the knowledge base matches.
 
 People often paste the output without its command; a header that only one tool prints
-(`Filesystem  Size  Used Avail Use% Mounted on`, `ceph osd df`'s `ID CLASS WEIGHT ... %USE`)
-names the tool just as well (`implied_tool`).
+(`Filesystem  Size  Used Avail Use% Mounted on`, `ceph osd df`'s `ID CLASS WEIGHT ... %USE`,
+curl's `* Host api:443 was resolved.`, s_client's `CONNECTED(00000003)`) names the tool just as
+well (`implied_tool`). What curl and openssl say about a connection (a certificate expired, a
+connection refused, a 5xx answer) is read by `_tls_output`; such failures make the record an
+ERROR.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC
 from typing import TYPE_CHECKING
 
 from opslens.events import Event, EventKind, Severity
 from opslens.sources.base import ReadContext
-from opslens.timeparse import parse_ctime
+from opslens.sources.readers import _tls_output
 
 if TYPE_CHECKING:  # the splitter recognises output headers with `implied_tool`
     from opslens.sources.readers._paste_split import Part
@@ -37,12 +39,11 @@ _HEADERS = (
     ("ceph-df", re.compile(r"^\s*ID\s+CLASS\s+WEIGHT\s+REWEIGHT\s+SIZE\s.*%USE\b")),  # ceph osd df
     ("free", re.compile(r"^\s+total\s+used\s+free\s+shared\s")),
     ("swapon", re.compile(r"^NAME\s+TYPE\s+SIZE\s+USED\s+PRIO\s*$")),
+    *_tls_output.HEADERS,
 )
 # a size as ceph prints it: `10 GiB`, `1023 MiB`, `0 B`, or `10GiB` / `10240M` in older releases
 _SIZE = r"\d+(?:\.\d+)?\s?[KMGTPE]?i?B?"
 _CEPH_OSD_ROW = re.compile(rf"^\s*(?P<id>\d+)\s+(?P<cls>[a-z]\w*)\s+[\d.]+\s+[\d.]+\s+(?:{_SIZE}\s+){{3,6}}(?P<use>\d+(?:\.\d+)?)\s")
-# openssl x509 -dates / -enddate / -text
-_NOT_AFTER = re.compile(r"(?:notAfter=|Not After\s*:\s*)(\w{3}\s+\d{1,2} \d\d:\d\d:\d\d \d{4} \w+)")
 
 
 def implied_tool(line: str) -> str | None:
@@ -59,7 +60,6 @@ def shell_output_event(part: Part, lines: list[str], ctx: ReadContext) -> Event:
     output = [line.rstrip("\r\n") for line in part.lines]
     while output and not output[-1].strip():
         output.pop()
-    now = ctx.anchor()[0]  # when the paste was taken: `--now`, else a guess (see `anchor`)
     if part.command is not None and part.command_index is not None:
         head, first = [lines[part.command_index].rstrip("\r\n")], part.command_index
         tool, said = part.command.output_tool or part.command.tool, [part.command.text]
@@ -70,8 +70,11 @@ def shell_output_event(part: Part, lines: list[str], ctx: ReadContext) -> Event:
         tool = next((t for line in output[:3] if (t := implied_tool(line))), "")
         attrs = {"tool": tool}
         identity = ctx.source.identity
-    facts = _facts(tool, output, now)
+    facts = _facts(tool, output)
+    connection = _connection_facts(tool, output, ctx, part.command.text if part.command else None)
+    facts = list(dict.fromkeys([*facts, *(f.text for f in connection)]))
     full = any(f.startswith(("filesystem", "inodes", "storage")) and _percent(f) >= 90 for f in facts)
+    failed = any(f.failure for f in connection)
     return Event(
         time=None,
         kind=EventKind.LOG,
@@ -79,14 +82,24 @@ def shell_output_event(part: Part, lines: list[str], ctx: ReadContext) -> Event:
         origin=ctx.source.origin(first + 1),
         message="\n".join([*said, *output, *facts]),
         raw="\n".join([*head, *output]),
-        severity=Severity.WARNING if full else Severity.INFO,
+        severity=Severity.ERROR if failed else Severity.WARNING if full else Severity.INFO,
         namespace=identity.namespace,
         entity=identity.entity,
-        attrs={**attrs, "facts": facts},
+        # the output line each of curl's/openssl's facts comes from: the line to quote for it
+        attrs={**attrs, "facts": facts, **({"fact_lines": {f.text: f.line for f in connection}} if connection else {})},
     )
 
 
-def _facts(tool: str, output: list[str], now: float) -> list[str]:
+def _connection_facts(tool: str, output: list[str], ctx: ReadContext, command: str | None) -> list[_tls_output.Fact]:
+    """curl's and openssl's facts, dated from `--now`, else the server's `Date:` header in the
+    output, else the paste's anchor (a guess: see `ReadContext.anchor`)."""
+    now, guessed = ctx.anchor()
+    if guessed and (date := _tls_output.response_date(output)) is not None:
+        now, guessed = date, False
+    return _tls_output.connection_facts(output, now, not guessed, tool, _tls_output.target_of(command))
+
+
+def _facts(tool: str, output: list[str]) -> list[str]:
     facts: list[str] = []
     inodes = any(marker in line for line in output[:2] for marker in _INODES)
     for line in output:
@@ -101,11 +114,6 @@ def _facts(tool: str, output: list[str], now: float) -> list[str]:
             facts.append("swap is enabled on this host")
         elif tool == "cat" and _FSTAB_SWAP.match(line):
             facts.append("swap is enabled in /etc/fstab")
-        elif (m := _NOT_AFTER.search(line)) and (end := parse_ctime(m.group(1), UTC)) is not None:
-            if end < now:
-                facts.append(f"certificate notAfter {m.group(1).strip()} has passed: the certificate has expired")
-            else:
-                facts.append(f"certificate valid until {m.group(1).strip()}")
     return list(dict.fromkeys(facts))
 
 

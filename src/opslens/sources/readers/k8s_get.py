@@ -9,6 +9,12 @@ info. The AGE of a row says when the object was created, not when anything went 
 row is dated only by its last restart (`5 (2m ago)`), from `ReadContext.anchor`.
 `kubectl get events` tables belong to the k8s-events reader; other kinds' tables are
 reported as read without being understood.
+
+Lines that are no rows (the pod's log pasted under its table, a status YAML, an error kubectl
+printed, prose) are read as the generic text reader reads them (`lines.records.assemble`:
+line formats, levels, multi-line records), so an error among them still counts. Only blank
+lines, decoration (`---`, a fence, a two-line prompt's first line) and rows that line up with
+the header but cannot be read (reported with `ctx.skip`) make no event.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import Any, TextIO
 
 from opslens.events import Event, EventKind, Severity
 from opslens.sources.base import READ_LAST, SNIFF_CHARS, ReadContext, Reader, register
+from opslens.sources.lines.records import assemble, infer_times
 from opslens.sources.readers._documents import count_lines
 from opslens.sources.readers._get_rows import ROW_READERS, RowFacts
 from opslens.sources.readers._kubectl_text import (
@@ -33,6 +40,8 @@ from opslens.sources.readers._kubectl_text import (
     physical_lines,
     strip_bom,
 )
+from opslens.sources.readers._shell import is_prompt_decoration
+from opslens.sources.readers.textlog import GENERIC_SOURCE
 from opslens.timeparse.relative import parse_age
 
 HEADERS: list[tuple[str, re.Pattern[str]]] = [
@@ -57,6 +66,8 @@ _OTHER_HEADER = re.compile(
 _FOREIGN = re.compile(r"^(?:NAMESPACE\s+)?(?:LAST ?SEEN|FIRST ?SEEN)\b|CPU\(cores\)")
 _NO_RESOURCES = re.compile(r"^\s*No resources found\b")
 _RESTART_AGO = re.compile(r"(?<!\d)\d+ \(\S+ ago\)")  # (?<!\d): linear on long digit runs
+# no words: rules, fences, a `watch` interrupted (`^C`)
+_DECORATION = re.compile(r"^\s*(?:[\W_]*|\^C|`{3}[\w-]*)\s*$")
 _HEAD_LINES = 8
 
 
@@ -92,35 +103,104 @@ class K8sGetReader(Reader):
         hint: Command | None = None
         unknown: list[int] = []
         other: dict[int, int] = {}  # header line of an unread table -> its rows
-        for line_no, line in enumerate(physical_lines(text), start=1):
+        run = _TextRun(ctx)
+        lines = physical_lines(text)
+        for line_no, line in enumerate(lines, start=1):
             if not line.strip() or _NO_RESOURCES.match(line):
+                run.blank(line)
+                continue
+            if _decoration(line, lines[line_no] if line_no < len(lines) else None):
+                yield from run.flush()
+                if table is None:
+                    unknown.append(line_no)
                 continue
             if (cmd := command_of(line)) is not None:
+                yield from run.flush()
                 hint, table = cmd, None
                 continue
             if (found := header_of(line, line_no)) is not None:
+                yield from run.flush()
                 table = found
                 if table.kind is None:
                     other[line_no] = 0
                 continue
+            event = None
             if table is None:
                 unknown.append(line_no)
             elif table.kind is None:
                 other[table.line] += 1
-                yield _text_row(line, line_no, ctx, self.name)  # not understood, still searched
-            elif table.kind == "NetworkPolicy":
-                if anchor is None:
-                    anchor = ctx.anchor(None)
-                event = _policy_row(line, line_no, table, hint, anchor, ctx, self.name)
-                if event is not None:
-                    yield event
+                event = _text_row(line, line_no, ctx, self.name)  # not understood, still searched
             else:
-                if anchor is None:
-                    anchor = ctx.anchor(None)
-                event = _row_event(line, line_no, table, hint, anchor, ctx, self.name)
-                if event is not None:
-                    yield event
+                anchor = anchor or ctx.anchor(None)
+                reader = _policy_row if table.kind == "NetworkPolicy" else _row_event
+                event = reader(line, line_no, table, hint, anchor, ctx, self.name)
+                if event is None and _damaged_row(line, table):
+                    yield from run.flush()
+                    ctx.skip(f"not a row of a `kubectl get` {table.kind} table", line_no)
+                    continue
+            if event is None:
+                run.add(line, line_no, in_table=table is not None)
+            else:
+                yield from run.flush()
+                yield event
+        yield from run.flush()
         _report(ctx, unknown, other)
+
+
+class _TextRun:
+    """Consecutive lines that are no rows, read as the generic text reader reads a log (one
+    record per line, or per multi-line record such as a YAML block or a stack trace)."""
+
+    def __init__(self, ctx: ReadContext) -> None:
+        self.ctx = ctx
+        self.lines: list[str] = []
+        self.start = 0  # line number of the first
+        self.in_table = False  # between a table's rows (text before any table is reported apart)
+
+    def add(self, line: str, line_no: int, in_table: bool) -> None:
+        if not self.lines:
+            self.start, self.in_table = line_no, in_table
+        self.lines.append(line)
+
+    def blank(self, line: str) -> None:
+        """A blank line inside a run (kept: the run's line numbers and records stay whole)."""
+        if self.lines:
+            self.lines.append(line)
+
+    def flush(self) -> Iterator[Event]:
+        """The run's events at their lines of the input; the run is empty afterwards."""
+        if not self.lines:
+            return
+        lines, self.lines = self.lines, []
+        ctx, counted = self.ctx, self.ctx.lines
+        events = list(assemble(lines, ctx))
+        ctx.lines = counted  # `read` counted every line of the input already
+        # no format, no time and no level: nothing but words (counted as textlog counts them)
+        plain = [e for e in events if e.source == GENERIC_SOURCE and e.time is None and e.severity == Severity.UNKNOWN]
+        for event in infer_times(events):
+            yield event._replace(origin=ctx.source.origin(self._line(event)))
+        if plain and self.in_table:
+            lines_of_text = sum(e.raw.count("\n") + 1 for e in plain)
+            ctx.unrecognized("text between the rows of a kubectl get table", self._line(plain[0]), lines=lines_of_text)
+
+    def _line(self, event: Event) -> int:
+        """The input's line number of an event read from the run (numbered from 1)."""
+        return self.start + (event.origin.line or 1) - 1
+
+
+def _decoration(line: str, next_line: str | None) -> bool:
+    """A line that says nothing: a rule, a fence, or the first line of a two-line prompt."""
+    if _DECORATION.match(line):
+        return True
+    # `infra/deploy on main [!?]` above `➜ k get pods`; the words first: cheaper than a prompt
+    return any(word in line for word in (" on ", " via ", " at ")) and is_prompt_decoration(line, next_line)
+
+
+def _damaged_row(line: str, table: _Table) -> bool:
+    """A row that lines up with the header and fills every column, but whose cells do not read
+    (`web-1  one  Running  zero  5m`): a damaged row of the table, not text of its own."""
+    cells = cut(line, table.columns)
+    return cells is not None and all(cells.values()) and len(line.split()) <= len(table.columns) + 3
 
 
 def header_of(line: str, line_no: int) -> _Table | None:
@@ -144,8 +224,7 @@ def _row_event(
     if facts is None:
         facts = read_row(_split_cells(line, table.columns))
     if facts is None:
-        ctx.skip(f"not a row of a `kubectl get` {table.kind} table", line_no)
-        return None
+        return None  # the caller tells a damaged row from text that is no row
     return _event(facts, line, line_no, table, hint, anchor, ctx, source)
 
 
@@ -210,8 +289,7 @@ def _policy_row(
     cells = cut(line, table.columns) or _split_cells(line, table.columns)
     name, age = cells.get("NAME", ""), parse_age(cells.get("AGE", ""))
     if not name or age is None:
-        ctx.skip("not a row of a `kubectl get networkpolicy` table", line_no)
-        return None
+        return None  # the caller tells a damaged row from text that is no row
     namespace = cells.get("NAMESPACE") or (hint.namespace if hint else None) or ctx.source.identity.namespace
     attrs: dict[str, Any] = {
         "change_kind": "object-created", "files": [f"NetworkPolicy/{namespace or ''}/{name}"],
