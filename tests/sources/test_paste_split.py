@@ -123,3 +123,23 @@ def test_a_yaml_list_stays_one_part_until_a_new_document() -> None:
     )
     parts = split_paste(text.splitlines(keepends=True))
     assert [(p.start, p.kind, len(p.lines)) for p in parts] == [(0, "text", 1), (2, "manifest", 9), (11, "manifest", 4)]
+
+
+def test_dashes_inside_tool_output_are_no_yaml_document() -> None:
+    """`openssl s_client` separates its sections with `---`: one part; a `---` before YAML keys
+    starts a manifest."""
+    s_client = [
+        "$ openssl s_client -connect vault.example.test:8200\n",
+        "CONNECTED(00000003)\n",
+        "---\n",
+        "Certificate chain\n",
+        " 0 s:CN = vault.example.test\n",
+        "---\n",
+        "Server certificate\n",
+        "---\n",
+        "SSL-Session:\n",
+        "    Verify return code: 10 (certificate has expired)\n",
+    ]
+    assert [(p.kind, len(p.lines)) for p in split_paste(s_client)] == [("command", 9)]
+    manifest = ["$ helm template shop ./chart\n", "---\n", "# Source: shop/templates/cm.yaml\n", "apiVersion: v1\n", "kind: ConfigMap\n"]
+    assert [p.kind for p in split_paste(manifest)] == ["command", "manifest"]

@@ -33,6 +33,7 @@ _DESCRIBE_KEYS = re.compile(r"^(?:Namespace|Labels|Roles|Annotations|Priority|No
 _EVENTS = re.compile(r"^\s*Events:\s*(?:<none>)?\s*$|^\s*Type\s+Reason\s+Age\s+From\s+Message\s*$")
 _TABLE_HEADER = re.compile(r"^(?:NAMESPACE\s{2,})?(?:NAME|LAST SEEN|LASTSEEN|REVISION)\s{2,}[A-Z][A-Z0-9 ()%-]+$")
 _MANIFEST = re.compile(r"^(?:apiVersion:\s*\S|kind:\s*[A-Z]\w+\s*$|---\s*$)")
+_YAML_START = re.compile(r"^(?:#|apiVersion:|kind:|metadata:|[a-z][\w.-]*:(?:\s|$)|- [a-z][\w.-]*:)")
 _DESCRIBE_LINE = re.compile(r"^(?:[A-Z][\w ./()-]*:(?:\s|$)|\s|-{2,})")
 _YAML_LINE = re.compile(r"^(?:[\w.-]+:(?:\s|$)|-\s|\s|#)")
 
@@ -122,13 +123,20 @@ def block_kind(line: str, following: Sequence[str]) -> str | None:
         return "events"
     if _TABLE_HEADER.match(stripped.rstrip()):
         return "table"
-    if _MANIFEST.match(stripped):
+    if _MANIFEST.match(stripped) and (not stripped.startswith("---") or _yaml_follows(following)):
         return "manifest"
     if _MD_TABLE.match(stripped):
         return "markdown-table"
     if implied_tool(stripped):
         return "output"
     return None
+
+
+def _yaml_follows(following: Sequence[str]) -> bool:
+    """Whether a `---` starts a YAML document rather than separating sections of a tool's
+    output (`openssl s_client` prints `---` between its certificate chain and its session)."""
+    nxt = next((line for line in following if line.strip()), "")
+    return bool(_YAML_START.match(nxt))
 
 
 def split_paste(lines: list[str]) -> list[Part]:
