@@ -30,6 +30,10 @@ EXPECTED = {
     "get-deployments.txt": [("WARNING", "ReplicasUnavailable"), ("INFO", "ReplicasAvailable"), ("WARNING", "ReplicasUnavailable")],
     "get-all.txt": [("WARNING", "CrashLoopBackOff"), ("INFO", "Running")],
     "get-no-resources.txt": [("INFO", "Running")],
+    "get-hpa.txt": [
+        ("WARNING", "TooManyReplicas"), ("INFO", "ScalingActive"), ("WARNING", "FailedGetResourceMetric"),
+        ("WARNING", "TooManyReplicas"), ("WARNING", "TooManyReplicas"),
+    ],
 }  # fmt: skip
 
 
@@ -114,6 +118,19 @@ def test_deployments_current_and_old_layouts() -> None:
     assert notifications.message == "deployment notifications ready 2/3, up-to-date 1, available 2"
     assert legacy.message == "deployment legacy-api ready 2/2, up-to-date 2, available 0"
     assert (legacy.attrs or {})["desired"] == 2 and legacy.severity is Severity.WARNING
+
+
+def test_autoscalers_at_their_maximum() -> None:
+    gateway, search, importer, storefront, checkout = read(K8sGetReader, paste("get-hpa.txt")).events
+    assert gateway.entity == Entity("HorizontalPodAutoscaler", "gateway", "api")
+    assert gateway.message == (
+        "hpa gateway replicas 10 (min 3, max 10): at its maximum of 10 replicas with cpu at 198% against a "
+        "target of 70%; the desired replica count is more than the maximum replica count"
+    )
+    assert search.severity is Severity.INFO  # below target, room to grow
+    assert "cannot read its metrics (<unknown>/75%)" in importer.message
+    assert "cpu at 152% against a target of 80%" in storefront.message and "40%" not in storefront.message.split(";")[0]
+    assert "memory at 95%" in checkout.message
 
 
 def test_get_all_reports_tables_it_does_not_read() -> None:

@@ -5,6 +5,8 @@ Pure: takes the digest of everything ingested and returns an `AnalysisResult`; n
 
 from __future__ import annotations
 
+import dataclasses
+
 from opslens.analysis import checks as check_templates
 from opslens.analysis import signals
 from opslens.analysis.alerts import dedupe
@@ -35,6 +37,9 @@ from opslens.event_attrs import metric_attrs
 from opslens.events import Entity, Severity
 
 MAX_PATTERNS = 25
+#: Confidence kept by a hypothesis built on an ongoing failure when nothing new began: the
+#: paste shows the failure, not when it started or what changed then.
+ONGOING_DISCOUNT = 0.85
 #: How far before the preliminary split a detector's own first symptom may move the onset.
 MAX_ONSET_SHIFT = 3 * 3600
 CHECKS_PER_HYPOTHESIS = 6
@@ -68,6 +73,14 @@ def analyze(digest: Digest) -> AnalysisResult:
     cite_changes(book, changes)
     ctx = Context(digest, hits, changes, anomalies, alerts, patterns, graph, book, split)
     ranked = rank(ctx)
+    if not ranked and any(h.chronic for h in hits):
+        # Nothing new began: the failure that has been going on all along (`x40 over 5d` in a
+        # pasted describe) is what the user brought, not background to some other incident.
+        hits = [dataclasses.replace(h, baseline=0) if h.chronic else h for h in hits]
+        ctx = Context(digest, hits, changes, anomalies, alerts, patterns, graph, book, split)
+        ranked = rank(ctx)
+        for cand in ranked:
+            cand.score *= ONGOING_DISCOUNT
     onset = _final_onset(ranked, burst)
     if onset is not None and onset != split:
         patterns = classify_patterns(digest, onset)

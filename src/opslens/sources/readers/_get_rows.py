@@ -142,6 +142,41 @@ def deployment_row(cells: dict[str, str]) -> RowFacts | None:
     )
 
 
+# `198%/70%`, `cpu: 198%/70%` (kubectl 1.27+), `<unknown>/70%`, `250m/500m` (average value)
+_HPA_TARGET = re.compile(
+    r"(?:(?P<metric>[a-z][\w./-]*):\s*)?(?P<current><unknown>|\d+(?:\.\d+)?)(?P<unit>%|m|[KMGT]i?)?/(?P<target>\d+(?:\.\d+)?)(?P<target_unit>%|m|[KMGT]i?)?",
+    re.ASCII,
+)
+
+
+def hpa_row(cells: dict[str, str]) -> RowFacts | None:
+    """An autoscaler pinned at its maximum while its metric stays above target cannot add the
+    capacity the load needs (its ScalingLimited condition); one that reads `<unknown>` scales
+    on nothing."""
+    named = _name(cells)
+    smallest, largest, replicas = _counts(cells.get("MINPODS", ""), cells.get("MAXPODS", ""), cells.get("REPLICAS", ""))
+    targets = list(_HPA_TARGET.finditer(cells.get("TARGETS", "")))
+    if named is None or largest is None or replicas is None or not targets:
+        return None
+    unknown = [m for m in targets if m.group("current") == "<unknown>"]
+    over = [m for m in targets if not m.group("current").startswith("<") and float(m.group("current")) > float(m.group("target"))]
+    base = f"hpa {named[0]} replicas {replicas} (min {smallest}, max {largest})"
+    if unknown:
+        reason, unhealthy = "FailedGetResourceMetric", True
+        message = f"{base}: cannot read its metrics ({', '.join(m.group(0) for m in unknown)})"
+    elif over and replicas >= largest:
+        reason, unhealthy = "TooManyReplicas", True
+        said = ", ".join(f"{m.group('metric') or 'cpu'} at {m.group('current')}{m.group('unit') or ''} against a target of {m.group('target')}{m.group('unit') or ''}" for m in over)
+        message = f"{base}: at its maximum of {largest} replicas with {said}; the desired replica count is more than the maximum replica count"
+    else:
+        reason, unhealthy, message = "ScalingActive", False, f"{base}, targets {cells.get('TARGETS', '')}"
+    attrs: dict[str, Any] = {
+        "replicas": replicas, "min_replicas": smallest, "max_replicas": largest,
+        "targets": cells.get("TARGETS"), "reference": cells.get("REFERENCE") or None, "age": cells.get("AGE") or None,
+    }  # fmt: skip
+    return RowFacts(named[0], named[1], cells.get("NAMESPACE") or None, reason, unhealthy, message, None, attrs)
+
+
 def _counts(*cells: str) -> tuple[int | None, ...]:
     """Replica counts (ASCII digits, not negative) of the cells; None for a cell that is none."""
     return tuple(n if (n := ascii_int(c)) is not None and n >= 0 else None for c in cells)
@@ -152,5 +187,6 @@ ROW_READERS: dict[str, Callable[[dict[str, str]], RowFacts | None]] = {
     "PersistentVolumeClaim": pvc_row,
     "Node": node_row,
     "Deployment": deployment_row,
+    "HorizontalPodAutoscaler": hpa_row,
     "": lambda cells: None,
 }

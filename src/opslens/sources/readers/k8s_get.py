@@ -53,6 +53,10 @@ HEADERS: list[tuple[str, re.Pattern[str]]] = [
     ("Node", re.compile(r"^NAME\s+STATUS\s+(?:ROLES\s+)?AGE\s+VERSION\b")),
     ("NetworkPolicy", re.compile(r"^(?:NAMESPACE\s+)?NAME\s+POD-SELECTOR\s+AGE\b")),
     (
+        "HorizontalPodAutoscaler",
+        re.compile(r"^(?:NAMESPACE\s+)?NAME\s+REFERENCE\s+TARGETS\s+MINPODS\s+MAXPODS\s+REPLICAS\s+AGE\b"),
+    ),
+    (
         "Deployment",
         re.compile(
             r"^(?:NAMESPACE\s+)?NAME\s+(?:READY|DESIRED\s+CURRENT)\s+UP-TO-DATE\s+AVAILABLE\s+AGE\b"
