@@ -116,12 +116,17 @@ class Reader(ABC):
     #: True for formats whose timestamps lack a year (RFC 3164 syslog, klog): the pipeline
     #: reads such files last and sets `ctx.time_hint` and `ctx.year_hint` from the other sources.
     needs_year: ClassVar[bool] = False
+    #: True for formats with relative ages (`5m`, `3s (x4 over 2m)`): read last, counting back
+    #: from the newest time of everything else.
+    relative_ages: ClassVar[bool] = False
 
     @classmethod
     def read_order(cls, head: str) -> int:
         """When an input this reader takes is read: 0 with the dated inputs (first), 1 after
         them (year-less stamps take the year of what was read before), 2 last (relative ages
         such as `5m` count back from the newest time of everything else, year-less logs too)."""
+        if cls.relative_ages:
+            return READ_LAST
         return READ_AFTER_DATED if cls.needs_year else READ_FIRST
 
     @classmethod

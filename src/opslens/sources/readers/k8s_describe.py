@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from opslens.events import Event
-from opslens.sources.base import READ_LAST, SNIFF_CHARS, ReadContext, Reader, register
+from opslens.sources.base import SNIFF_CHARS, ReadContext, Reader, register
 from opslens.sources.readers._describe_conditions import DATED_ROW
 from opslens.sources.readers._describe_containers import STATE, key_of
 from opslens.sources.readers._describe_emit import Anchor, latest_time, object_events
@@ -40,12 +40,7 @@ class K8sDescribeReader(Reader):
 
     name = "k8s-describe"
     description = "kubectl describe pod/deployment/node/pvc... output, whole or in parts"
-    #: Events ages are relative: read after the dated inputs, whose newest time is the anchor.
-    needs_year = True
-
-    @classmethod
-    def read_order(cls, head: str) -> int:
-        return READ_LAST  # relative ages count back from the newest time of the other inputs
+    relative_ages = True  # counted back from the newest time of the other inputs
 
     @classmethod
     def sniff(cls, head: str, name: str) -> float:

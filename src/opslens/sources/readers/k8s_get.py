@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from opslens.events import Event, EventKind, Severity
-from opslens.sources.base import READ_LAST, SNIFF_CHARS, ReadContext, Reader, register
+from opslens.sources.base import SNIFF_CHARS, ReadContext, Reader, register
 from opslens.sources.lines.records import assemble, infer_times
 from opslens.sources.readers._documents import count_lines
 from opslens.sources.readers._get_rows import ROW_READERS, RowFacts
@@ -88,12 +88,7 @@ class K8sGetReader(Reader):
 
     name = "k8s-get"
     description = "kubectl get pods/pvc/nodes/deployments tables (-o wide, -A)"
-    #: Restart ages are relative: read after the dated inputs, whose newest time is the anchor.
-    needs_year = True
-
-    @classmethod
-    def read_order(cls, head: str) -> int:
-        return READ_LAST  # relative ages count back from the newest time of the other inputs
+    relative_ages = True  # counted back from the newest time of the other inputs
 
     @classmethod
     def sniff(cls, head: str, name: str) -> float:

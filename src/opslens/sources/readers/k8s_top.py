@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from opslens.events import Event, EventKind, Severity
-from opslens.sources.base import READ_LAST, SNIFF_CHARS, ReadContext, Reader, register
+from opslens.sources.base import SNIFF_CHARS, ReadContext, Reader, register
 from opslens.sources.readers._documents import count_lines
 from opslens.sources.readers._kubectl_text import (
     command_of,
@@ -52,12 +52,7 @@ class K8sTopReader(Reader):
 
     name = "k8s-top"
     description = "kubectl top pod/node tables (-A, --containers)"
-    #: Usage is "now" of the paste: read after the dated inputs, whose newest time is the anchor.
-    needs_year = True
-
-    @classmethod
-    def read_order(cls, head: str) -> int:
-        return READ_LAST  # relative ages count back from the newest time of the other inputs
+    relative_ages = True  # counted back from the newest time of the other inputs
 
     @classmethod
     def sniff(cls, head: str, name: str) -> float:
