@@ -122,3 +122,24 @@ def test_excerpts_are_verbatim_and_bounded_and_keep_the_needle(lines: list[str],
     assert len(text) <= RECORD_CHARS + len(needle or "") + 400
     if needle and "…" not in needle:
         assert needle in text
+
+
+def test_a_long_line_keeps_its_end_where_a_wrapped_error_names_its_cause() -> None:
+    line = (
+        'Failed to pull image "ghcr.io/acme/billing:3.2.0": rpc error: code = Unknown desc = failed to pull and unpack image '
+        '"ghcr.io/acme/billing:3.2.0": failed to resolve reference "ghcr.io/acme/billing:3.2.0": failed to authorize: '
+        + "failed to fetch anonymous token: " * 8
+        + "unexpected status from GET request to https://ghcr.io/token?scope=repository%3Aacme%2Fbilling%3Apull: 401 Unauthorized"
+    )
+    text = excerpt(line, "Failed to pull image")
+    assert len(text) <= LINE_CHARS
+    assert text.startswith('Failed to pull image "ghcr.io/acme/billing:3.2.0"')
+    assert text.endswith("401 Unauthorized") and " … " in text
+
+
+def test_context_fields_at_a_lines_end_do_not_take_the_room_of_its_message() -> None:
+    """A structured logger appends context (`provider=x router=y`): the head keeps the message."""
+    message = 'level=error msg="unable to obtain certificate: acme: error: 429 :: ' + "detail " * 40 + 'the decisive clause"'
+    line = message + " provider=letsencrypt router=web@docker rule=Host(`shop.example.test`) " + "k=v " * 30
+    text = excerpt(line)
+    assert text == line[:LINE_CHARS] and " … " not in text

@@ -27,6 +27,15 @@ RAISES = [
     # probes asking for a path the application does not serve
     ('Readiness probe failed: HTTP probe failed with statuscode: 404', "probe_path_missing"),
     ("health check path /healthz on 10.1.2.3 answered HTTP 404 (Not Found)", "probe_path_missing"),
+    # crashes of other runtimes
+    ("NoMethodError (undefined method `total' for nil:NilClass):", "app_crash"),
+    ("Unhandled exception. System.NullReferenceException: Object reference not set to an instance of an object.", "app_crash"),
+    ("PHP Fatal error:  Uncaught Error: Call to a member function getId() on null in /var/www/src/Cart.php:41", "app_crash"),
+    # configuration refused at start-up
+    ('invalid value "45x" for flag -shutdown-grace: parse error', "startup_config_error"),
+    ("command traefik error: field not found, node: entrypoint", "startup_config_error"),
+    # a database server out of connections
+    ("FATAL:  too many connections for role \"app\"", "db_connection"),
     # facts that support a cause
     ("health check server listening on 127.0.0.1:9090", "probe_listener"),
     ('msg="Waiting for readiness probe: tcp:0.0.0.0:8081"', "probe_listener"),
@@ -46,6 +55,7 @@ RAISES = [
     ("spring.datasource.url: jdbc:mysql://mysql.shop.svc:3306/orders", "database_endpoint"),
 ]
 SILENT = [
+    ("requests.exceptions.HTTPError: 429 Client Error: Too Many Requests for url: https://api.mail.example/send", "db_connection"),
     ('Readiness probe failed: HTTP probe failed with statuscode: 503', "probe_path_missing"),
     ('Readiness probe failed: HTTP probe failed with statuscode: 4040', "probe_path_missing"),
     ("npm WARN retry will retry, error on last attempt: Error: fetch failed with status code 404", "dependency_failure"),

@@ -118,7 +118,9 @@ def test_checks_fill_real_names_and_drop_what_they_cannot_fill() -> None:
 def test_quotes_keep_a_short_record_whole_and_cut_a_long_line_to_size() -> None:
     long_line = "x" * 1000
     e = ev(EventKind.LOG, long_line)
-    assert quote(e) == long_line[:LINE_CHARS]
+    quoted = quote(e)
+    # cut to size: its head, ` … `, and its end (where a wrapped error names its cause)
+    assert len(quoted) == LINE_CHARS and quoted.startswith("x" * 300) and " … " in quoted
     trace = Event(1.0, EventKind.LOG, "java", Origin("a"), "boom", "boom\n\tat a.B(B.java:1)\nCaused by: java.net.UnknownHostException: db")
     assert quote(trace, needle="UnknownHostException") == "boom\n\tat a.B(B.java:1)\nCaused by: java.net.UnknownHostException: db"
 

@@ -44,6 +44,8 @@ SHELL_CASES = {
     "kubectl --kubeconfig ~/k logs -n shop api-1": ("kubectl", "logs", "shop", "api-1", None),
     "k logs -n shop api-1": ("kubectl", "logs", "shop", "api-1", None),  # bare alias with a verb
     "$ docker logs -f --tail 100 web": ("docker", "logs", None, None, "web"),
+    "$ git log --oneline -5": ("git", "log", None, None, None),
+    "dana@box:~/gitops$ git show 9f1c2ab": ("git", "show", None, None, None),
     "user@node2:~$ df -h": ("df", None, None, None, None),
     "➜  ~ df -h": ("df", None, None, None, None),  # oh-my-zsh shows the directory
     "helm -n shop status cart": ("helm", "status", None, None, None),  # identity: kubectl's only

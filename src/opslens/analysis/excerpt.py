@@ -29,10 +29,13 @@ from collections.abc import Sequence
 #: boilerplate fields); the token budget, not this cap, bounds the evidence as a whole.
 LINE_CHARS = 480
 RECORD_CHARS = 1000
+#: The end of a long line kept after its head (where a wrapped error chain names its cause).
+LINE_TAIL_CHARS = 120
 #: Longest piece of one line kept inside a record excerpt.
 RECORD_LINE_CHARS = 240
 GAP_LINE = "…"
 GAP_INLINE = " … "
+_FIELD = re.compile(r"(?:^|\s)[\w.-]+=")  # a logfmt field
 
 # Frames of runtimes and frameworks: the first frame that is NOT one of these is the app's.
 _LIBRARY_FRAME = re.compile(
@@ -289,6 +292,21 @@ def _piece(line: str, first: bool, needle: tuple[str, ...]) -> str:
     return _line_excerpt(text, tuple(n for n in needle if n in text), RECORD_LINE_CHARS)
 
 
+def _tail_tells(line: str) -> bool:
+    """Whether a long line's end is worth its room: the end of a wrapped error chain, not the
+    context fields a structured logger appends (`caller=x rule=y`, a JSON object's last keys)."""
+    tail = line[-LINE_TAIL_CHARS:].rstrip()
+    return not tail.endswith(("}", "]")) and len(_FIELD.findall(tail)) < 2
+
+
+def _head_and_tail(line: str, limit: int) -> str:
+    """The head of a long line and its last LINE_TAIL_CHARS, the end starting at a word."""
+    tail_start = len(line) - LINE_TAIL_CHARS
+    space = line.find(" ", tail_start, tail_start + 24)
+    tail = line[space + 1 if space >= 0 else tail_start :]
+    return line[: limit - len(tail) - len(GAP_INLINE)] + GAP_INLINE + tail
+
+
 def _line_excerpt(line: str, needle: tuple[str, ...], limit: int) -> str:
     """One line cut to `limit`: whole, or its head plus the parts that matter (the needles,
     a JSON log line's message and error fields), joined by ` … `."""
@@ -304,6 +322,13 @@ def _line_excerpt(line: str, needle: tuple[str, ...], limit: int) -> str:
     if line.lstrip().startswith("{"):
         for m in _JSON_KEYS.finditer(line):
             spans.append((m.start(), min(len(line), m.end() + 160)))
+    # (a record's lines are cut shorter and keep their heads: frames and `Caused by:` clauses)
+    if limit >= LINE_CHARS and _tail_tells(line) and (
+        not spans or max(b for _, b in spans) <= limit - LINE_TAIL_CHARS - len(GAP_INLINE)
+    ):
+        # What matters is in the head; the line's end often holds the innermost error of a
+        # wrapped chain (`…: 401 Unauthorized`), so it is kept too.
+        return _head_and_tail(line, limit)
     if not spans or max(b for _, b in spans) <= limit:
         return line[:limit]  # what matters is in the head
     pieces = _merge([(0, limit // 3), *spans])

@@ -48,7 +48,7 @@ _TOOLS = frozenset({
     "ss", "netstat", "ip", "iptables", "mount", "lsblk", "swapon", "swapoff", "env", "printenv",
     "etcdctl", "argocd", "flux", "terraform", "aws", "gcloud", "az", "eksctl", "vault", "psql", "mysql",
     "redis-cli", "mongo", "mongosh", "openssl", "uptime", "vmstat", "iostat", "getent", "traceroute",
-    "mtr", "cilium", "calicoctl", "istioctl", "linkerd", "velero", "k9s",
+    "mtr", "cilium", "calicoctl", "istioctl", "linkerd", "velero", "k9s", "git",
 })  # fmt: skip
 _KUBECTL = frozenset({"kubectl", "k", "kc", "oc"})
 _TOOLS_AND_WRAPPED = _TOOLS | {"microk8s.kubectl"}

@@ -39,7 +39,8 @@ from opslens.timeparse import parse_timestamp
 
 #: Readers that read a command's output, by (tool, verb); None: choose by content.
 _BY_COMMAND = {("kubectl", "logs"): "textlog", ("docker", "logs"): "textlog", ("podman", "logs"): "textlog",
-               ("docker-compose", "logs"): "textlog", ("crictl", "logs"): "textlog", ("stern", None): "textlog"}
+               ("docker-compose", "logs"): "textlog", ("crictl", "logs"): "textlog", ("stern", None): "textlog",
+               ("git", "log"): "git-log", ("git", "show"): "git-log"}
 #: `"time":1746560702846` / `"ts":1746560702.846` of JSON log lines (pino, zap)
 _EPOCH_FIELD = re.compile(r'"(?:time|ts|timestamp|@timestamp)"\s*:\s*(1[5-9]\d{8}(?:\d{3})?(?:\.\d+)?)\b')
 _tnew = tuple.__new__
