@@ -4,6 +4,8 @@ pastes that lost their indentation, wrapped messages; relative ages dated from t
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -49,6 +51,9 @@ EXPECTED = {
     ],
     "describe-pod-evicted.txt": [(5, "WARNING", "Evicted"), (13, "WARNING", "Evicted"), (14, "INFO", "Killing")],
     "describe-certificate.txt": [(25, "WARNING", "DoesNotExist"), (34, "WARNING", "Failed")],
+    # an autoscaler held at its maximum is a finding, one held at its minimum is not
+    "describe-hpa.txt": [(17, "WARNING", "TooManyReplicas"), (21, "INFO", "SuccessfulRescale")],
+    "describe-hpa-at-min.txt": [],
 }  # fmt: skip
 
 
@@ -63,6 +68,16 @@ def test_container_limits_are_context_records() -> None:
     limits = [e for e in events if e not in _findings(events)]
     assert limits and limits[0].raw.lstrip().startswith("Limits:") and "memory" in limits[0].message
     assert limits[0].severity.name == "INFO" and limits[0].time is None
+
+
+def test_an_autoscaler_and_its_events_are_dated_after_it_was_created() -> None:
+    """Ages count back from a time no earlier than the creation plus the oldest event's age:
+    the rescale cannot predate the autoscaler."""
+    limited, rescale = read(K8sDescribeReader, paste("describe-hpa.txt"), now=None).events
+    assert limited.entity is not None and limited.entity.kind == "HorizontalPodAutoscaler"
+    assert "the desired replica count is more than the maximum replica count" in limited.message
+    created = datetime(2026, 9, 14, 10, 2, 11, tzinfo=UTC).timestamp()
+    assert rescale.time_inferred and rescale.time is not None and rescale.time >= created
 
 
 def test_a_bound_claims_size_is_a_context_record() -> None:

@@ -91,16 +91,19 @@ class ReadContext:
     def anchor(self, latest_in_input: float | None = None) -> tuple[float, bool]:
         """The reference time relative ages count back from, and whether it is a guess.
 
-        `--now` is exact. Otherwise the paste's shared reference, else the newest absolute time
-        of the same input (a describe's container `Finished:`), else the newest time of the other
-        inputs, else the clock; all of these are guesses, so events dated from them are marked
-        `time_inferred`.
+        `--now` is exact. Otherwise the later of the paste's shared reference and the newest
+        absolute time of the same input (a describe's container `Finished:`; both are lower
+        bounds of when it was taken), else the newest time of the other inputs, else the clock;
+        all of these are guesses, so events dated from them are marked `time_inferred`.
         """
         if self.now is not None:
             return self.now, False
-        for guess in (self.reference, latest_in_input, self.time_hint):
-            if guess is not None:
-                return guess, True
+        # Both are lower bounds of when the paste was taken: the later one is nearer.
+        own = [t for t in (self.reference, latest_in_input) if t is not None]
+        if own:
+            return max(own), True
+        if self.time_hint is not None:
+            return self.time_hint, True
         return _time.time(), True
 
 

@@ -25,6 +25,7 @@ DATED_ROW = re.compile(
     rf"(?P<t2>{RFC1123_PATTERN})(?:\s+(?P<rest>.*))?$"
 )
 _SHORT_ROW = re.compile(rf"^\s*(?P<type>[A-Za-z][\w.-]*)\s+{_STATUS}(?:\s+(?P<reason>\S+))?\s*$")
+_MESSAGE_ROW = re.compile(rf"^\s*(?P<type>[A-Za-z][\w.-]*)\s+{_STATUS}\s+(?P<reason>[A-Z]\w*)\s+(?P<message>\S.*?)\s*$")
 HEADER = re.compile(r"^\s*Type\s+Status(?:\s+(?P<rest>.*))?$")
 _RULE = re.compile(r"^\s*-{2,}(?:\s+-{2,})*\s*$")
 _SPLIT = re.compile(r"\t+| {2,}")
@@ -72,12 +73,21 @@ def parse_table(lines: list[str], start: int, indent: int, out: list[Condition])
                 "workload" if rest.startswith("Reason") else "pod"
             )  # fmt: skip
         elif not _RULE.match(line):
-            row = dated_row(i + 1, line, columns) or _short_row(i + 1, line, table)
+            row = dated_row(i + 1, line, columns) or _short_row(i + 1, line, table) or _message_row(i + 1, line)
             if row is None:
                 break
             out.append(row)
         i += 1
     return i
+
+
+def _message_row(line_no: int, line: str) -> Condition | None:
+    """`ScalingLimited  True  TooManyReplicas  the desired replica count is more than ...`:
+    an autoscaler's (or another object's) undated row with a message."""
+    m = _MESSAGE_ROW.match(expand(line))
+    if not m:
+        return None
+    return Condition(m.group("type"), m.group("status"), line_no, line, m.group("reason"), m.group("message"), table="workload")
 
 
 def _short_row(line_no: int, line: str, table: str) -> Condition | None:
@@ -130,7 +140,7 @@ def _add_item(item: dict[str, tuple[str, int]], raw: list[str], out: list[Condit
 _HEALTHY_WHEN_TRUE = frozenset(
     {"Ready", "Available", "Progressing", "Initialized", "ContainersReady", "PodScheduled",
      "Synced", "Healthy", "Established", "NamesAccepted", "Complete", "Issuing", "Reconciled",
-     "Succeeded"}
+     "Succeeded", "AbleToScale", "ScalingActive"}
 )  # fmt: skip
 
 
@@ -140,6 +150,8 @@ def abnormal(cond: Condition) -> bool:
     any Unknown."""
     if cond.status == "Unknown":
         return True
+    if cond.type == "ScalingLimited":  # an autoscaler held at min replicas is fine, at max it is not
+        return cond.status == "True" and cond.reason == "TooManyReplicas"
     if cond.table in ("pod", "pvc"):
         return False  # container states, the claim's Status and Events say it better
     if cond.type in _HEALTHY_WHEN_TRUE or (cond.table == "generic" and not _problem(cond.type)):

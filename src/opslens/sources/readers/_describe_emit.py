@@ -44,12 +44,19 @@ class Anchor:
 
 
 def latest_time(objects: list[Described], ctx: ReadContext) -> float | None:
-    """The newest absolute time printed anywhere in the paste (the best guess of its `now`)."""
+    """The newest absolute time printed anywhere in the paste (the best guess of its `now`).
+
+    A creation or start time is only a lower bound: the object's events came after it, so
+    `now` is at least that time plus the age of its oldest event (a pod is scheduled when it
+    starts). Without that floor an old object's events would date from before it existed.
+    """
     texts: list[str] = []
+    floors: list[float] = []
     for obj in objects:
-        texts += [
-            f.value for k, f in obj.fields.items() if k in ("Start Time", "CreationTimestamp")
-        ]
+        born = [t for k, f in obj.fields.items() if k in ("Start Time", "CreationTimestamp")
+                if (t := _date(f.value, ctx)) is not None]
+        oldest = max((row.age[1] for row in obj.events if row.age is not None), default=0.0)
+        floors += [t + oldest for t in born]
         texts += [
             v
             for c in obj.containers
@@ -60,7 +67,7 @@ def latest_time(objects: list[Described], ctx: ReadContext) -> float | None:
         texts += [t for c in obj.conditions for t in (c.heartbeat, c.transition) if t]
         texts += [t for r in obj.events for t in (r.first_abs, r.last_abs) if t]
     times = [t for text in texts if (t := _date(text, ctx)) is not None]
-    return max(times, default=None)
+    return max(times + floors, default=None)
 
 
 def object_events(obj: Described, anchor: Anchor, ctx: ReadContext, source: str) -> Iterator[Event]:

@@ -130,6 +130,8 @@ def infer_kind(obj: Described) -> str | None:
         return "StatefulSet"
     if _RS_REPLICAS.search(replicas):
         return "ReplicaSet"
+    if "Reference" in keys and ("Max replicas" in keys or "Min replicas" in keys):
+        return "HorizontalPodAutoscaler"
     if "Reclaim Policy" in keys:
         return "PersistentVolume"
     if "StorageClass" in keys and ("Access Modes" in keys or "Volume" in keys):
