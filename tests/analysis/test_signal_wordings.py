@@ -36,6 +36,7 @@ RAISES = [
     ("command traefik error: field not found, node: entrypoint", "startup_config_error"),
     # a database server out of connections
     ("FATAL:  too many connections for role \"app\"", "db_connection"),
+    ('Get "https://payments.internal/v1/charge": context deadline exceeded', "dependency_failure"),
     # facts that support a cause
     ("health check server listening on 127.0.0.1:9090", "probe_listener"),
     ('msg="Waiting for readiness probe: tcp:0.0.0.0:8081"', "probe_listener"),
@@ -55,6 +56,7 @@ RAISES = [
     ("spring.datasource.url: jdbc:mysql://mysql.shop.svc:3306/orders", "database_endpoint"),
 ]
 SILENT = [
+    ("Error: UPGRADE FAILED: context deadline exceeded", "dependency_failure"),  # helm's own wait
     ("requests.exceptions.HTTPError: 429 Client Error: Too Many Requests for url: https://api.mail.example/send", "db_connection"),
     ('Readiness probe failed: HTTP probe failed with statuscode: 503', "probe_path_missing"),
     ('Readiness probe failed: HTTP probe failed with statuscode: 4040', "probe_path_missing"),

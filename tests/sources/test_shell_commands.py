@@ -158,3 +158,18 @@ def test_pathological_lines_are_read_promptly(line: str) -> None:
     command_in(line)
     command_of(line)
     assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize(
+    ("line", "output_tool"),
+    [
+        ("$ kubectl exec -n db pg-main-0 -- df -h", "df"),
+        ("$ kubectl exec -it pg-main-0 -- sh -c 'df -h /var/lib/postgresql'", "df"),
+        ("$ docker exec web -- /usr/bin/free -m", "free"),
+        ("$ kubectl exec api-1 -- cat /etc/resolv.conf", "cat"),
+        ("$ kubectl exec api-1 -- python manage.py migrate", "kubectl"),  # not a diagnostic: kubectl's
+    ],
+)
+def test_exec_shows_the_output_of_the_diagnostic_it_runs(line: str, output_tool: str) -> None:
+    command = command_in(line)
+    assert command is not None and command.output_tool == output_tool

@@ -199,7 +199,7 @@ def parse_command(text: str) -> Command | None:
     if not words or words[0] not in _TOOLS:
         return None
     tool = "kubectl" if words[0] in _KUBECTL else words[0]
-    output_tool = _output_tool(argv) or tool
+    output_tool = _output_tool(argv) or _exec_tool(words) or tool
     parsed = parse_arguments(words[1:])
     identity = _kubectl_identity(parsed) if tool == "kubectl" else _docker_identity(words) if tool in ("docker", "podman", "nerdctl", "docker-compose") else Identity()
     return Command(text=text, argv=argv, tool=tool, verb=parsed.verb, identity=identity, output_tool=output_tool, args=parsed.args)
@@ -309,6 +309,18 @@ def _takes_value(flag: str, verb: str | None) -> bool:
 _FILTERS = frozenset({"grep", "egrep", "fgrep", "tail", "head", "sort", "uniq", "less", "more", "cat", "tee", "sed", "awk", "cut", "column"})
 #: Stages that turn their input into output of their own.
 _TRANSFORMS = frozenset({"openssl", "jq", "yq", "base64", "xxd", "wc"})
+
+
+def _exec_tool(words: list[str]) -> str | None:
+    """The diagnostic a `kubectl exec POD -- df -h` (or `docker exec`) runs inside a container:
+    its output is that tool's."""
+    if "exec" not in words[1:3] or "--" not in words:
+        return None
+    inner = words[words.index("--") + 1 :]
+    while inner and inner[0] in ("sudo", "env", "/bin/sh", "sh", "bash", "-c"):
+        inner = inner[1:]
+    name = inner[0].split()[0].rsplit("/", 1)[-1] if inner and inner[0].strip() else ""
+    return name if name in DIAGNOSTIC else None
 
 
 def _output_tool(argv: tuple[str, ...]) -> str | None:
