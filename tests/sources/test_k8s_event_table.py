@@ -119,10 +119,26 @@ def test_ages_are_inferred_without_now() -> None:
     assert events[1].time == 1_700_000_000.0 - 41 and events[1].time_inferred
 
 
-def test_junk_before_the_first_row_is_skipped() -> None:
+def test_text_between_the_rows_is_kept_as_text_and_reported() -> None:
     text = "LAST SEEN   TYPE      REASON    OBJECT      MESSAGE\n(output cut)\n2m          Warning   BackOff   pod/web-1   Back-off\n"
     result = read(K8sEventsReader, text)
-    assert len(result.events) == 1 and result.skips == [("not a `kubectl get events` row", 2)]
+    row, note = result.events
+    assert row.origin.line == 3 and (row.attrs or {})["reason"] == "BackOff"
+    assert note.origin.line == 2 and note.raw == "(output cut)" and result.skips == []
+    assert result.unrecognized == [("text between the rows of a kubectl get events table", 2)]
+
+
+def test_a_log_below_the_table_is_no_wrapped_message() -> None:
+    """After a blank line a wrapped message has ended: what follows is read as a log."""
+    text = (
+        "LAST SEEN   TYPE      REASON    OBJECT      MESSAGE\n"
+        "2m          Warning   BackOff   pod/web-1   Back-off restarting failed container\n"
+        "\n"
+        "2026-03-07T09:52:10.114Z ERROR web: upstream payments answered 503\n"
+    )
+    row, log = read(K8sEventsReader, text).events
+    assert row.message == "Back-off restarting failed container"
+    assert log.origin.line == 4 and log.severity.name == "ERROR" and log.time is not None
 
 
 def test_a_single_headerless_row_is_a_weak_claim() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 
@@ -16,10 +17,11 @@ from opslens.analysis.detectors.base import (
     volume,
 )
 from opslens.analysis.findings import PatternFinding, PatternStatus
-from opslens.analysis.hits import entity_from_key
+from opslens.analysis.hits import SignalHit, entity_from_key
 from opslens.events import Entity, Severity
 
 ERROR_SIGNALS = ("http_5xx", "app_crash", "schema_mismatch")
+_WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "HelmRelease", "Application"})
 
 
 @register
@@ -28,7 +30,7 @@ class BadDeployDetector(Detector):
     title = "A new rollout introduced errors"
 
     def detect(self, ctx: Context) -> list[Candidate]:
-        errors = [h for h in ctx.fresh(*ERROR_SIGNALS) if h.workload is not None]
+        errors = [h for h in ctx.fresh(*ERROR_SIGNALS) if h.workload is not None] + _unattributed(ctx)
         new_patterns = _new_error_patterns(ctx)
         workloads = {h.workload for h in errors} | set(new_patterns)
         found = []
@@ -76,6 +78,20 @@ class BadDeployDetector(Detector):
             change=change,
             symptoms_of={"crash-bug", "dependency-outage"},
         )
+
+
+def _unattributed(ctx: Context) -> list[SignalHit]:
+    """Errors pasted without anything naming their pod (log lines below prose, no command),
+    given to the one workload a dated change rolled out, when there is exactly one."""
+    loose = [h for h in ctx.fresh(*ERROR_SIGNALS) if h.workload is None]
+    if not loose:
+        return []
+    rolled = {w for c in ctx.changes if c.entity is not None and c.time is not None
+              and (w := ctx.graph.workload(c.entity)) is not None and w.kind in _WORKLOAD_KINDS}
+    if len(rolled) != 1:
+        return []
+    (only,) = rolled
+    return [dataclasses.replace(h, workload=only) for h in loose]
 
 
 def _new_error_patterns(ctx: Context) -> dict[Entity, list[PatternFinding]]:

@@ -43,6 +43,7 @@ from opslens.sources.readers._kubectl_text import (
     physical_lines,
     strip_bom,
 )
+from opslens.sources.readers._text_runs import TextRun
 from opslens.timeparse import parse_rfc2822, parse_timestamp
 from opslens.timeparse.relative import AGE_CELL, AGE_CELL_PATTERN, parse_age, parse_event_age
 
@@ -110,11 +111,18 @@ def _loose(line: str) -> dict[str, str] | None:
     return cells
 
 
-def _rows(text: str, ctx: ReadContext) -> Iterator[_Row]:
+def _rows(text: str, ctx: ReadContext, text_lines: list[tuple[int, str]]) -> Iterator[_Row]:
+    """The table's rows; lines that are neither rows nor a wrapped message's continuation (a
+    log pasted below the table, after a blank line) go to `text_lines`."""
     columns: list[Column] = []
     pending: _Row | None = None
     for line_no, line in enumerate(physical_lines(strip_bom(text)), start=1):
-        if not line.strip() or _NO_RESOURCES.match(line) or command_of(line) is not None:
+        if not line.strip():
+            if pending is not None:  # a wrapped message never spans a blank line
+                yield pending
+                pending = None
+            continue
+        if _NO_RESOURCES.match(line) or command_of(line) is not None:
             continue
         if HEADER.match(expand(line).lstrip()):
             columns = header_columns(line)
@@ -127,6 +135,8 @@ def _rows(text: str, ctx: ReadContext) -> Iterator[_Row]:
         elif pending is not None and len(pending.continuation) < MAX_CONTINUATION:
             pending.raw.append(line)
             pending.continuation.append(line.strip())
+        elif columns or pending is not None:
+            text_lines.append((line_no, line))
         else:
             ctx.skip("not a `kubectl get events` row", line_no)
     if pending is not None:
@@ -155,7 +165,8 @@ def _entity(cells: dict[str, str], default_namespace: str | None) -> Entity | No
 def read_event_table(text: str, ctx: ReadContext, source: str) -> Iterator[Event]:
     """One EVENT per table row (several tables and repeated headers are followed); ages are
     dated from `ctx.anchor`, given the newest absolute time of the table if it has any."""
-    rows = list(_rows(text, ctx))
+    text_lines: list[tuple[int, str]] = []
+    rows = list(_rows(text, ctx, text_lines))
     absolute = [
         t for r in rows for key in ("LAST SEEN", "LASTSEEN", "FIRST SEEN", "FIRSTSEEN")
         if (t := _absolute(r.cells.get(key, ""), ctx.tz)) is not None
@@ -163,6 +174,14 @@ def read_event_table(text: str, ctx: ReadContext, source: str) -> Iterator[Event
     anchor = ctx.anchor(max(absolute, default=None))
     for row in rows:
         yield _event(row, anchor, ctx, source)
+    run = TextRun(ctx, "text between the rows of a kubectl get events table")
+    last = None
+    for line_no, line in text_lines:
+        if last is not None and line_no != last + 1:
+            yield from run.flush()
+        run.add(line, line_no, in_table=True)
+        last = line_no
+    yield from run.flush()
 
 
 def _times(

@@ -26,7 +26,6 @@ from typing import Any, TextIO
 
 from opslens.events import Event, EventKind, Severity
 from opslens.sources.base import SNIFF_CHARS, ReadContext, Reader, register
-from opslens.sources.lines.records import assemble, infer_times
 from opslens.sources.readers._documents import count_lines
 from opslens.sources.readers._get_rows import ROW_READERS, RowFacts
 from opslens.sources.readers._kubectl_text import (
@@ -41,7 +40,7 @@ from opslens.sources.readers._kubectl_text import (
     strip_bom,
 )
 from opslens.sources.readers._shell import is_prompt_decoration
-from opslens.sources.readers.textlog import GENERIC_SOURCE
+from opslens.sources.readers._text_runs import TextRun
 from opslens.timeparse.relative import parse_age
 
 HEADERS: list[tuple[str, re.Pattern[str]]] = [
@@ -102,7 +101,7 @@ class K8sGetReader(Reader):
         hint: Command | None = None
         unknown: list[int] = []
         other: dict[int, int] = {}  # header line of an unread table -> its rows
-        run = _TextRun(ctx)
+        run = TextRun(ctx, "text between the rows of a kubectl get table")
         lines = physical_lines(text)
         for line_no, line in enumerate(lines, start=1):
             if not line.strip() or _NO_RESOURCES.match(line):
@@ -144,47 +143,6 @@ class K8sGetReader(Reader):
                 yield event
         yield from run.flush()
         _report(ctx, unknown, other)
-
-
-class _TextRun:
-    """Consecutive lines that are no rows, read as the generic text reader reads a log (one
-    record per line, or per multi-line record such as a YAML block or a stack trace)."""
-
-    def __init__(self, ctx: ReadContext) -> None:
-        self.ctx = ctx
-        self.lines: list[str] = []
-        self.start = 0  # line number of the first
-        self.in_table = False  # between a table's rows (text before any table is reported apart)
-
-    def add(self, line: str, line_no: int, in_table: bool) -> None:
-        if not self.lines:
-            self.start, self.in_table = line_no, in_table
-        self.lines.append(line)
-
-    def blank(self, line: str) -> None:
-        """A blank line inside a run (kept: the run's line numbers and records stay whole)."""
-        if self.lines:
-            self.lines.append(line)
-
-    def flush(self) -> Iterator[Event]:
-        """The run's events at their lines of the input; the run is empty afterwards."""
-        if not self.lines:
-            return
-        lines, self.lines = self.lines, []
-        ctx, counted = self.ctx, self.ctx.lines
-        events = list(assemble(lines, ctx))
-        ctx.lines = counted  # `read` counted every line of the input already
-        # no format, no time and no level: nothing but words (counted as textlog counts them)
-        plain = [e for e in events if e.source == GENERIC_SOURCE and e.time is None and e.severity == Severity.UNKNOWN]
-        for event in infer_times(events):
-            yield event._replace(origin=ctx.source.origin(self._line(event)))
-        if plain and self.in_table:
-            lines_of_text = sum(e.raw.count("\n") + 1 for e in plain)
-            ctx.unrecognized("text between the rows of a kubectl get table", self._line(plain[0]), lines=lines_of_text)
-
-    def _line(self, event: Event) -> int:
-        """The input's line number of an event read from the run (numbered from 1)."""
-        return self.start + (event.origin.line or 1) - 1
 
 
 def _decoration(line: str, next_line: str | None) -> bool:
