@@ -34,6 +34,7 @@ NOW = datetime(2025, 3, 2, 9, 30, tzinfo=UTC).timestamp()
 
 
 def _triage(tmp_path: Path, files: dict[str, str], now: float | None = NOW) -> Report:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     report = run_triage(TriageOptions(paths=[str(tmp_path)], now=now)).report
@@ -103,3 +104,24 @@ def test_curl_of_the_health_path_answering_404_is_cited_at_its_status_line(tmp_p
     report = _triage(tmp_path, {"curl.txt": CURL_404})
     assert report.hypotheses and report.hypotheses[0].category == "probe-misconfig"
     assert any("< HTTP/1.1 404 Not Found" in t for t in _cited(report)), _cited(report)
+
+
+READINESS_REFUSED = """\
+Events:
+  Type     Reason     Age                 From     Message
+  ----     ------     ----                ----     -------
+  Warning  Unhealthy  2m (x60 over 12m)   kubelet  Readiness probe failed: Get "http://10.44.2.9:9090/ready": dial tcp 10.44.2.9:9090: connect: connection refused
+"""
+
+
+def _app_log(port: int) -> str:
+    return f'2025-03-02T09:18:00.004Z level=info msg="server listening" addr=:{port}\n'
+
+
+def test_a_probe_dialling_another_port_than_the_app_listens_on_is_the_probes_fault(tmp_path: Path) -> None:
+    wrong = _triage(tmp_path / "wrong", {"describe.txt": READINESS_REFUSED, "app.log": _app_log(8080)})
+    same = _triage(tmp_path / "same", {"describe.txt": READINESS_REFUSED, "app.log": _app_log(9090)})
+    assert wrong.hypotheses[0].category == "probe-misconfig" and wrong.hypotheses[0].confidence >= 0.5
+    # the app listens where the probe dials: refused means the app was not up, a symptom
+    same_probe = [h.confidence for h in same.hypotheses if h.category == "probe-misconfig"]
+    assert not same_probe or same_probe[0] < wrong.hypotheses[0].confidence

@@ -5,8 +5,24 @@ from __future__ import annotations
 import re
 
 from opslens.analysis.detectors._shared import Support, on, score_candidate
-from opslens.analysis.detectors.base import Candidate, Context, Detector, register, top_workload
+from opslens.analysis.detectors.base import (
+    Candidate,
+    Context,
+    Detector,
+    combine,
+    register,
+    top_workload,
+)
+from opslens.analysis.hits import SignalHit
 
+#: The port a failing HTTP/TCP probe dialled (`Get "http://10.1.4.22:8080/health": ...`).
+_PROBE_PORT = re.compile(r"probe failed: (?:Get \S*?|dial tcp )[\d.]+:(\d{2,5})\b")
+#: Where the application says it listens (`listening on :9090`, `Tomcat started on port(s): 9090`).
+_LISTEN_PORT = re.compile(
+    r"(?:listening|listen|serving|started|running)\b.{0,40}?(?:port\(s\)|port|addr(?:ess)?|on|at)[ :=\"]*"
+    r"(?:https?://)?(?:[\w.-]*:)?(\d{2,5})\b",
+    re.I,
+)
 #: A probe that gave up waiting (its timeoutSeconds), rather than one that got an error back.
 _TIMED_OUT = re.compile(r"Client\.Timeout exceeded|context deadline exceeded|timeout: failed to connect|i/o timeout|timed out", re.I)
 
@@ -61,10 +77,29 @@ class ProbeMisconfigDetector(Detector):
         )
         if cand is None:
             return []
-        if any(h.signal == "probe_path_missing" for h in primary):
+        listeners = _listeners_elsewhere(ctx, primary)
+        if listeners:
+            # The app listens on another port than the probe dials: the probe itself is wrong.
+            cand.score = combine([cand.score, 0.45])
+            cand.evidence += [e for e in ctx.cite_all(listeners, limit=1) if e not in cand.evidence]
+            cand.rationale += " The probe dials a port the application does not listen on."
+        elif any(h.signal == "probe_path_missing" for h in primary):
             pass  # the app answers, only not where the probe asks: the probe itself is wrong
         elif cand.change is None and not any(_TIMED_OUT.search(h.text) for h in primary):
             cand.score *= 0.4  # unready pods without a probe change are usually a symptom
         elif cand.change is None:
             cand.score *= 0.8  # a probe that times out on a healthy app: its timeout is too short
         return [cand]
+
+
+def _listeners_elsewhere(ctx: Context, probes: list[SignalHit]) -> list[SignalHit]:
+    """The application's lines saying where it listens, when that is never the port the probes
+    dial (the probe points at the wrong port); empty otherwise."""
+    dialled = {m.group(1) for h in probes for m in _PROBE_PORT.finditer(h.text)}
+    if not dialled:
+        return []
+    said = [(h, m.group(1)) for h in ctx.all("app_startup", "probe_listener") for e in h.events
+            for m in _LISTEN_PORT.finditer(e.raw)]
+    if not said or dialled & {port for _, port in said}:
+        return []
+    return list({id(h): h for h, _ in said}.values())
