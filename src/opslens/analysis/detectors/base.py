@@ -111,12 +111,13 @@ class Context:
         for group in ordered:
             group.sort(key=lambda h: (h.first if h.first is not None else math.inf))
         ids: list[str] = []
+        quoted = 0  # evidence of the failure itself; the command lines that printed it do not count
         shapes: set[str] = set()
         for example in (0, 1):
             depth = 0
-            while len(ids) < limit and any(depth < len(g) for g in ordered):
+            while quoted < limit and any(depth < len(g) for g in ordered):
                 for group in ordered:
-                    if depth < len(group) and len(ids) < limit:
+                    if depth < len(group) and quoted < limit:
                         hit = group[depth]
                         # the second example is the latest one (a rescale to 40 after one to 16)
                         pick = len(hit.events) - 1 if example else 0
@@ -127,6 +128,7 @@ class Context:
                         shapes.add(same_shape(raw))
                         if eid and eid not in ids:
                             ids.append(eid)
+                            quoted += 1
                             via = self.provenance(group[depth])
                             if via and via not in ids:
                                 ids.append(via)
