@@ -75,23 +75,24 @@ class PasteReader(Reader):
             if not lines[0]:
                 del lines[0]
         ctx.lines += len(lines)
-        parts = [(part, _reader_for(part, ctx.source.name)) for part in split_paste(lines)]
+        parts = [(part, reader_cls, _order(part, reader_cls)) for part in split_paste(lines)
+                 for reader_cls in (_reader_for(part, ctx.source.name),)]
         own_reference = ctx.reference is None
         if own_reference:
             ctx.reference = _latest_absolute(_head(lines, 4 * SNIFF_CHARS), ctx)
         # Dated parts first: the newest time they show is when the paste was taken, the best
         # reference for the relative ages (`5m`, `12h ago`) of the parts read after them.
         newest = None
-        for part, reader_cls in parts:
-            if _order(part, reader_cls) < READ_LAST:
+        for part, reader_cls, order in parts:
+            if order < READ_LAST:
                 for event in _read_part(part, reader_cls, lines, ctx):
                     if event.time is not None and not event.time_inferred and (newest is None or event.time > newest):
                         newest = event.time
                     yield event
         if own_reference and newest is not None and (ctx.reference is None or newest > ctx.reference):
             ctx.reference = newest
-        for part, reader_cls in parts:
-            if _order(part, reader_cls) >= READ_LAST:
+        for part, reader_cls, order in parts:
+            if order >= READ_LAST:
                 yield from _read_part(part, reader_cls, lines, ctx)
 
 
