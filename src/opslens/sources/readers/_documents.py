@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from opslens.timeparse import parse_rfc3339
+from opslens.yaml_loader import SAFE_LOADER
 
 _WS = re.compile(r"[ \t\n\r]*")
 _raw_decode = json.JSONDecoder().raw_decode
@@ -32,7 +33,6 @@ DECODE_ERRORS = (ValueError, IndexError, RecursionError)
 #: Errors loading YAML raises: syntax errors, values the safe constructor refuses (a timestamp
 #: such as `2024-02-30` is a ValueError) and absurd nesting (RecursionError).
 YAML_ERRORS = (yaml.YAMLError, ValueError, RecursionError)
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Document(NamedTuple):
@@ -215,7 +215,7 @@ def _reason(exc: BaseException) -> str:
 def yaml_documents(text: str, on_error: Callable[[str, int | None], None]) -> Iterator[Any]:
     """The documents of a YAML stream (`kubectl get ... -o yaml`); a syntax error ends it."""
     try:
-        yield from yaml.load_all(text, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
+        yield from yaml.load_all(text, Loader=SAFE_LOADER)  # noqa: S506 (a safe loader)
     except YAML_ERRORS as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -17,13 +17,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
 from yaml.nodes import Node
 
 from opslens.sources.readers._documents import YAML_ERRORS, JsonDocuments, yaml_problem
 from opslens.sources.readers._object_lines import Locator
+from opslens.yaml_loader import SAFE_LOADER
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DOC_START = re.compile(r"^---\s*$")
 #: JSON documents larger than this are not composed as YAML (slow): their parts are searched.
 _MAX_COMPOSE_CHARS = 8 * 1024 * 1024
@@ -112,7 +111,7 @@ def _spans(lines: list[str]) -> Iterator[tuple[int, int]]:
 
 def _compose(text: str, construct: bool = True) -> tuple[Node | None, Any]:
     """The node tree of a single-document YAML text and (with `construct`) its value."""
-    loader = _LOADER(text)
+    loader = SAFE_LOADER(text)
     try:
         node = loader.get_single_node()
         value = loader.construct_document(node) if construct and node is not None else None
