@@ -17,6 +17,7 @@ writes is left out.
 
 from __future__ import annotations
 
+import email.utils
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,8 +49,6 @@ _STATE_FIELDS = (
 )  # fmt: skip
 _TIME_KEYS = frozenset({"startedAt", "finishedAt"})
 _CONDITION_QUOTED = ("type", "status", "reason", "message", "lastTransitionTime")
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: datetime's last second
 _MAX_INT = 10**18  # larger "numbers" are not counts or codes (and `str` refuses huge ints)
 
@@ -312,5 +311,4 @@ def _date(value: Any) -> str | None:
     epoch = to_epoch(value)
     if epoch is None or not 0 < epoch <= _LAST_EPOCH:
         return None
-    at = datetime.fromtimestamp(int(epoch), UTC)
-    return f"{_DAYS[at.weekday()]}, {at.day:02d} {_MONTHS[at.month - 1]} {at.year} {at:%H:%M:%S} +0000"
+    return email.utils.format_datetime(datetime.fromtimestamp(int(epoch), UTC))

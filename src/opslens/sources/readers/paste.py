@@ -16,7 +16,6 @@ All relative ages in one paste count back from the same moment (`ReadContext.ref
 from __future__ import annotations
 
 import dataclasses
-import email.utils
 import re
 from collections.abc import Iterator
 from typing import ClassVar, TextIO
@@ -35,7 +34,7 @@ from opslens.sources.base import (
 from opslens.sources.readers._paste_split import Part, block_kind, split_paste
 from opslens.sources.readers._shell import command_in
 from opslens.sources.readers._shell_output import shell_output_event
-from opslens.timeparse import parse_timestamp
+from opslens.timeparse import RFC1123_PATTERN, parse_rfc2822, parse_timestamp
 
 #: Readers that read a command's output, by (tool, verb); None: choose by content.
 _BY_COMMAND = {("kubectl", "logs"): "textlog", ("docker", "logs"): "textlog", ("podman", "logs"): "textlog",
@@ -44,7 +43,7 @@ _BY_COMMAND = {("kubectl", "logs"): "textlog", ("docker", "logs"): "textlog", ("
 #: `"time":1746560702846` / `"ts":1746560702.846` of JSON log lines (pino, zap)
 _EPOCH_FIELD = re.compile(r'"(?:time|ts|timestamp|@timestamp)"\s*:\s*(1[5-9]\d{8}(?:\d{3})?(?:\.\d+)?)\b')
 _tnew = tuple.__new__
-_ABSOLUTE = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?|[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [+-]\d{4}")
+_ABSOLUTE = re.compile(rf"\d{{4}}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?|{RFC1123_PATTERN}")
 
 
 @register
@@ -160,7 +159,7 @@ def _latest_absolute(text: str, ctx: ReadContext) -> float | None:
     head = text[: 4 * SNIFF_CHARS]
     for m in _ABSOLUTE.finditer(head):
         stamp = m.group(0)
-        t = _rfc1123(stamp) if stamp[:1].isalpha() else parse_timestamp(stamp, ctx.tz)
+        t = parse_rfc2822(stamp, ctx.tz) if stamp[:1].isalpha() else parse_timestamp(stamp, ctx.tz)
         if t is not None and (latest is None or t > latest):
             latest = t
     for m in _EPOCH_FIELD.finditer(head):
@@ -169,13 +168,6 @@ def _latest_absolute(text: str, ctx: ReadContext) -> float | None:
         if latest is None or t > latest:
             latest = t
     return latest
-
-
-def _rfc1123(stamp: str) -> float | None:
-    try:
-        return email.utils.parsedate_to_datetime(stamp).timestamp()
-    except (TypeError, ValueError, IndexError):
-        return None
 
 
 def _read_part(part: Part, reader_cls: type[Reader], lines: list[str], ctx: ReadContext) -> Iterator[Event]:
