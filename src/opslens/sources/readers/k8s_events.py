@@ -52,8 +52,7 @@ class K8sEventsReader(Reader):
     @classmethod
     def read_order(cls, head: str) -> int:
         # An events table (`kubectl get events`) has relative ages: read it after dated inputs.
-        first = first_char(head)
-        return READ_FIRST if first in ("{", "[") or looks_like_yaml(head) else READ_LAST
+        return READ_LAST if _is_table(head) else READ_FIRST
 
     @classmethod
     def sniff(cls, head: str, name: str) -> float:
@@ -77,12 +76,10 @@ class K8sEventsReader(Reader):
         ctx.lines += count_lines(text)
         if not text.strip():
             return
-        is_yaml = looks_like_yaml(text)
-        if first_char(text) not in ("{", "[") and not is_yaml:
-            # Neither JSON nor YAML: sniffing chose this reader for an events table (its head
-            # may be far into the text, after a long first line).
+        if _is_table(text):
             yield from read_event_table(text, ctx, self.name)
             return
+        is_yaml = looks_like_yaml(text)
         tracker = None if is_yaml else JsonDocuments(text, ctx.skip, walk=frozenset({"items"}))
         recognised = False
         for doc_line, value in document_values(text, ctx.skip, tracker):
@@ -105,6 +102,12 @@ class K8sEventsReader(Reader):
                 str(ctx.source),
                 "no Kubernetes Event objects found (expected `kubectl get events -o json` output)",
             )
+
+
+def _is_table(text: str) -> bool:
+    """Neither JSON nor YAML: sniffing chose this reader for an events table (whose header may
+    be far into the text, after a long first line)."""
+    return first_char(text) not in ("{", "[") and not looks_like_yaml(text)
 
 
 def _event_objects(value: Any) -> list[Any] | None:
