@@ -16,7 +16,13 @@ from opslens.errors import ConfigError
 from opslens.guard.config import GuardConfig, load_guard_config
 from opslens.guard.handlers import HANDLERS, Invocation
 from opslens.guard.labels import Classification, Label, most_dangerous
-from opslens.guard.matching import Resolution, condition_holds, node_label, resolve
+from opslens.guard.matching import (
+    Resolution,
+    condition_holds,
+    node_label,
+    resolve,
+    unearned_flag,
+)
 from opslens.guard.rules_loader import (
     RuleError,
     RuleSet,
@@ -142,8 +148,8 @@ class CommandGuard:
         for node in res.path:
             for rule in node.before:
                 if condition_holds(rule.when, res):
-                    return Classification(rule.label, f"{name}: {rule.reason}", text)
-        base = self._base(res, text)
+                    return _earned(res, Classification(rule.label, f"{name}: {rule.reason}", text))
+        base = _earned(res, self._base(res, text))
         if res.leaf.handler is None:
             return base
         handler = HANDLERS.get(res.leaf.handler)
@@ -164,6 +170,16 @@ class CommandGuard:
                 return Classification(found[0], f"{name} {found[1]}", text)
         label, reason = node_label(res)
         return Classification(label, f"{name}: {reason or default_reason(label)}", text)
+
+
+def _earned(res: Resolution, verdict: Classification) -> Classification:
+    """Default-deny: a read verdict holds only when every flag used is known (see matching)."""
+    if verdict.label > Label.SENSITIVE_READ:
+        return verdict
+    unknown = unearned_flag(res)
+    if unknown is None:
+        return verdict
+    return Classification(Label.UNKNOWN, unknown, verdict.part)
 
 
 def _scan_verbs(scan: VerbScan, words: list[str]) -> tuple[Label, str] | None:

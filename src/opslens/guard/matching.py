@@ -81,7 +81,7 @@ def _split_cluster(
             attached = letters[index + 1 :]
             if attached:
                 return [*flags, Flag(name, attached.lstrip("="))], False
-            if nxt is not None and not _is_option(nxt):
+            if nxt is not None and (not _is_option(nxt) or nxt.lstrip("-").isdigit()):
                 return [*flags, Flag(name, nxt)], True
             return [*flags, Flag(name, None)], False
         flags.append(Flag(name, None))
@@ -186,6 +186,22 @@ def _any_arg(cond: Condition, res: Resolution) -> bool:
     tokens = [f.name if f.value is None else f"{f.name}={f.value}" for f in res.flags]
     tokens += res.words[1:] + res.positionals + res.after_dashdash
     return any(cond.arg.search(t) for t in tokens)
+
+
+def unearned_flag(res: Resolution) -> str | None:
+    """Default-deny: why a read-only verdict is not earned, or None when every flag is known.
+
+    A flag is known when a node on the resolved path (root to leaf) lists it in `flags`, or it
+    is a help flag. A node with `any_flags` vouches for every option at it and below. Tools
+    without `default_deny` are not checked (their flag lists are not written yet).
+    """
+    if not res.tool.default_deny or any(node.any_flags for node in res.path):
+        return None
+    known = res.tool.help_flags.union(*(node.flags for node in res.path))
+    for flag in res.flags:
+        if flag.name not in known:
+            return f"unknown flag {flag.name} for {res.command_name}"
+    return None
 
 
 def node_label(res: Resolution) -> tuple[Label, str | None]:

@@ -35,8 +35,10 @@ _NODE_KEYS = {
     "args",
     "verb_scan",
     "options_end_at_positional",
+    "flags",
+    "any_flags",
 }
-_TOOL_KEYS = _NODE_KEYS | {"aliases", "patterns", "cluster_short", "help_flags"}
+_TOOL_KEYS = _NODE_KEYS | {"aliases", "patterns", "cluster_short", "help_flags", "default_deny"}
 _COND_KEYS = {
     "flag",
     "no_flag",
@@ -124,6 +126,8 @@ class Node:
     args: Mapping[str, Any] = field(default_factory=dict)
     verb_scan: VerbScan | None = None
     options_end_at_positional: bool = False
+    flags: frozenset[str] = frozenset()
+    any_flags: str | None = None
 
     @property
     def has_children(self) -> bool:
@@ -141,6 +145,7 @@ class ToolSpec:
     patterns: tuple[re.Pattern[str], ...] = ()
     cluster_short: bool = False
     help_flags: frozenset[str] = frozenset({"--help"})
+    default_deny: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +283,26 @@ def default_reason(label: Label) -> str:
     return _DEFAULT_REASON[label]
 
 
+def _flags(raw: Mapping[str, Any], where: str) -> tuple[frozenset[str], frozenset[str]]:
+    """`flags` entries as (names, names taking a value); a trailing `=` marks a value."""
+    names = _strings(raw.get("flags") or [], f"{where}.flags")
+    bad = sorted(n for n in names if not n.startswith("-") or n.rstrip("=") in ("-", "--"))
+    if bad:
+        raise RuleError(f"{where}.flags: not option names: {bad}")
+    valued = frozenset(n[:-1] for n in names if n.endswith("="))
+    return frozenset(n.rstrip("=") for n in names), valued
+
+
+def _any_flags(raw: Mapping[str, Any], where: str) -> str | None:
+    """The reason why every option of this command is read-only (None when not claimed)."""
+    value = raw.get("any_flags")
+    if value is None or value is False:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise RuleError(f"{where}.any_flags: give the reason every option is read-only")
+    return value.strip()
+
+
 def parse_node(name: str, raw: Any, where: str, keys: set[str] = _NODE_KEYS) -> Node:
     """Build a `Node` from its YAML form: a label string, `[label, reason]` or a mapping."""
     if isinstance(raw, str):
@@ -303,6 +328,8 @@ def parse_node(name: str, raw: Any, where: str, keys: set[str] = _NODE_KEYS) -> 
         node = parse_node(name, body, f"{where}.sub_patterns[{i}]")
         patterns.append((_regex(item["match"], f"{where}.sub_patterns[{i}].match"), node))
     reason_base = default_reason(label) if label else "matched a rule"
+    flags, valued = _flags(raw, where)
+    options = _strings(raw.get("options_with_value") or [], f"{where}.options")
     return Node(
         name=name,
         label=label,
@@ -311,7 +338,7 @@ def parse_node(name: str, raw: Any, where: str, keys: set[str] = _NODE_KEYS) -> 
         sub_patterns=tuple(patterns),
         any_sub=parse_node("*", raw["any_sub"], f"{where}.any_sub") if "any_sub" in raw else None,
         prefix_match=bool(raw.get("prefix_match", False)),
-        options_with_value=_strings(raw.get("options_with_value") or [], f"{where}.options"),
+        options_with_value=options | valued,
         before=_rules(raw.get("before"), f"{where}.before", reason_base),
         rules=_rules(raw.get("rules"), f"{where}.rules", reason_base),
         unmatched=_label(raw["unmatched"], f"{where}.unmatched") if "unmatched" in raw else None,
@@ -322,6 +349,8 @@ def parse_node(name: str, raw: Any, where: str, keys: set[str] = _NODE_KEYS) -> 
         if "verb_scan" in raw
         else None,
         options_end_at_positional=bool(raw.get("options_end_at_positional", False)),
+        flags=flags,
+        any_flags=_any_flags(raw, where),
     )
 
 
@@ -338,6 +367,7 @@ def parse_tool(name: str, raw: Any, where: str) -> ToolSpec:
         patterns=tuple(_regex(p, f"{where}.patterns") for p in raw.get("patterns") or []),
         cluster_short=bool(raw.get("cluster_short", False)),
         help_flags=frozenset(help_flags),
+        default_deny=bool(raw.get("default_deny", False)),
     )
 
 
