@@ -336,3 +336,53 @@ def test_generated_names_and_paths_survive(
     assume(not any(regex.search(f"{ns} {name} {path}") for regex in _TOKEN_REGEXES))
     line = shape.format(ns=ns, name=name, path=path, env=env)
     assert Redactor().redact(line) == line
+
+
+# Real-shaped messages of kubelet, cert-manager, Vault, ingress-nginx and Argo CD that name
+# Secrets, certificates and tokens (and identifiers: digests, SHAs, UUIDs, pod-template
+# hashes) without holding any value: they must come out unchanged.
+COMPONENT_TABLE = r"""
+kubelet           | E0314 02:04:17.778874    2211 projected.go:292] Couldn't get configMap shop/kube-root-ca.crt: object "shop"/"kube-root-ca.crt" not registered
+kubelet           | E0314 02:04:17.779001    2211 nestedpendingoperations.go:348] Operation for "{volumeName:kubernetes.io/projected/5f0c2b1e-8a4d-4c3b-9e2f-1a2b3c4d5e6f-kube-api-access-7xq2m podName:5f0c2b1e-8a4d-4c3b-9e2f-1a2b3c4d5e6f nodeName:}" failed. No retries permitted until 2025-03-14 02:04:18.279 +0000 UTC m=+12.3 (durationBeforeRetry 500ms). Error: MountVolume.SetUp failed for volume "kube-api-access-7xq2m" : failed to fetch token: serviceaccounts "orders" is forbidden: User "system:node:node-3" cannot create resource "serviceaccounts/token" in API group "" in the namespace "shop"
+kubelet           | W0314 02:05:01.000000    2211 kubelet.go:1890] failed to request serviceAccountToken for pod shop/orders-7d9f8b6c5d-x2k4p: tokenRequest expirationSeconds=3607 audience="vault"
+kubelet           | I0314 02:05:02.113000    2211 kuberuntime_manager.go:1002] "Creating container in pod" containerName="api" pod="shop/orders-7d9f8b6c5d-x2k4p" pod-template-hash="7d9f8b6c5d"
+kubelet           | Normal   Pulled   12s   kubelet   Successfully pulled image "registry.example.com/shop/orders@sha256:9b2c4e6f8a0b1c3d5e7f9a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d" in 1.2s
+kubelet           | Warning  FailedMount  3m  kubelet  MountVolume.SetUp failed for volume "tls-cert" : secret "orders-tls" not found
+cert-manager      | E0314 02:10:00.000000       1 controller.go:167] cert-manager/certificates-key-manager "msg"="re-queuing item due to error processing" "error"="Secret \"orders-tls-abcde\" not found" "key"="shop/orders-tls"
+cert-manager      | I0314 02:10:01.000000       1 conditions.go:203] Setting lastTransitionTime for Certificate "orders-tls" condition "Ready" to 2025-03-14 02:10:01 +0000 UTC
+cert-manager      | Warning  Failed  2m  cert-manager-certificates-issuing  The certificate request has failed to complete and will be retried: Failed to wait for order resource "orders-tls-1-2589746539" to become ready: order is in "errored" state: Failed to finalize Order: 429 urn:ietf:params:acme:error:rateLimited
+cert-manager      | E0314 02:11:00.000000       1 sync.go:270] cert-manager/issuers "msg"="error setting up issuer" "error"="error getting keypair for CA issuer: error decoding private key PEM block" "resource_name"="ca-issuer" "related_resource_name"="ca-key-pair"
+vault             | 2025-03-14T02:12:00.000Z [ERROR] auth.kubernetes.auth_kubernetes_1a2b3c4d: login unauthorized: err="service account name not authorized"
+vault             | 2025-03-14T02:12:01.000Z [WARN]  core: token_ttl exceeds max_ttl; capping: token_ttl=768h max_ttl=32h
+vault             | Error making API request. URL: PUT https://vault.shop.svc:8200/v1/auth/kubernetes/login Code: 403. Errors: * permission denied
+vault             | vault write auth/kubernetes/role/orders bound_service_account_names=orders bound_service_account_namespaces=shop policies=orders-read ttl=1h --token-ttl=1h
+vault             | 2025-03-14T02:12:02.000Z [INFO]  expiration: revoked lease: lease_id=auth/kubernetes/login/h3c2e9f1a0b4d5e6f7a8b9c0d1e2f3a4b
+ingress-nginx     | W0314 02:13:00.000000       7 backend_ssl.go:47] Error obtaining X.509 certificate: unexpected error creating SSL Cert: no valid PEM formatted block found
+ingress-nginx     | W0314 02:13:01.000000       7 controller.go:1214] Error getting SSL certificate "shop/orders-tls": local SSL certificate shop/orders-tls was not found. Using default certificate
+ingress-nginx     | I0314 02:13:02.000000       7 store.go:440] "Found valid IngressClass" ingress="shop/orders" ingressclass="nginx" secretName="orders-tls"
+ingress-nginx     | E0314 02:13:03.000000       7 annotations.go:189] "error reading Ingress annotation" name="auth-secret" ingress="shop/orders" err="secret does not contain key auth"
+argocd            | time="2025-03-14T02:14:00Z" level=error msg="Failed to load target state" application=argocd/orders error="rpc error: code = Unknown desc = authentication required: Repository not found."
+argocd            | time="2025-03-14T02:14:01Z" level=warning msg="Failed to get repo credentials" repo="https://github.com/acme/orders.git" secret=argocd/repo-creds-2207358311
+argocd            | time="2025-03-14T02:14:02Z" level=info msg="token_expired, refreshing" account=admin
+argocd            | time="2025-03-14T02:14:03Z" level=info msg="Initialized admin password" secret=argocd-initial-admin-secret
+config            |   password: ""
+config            |   secret: db-credentials
+config            |   existingSecretPasswordKey: postgres-password
+config            | git rev-parse HEAD: 3f9a1c0d2b4e6f8091a2b3c4d5e6f708192a3b4c
+config            | request_id=6ca8823e-1d7c-4cfa-8165-f0d08c878478 trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7
+config            | kubeadm token create --ttl 2h --print-join-command --description "worker join"
+config            | aws sts get-session-token --duration-seconds 3600 --serial-number arn:aws:iam::123456789012:mfa/ops
+"""
+COMPONENT_LINES = [
+    tuple(part.strip() for part in row.split(" | ", 1))
+    for row in COMPONENT_TABLE.strip().splitlines()
+]
+
+
+@pytest.mark.parametrize(
+    ("component", "line"),
+    COMPONENT_LINES,
+    ids=[f"{c}-{i}" for i, (c, _) in enumerate(COMPONENT_LINES)],
+)
+def test_component_messages_survive_unchanged(component: str, line: str) -> None:
+    assert Redactor().redact(line) == line, component

@@ -38,7 +38,8 @@ _TOKEN_CHARS = re.compile(r"^[A-Za-z0-9+/=_.~-]+$")
 _PLACEHOLDER = re.compile(
     r"^(?:\$\{.*|\$\(.*|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*|%\(.*|%[A-Z_]+%|<[^>]*>?|\[REDACTED.*|"
     r"\[?\*+\]?|[xX#]{3,}|\.{3,}|null|none|nil|true|false|yes|no|on|off|n/a|na|undefined|empty|"
-    r"redacted|masked|hidden|removed|changeme|placeholder|secret|password|token|-+|\?+|\"\"|'')$",
+    r"redacted|masked|hidden|removed|changeme|placeholder|secret|password|token|-+|\?+|\"\"|''|"
+    r"[\[(<](?:hidden|redacted|masked|filtered|sensitive|removed|omitted|secret|none|empty)[\])>])$",
     re.IGNORECASE,
 )
 

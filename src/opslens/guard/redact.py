@@ -14,45 +14,39 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from opslens.guard.assignments import find_assignments
 from opslens.guard.entropy import is_placeholder
-from opslens.guard.secret_patterns import TOKEN_PATTERNS
-
-_PLACEHOLDER = re.compile(r"\[REDACTED:[a-z0-9-]+#\d+\]")
-# One compiled regex per known format, each behind the literal keywords it cannot match
-# without: a clean line costs a lower() and a few dozen substring tests, no regex at all.
-_TOKEN_GATES: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = tuple(
-    (keys, re.compile(pattern), kind) for kind, pattern, keys in TOKEN_PATTERNS
+from opslens.guard.prefilter import gate_regex, trie_regex
+from opslens.guard.secret_patterns import FORMATS, TOKEN_PATTERNS
+from opslens.guard.structural import (
+    redact_cli_passwords,
+    redact_cookies,
+    redact_query_params,
+    redact_xml_settings,
 )
 
-
-def _trie_regex(words: set[str]) -> str:
-    """One regex for a set of literals, factored as a trie so each offset costs a char test."""
-    trie: dict[str, dict] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def build(node: dict[str, dict]) -> str:
-        if list(node) == [""]:
-            return ""
-        branches = [re.escape(c) + build(child) for c, child in sorted(node.items()) if c]
-        optional = "" in node
-        body = (
-            branches[0] if len(branches) == 1 and not optional else "(?:" + "|".join(branches) + ")"
-        )
-        return body + ("?" if optional else "")
-
-    return build(trie)
-
-
-_TOKEN_KEY_RE = re.compile(_trie_regex({k for _, _, ks in TOKEN_PATTERNS for k in ks}))
-_PATTERNS_BY_KEY: dict[str, tuple[int, ...]] = {}
-for _index, (_kind, _pattern, _keys) in enumerate(TOKEN_PATTERNS):
-    for _key in _keys:
-        _PATTERNS_BY_KEY[_key] = (*_PATTERNS_BY_KEY.get(_key, ()), _index)
-_KV_WORDS = ("pass", "pwd", "secret", "token", "key", "auth", "cred", "sig")
-_PASSWORD_CLIENTS = ("redis-cli", "valkey-cli", "sshpass", "mysql", "mariadb")
+_PLACEHOLDER = re.compile(r"\[REDACTED:[a-z0-9-]+#\d+\]")
+# Named formats sit behind one gate regex over all their keywords (prefilter.py): a clean
+# line costs one scan that stops only at rare characters. A line that passes tries only the
+# formats whose keywords occur in it.
+_TOKEN_GATE = gate_regex(
+    (k for _, _, keys in TOKEN_PATTERNS for k in keys),
+    [fmt.gate for fmt in FORMATS if fmt.gate is not None],
+)
+# Formats gated by a shape rather than a keyword are tried on every line that passes the gate.
+_SHAPE_GATED = tuple(i for i, fmt in enumerate(FORMATS) if fmt.gate is not None)
+_TOKEN_REGEXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), kind) for kind, pattern, _ in TOKEN_PATTERNS
+)
+_KEYWORDS = {k for _, _, keys in TOKEN_PATTERNS for k in keys}
+_KEYWORD_RE = re.compile(trie_regex(_KEYWORDS))
+# A found keyword selects the formats of every keyword it starts with (`sk-ant-` -> `sk-`).
+_FORMATS_BY_KEYWORD: dict[str, tuple[int, ...]] = {
+    found: tuple(
+        index
+        for index, (_, _, keys) in enumerate(TOKEN_PATTERNS)
+        if any(found.startswith(key) for key in keys)
+    )
+    for found in _KEYWORDS
+}
 _PEM = re.compile(
     r"(-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----)(.*?)(-----END \2-----|(?=[\"'])|$)",
     re.DOTALL,
@@ -68,8 +62,9 @@ _AUTH_HEADER = re.compile(
 _AUTH_WORD = re.compile(r"[A-Z]?[a-z]{1,15}")
 _AUTH_SCHEME_END = re.compile(r"[A-Za-z0-9]\s+$")
 _USER_PASS_FLAG = re.compile(
-    r"(?:(?<=\s)|^)(?:-u|--user|--proxy-user|-U)(?:[ \t]+|=)?[\"']?([\w.@+-]+):([^\s\"']+)"
+    r"(?:(?<=\s)|^)(?:-u|--user|--proxy-user|-U)(?:[ \t]+|=)?(?:\\?[\"'])?([\w.@+-]+):([^\s\"'\\]+)"
 )
+# The baseline in bench/guard.py applies this one pattern; the redactor uses structural.py.
 _CLIENT_PASSWORD = re.compile(
     r"\b(?:redis-cli|valkey-cli|sshpass|mysql|mysqladmin|mysqldump|mariadb|mariadb-dump|mysqlimport|mysqlsh)\b"
     r"[^\n|;]*?\s(?:-a[ \t]+|-p[ \t]+(?=\S*\d)|-p(?=[^\s-]))([^\s\"']+)"
@@ -144,18 +139,14 @@ class Redactor:
 
     def _secrets(self, text: str) -> str:
         lower = text.lower()
-        structural = any(word in lower for word in _KV_WORDS) or "://" in text
-        hits = _TOKEN_KEY_RE.findall(text)
-        indices = (
-            sorted({i for key in set(hits) for i in _PATTERNS_BY_KEY.get(key, ())}) if hits else ()
-        )
-        tokens = [_TOKEN_GATES[i][1:] for i in indices]
+        structural = _structural(lower) or "://" in text or ("?" in text and "=" in text)
+        tokens = _candidate_formats(text) if _TOKEN_GATE.search(text) else ()
         if " -" in text and (
             "-u" in text or "-U" in text or "--user" in text or "--proxy-user" in text
         ):
             text = _USER_PASS_FLAG.sub(self._user_pass, text)
-        if " -" in text and any(client in lower for client in _PASSWORD_CLIENTS):
-            text = _CLIENT_PASSWORD.sub(lambda m: self._group(m, 1, "password"), text)
+        if " -" in text:
+            text = redact_cli_passwords(text, lower, self.placeholder)
         if not structural and not tokens:
             return text
         if "PRIVATE KEY" in text:
@@ -168,11 +159,17 @@ class Redactor:
             text = self._k8s(text)
         if "://" in text and "@" in text:
             text = _URL_CREDS.sub(self._url, text)
+        if "cookie" in lower:
+            text = redact_cookies(text, self.placeholder)
+        if "=" in text and ("?" in text or "&" in text):
+            text = redact_query_params(text, self.placeholder)
+        if "value" in lower and "key" in lower:
+            text = redact_xml_settings(text, self.placeholder)
         if "authorization" in lower:
             text = _AUTH_HEADER.sub(self._auth, text)
         if "machine" in lower and "password" in lower:
             text = _NETRC.sub(lambda m: self._group(m, 1, "password"), text)
-        if any(word in lower for word in _KV_WORDS):
+        if _structural(lower):
             text = self._assignments(text)
         return text
 
@@ -287,6 +284,29 @@ def _yaml_data_is_secret(match: re.Match[str], text_has_secret: bool) -> bool:
     own = re.escape(indent) + (f"|{item}" if item else "")
     kinds = re.findall(rf"(?m)^(?:{own})kind:[ \t]*(\S+)[ \t]*$", text[start:end])
     return not kinds or "Secret" in kinds
+
+
+def _structural(lower: str) -> bool:
+    """Whether a lowercased line holds a word that secret keys are made of (`pass`, `token`)."""
+    # an `or` chain of literal searches: several times faster than any() over a tuple
+    return (
+        "pass" in lower
+        or "pwd" in lower
+        or "secret" in lower
+        or "token" in lower
+        or "key" in lower
+        or "auth" in lower
+        or "cred" in lower
+        or "sig" in lower
+        or "cookie" in lower
+    )
+
+
+def _candidate_formats(text: str) -> list[tuple[re.Pattern[str], str]]:
+    """The named formats whose keywords occur in `text`, in table order."""
+    indices = {i for found in set(_KEYWORD_RE.findall(text)) for i in _FORMATS_BY_KEYWORD[found]}
+    indices.update(_SHAPE_GATED)
+    return [_TOKEN_REGEXES[i] for i in sorted(indices)]
 
 
 def _inside_placeholder(text: str, start: int, end: int) -> bool:

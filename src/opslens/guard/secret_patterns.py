@@ -1,103 +1,58 @@
-"""Known secret formats, as (kind, regex) pairs whose group 1 is the secret value.
+"""Known secret formats (data: `secrets.yaml`) and the key vocabulary of secret assignments.
 
-Formats come from the vendors' documented token shapes (prefixes, lengths, alphabets). The
-redactor joins them into one alternation behind a literal keyword prefilter.
+Formats come from maintained scanners (gitleaks rules, detect-secrets plugins) and vendors'
+documented token shapes (prefixes, lengths, alphabets). The redactor puts them behind one
+keyword prefilter (`prefilter.py`) and tries only the formats whose keywords occur.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
+import yaml
+
+from opslens.yaml_loader import SAFE_LOADER
+
+_FORMATS_FILE = Path(__file__).with_name("secrets.yaml")
+
+
+@dataclass(frozen=True)
+class SecretFormat:
+    """One named token format: group 1 of `regex` is the secret value."""
+
+    id: str
+    kind: str
+    regex: str
+    keywords: tuple[str, ...]
+    source: str
+    gate: tuple[str, str] | None = None  # (anchor, look-behind regex) when no keyword fits
+
+
+def load_formats(path: Path = _FORMATS_FILE) -> tuple[SecretFormat, ...]:
+    """The named formats of `secrets.yaml`, validated (each regex compiles, has a group)."""
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+    formats = []
+    for entry in data["formats"]:
+        fmt = SecretFormat(
+            id=entry["id"],
+            kind=entry["kind"],
+            regex=entry["regex"],
+            keywords=tuple(str(k) for k in entry["keywords"]),
+            source=entry["source"],
+            gate=(entry["gate"]["anchor"], entry["gate"]["behind"]) if "gate" in entry else None,
+        )
+        if re.compile(fmt.regex).groups < 1 or not (fmt.keywords or fmt.gate):
+            raise ValueError(f"secret format {fmt.id}: needs a capture group and keywords")
+        formats.append(fmt)
+    return tuple(formats)
+
+
+FORMATS: tuple[SecretFormat, ...] = load_formats()
 #: (kind, pattern, literal keywords that must occur for the pattern to match)
-TOKEN_PATTERNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    (
-        "aws-access-key-id",
-        r"\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b",
-        ("AKIA", "ASIA", "ABIA", "ACCA"),
-    ),
-    (
-        "aws-session-token",
-        r"\b((?:IQoJb3JpZ2lu|FwoGZXIvYXdz|FQoGZXIvYXdz|AQoDYXdz|AQoJb3JpZ2lu)[A-Za-z0-9/+=]{40,})",
-        ("IQoJ", "FwoG", "FQoG", "AQoD", "AQoJ"),
-    ),
-    ("gcp-api-key", r"\b(AIza[0-9A-Za-z_-]{35})", ("AIza",)),
-    ("gcp-oauth-token", r"\b(ya29\.[0-9A-Za-z_-]{20,})", ("ya29.",)),
-    ("gcp-refresh-token", r"(?<![\w/])(1//0[0-9A-Za-z_-]{30,})", ("1//0",)),
-    ("gcp-client-secret", r"\b(GOCSPX-[0-9A-Za-z_-]{20,})", ("GOCSPX-",)),
-    (
-        "github-token",
-        r"\b(gh[pousr]_[A-Za-z0-9]{30,255})\b",
-        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
-    ),
-    ("github-token", r"\b(github_pat_[A-Za-z0-9_]{22,255})", ("github_pat_",)),
-    (
-        "gitlab-token",
-        r"\b(gl(?:pat|dt|rt|ptt|soat|cbt|oas|imt|ft|ffct|agent|wt|suat|rtr)-[0-9A-Za-z_-]{20,})",
-        ("gl",),
-    ),
-    ("gitlab-token", r"\b(GR1348941[0-9A-Za-z_-]{20,})", ("GR1348941",)),
-    ("slack-token", r"\b(xox[abposre]-[0-9A-Za-z-]{10,})", ("xox",)),
-    ("slack-token", r"\b(xapp-\d-[A-Za-z0-9-]{20,})", ("xapp-",)),
-    (
-        "slack-webhook",
-        r"hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]+/B[A-Z0-9]+/([A-Za-z0-9]{16,})",
-        ("hooks.slack.com",),
-    ),
-    (
-        "discord-webhook",
-        r"discord(?:app)?\.com/api/webhooks/\d+/([A-Za-z0-9_-]{30,})",
-        ("discord",),
-    ),
-    (
-        "teams-webhook",
-        r"webhook\.office\.com/webhookb2/\S*?/IncomingWebhook/([A-Za-z0-9]{20,}/[0-9a-fA-F-]{36})",
-        ("webhook.office.com",),
-    ),
-    ("stripe-key", r"\b((?:sk|rk)_(?:live|test)_[0-9A-Za-z]{10,})", ("_live_", "_test_")),
-    ("stripe-webhook-secret", r"\b(whsec_[A-Za-z0-9]{20,})", ("whsec_",)),
-    ("sendgrid-key", r"\b(SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64})", ("SG.",)),
-    ("twilio-api-key", r"\b(SK[0-9a-fA-F]{32})\b", ("SK",)),
-    ("npm-token", r"\b(npm_[A-Za-z0-9]{36})\b", ("npm_",)),
-    ("pypi-token", r"\b(pypi-[A-Za-z0-9_-]{50,})", ("pypi-",)),
-    ("vault-token", r"\b(hv[sbr]\.[A-Za-z0-9_-]{24,})", ("hvs.", "hvb.", "hvr.")),
-    ("shopify-token", r"\b(shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})\b", ("shp",)),
-    ("anthropic-key", r"\b(sk-ant-[A-Za-z0-9_-]{20,})", ("sk-ant-",)),
-    ("openai-key", r"(?<![\w-])(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,})", ("sk-",)),
-    ("huggingface-token", r"\b(hf_[A-Za-z0-9]{30,})\b", ("hf_",)),
-    ("databricks-token", r"\b(dapi[0-9a-f]{32}(?:-\d)?)\b", ("dapi",)),
-    (
-        "newrelic-key",
-        r"\b(NR(?:AK|AA|II|RA|JS)-[A-Z0-9]{27})\b",
-        ("NRAK-", "NRAA-", "NRII-", "NRRA-", "NRJS-"),
-    ),
-    ("newrelic-key", r"\b([a-fA-F0-9]{36}NRAL)\b", ("NRAL",)),
-    ("mailgun-key", r"\b(key-[0-9a-f]{32})\b", ("key-",)),
-    ("mailchimp-key", r"\b([0-9a-f]{32}-us\d{1,2})\b", ("-us",)),
-    ("digitalocean-token", r"\b(do[opr]_v1_[a-f0-9]{64})\b", ("_v1_",)),
-    ("docker-hub-token", r"\b(dckr_pat_[A-Za-z0-9_-]{20,})", ("dckr_pat_",)),
-    ("atlassian-token", r"\b(ATATT3[A-Za-z0-9_=-]{60,})", ("ATATT3",)),
-    ("grafana-token", r"\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})\b", ("glsa_",)),
-    ("grafana-token", r"\b(glc_[A-Za-z0-9+/]{32,}={0,2})", ("glc_",)),
-    ("sentry-token", r"\b(sntry[su]_[A-Za-z0-9+/=_-]{40,})", ("sntry",)),
-    ("postman-key", r"\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\b", ("PMAK-",)),
-    ("terraform-cloud-token", r"\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,})", ("atlasv1",)),
-    ("pulumi-token", r"\b(pul-[a-f0-9]{40})\b", ("pul-",)),
-    ("doppler-token", r"\b(dp\.(?:st|ct|pt|scim|audit|sa)\.[A-Za-z0-9_.-]{40,})", ("dp.",)),
-    ("linear-key", r"\b(lin_api_[A-Za-z0-9]{40})\b", ("lin_api_",)),
-    ("age-secret-key", r"\b(AGE-SECRET-KEY-1[0-9A-Z]{58})\b", ("AGE-SECRET-KEY-",)),
-    ("heroku-key", r"\b(HRKU-[A-Za-z0-9_-]{60,})", ("HRKU-",)),
-    ("square-token", r"\b(sq0(?:atp|csp)-[0-9A-Za-z_-]{22,})", ("sq0",)),
-    ("docker-swarm-token", r"\b(SWMTKN-1-[0-9a-z]{50}-[0-9a-z]{25})\b", ("SWMTKN-",)),
-    ("dynatrace-token", r"\b(dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64})\b", ("dt0c01.",)),
-    ("planetscale-token", r"\b(pscale_(?:tkn|oauth|pw)_[A-Za-z0-9_.-]{32,})", ("pscale_",)),
-    ("rubygems-key", r"\b(rubygems_[a-f0-9]{48})\b", ("rubygems_",)),
-    ("alibaba-access-key", r"\b(LTAI[A-Za-z0-9]{12,20})\b", ("LTAI",)),
-    (
-        "azure-client-secret",
-        r"(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])",
-        ("Q~",),
-    ),
-    ("jwt", r"\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*)", ("eyJ",)),
+TOKEN_PATTERNS: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
+    (fmt.kind, fmt.regex, fmt.keywords) for fmt in FORMATS
 )
 
 # Keys whose values are secrets. Compound names (`client_secret`, `github.token`) are strong:
@@ -118,7 +73,7 @@ STRONG_KEY = re.compile(
     r"shared[_.\-]?access|license[_.\-]?key|app[_.\-]?key|application[_.\-]?key|"
     r"master[_.\-]?key|encryption[_.\-]?key|signing[_.\-]?key|subscription[_.\-]?key|"
     r"functions[_.\-]?key|authtoken|[a-z0-9][_.\-]?token|^sig|session[_.\-]?key|auth[_.\-]?key|"
-    r"service[_.\-]?key|client[_.\-]?key)(?:[_.\-]?(?:base64|b64|value|base))?$",
+    r"service[_.\-]?key|client[_.\-]?key)(?:[_.\-]?(?:base64|b64|value|base|data))?$",
     re.IGNORECASE,
 )
 NOT_SECRET_KEY = re.compile(
