@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -74,11 +75,28 @@ class TimelineItem:
     priority: int = 0  # higher survives the cap
 
 
-@dataclass
+@dataclass(frozen=True)
 class Check:
-    cmd: str
+    """A read-only validation check: an argv built from validated names (`analysis.checks`).
+
+    `argv` is empty when a name read from the input failed validation: the check is then
+    described in words only (`purpose`, and `withheld` says why no command is shown).
+    """
+
+    argv: tuple[str, ...]
     purpose: str
     hypothesis: str | None = None
+    withheld: str | None = None
+
+    @property
+    def cmd(self) -> str:
+        """The command as display text, rendered from `argv` (empty for a check in words)."""
+        return shlex.join(self.argv)
+
+    @property
+    def key(self) -> str:
+        """What makes two checks the same: the command, or the words for a check without one."""
+        return self.cmd if self.argv else f"{self.purpose} ({self.withheld})"
 
 
 @dataclass

@@ -88,11 +88,12 @@ def _hypotheses(report: Report, out: list[str]) -> None:
 
 
 def _commands(report: Report, out: list[str]) -> None:
-    if report.commands:
+    if report.commands or report.checks_in_words:
         out += ["## Checks (read-only)", ""]
         for c in report.commands:
             out.append(_wrap(f"- {c.purpose}", ""))
             out += ["  ```", f"  {c.cmd}", "  ```"]
+        out += [_wrap(f"- {words}", "") for words in report.checks_in_words]
         out.append("")
     if report.needs_approval:
         out += ["## Needs approval (not read-only)", ""]

@@ -199,6 +199,10 @@ class Report(_Model):
     evidence: list[Evidence] = Field(default_factory=list)
     timeline: list[TimelineEntry] = Field(default_factory=list)
     commands: list[Command] = Field(default_factory=list)
+    checks_in_words: list[str] = Field(
+        default_factory=list,
+        description="Checks given in words only: a name read from the input failed its naming rule, so no command is shown.",
+    )
     avoid: list[str] = Field(default_factory=list)
     needs_approval: list[Command] = Field(default_factory=list)
     alerts: list[AlertGroup] = Field(default_factory=list)
