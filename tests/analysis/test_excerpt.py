@@ -143,3 +143,18 @@ def test_context_fields_at_a_lines_end_do_not_take_the_room_of_its_message() -> 
     line = message + " provider=letsencrypt router=web@docker rule=Host(`shop.example.test`) " + "k=v " * 30
     text = excerpt(line)
     assert text == line[:LINE_CHARS] and " … " not in text
+
+
+def test_a_flattened_log_keeps_its_last_error_line() -> None:
+    """A CI page or a paste that lost its newlines: the final `ERROR:` says what the job died of."""
+    warning = "WARNING: Event retrieved from the cluster: The node was low on resource: ephemeral-storage. "
+    line = ("Preparing the build pod " + "x" * 40 + ". ") + warning * 6 + (
+        'ERROR: Job failed (system failure): pod "ci/runner-abc-project-7-concurrent-0-q2" is disrupted: '
+        'reason "TerminationByKubelet", message "The node was low on resource"')
+    text = excerpt(line)
+    assert len(text) <= LINE_CHARS and text.startswith("Preparing the build pod")
+    assert 'ERROR: Job failed (system failure): pod "ci/runner-abc-project-7-concurrent-0-q2" is disrupted: reason "TerminationByKubelet"' in text
+    assert all(piece in line for piece in verbatim_pieces(text))
+    # lower-case words and level names inside other words are not log levels
+    quiet = "the handler said error: nothing " * 15 + "TERRORS: none, " + "the handler said error: nothing " * 15
+    assert excerpt(quiet) == excerpt(quiet.replace("TERRORS:", "nothing:"))

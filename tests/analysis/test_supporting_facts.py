@@ -125,3 +125,23 @@ def test_a_probe_dialling_another_port_than_the_app_listens_on_is_the_probes_fau
     # the app listens where the probe dials: refused means the app was not up, a symptom
     same_probe = [h.confidence for h in same.hypotheses if h.category == "probe-misconfig"]
     assert not same_probe or same_probe[0] < wrong.hypotheses[0].confidence
+
+
+READINESS_SLOW = """\
+Events:
+  Type     Reason     Age                 From     Message
+  ----     ------     ----                ----     -------
+  Warning  Unhealthy  5m12s (x3 over 5m30s)  kubelet  Readiness probe failed: HTTP probe failed with statuscode: 503
+  Warning  Unhealthy  {last}                    kubelet  Readiness probe failed: {second}
+"""
+
+
+def test_a_readiness_probe_that_gives_up_waiting_on_a_later_line_is_still_a_timeout(tmp_path: Path) -> None:
+    """The probe's timeout shows on any of its lines, not only the first of the pattern."""
+    timeout = "Get http://10.8.1.4:8080/login: net/http: request canceled (Client.Timeout exceeded while awaiting headers)"
+    timed_out = _triage(tmp_path / "t", {"describe.txt": READINESS_SLOW.format(last="71s", second=timeout)})
+    refused = _triage(tmp_path / "r", {"describe.txt": READINESS_SLOW.format(
+        last="71s", second='Get "http://10.8.1.4:8080/login": dial tcp 10.8.1.4:8080: connect: connection refused')})
+    assert timed_out.hypotheses and timed_out.hypotheses[0].category == "probe-misconfig"
+    slow = timed_out.hypotheses[0].confidence
+    assert all(h.confidence < slow for h in refused.hypotheses if h.category == "probe-misconfig")

@@ -160,3 +160,19 @@ def test_arbitrary_text_never_raises(text: str) -> None:
         reader.sniff(text, "x.txt")
         events, _, _ = _read(reader, text)
         assert all(isinstance(e, Event) and e.kind in EventKind for e in events)
+
+
+def test_a_database_clients_result_table_stays_with_its_statement() -> None:
+    """`SHOW ...` and its `+---+` table are one record quoted with the statement, so the value
+    (`max_connections | 100`) is evidence next to the query that printed it."""
+    text = ("MariaDB [shop]> SHOW VARIABLES LIKE 'max_connections';\n+-----------------+-------+\n"
+            "| Variable_name   | Value |\n+-----------------+-------+\n| max_connections | 151   |\n"
+            "+-----------------+-------+\n1 row in set (0.001 sec)\n\n"
+            "MariaDB [shop]> SHOW STATUS LIKE 'Threads_connected';\n+-------------------+-------+\n"
+            "| Variable_name     | Value |\n+-------------------+-------+\n| Threads_connected | 152   |\n"
+            "+-------------------+-------+\n")
+    assert choose_reader(text, "paste.txt")[0] is PasteReader
+    events = _read(PasteReader, text)[0]
+    assert len(events) == 2
+    assert "| max_connections | 151   |" in events[0].raw and events[0].raw.startswith("MariaDB [shop]> SHOW VARIABLES")
+    assert "| Threads_connected | 152   |" in events[1].raw and "max_connections" not in events[1].raw

@@ -117,3 +117,36 @@ def test_the_folder_alone_opens_a_php_stack(line: str) -> None:
     assert folder.mode == "java"
     assert folder.continues("#0 /srv/shop/app/Http/Controllers/OrderController.php(31): select()", None) is True
     assert folder.continues("[2025-03-14 10:00:02] production.INFO: next", None) is False
+
+
+NODE_UNCAUGHT = [
+    # (log text, the record's first line, its message)
+    ("starting worker\n/srv/shop/lib/db.js:42\n    const pool = require('pg-native');\n                 ^\n\n"
+     "Error: Cannot find module 'pg-native'\n    at Module._resolveFilename (node:internal/modules/cjs/loader:1140:15)\n"
+     "    at Object.<anonymous> (/srv/shop/lib/db.js:42:18)\nlistening on 8080\n",
+     "/srv/shop/lib/db.js:42", "Cannot find module 'pg-native'"),
+    ("/opt/api/server.js:7\nconst port = config.http.port;\n                         ^\n\n"
+     "TypeError [ERR_INVALID_ARG_TYPE]: The \"path\" argument must be of type string\n"
+     "    at main (/opt/api/server.js:7:26)\n",
+     "/opt/api/server.js:7", "TypeError [ERR_INVALID_ARG_TYPE]"),
+    ("file:///app/dist/index.mjs:3\nimport { x } from './y.js';\n         ^\n"
+     "SyntaxError: The requested module './y.js' does not provide an export named 'x'\n",
+     "file:///app/dist/index.mjs:3", "does not provide an export named 'x'"),
+]
+
+
+@pytest.mark.parametrize(("text", "first", "message"), NODE_UNCAUGHT)
+def test_a_node_exception_header_and_its_error_are_one_record(text: str, first: str, message: str) -> None:
+    events = list(TextLogReader().read(io.StringIO(text), ReadContext(SourceFile("app.log"))))
+    crash = next(e for e in events if e.raw.startswith(first))
+    assert message in crash.message  # what went wrong leads, not the file name
+    assert "^" in crash.raw and message in crash.raw  # the source line, caret and error stay together
+    assert crash.origin.line == text.splitlines().index(first) + 1
+    assert not any(e.message.startswith(("Error:", "TypeError", "SyntaxError")) for e in events if e is not crash)
+
+
+def test_a_bare_path_line_without_an_exception_stays_its_own_record() -> None:
+    text = "/etc/app/conf.d/override.conf:12\nloaded 3 overrides\nserving on :8080\n"
+    events = list(TextLogReader().read(io.StringIO(text), ReadContext(SourceFile("app.log"))))
+    assert events[-1].message == "serving on :8080"
+    assert all("Error" not in e.raw for e in events)

@@ -49,6 +49,14 @@ SHELL_CASES = {
     "user@node2:~$ df -h": ("df", None, None, None, None),
     "➜  ~ df -h": ("df", None, None, None, None),  # oh-my-zsh shows the directory
     "helm -n shop status cart": ("helm", "status", None, None, None),  # identity: kubectl's only
+    # database clients' prompts: the statement is the command, its result table the output
+    "MariaDB [shop]> SHOW VARIABLES LIKE 'max_connections';": ("mysql", None, None, None, None),
+    "mysql> SHOW PROCESSLIST;": ("mysql", None, None, None, None),
+    "orders=# SELECT count(*) FROM pg_stat_activity;": ("psql", None, None, None, None),
+    "orders=> show max_connections;": ("psql", None, None, None, None),
+    "127.0.0.1:6379> INFO memory": ("redis-cli", None, None, None, None),
+    "redis-cache.shop.svc:6379[2]> CONFIG GET maxmemory": ("redis-cli", None, None, None, None),
+    "sqlite> PRAGMA integrity_check;": ("sqlite3", None, None, None, None),
 }
 NOT_COMMANDS = [
     "kubectl is the Kubernetes CLI",  # no subcommand a bare line would have

@@ -60,6 +60,8 @@ _EXCEPTION = re.compile(
 )
 _PY_EXCEPTION = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Failure|Configured)\b.*$|^[a-z_][\w.]*\.[A-Z]\w+: ")
 _GO_FILE = re.compile(r"^\s+\S+\.go:\d+")
+#: A level word inside a long line: log lines that a paste or a CI page flattened into one.
+_INLINE_LEVEL = re.compile(r"(?<=[\s.])(?:ERROR|FATAL|PANIC|CRITICAL)(?::|\])")
 _JSON_KEYS = re.compile(r'"(?:msg|message|error|err|stack|stacktrace|exception|reason|cause)"\s*:\s*')
 
 
@@ -322,6 +324,13 @@ def _line_excerpt(line: str, needle: tuple[str, ...], limit: int) -> str:
     if line.lstrip().startswith("{"):
         for m in _JSON_KEYS.finditer(line):
             spans.append((m.start(), min(len(line), m.end() + 160)))
+    else:
+        # the last error of a flattened log: what the job or program finally died of
+        last_level = None
+        for found in _INLINE_LEVEL.finditer(line, limit // 3):
+            last_level = found
+        if last_level is not None:
+            spans.append((last_level.start(), min(len(line), last_level.end() + 160)))
     # (a record's lines are cut shorter and keep their heads: frames and `Caused by:` clauses)
     if limit >= LINE_CHARS and _tail_tells(line) and (
         not spans or max(b for _, b in spans) <= limit - LINE_TAIL_CHARS - len(GAP_INLINE)

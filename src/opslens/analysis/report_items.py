@@ -51,6 +51,32 @@ def cite_patterns(book: EvidenceBook, digest: Digest, patterns: list[PatternFind
             )
 
 
+#: An input with at most this many records is a paste: all of it is what the user has.
+SMALL_INPUT_RECORDS = 60
+_ROUTINE = (Severity.DEBUG, Severity.INFO)
+#: A routine line that says which version or image runs (`Rancher version v2.1.8 is starting`).
+_VERSIONED = re.compile(r"\bversion\b|\bv\d+\.\d+\.\d+|\bimage\b", re.I)
+
+
+def cite_small_input(book: EvidenceBook, digest: Digest) -> None:
+    """A short paste is quoted whole, routine lines aside: its other records (a condition's
+    reason, a value the error names) are evidence too. They are cited last with no weight, so
+    the budget drops them first and they never displace what an analysis relied on."""
+    if digest.events > SMALL_INPUT_RECORDS:
+        return
+    for stats in digest.templates.values():
+        example = (stats.worst or stats.examples or [None])[0]
+        if example is None or len(example.message.strip()) < 12:
+            continue
+        # a command's output the user pasted is a fact they brought, whatever level it got, and
+        # so is the version or image that was running
+        if stats.severity in _ROUTINE and not (example.attrs and example.attrs.get("command")) and (
+                _VERSIONED.search(example.message) is None):
+            continue
+        if not _FRAME_ONLY.match(example.message):
+            book.cite(example, count=stats.count, weight=0.0, detail="part of a short input")
+
+
 def cite_alerts(book: EvidenceBook, alerts: list[AlertInstance]) -> None:
     for alert in alerts:
         if alert.events:

@@ -32,7 +32,13 @@ from opslens.analysis.metrics import detect_all, series_key
 from opslens.analysis.narrative import status_update, summary
 from opslens.analysis.onset import estimate_onset
 from opslens.analysis.patterns import classify_patterns
-from opslens.analysis.report_items import build_timeline, cite_alerts, cite_anomalies, cite_patterns
+from opslens.analysis.report_items import (
+    build_timeline,
+    cite_alerts,
+    cite_anomalies,
+    cite_patterns,
+    cite_small_input,
+)
 from opslens.event_attrs import metric_attrs
 from opslens.events import Entity, Severity
 
@@ -96,6 +102,7 @@ def analyze(digest: Digest) -> AnalysisResult:
     cite_patterns(book, digest, result.patterns)
     cite_alerts(book, alerts)
     cite_anomalies(book, result.anomalies, series_events)
+    cite_small_input(book, digest)
     result.timeline = build_timeline(result, digest, hits)
     result.checks, result.avoid = _checks(result.hypotheses)
     note = insufficient_evidence_note(ranked)
@@ -205,8 +212,8 @@ def _checks(hypotheses: list[HypothesisResult]) -> tuple[list[Check], list[str]]
     seen: set[str] = set()
     for h in hypotheses[:3]:
         for check in h.checks:
-            if check.cmd not in seen:
-                seen.add(check.cmd)
+            if check.key not in seen:
+                seen.add(check.key)
                 checks.append(check)
         for a in h.avoid:
             if a not in avoid:

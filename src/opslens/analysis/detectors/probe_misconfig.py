@@ -85,11 +85,16 @@ class ProbeMisconfigDetector(Detector):
             cand.rationale += " The probe dials a port the application does not listen on."
         elif any(h.signal == "probe_path_missing" for h in primary):
             pass  # the app answers, only not where the probe asks: the probe itself is wrong
-        elif cand.change is None and not any(_TIMED_OUT.search(h.text) for h in primary):
+        elif cand.change is None and not _timed_out(primary):
             cand.score *= 0.4  # unready pods without a probe change are usually a symptom
         elif cand.change is None:
             cand.score *= 0.8  # a probe that times out on a healthy app: its timeout is too short
         return [cand]
+
+
+def _timed_out(probes: list[SignalHit]) -> bool:
+    """Whether any of the probes' lines (not only each hit's first) gave up waiting."""
+    return any(_TIMED_OUT.search(h.text) or any(_TIMED_OUT.search(e.message) for e in h.events) for h in probes)
 
 
 def _listeners_elsewhere(ctx: Context, probes: list[SignalHit]) -> list[SignalHit]:

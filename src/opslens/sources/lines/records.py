@@ -37,6 +37,10 @@ MAX_SKEW = 86400.0
 MAX_LEADING = 10000
 _MAX_BLANKS = 64
 _UNPARSED: Any = object()  # "this line has not been parsed yet" (None means: no format took it)
+#: Node.js prints an uncaught exception under a header: `/app/lib/x.js:126`, the source line, a
+#: caret, a blank line, then `Error: message` and its frames. The header is the exception's.
+_NODE_SITE = re.compile(r"(?:/|[A-Za-z]:\\|file:///|node:)[^\s]*:\d+$")
+_NODE_ERROR = re.compile(r"(?:[A-Z]\w*)?(?:Error|Exception)(?: \[[A-Z_]+\])?: ")
 #: terminal colour/cursor sequences, stripped from the content (never from `raw`)
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -146,6 +150,7 @@ def assemble(lines: Iterable[str], ctx: ReadContext) -> Iterator[Event]:
     severity: Severity | None = _UNKNOWN
     blanks: list[str] = []
     previous: Event | None = None
+    node_site = False  # the pending record is a Node.js exception header (`/app/x.js:12`)
     n = 0
     try:
         for line in lines:
@@ -192,6 +197,9 @@ def assemble(lines: Iterable[str], ctx: ReadContext) -> Iterator[Event]:
                 c = content[:1]
             # does this line continue the pending record?
             parsed = _UNPARSED
+            if node_site and more is None and not blanks:  # the source line under a Node header
+                more, cont = _fold(more, cont, blanks, raw, content)
+                continue
             if c == " " or c == "\t" or c == "":
                 if not content.strip():
                     if head is not None and len(blanks) < _MAX_BLANKS:
@@ -215,6 +223,8 @@ def assemble(lines: Iterable[str], ctx: ReadContext) -> Iterator[Event]:
             else:
                 folder.mode = None
                 folds = False
+            if folds and node_site and _NODE_ERROR.match(content):
+                folds = False  # the exception under a Node header leads the record (below)
             if folds and (more is None or len(more) < MAX_RECORD_LINES):
                 more, cont = _fold(more, cont, blanks, raw, content)
                 continue
@@ -229,11 +239,15 @@ def assemble(lines: Iterable[str], ctx: ReadContext) -> Iterator[Event]:
                     continue
                 parsed = (parsed[0], parsed[1], _UNKNOWN, parsed[3], parsed[4])
             if head is not None:
-                previous = _last_words(build(head, more, cont), previous, head[6])
-                yield previous
+                if node_site and _NODE_ERROR.match(content):  # the header's exception: one record
+                    lineno, raw = head[4], "\n".join([head[5], *(more or ()), *blanks, raw])
+                else:
+                    previous = _last_words(build(head, more, cont), previous, head[6])
+                    yield previous
                 more = cont = None
             if blanks:
                 blanks.clear()
+            node_site = parsed is None and c in "/fnABCDEFGHIJKLMNOPQRSTUVWXYZ" and _NODE_SITE.match(content) is not None
             head = (parsed, wrapper, outer, stream, lineno, raw, content, who)
             severity = parsed[2] if parsed is not None else _UNKNOWN
         if head is not None:

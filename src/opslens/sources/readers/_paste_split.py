@@ -158,7 +158,7 @@ def split_paste(lines: list[str]) -> list[Part]:
         if command is not None:
             _close(parts, current)
             current, filled = Part(i + 1, command=command, command_index=i, kind="command"), False
-            owned = _kubectl_output(command)
+            owned = _kubectl_output(command) or command.tool in _CLIENTS
             blank_before = False
             continue
         if not line.strip():
@@ -178,6 +178,10 @@ def split_paste(lines: list[str]) -> list[Part]:
         blank_before = False
     _close(parts, current)
     return parts
+
+
+#: Database clients: the table after a statement (`+---+` / `|` rows) is its result.
+_CLIENTS = frozenset({"mysql", "psql", "redis-cli", "sqlite3"})
 
 
 def _kubectl_output(command: Command) -> bool:

@@ -100,7 +100,17 @@ DIAGNOSTIC = frozenset({
     "df", "du", "free", "nslookup", "dig", "host", "curl", "wget", "ping", "telnet", "nc", "ss",
     "netstat", "ip", "mount", "lsblk", "swapon", "cat", "ls", "getent", "traceroute", "mtr", "openssl",
     "uptime", "vmstat", "iostat", "env", "printenv", "top", "ps", "grep", "egrep", "jq", "base64",
+    "mysql", "psql", "redis-cli", "sqlite3",
 })  # fmt: skip
+# The prompts of database clients; what follows is a statement, the lines below its result:
+# `MariaDB [shop]>`, `mysql>`, psql's `shop=#` / `shop=>`, redis-cli's `127.0.0.1:6379>`, `sqlite>`.
+_CLIENT_PROMPT = re.compile(
+    r"^\s*(?:(?P<mysql>(?:MariaDB|MySQL|mysql) \[[^\]\s]{0,64}\]>|mysql>)"
+    r"|(?P<psql>[\w-]{1,63}=[#>])"
+    r"|(?P<redis>(?:redis )?[\w.-]{1,253}:\d{2,5}(?:\[\d+\])?>)"
+    r"|(?P<sqlite3>sqlite>))\s*(?P<statement>\S.*)$"
+)
+_CLIENT_TOOL = {"mysql": "mysql", "psql": "psql", "redis": "redis-cli", "sqlite3": "sqlite3"}
 # A two-line prompt's first line (`infra/ansible on main ! `, `~/src on ⎇ main`): not output.
 _PROMPT_DECORATION = re.compile(r"^\s*\S+ (?:on|via|at) \S.{0,60}$")
 _LABEL_NAMES = ("app.kubernetes.io/name", "app.kubernetes.io/instance", "k8s-app", "app", "name", "component")
@@ -155,6 +165,11 @@ def command_in(line: str) -> Command | None:
         command = parse_command(m.group("command").rstrip())
         if command is not None and command.tool == "kubectl" and _kubectl_verb_ok(command):
             return command
+    if (m := _CLIENT_PROMPT.match(line)) is not None:
+        tool = _CLIENT_TOOL[m.lastgroup or ""] if m.lastgroup in _CLIENT_TOOL else next(
+            _CLIENT_TOOL[k] for k in _CLIENT_TOOL if m.group(k))
+        statement = m.group("statement").rstrip()
+        return Command(text=statement, argv=(tool, statement), tool=tool, verb=None, identity=Identity(), output_tool=tool)
     return _bare(line)
 
 
