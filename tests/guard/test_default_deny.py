@@ -151,6 +151,22 @@ def test_undeclared_short_flag_is_never_read_only(
     assert guard.classify_argv(argv).label is not Label.READ_ONLY
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    form=st.sampled_from([("kubectl", ["get", "pods", "-o"]), ("journalctl", ["-u"])]),
+    name=_NAMES,
+)
+def test_undeclared_flag_after_a_value_option_is_never_read_only(
+    guard: CommandGuard, form: tuple[str, list[str]], name: str
+) -> None:
+    """A value-taking option never swallows a following `--option` (issue 11, fix 4)."""
+    tool, args = form
+    if f"--{name}" in _declared(guard, tool, args[:-1]):
+        return
+    argv = [tool, *args, f"--{name}"]
+    assert guard.classify_argv(argv).label is not Label.READ_ONLY
+
+
 # -- schema: user tools use the same keys -----------------------------------------------------
 
 USER_TOOL = {

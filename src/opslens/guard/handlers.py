@@ -49,13 +49,17 @@ class Invocation:
 
 Handler = Callable[[Invocation], list[Classification]]
 HANDLERS: dict[str, Handler] = {}
+# the `args` keys each handler reads: the rules loader rejects any other key (a typo there
+# would silently change what a handler does)
+HANDLER_ARGS: dict[str, frozenset[str]] = {}
 
 
-def handler(name: str) -> Callable[[Handler], Handler]:
-    """Register a handler under `name` (the value of `handler:` in the rules)."""
+def handler(name: str, args: tuple[str, ...] = ()) -> Callable[[Handler], Handler]:
+    """Register a handler under `name` (the value of `handler:` in the rules) and its `args`."""
 
     def register(func: Handler) -> Handler:
         HANDLERS[name] = func
+        HANDLER_ARGS[name] = frozenset(args)
         return func
 
     return register
@@ -86,7 +90,18 @@ def _no_command(inv: Invocation) -> list[Classification]:
     return [inv.verdict(Label.parse(label), reason or "runs no command")]
 
 
-@handler("exec")
+@handler(
+    "exec",
+    (
+        "skip",
+        "style",
+        "assignments",
+        "shell_string",
+        "command_option",
+        "inner_options_with_value",
+        "no_command",
+    ),
+)
 def exec_wrapper(inv: Invocation) -> list[Classification]:
     """sudo, env, timeout, xargs, ssh, watch, kubectl/docker exec, docker run, chroot, ..."""
     res, a = inv.res, inv.args
@@ -196,7 +211,7 @@ def find_actions(inv: Invocation) -> list[Classification]:
     return out
 
 
-@handler("exec_rest_after_flag")
+@handler("exec_rest_after_flag", ("flags",))
 def exec_after_flag(inv: Invocation) -> list[Classification]:
     """fd -x/--exec CMD..., git bisect run CMD...: everything after the flag is a command."""
     flags = set(inv.args.get("flags", []))
@@ -220,7 +235,7 @@ def _stdin_statements(
     return [inv.verdict(Label.MUTATING, "opens an interactive session that can change anything")]
 
 
-@handler("sql_client")
+@handler("sql_client", ("read_flags", "command_flags", "file_flags", "statement_positional"))
 def sql_client(inv: Invocation) -> list[Classification]:
     """psql/mysql/sqlite3/cqlsh/clickhouse-client: statements from flags, files or stdin."""
     res, a = inv.res, inv.args
@@ -238,7 +253,7 @@ def sql_client(inv: Invocation) -> list[Classification]:
     return out or _stdin_statements(inv, classify_sql)
 
 
-@handler("redis_cli")
+@handler("redis_cli", ("read_flags", "write_flags"))
 def redis_cli(inv: Invocation) -> list[Classification]:
     """redis-cli: a command in argv, a batch on stdin, or an interactive session."""
     res, a = inv.res, inv.args

@@ -50,42 +50,73 @@ def _is_option(token: str) -> bool:
     return len(token) > 1 and token.startswith("-") and token != "--"
 
 
-def _split_option(
-    token: str, nxt: str | None, with_value: frozenset[str], cluster: bool
-) -> tuple[list[Flag], bool]:
-    """Flags in `token`; the bool says whether `nxt` was consumed as a value."""
-    if token.startswith("--") or not cluster:
+@dataclass(slots=True)
+class _Options:
+    """What the option parser knows at the current node: value-taking and named options."""
+
+    with_value: frozenset[str]
+    named: list[frozenset[str]]
+    cluster: bool
+
+    def is_named(self, token: str) -> bool:
+        return any(token in names for names in self.named)
+
+    def descend(self, child: Node) -> None:
+        """Enter a subcommand: its options (and its meaning of a reused name) apply below."""
+        self.cluster = self.cluster or child.cluster_short
+        if child.unvalued:
+            self.with_value = self.with_value - child.unvalued
+        if child.options_with_value:
+            self.with_value = self.with_value | child.options_with_value
+        if child.named:
+            self.named.append(child.named)
+
+    def value(self, nxt: str | None) -> bool:
+        """Whether `nxt` is the value of a value-taking option (getopt/pflag take the next
+        word whatever it is). For safety a word that is itself an option this tool names, a
+        `--long` option or `--` stays an option: a wrongly declared value must not hide one."""
+        if nxt is None or nxt == "--":
+            return False
+        if not _is_option(nxt) or nxt.lstrip("-").isdigit():
+            return True
+        if nxt.startswith("--") or self.is_named(nxt.partition("=")[0]):
+            return False
+        return not (self.cluster and self.is_named(nxt[:2]))
+
+    def split(self, token: str, nxt: str | None) -> tuple[list[Flag], bool]:
+        """Flags in `token`; the bool says whether `nxt` was consumed as a value."""
         name, eq, value = token.partition("=")
-        if eq:
+        if eq and (token.startswith("--") or not self.cluster or self.is_named(name)):
             return [Flag(name, value)], False
-        if name in with_value:
-            if nxt is not None and (not _is_option(nxt) or nxt.lstrip("-").isdigit()):
+        if name in self.with_value:
+            if self.value(nxt):
                 return [Flag(name, nxt)], True
             return [Flag(name, None)], False
-        if not token.startswith("--") and len(token) > 2 and token[:2] in with_value:
+        if token.startswith("--") or self.is_named(token):
+            # a single-dash long option (`ip -brief`) is read whole before any split
+            return [Flag(token, None)], False
+        if self.cluster:
+            return self._split_cluster(token, nxt)
+        if len(token) > 2 and token[:2] in self.with_value:
             return [Flag(token[:2], token[2:])], False
-        return [Flag(name, None)], False
-    return _split_cluster(token, nxt, with_value)
-
-
-def _split_cluster(
-    token: str, nxt: str | None, with_value: frozenset[str]
-) -> tuple[list[Flag], bool]:
-    if token[1:].isdigit():
         return [Flag(token, None)], False
-    flags: list[Flag] = []
-    letters = token[1:]
-    for index, letter in enumerate(letters):
-        name = "-" + letter
-        if name in with_value:
-            attached = letters[index + 1 :]
-            if attached:
-                return [*flags, Flag(name, attached.lstrip("="))], False
-            if nxt is not None and (not _is_option(nxt) or nxt.lstrip("-").isdigit()):
-                return [*flags, Flag(name, nxt)], True
-            return [*flags, Flag(name, None)], False
-        flags.append(Flag(name, None))
-    return flags, False
+
+    def _split_cluster(self, token: str, nxt: str | None) -> tuple[list[Flag], bool]:
+        if token[1:].isdigit():
+            return [Flag(token, None)], False
+        flags: list[Flag] = []
+        letters = token[1:]
+        for index, letter in enumerate(letters):
+            name = "-" + letter
+            if name in self.with_value:
+                attached = letters[index + 1 :]
+                if attached:
+                    return [*flags, Flag(name, attached.lstrip("="))], False
+                if self.value(nxt):
+                    return [*flags, Flag(name, nxt)], True
+                return [*flags, Flag(name, None)], False
+            flags.append(Flag(name, None))
+        return flags, False
 
 
 def _child(node: Node, word: str) -> Node | None:
@@ -109,7 +140,9 @@ def resolve(tool: ToolSpec, args: list[str]) -> Resolution:
     everything from the first positional on is left in `rest` for the handler.
     """
     res = Resolution(tool=tool, path=[tool.root], words=[tool.name])
-    with_value = frozenset(tool.root.options_with_value)
+    options = _Options(
+        tool.root.options_with_value, [tool.help_flags, tool.root.named], tool.cluster_short
+    )
     descending = True
     index = 0
     while index < len(args):
@@ -120,7 +153,7 @@ def resolve(tool: ToolSpec, args: list[str]) -> Resolution:
             res.after_dashdash = args[index + 1 :]
             break
         if _is_option(token):
-            flags, consumed = _split_option(token, nxt, with_value, tool.cluster_short)
+            flags, consumed = options.split(token, nxt)
             res.flags.extend(flags)
             index += 2 if consumed else 1
             continue
@@ -132,7 +165,7 @@ def resolve(tool: ToolSpec, args: list[str]) -> Resolution:
             if child is not None:
                 res.path.append(child)
                 res.words.append(token)
-                with_value = with_value | child.options_with_value
+                options.descend(child)
                 index += 1
                 continue
             res.unmatched_word = token
@@ -188,18 +221,35 @@ def _any_arg(cond: Condition, res: Resolution) -> bool:
     return any(cond.arg.search(t) for t in tokens)
 
 
+def known_flags(res: Resolution) -> frozenset[str]:
+    """Options known to keep the resolved command read-only: help flags and the `flags` of
+    the path, root to leaf, where a node's `shadows` drop an ancestor's option of that name."""
+    known = res.tool.help_flags
+    for node in res.path:
+        if node.shadows:
+            known = known - node.shadows
+        if node.flags:
+            known = known | node.flags
+    return known
+
+
+def _is_count(name: str) -> bool:
+    return len(name) > 1 and name[1:].isdigit()
+
+
 def unearned_flag(res: Resolution) -> str | None:
     """Default-deny: why a read-only verdict is not earned, or None when every flag is known.
 
-    A flag is known when a node on the resolved path (root to leaf) lists it in `flags`, or it
-    is a help flag. A node with `any_flags` vouches for every option at it and below. Tools
-    without `default_deny` are not checked (their flag lists are not written yet).
+    A flag is known when it is in `known_flags`, or it is a count (`-20`) and a node on the
+    path has `numeric_flags`. A node with `any_flags` vouches for every option at it and
+    below. Tools without `default_deny` are not checked (their flag lists are not written yet).
     """
     if not res.tool.default_deny or any(node.any_flags for node in res.path):
         return None
-    known = res.tool.help_flags.union(*(node.flags for node in res.path))
+    known = known_flags(res)
+    counts = any(node.numeric_flags for node in res.path)
     for flag in res.flags:
-        if flag.name not in known:
+        if flag.name not in known and not (counts and _is_count(flag.name)):
             return f"unknown flag {flag.name} for {res.command_name}"
     return None
 

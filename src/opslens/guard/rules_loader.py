@@ -17,7 +17,41 @@ from typing import Any
 import yaml
 
 from opslens.guard.labels import Label
+from opslens.guard.rule_conditions import (
+    Condition,
+    FlagValue,
+    Rule,
+    RuleError,
+    VerbScan,
+    check_keys,
+    condition_names,
+    default_reason,
+    label_of,
+    parse_condition,
+    parse_rules,
+    parse_verb_scan,
+    regex,
+    strings,
+)
 from opslens.yaml_loader import SAFE_LOADER
+
+__all__ = [
+    "Condition",
+    "FlagValue",
+    "Node",
+    "Rule",
+    "RuleError",
+    "RuleSet",
+    "ToolSpec",
+    "VerbScan",
+    "build_ruleset",
+    "default_reason",
+    "load_packaged_specs",
+    "parse_condition",
+    "parse_node",
+    "parse_tool",
+    "parse_tools",
+]
 
 _NODE_KEYS = {
     "label",
@@ -37,73 +71,11 @@ _NODE_KEYS = {
     "options_end_at_positional",
     "flags",
     "any_flags",
+    "numeric_flags",
+    "shadows",
+    "cluster_short",
 }
-_TOOL_KEYS = _NODE_KEYS | {"aliases", "patterns", "cluster_short", "help_flags", "default_deny"}
-_COND_KEYS = {
-    "flag",
-    "no_flag",
-    "flag_regex",
-    "flag_value",
-    "positional",
-    "no_positional",
-    "positionals",
-    "min_positionals",
-    "max_positionals",
-    "arg",
-    "dashdash",
-    "any",
-    "not",
-}
-
-
-class RuleError(ValueError):
-    """A rule file or user rule does not follow the schema; the message names where."""
-
-
-@dataclass(frozen=True, slots=True)
-class FlagValue:
-    """Condition on the value given to one of `flags`."""
-
-    flags: frozenset[str]
-    match: re.Pattern[str]
-
-
-@dataclass(frozen=True, slots=True)
-class Condition:
-    """All set fields must hold for the condition to match."""
-
-    flag: frozenset[str] = frozenset()
-    no_flag: frozenset[str] = frozenset()
-    flag_regex: re.Pattern[str] | None = None
-    flag_value: FlagValue | None = None
-    positional: re.Pattern[str] | None = None
-    no_positional: re.Pattern[str] | None = None
-    positionals: int | None = None
-    min_positionals: int | None = None
-    max_positionals: int | None = None
-    arg: re.Pattern[str] | None = None
-    dashdash: bool | None = None
-    any_of: tuple[Condition, ...] = ()
-    negated: Condition | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """If `when` holds, the command gets `label` for `reason`."""
-
-    when: Condition
-    label: Label
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class VerbScan:
-    """gcloud/az style: the first positional that is a known verb decides."""
-
-    verbs: Mapping[str, tuple[Label, str]]
-    patterns: tuple[tuple[re.Pattern[str], Label, str], ...]
-    paths: tuple[tuple[tuple[str, ...], Label, str], ...]
-    ambiguous_groups: frozenset[str]
+_TOOL_KEYS = _NODE_KEYS | {"aliases", "patterns", "help_flags", "default_deny"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +100,15 @@ class Node:
     options_end_at_positional: bool = False
     flags: frozenset[str] = frozenset()
     any_flags: str | None = None
+    numeric_flags: bool = False
+    cluster_short: bool = False
+    shadows: frozenset[str] = frozenset()
+    # option names this node knows (flags, options_with_value, shadows, names in its rules):
+    # such a token is read whole, never split into a short option plus an attached value
+    named: frozenset[str] = frozenset()
+    # ancestors' value-taking options that take no value from here down (`shadows`, and
+    # options this node lists in `flags` without `=`)
+    unvalued: frozenset[str] = frozenset()
 
     @property
     def has_children(self) -> bool:
@@ -166,131 +147,24 @@ class RuleSet:
         return None
 
 
-def _regex(value: Any, where: str) -> re.Pattern[str]:
-    if not isinstance(value, str):
-        raise RuleError(f"{where}: expected a regular expression string")
-    try:
-        return re.compile(value)
-    except re.error as exc:
-        raise RuleError(f"{where}: bad regular expression: {exc}") from exc
-
-
-def _label(value: Any, where: str) -> Label:
-    try:
-        return Label.parse(value)
-    except ValueError as exc:
-        raise RuleError(f"{where}: {exc}") from exc
-
-
-def _strings(value: Any, where: str) -> frozenset[str]:
-    if isinstance(value, str):
-        return frozenset({value})
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return frozenset(value)
-    raise RuleError(f"{where}: expected a string or a list of strings")
-
-
-def parse_condition(raw: Any, where: str) -> Condition:
-    """Build a `Condition` from its mapping form."""
-    if not isinstance(raw, Mapping):
-        raise RuleError(f"{where}: a condition must be a mapping")
-    unknown = set(raw) - _COND_KEYS
-    if unknown:
-        raise RuleError(f"{where}: unknown condition key(s) {sorted(unknown)}")
-    values: dict[str, Any] = {}
-    for key in ("flag", "no_flag"):
-        if key in raw:
-            values[key] = _strings(raw[key], f"{where}.{key}")
-    for key in ("flag_regex", "positional", "no_positional", "arg"):
-        if key in raw:
-            values[key] = _regex(raw[key], f"{where}.{key}")
-    for key in ("positionals", "min_positionals", "max_positionals"):
-        if key in raw:
-            if not isinstance(raw[key], int):
-                raise RuleError(f"{where}.{key}: expected an integer")
-            values[key] = raw[key]
-    if "dashdash" in raw:
-        values["dashdash"] = bool(raw["dashdash"])
-    if "flag_value" in raw:
-        fv = raw["flag_value"]
-        if not isinstance(fv, Mapping) or "flag" not in fv or "match" not in fv:
-            raise RuleError(f"{where}.flag_value: needs `flag` and `match`")
-        values["flag_value"] = FlagValue(
-            _strings(fv["flag"], f"{where}.flag_value.flag"),
-            _regex(fv["match"], f"{where}.flag_value.match"),
-        )
-    if "any" in raw:
-        if not isinstance(raw["any"], list):
-            raise RuleError(f"{where}.any: expected a list of conditions")
-        values["any_of"] = tuple(
-            parse_condition(c, f"{where}.any[{i}]") for i, c in enumerate(raw["any"])
-        )
-    if "not" in raw:
-        values["negated"] = parse_condition(raw["not"], f"{where}.not")
-    return Condition(**values)
-
-
-def _rules(raw: Any, where: str, default_reason: str) -> tuple[Rule, ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        raise RuleError(f"{where}: expected a list of rules")
-    out = []
-    for i, item in enumerate(raw):
-        here = f"{where}[{i}]"
-        if not isinstance(item, Mapping) or "when" not in item or "label" not in item:
-            raise RuleError(f"{here}: a rule needs `when` and `label`")
-        label = _label(item["label"], f"{here}.label")
-        reason = str(item.get("reason") or default_reason)
-        out.append(Rule(parse_condition(item["when"], f"{here}.when"), label, reason))
-    return tuple(out)
-
-
-def _verb_scan(raw: Any, where: str) -> VerbScan:
-    if not isinstance(raw, Mapping):
-        raise RuleError(f"{where}: expected a mapping")
-    verbs: dict[str, tuple[Label, str]] = {}
-    for label_name, words in (raw.get("verbs") or {}).items():
-        label = _label(label_name, f"{where}.verbs")
-        for word in _strings(words, f"{where}.verbs.{label_name}"):
-            verbs[word] = (label, f"`{word}` {_DEFAULT_REASON[label]}")
-    patterns = []
-    for i, item in enumerate(raw.get("patterns") or []):
-        label = _label(item.get("label"), f"{where}.patterns[{i}]")
-        reason = str(item.get("reason") or _DEFAULT_REASON[label])
-        patterns.append((_regex(item.get("match"), f"{where}.patterns[{i}]"), label, reason))
-    paths = []
-    for i, item in enumerate(raw.get("paths") or []):
-        words = tuple(str(item.get("words", "")).split())
-        label = _label(item.get("label"), f"{where}.paths[{i}]")
-        paths.append((words, label, str(item.get("reason") or _DEFAULT_REASON[label])))
-    paths.sort(key=lambda p: -len(p[0]))
-    groups = _strings(raw.get("ambiguous_groups") or [], f"{where}.ambiguous_groups")
-    return VerbScan(verbs, tuple(patterns), tuple(paths), groups)
-
-
-_DEFAULT_REASON = {
-    Label.READ_ONLY: "only observes state",
-    Label.SENSITIVE_READ: "prints secret values",
-    Label.UNKNOWN: "opslens cannot tell what it does",
-    Label.MUTATING: "changes state",
-    Label.DESTRUCTIVE: "deletes data or has a large blast radius",
-}
-
-
-def default_reason(label: Label) -> str:
-    """The generic one-line reason for a label."""
-    return _DEFAULT_REASON[label]
-
-
 def _flags(raw: Mapping[str, Any], where: str) -> tuple[frozenset[str], frozenset[str]]:
     """`flags` entries as (names, names taking a value); a trailing `=` marks a value."""
-    names = _strings(raw.get("flags") or [], f"{where}.flags")
-    bad = sorted(n for n in names if not n.startswith("-") or n.rstrip("=") in ("-", "--"))
+    entries = raw.get("flags")
+    if not entries:
+        return frozenset(), frozenset()
+    names = strings(entries, f"{where}.flags")
+    bare = frozenset(n.rstrip("=") for n in names)
+    bad = sorted(n for n in bare if n[:1] != "-" or n in ("-", "--"))
     if bad:
         raise RuleError(f"{where}.flags: not option names: {bad}")
-    valued = frozenset(n[:-1] for n in names if n.endswith("="))
-    return frozenset(n.rstrip("=") for n in names), valued
+    return bare, frozenset(n[:-1] for n in names if n[-1] == "=")
+
+
+def _bool(raw: Mapping[str, Any], key: str, where: str) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise RuleError(f"{where}.{key}: expected true or false")
+    return value
 
 
 def _any_flags(raw: Mapping[str, Any], where: str) -> str | None:
@@ -303,19 +177,35 @@ def _any_flags(raw: Mapping[str, Any], where: str) -> str | None:
     return value.strip()
 
 
+def _handler(raw: Mapping[str, Any], where: str) -> tuple[str | None, dict[str, Any]]:
+    """The node's handler name and its `args`, both checked against the registered handlers."""
+    # imported here: handlers.py imports matching.py, which imports this module
+    from opslens.guard.handlers import HANDLER_ARGS
+
+    name, args = raw.get("handler"), raw.get("args") or {}
+    if name is None:
+        if args:
+            raise RuleError(f"{where}.args: `args` without a `handler`")
+        return None, {}
+    if name not in HANDLER_ARGS:
+        raise RuleError(
+            f"{where}.handler: unknown handler {name!r} ({', '.join(sorted(HANDLER_ARGS))})"
+        )
+    check_keys(args, set(HANDLER_ARGS[name]), f"{where}.args", f"args of handler {name}")
+    return name, dict(args)
+
+
 def parse_node(name: str, raw: Any, where: str, keys: set[str] = _NODE_KEYS) -> Node:
     """Build a `Node` from its YAML form: a label string, `[label, reason]` or a mapping."""
     if isinstance(raw, str):
-        return Node(name=name, label=_label(raw, where))
+        return Node(name=name, label=label_of(raw, where))
     if isinstance(raw, list) and len(raw) >= 2 and all(isinstance(v, str) for v in raw):
         # `[label, reason]`; a reason with commas written unquoted arrives split: rejoin it
-        return Node(name=name, label=_label(raw[0], where), reason=", ".join(raw[1:]))
+        return Node(name=name, label=label_of(raw[0], where), reason=", ".join(raw[1:]))
     if not isinstance(raw, Mapping):
         raise RuleError(f"{where}: expected a label, [label, reason] or a mapping")
-    unknown = set(raw) - keys - {"<<"}
-    if unknown:
-        raise RuleError(f"{where}: unknown key(s) {sorted(unknown)}")
-    label = _label(raw["label"], f"{where}.label") if "label" in raw else None
+    check_keys(raw, keys, where, "a tool" if keys is _TOOL_KEYS else "a node")
+    label = label_of(raw["label"], f"{where}.label") if "label" in raw else None
     sub = {}
     for sub_name, sub_raw in (raw.get("sub") or {}).items():
         for alias in str(sub_name).split("|"):
@@ -326,10 +216,19 @@ def parse_node(name: str, raw: Any, where: str, keys: set[str] = _NODE_KEYS) -> 
             raise RuleError(f"{where}.sub_patterns[{i}]: needs `match`")
         body = {k: v for k, v in item.items() if k != "match"}
         node = parse_node(name, body, f"{where}.sub_patterns[{i}]")
-        patterns.append((_regex(item["match"], f"{where}.sub_patterns[{i}].match"), node))
+        patterns.append((regex(item["match"], f"{where}.sub_patterns[{i}].match"), node))
     reason_base = default_reason(label) if label else "matched a rule"
+    handler, args = _handler(raw, where)
     flags, valued = _flags(raw, where)
-    options = _strings(raw.get("options_with_value") or [], f"{where}.options")
+    options = strings(raw.get("options_with_value") or [], f"{where}.options") | valued
+    shadows = strings(raw.get("shadows") or [], f"{where}.shadows")
+    if any(n[:1] != "-" or n in ("-", "--") or n.endswith("=") for n in shadows):
+        raise RuleError(f"{where}.shadows: not option names: {sorted(shadows)}")
+    before = parse_rules(raw.get("before"), f"{where}.before", reason_base)
+    rules = parse_rules(raw.get("rules"), f"{where}.rules", reason_base)
+    named = flags | options | shadows
+    for rule in (*before, *rules):
+        named |= condition_names(rule.when)
     return Node(
         name=name,
         label=label,
@@ -338,19 +237,24 @@ def parse_node(name: str, raw: Any, where: str, keys: set[str] = _NODE_KEYS) -> 
         sub_patterns=tuple(patterns),
         any_sub=parse_node("*", raw["any_sub"], f"{where}.any_sub") if "any_sub" in raw else None,
         prefix_match=bool(raw.get("prefix_match", False)),
-        options_with_value=options | valued,
-        before=_rules(raw.get("before"), f"{where}.before", reason_base),
-        rules=_rules(raw.get("rules"), f"{where}.rules", reason_base),
-        unmatched=_label(raw["unmatched"], f"{where}.unmatched") if "unmatched" in raw else None,
-        empty=_label(raw["empty"], f"{where}.empty") if "empty" in raw else None,
-        handler=raw.get("handler"),
-        args=dict(raw.get("args") or {}),
-        verb_scan=_verb_scan(raw["verb_scan"], f"{where}.verb_scan")
+        options_with_value=options,
+        before=before,
+        rules=rules,
+        unmatched=label_of(raw["unmatched"], f"{where}.unmatched") if "unmatched" in raw else None,
+        empty=label_of(raw["empty"], f"{where}.empty") if "empty" in raw else None,
+        handler=handler,
+        args=args,
+        verb_scan=parse_verb_scan(raw["verb_scan"], f"{where}.verb_scan")
         if "verb_scan" in raw
         else None,
         options_end_at_positional=bool(raw.get("options_end_at_positional", False)),
         flags=flags,
         any_flags=_any_flags(raw, where),
+        numeric_flags=_bool(raw, "numeric_flags", where),
+        cluster_short=_bool(raw, "cluster_short", where),
+        shadows=shadows,
+        named=named,
+        unvalued=(shadows | flags) - options,
     )
 
 
@@ -359,15 +263,15 @@ def parse_tool(name: str, raw: Any, where: str) -> ToolSpec:
     if not isinstance(raw, Mapping):
         return ToolSpec(name=name, root=parse_node(name, raw, where))
     root = parse_node(name, raw, where, _TOOL_KEYS)
-    help_flags = {"--help"} | set(_strings(raw.get("help_flags") or [], f"{where}.help_flags"))
+    help_flags = {"--help"} | set(strings(raw.get("help_flags") or [], f"{where}.help_flags"))
     return ToolSpec(
         name=name,
         root=root,
-        aliases=tuple(_strings(raw.get("aliases") or [], f"{where}.aliases")),
-        patterns=tuple(_regex(p, f"{where}.patterns") for p in raw.get("patterns") or []),
-        cluster_short=bool(raw.get("cluster_short", False)),
+        aliases=tuple(strings(raw.get("aliases") or [], f"{where}.aliases")),
+        patterns=tuple(regex(p, f"{where}.patterns") for p in raw.get("patterns") or []),
+        cluster_short=root.cluster_short,
         help_flags=frozenset(help_flags),
-        default_deny=bool(raw.get("default_deny", False)),
+        default_deny=_bool(raw, "default_deny", where),
     )
 
 
