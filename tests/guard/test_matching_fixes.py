@@ -333,3 +333,29 @@ def test_shadowed_option_takes_no_value() -> None:
 def test_packaged_specs_are_shared_between_guards() -> None:
     first, second = CommandGuard(user_rules={}), CommandGuard(user_rules={})
     assert first.rules.lookup("kubectl") is second.rules.lookup("kubectl")
+
+
+# OpenSSH reads its options after the host as well, up to the first word that is no option:
+# `ssh host -R 9000:x:80 uptime` opens a remote forward, whatever the remote command does.
+SSH_AFTER_HOST = [
+    ("ssh db1 -R 9000:localhost:80 uptime", Label.MUTATING),
+    ("ssh db1 -o GatewayPorts=yes uptime", Label.MUTATING),
+    ("ssh db1 -L 0.0.0.0:8080:pg:5432 -N", Label.MUTATING),
+    ("ssh db1 -L 8080:pg:5432 -N", Label.READ_ONLY),
+    ("ssh db1 -p 2222 df -h", Label.READ_ONLY),
+    ("ssh db1 -o ProxyCommand='nc %h %p' uptime", Label.UNKNOWN),
+    ("ssh db1 uptime -R", Label.UNKNOWN),  # after the command word: the remote command's own
+    ("ssh db1 -X", Label.MUTATING),
+    ("ssh db1 -- ls -la /var/log", Label.READ_ONLY),
+    ("ssh db1 -p 2222 rm -rf /srv/cache", Label.DESTRUCTIVE),
+]
+
+
+@pytest.mark.parametrize(("command", "label"), SSH_AFTER_HOST)
+def test_ssh_options_after_the_host_are_ssh_options(command: str, label: Label) -> None:
+    assert CommandGuard({}).classify(command).label is label
+
+
+@pytest.mark.parametrize("command", ["head -37 /var/log/syslog", "tail -1234 app.log", "git log -17 --oneline"])
+def test_obsolete_count_options_are_known_where_declared(command: str) -> None:
+    assert CommandGuard({}).classify(command).label is Label.READ_ONLY

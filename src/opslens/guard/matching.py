@@ -158,7 +158,15 @@ def resolve(tool: ToolSpec, args: list[str]) -> Resolution:
             index += 2 if consumed else 1
             continue
         if res.leaf.options_end_at_positional:
-            res.rest = args[index:]
+            if not res.leaf.options_after_first_positional:
+                res.rest = args[index:]
+                break
+            index += 1  # the host: its options may follow it, up to the first other word
+            while index < len(args) and args[index] != "--" and _is_option(args[index]):
+                flags, consumed = options.split(args[index], args[index + 1] if index + 1 < len(args) else None)
+                res.flags.extend(flags)
+                index += 2 if consumed else 1
+            res.rest = [token, *args[index:]]
             break
         if descending and res.leaf.has_children and res.leaf.verb_scan is None:
             child = _child(res.leaf, token)

@@ -69,6 +69,7 @@ _NODE_KEYS = {
     "args",
     "verb_scan",
     "options_end_at_positional",
+    "options_after_first_positional",
     "flags",
     "any_flags",
     "numeric_flags",
@@ -98,6 +99,9 @@ class Node:
     args: Mapping[str, Any] = field(default_factory=dict)
     verb_scan: VerbScan | None = None
     options_end_at_positional: bool = False
+    # OpenSSH reads options after the host too (`ssh host -R 9000:x:80 cmd`), up to the first
+    # word that is no option: those are the tool's own, not the remote command's
+    options_after_first_positional: bool = False
     flags: frozenset[str] = frozenset()
     any_flags: str | None = None
     numeric_flags: bool = False
@@ -248,6 +252,7 @@ def parse_node(name: str, raw: Any, where: str, keys: set[str] = _NODE_KEYS) -> 
         if "verb_scan" in raw
         else None,
         options_end_at_positional=bool(raw.get("options_end_at_positional", False)),
+        options_after_first_positional=_bool(raw, "options_after_first_positional", where),
         flags=flags,
         any_flags=_any_flags(raw, where),
         numeric_flags=_bool(raw, "numeric_flags", where),
