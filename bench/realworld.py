@@ -6,7 +6,8 @@ category and 2-4 `key_evidence` substrings. For every case this runs
 `opslens triage --llm none --format json` on the directory and reports:
 
 - top-1 / top-3 category accuracy;
-- key-evidence recall: truth strings found verbatim in the report's evidence texts;
+- key-evidence recall: truth strings found verbatim in the report's evidence texts, and the
+  stricter share found in the evidence the top hypothesis itself cites;
 - cases with no hypothesis at all;
 - how much of the input was understood (`stats.unrecognized`).
 
@@ -54,12 +55,16 @@ def triage(path: Path) -> tuple[dict | None, str, float]:
 
 def score(report: dict | None, truth: dict) -> dict:
     if report is None:
-        return {"top1": False, "top3": False, "recall": 0.0, "missing": truth["key_evidence"], "none": True,
+        return {"top1": False, "top3": False, "recall": 0.0, "recall_top": 0.0, "missing": truth["key_evidence"], "none": True,
                 "got": "(error)", "cats": [], "unrecognized": 0, "tokens": 0}
     cats = [h["category"] for h in report["hypotheses"]]
     texts = [e["text"] for e in report["evidence"]]
     found = [k for k in truth["key_evidence"] if any(k in t for t in texts)]
+    by_id = {e["id"]: e["text"] for e in report["evidence"]}
+    top = [by_id[i] for i in (report["hypotheses"][0]["evidence"] if cats else []) if i in by_id]
+    found_top = [k for k in truth["key_evidence"] if any(k in t for t in top)]
     return {
+        "recall_top": len(found_top) / max(1, len(truth["key_evidence"])),
         "top1": bool(cats) and cats[0] == truth["category"],
         "top3": truth["category"] in cats[:3],
         "recall": len(found) / max(1, len(truth["key_evidence"])),
@@ -80,6 +85,7 @@ def _summary(label: str, rows: list[dict]) -> None:
     print(f"  top-1 category:       {sum(r['top1'] for r in rows) / n:.3f}")
     print(f"  top-3 category:       {sum(r['top3'] for r in rows) / n:.3f}")
     print(f"  key-evidence recall:  {sum(r['recall'] for r in rows) / n:.3f}")
+    print(f"  ... cited by the top hypothesis itself: {sum(r['recall_top'] for r in rows) / n:.3f}")
     print(f"  without a hypothesis: {sum(r['none'] for r in rows)}")
     print(f"  evidence tokens:      max {max(r['tokens'] for r in rows)}")
 

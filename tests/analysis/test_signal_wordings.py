@@ -36,6 +36,10 @@ RAISES = [
     ("command traefik error: field not found, node: entrypoint", "startup_config_error"),
     # a database server out of connections
     ("FATAL:  too many connections for role \"app\"", "db_connection"),
+    # ActiveRecord::ConnectionTimeoutError: more threads (Sidekiq concurrency) than pool slots
+    ("could not obtain a connection from the pool within 5.000 seconds (waited 5.001 seconds); all pooled connections were in use", "db_connection"),
+    # a node's taint says it is not ready
+    ("Taints:             node.kubernetes.io/not-ready:NoSchedule", "node_not_ready"),
     ('Get "https://payments.internal/v1/charge": context deadline exceeded', "dependency_failure"),
     # facts that support a cause
     ("health check server listening on 127.0.0.1:9090", "probe_listener"),
@@ -56,6 +60,9 @@ RAISES = [
     ("spring.datasource.url: jdbc:mysql://mysql.shop.svc:3306/orders", "database_endpoint"),
 ]
 SILENT = [
+    # every pod's default tolerations name the not-ready and unreachable taints
+    ("                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s", "node_not_ready"),
+    ("Tolerations:     node.kubernetes.io/unreachable:NoExecute for 300s", "node_not_ready"),
     ("Error: UPGRADE FAILED: context deadline exceeded", "dependency_failure"),  # helm's own wait
     ("requests.exceptions.HTTPError: 429 Client Error: Too Many Requests for url: https://api.mail.example/send", "db_connection"),
     ('Readiness probe failed: HTTP probe failed with statuscode: 503', "probe_path_missing"),

@@ -51,3 +51,14 @@ def test_a_long_input_is_not_quoted_whole(tmp_path: Path) -> None:
                     for i in range(SMALL_INPUT_RECORDS + 5))
     texts = _texts(_triage(tmp_path, {"ledger.log": STARTUP + noise}))
     assert not any("Ledger version v4.2.7 is starting" in t for t in texts)
+
+
+def test_quotes_are_capped_and_warnings_come_first(tmp_path: Path) -> None:
+    from opslens.analysis.report_items import SMALL_INPUT_QUOTES
+
+    facts = "".join(f"setting_{i}: value-{i * 37}\n" for i in range(SMALL_INPUT_QUOTES + 8))
+    warning = "2025/03/02 09:10:05 [WARN] replica lag 41s on ledger-db-1, reads may be stale\n"
+    report = _triage(tmp_path, {"facts.txt": facts, "ledger.log": warning})
+    quoted = [e for e in report.evidence if e.detail == "part of a short input"]
+    assert len(quoted) <= SMALL_INPUT_QUOTES
+    assert any("replica lag 41s" in e.text for e in report.evidence)

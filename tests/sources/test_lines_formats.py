@@ -169,6 +169,10 @@ CASES: list[tuple[str, str, str | None, Severity, str, dict[str, Any]]] = [
      "ThreadId(01) linkerd_app: no identity", {}),
     ("2025-03-14 02:51:09 [error    ] payment failed   order=3", "text", "2025-03-14T02:51:09Z", E,
      "payment failed   order=3", {}),  # structlog console
+    ("[2025/03/14 02:51:09] [ warn] [input:tail:tail.0] file rotated", "text", "2025-03-14T02:51:09Z", W,
+     "[input:tail:tail.0] file rotated", {}),  # fluent-bit pads its level to five characters
+    ("[2025/03/14 02:51:09] [ info] [engine] started (pid=1)", "text", "2025-03-14T02:51:09Z", INF,
+     "[engine] started (pid=1)", {}),
 ]  # fmt: skip
 
 

@@ -67,3 +67,15 @@ def test_unindented_frames_closing_brackets_and_rust_notes_continue() -> None:
     assert fold(["}", "]"], Severity.INFO) == [True, True]
     assert fold(["note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace"], Severity.INFO) == [True]
     assert fold(["attempting to reconnect"], Severity.ERROR) == [False]
+
+
+def test_native_backtrace_frames_fold_into_one_record() -> None:
+    """gdb-style (`#1 0x... in f() at x.c:12`) and glibc `backtrace_symbols` frames."""
+    gdb = ["Copyright (C) the authors", "#0  0x55d1c0a1b2c3 in  pack_record() at src/pack.c:85",
+           "#1  0x55d1c0a1b400 in  flush_chunk() at plugins/out_http/http.c:321", "2025-03-14 next record"]
+    assert fold(gdb, Severity.UNKNOWN) == [False, True, True, False]
+    glibc = ["Backtrace:", "/usr/local/bin/cached *:7000(dictFind+0x1d)[0x4a5b6c]",
+             "/lib/x86_64-linux-gnu/libc.so.6(+0x42520)[0x7f3a1b242520]", "------ INFO ------"]
+    assert fold(glibc, Severity.UNKNOWN) == [False, True, True, False]
+    # a path in prose is no frame
+    assert fold(["/etc/app/app.conf (line 12): unknown key"], Severity.UNKNOWN) == [False]

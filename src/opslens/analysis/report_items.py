@@ -53,28 +53,43 @@ def cite_patterns(book: EvidenceBook, digest: Digest, patterns: list[PatternFind
 
 #: An input with at most this many records is a paste: all of it is what the user has.
 SMALL_INPUT_RECORDS = 60
+#: At most this many of its records are quoted besides what the analyses cited.
+SMALL_INPUT_QUOTES = 12
 _ROUTINE = (Severity.DEBUG, Severity.INFO)
 #: A routine line that says which version or image runs (`Rancher version v2.1.8 is starting`).
 _VERSIONED = re.compile(r"\bversion\b|\bv\d+\.\d+\.\d+|\bimage\b", re.I)
 
 
 def cite_small_input(book: EvidenceBook, digest: Digest) -> None:
-    """A short paste is quoted whole, routine lines aside: its other records (a condition's
-    reason, a value the error names) are evidence too. They are cited last with no weight, so
-    the budget drops them first and they never displace what an analysis relied on."""
+    """A short paste is quoted (nearly) whole: besides what the analyses cited, its records that
+    were not logged at DEBUG/INFO (a condition's reason, a value the error names, a backtrace),
+    the outputs of the commands the user ran and the version that was running. Warnings and
+    errors come first, then command outputs, then the rest. They are cited last with no weight,
+    so the budget drops them first and they never displace what an analysis relied on."""
     if digest.events > SMALL_INPUT_RECORDS:
         return
+    ranked: list[tuple[int, int, Event]] = []
     for stats in digest.templates.values():
-        example = (stats.worst or stats.examples or [None])[0]
-        if example is None or len(example.message.strip()) < 12:
-            continue
-        # a command's output the user pasted is a fact they brought, whatever level it got, and
-        # so is the version or image that was running
-        if stats.severity in _ROUTINE and not (example.attrs and example.attrs.get("command")) and (
-                _VERSIONED.search(example.message) is None):
-            continue
-        if not _FRAME_ONLY.match(example.message):
-            book.cite(example, count=stats.count, weight=0.0, detail="part of a short input")
+        # every kept line of a shape, not one: the rows of a table, the frames of a backtrace
+        for example in {id(e): e for e in [*stats.worst, *stats.examples]}.values():
+            if len((example.raw or example.message).strip()) < 12 or _FRAME_ONLY.match(example.message):
+                continue
+            rank = _quote_rank(example)
+            if rank is not None:
+                ranked.append((rank, len(ranked), example))
+    for _, _, example in sorted(ranked, key=lambda r: r[:2])[:SMALL_INPUT_QUOTES]:
+        book.cite(example, weight=0.0, detail="part of a short input")
+
+
+def _quote_rank(event: Event) -> int | None:
+    """Which of a short input's records to quote first (lower first); None: not at all."""
+    if event.severity >= Severity.WARNING:
+        return 0
+    if event.attrs and event.attrs.get("command"):
+        return 1  # a command's output the user pasted is a fact they brought
+    if event.severity not in _ROUTINE:
+        return 2
+    return 3 if _VERSIONED.search(event.message) else None
 
 
 def cite_alerts(book: EvidenceBook, alerts: list[AlertInstance]) -> None:

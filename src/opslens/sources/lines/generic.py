@@ -27,10 +27,11 @@ NAME = "text"
 _EMBEDDED = re.compile(r"\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d")
 _EMBED_WITHIN = 48
 # after the timestamp: separators, an optional thread/pid number, up to three [tags], then a
-# level word that may be bracketed, angled or followed by a colon
+# level word that may be bracketed (padded to a width: fluent-bit's `[ info]`), angled or
+# followed by a colon
 _LEVEL_WORDS = "|".join(sorted(LEVELS, key=len, reverse=True))
 _LEVEL_AFTER = re.compile(
-    r"[\s|:,\-\]]*(?:\d+\s+)?(?:\[[^\]\s]{1,40}\][\s|:\-]*){0,3}?([\[<(]?)(" + _LEVEL_WORDS
+    r"[\s|:,\-\]]*(?:\d+\s+)?(?:\[[^\]\s]{1,40}\][\s|:\-]*){0,3}?([\[<(]?) ?(" + _LEVEL_WORDS
     + r")([\]>):]?)(?=[\s\[|:]|$)[\]\s|:>\-]*"
 )
 _UPTIME = re.compile(r"\[\s*\d+\.\d+s?\]\s+")

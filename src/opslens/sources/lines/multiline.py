@@ -41,9 +41,12 @@ _JAVA_FRAME = re.compile(r"at [\w$.<>/]+\(")
 # panic notes and backtrace header
 _ALWAYS = ("}", "]", ")", "note: run with `RUST_BACKTRACE", "stack backtrace:")
 _WEAK = frozenset({Severity.DEBUG, Severity.INFO, Severity.NOTICE})
+#: Frames of a native crash backtrace: gdb's / fluent-bit's `#1  0x5584b6046dae in f() at x.c:321`
+#: and glibc's `backtrace_symbols` (`/usr/bin/redis-server *:6379(zaddGenericCommand+0x695)[0x44734d]`).
+_NATIVE_FRAME = re.compile(r"#\d+\s+(?:0x[0-9a-fA-F]+\s+in\s|\S+\s+in\s)|/[^()\n]{0,200}\([\w.$@]*\+0x[0-9a-fA-F]+\)\s*\[0x[0-9a-fA-F]+\]")
 
 #: First characters of lines that may continue or start a stack (besides indentation).
-STACK_FIRST = frozenset("TCpfg.#-SEU}])*[" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$")
+STACK_FIRST = frozenset("TCpfg.#-SEU}])*[/" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$")
 #: Lines a banner record (`*** FATAL CONFIG FILE ERROR ***`, Spring's `APPLICATION FAILED TO
 #: START` box) may hold after its first line: what the program printed under its banner.
 BANNER_LINES = 16
@@ -55,7 +58,7 @@ class Folder:
     __slots__ = ("mode", "budget")
 
     def __init__(self) -> None:
-        self.mode: str | None = None  # None, "py", "py-end", "go", "java", "rust", "usage", "banner"
+        self.mode: str | None = None  # None, "py", "py-end", "go", "java", "native", "rust", "usage", "banner"
         self.budget = 0
 
     def reset(self) -> None:
@@ -90,6 +93,8 @@ class Folder:
         if mode == "rust":  # Rust >= 1.73 prints the panic message on the line after the header
             self.mode = None
             return True
+        if mode == "native":
+            return _NATIVE_FRAME.match(content) is not None
         if mode == "java":
             return content.startswith(_JAVA_MORE) or _EXC_HEADER.match(content) is not None
         if mode == "go":
@@ -112,6 +117,9 @@ class Folder:
                 return True
             return False
         if content.startswith(_ALWAYS):
+            return True
+        if (c == "#" or c == "/") and _NATIVE_FRAME.match(content):
+            self.mode = "native"  # the frames after it follow it
             return True
         if c == "*" and content.startswith("***"):
             self.mode, self.budget = "banner", BANNER_LINES
