@@ -100,6 +100,7 @@ def _no_command(inv: Invocation) -> list[Classification]:
         "command_option",
         "inner_options_with_value",
         "no_command",
+        "prepend",
     ),
 )
 def exec_wrapper(inv: Invocation) -> list[Classification]:
@@ -120,6 +121,8 @@ def exec_wrapper(inv: Invocation) -> list[Classification]:
             tokens = tokens[1:]
     if not tokens:
         return _no_command(inv)
+    # `k3s kubectl get pods` runs `kubectl get pods`: the program name is implied
+    tokens = [*a.get("prepend", []), *tokens]
     if a.get("shell_string"):
         return [inv.inner_text(" ".join(tokens))]
     return [inv.inner_argv(tokens)]
