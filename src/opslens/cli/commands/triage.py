@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from opslens.cli.app import app
 from opslens.cli.console import err, fail, info, warn
+from opslens.cli.store_access import DbOption
 from opslens.cli.timeopts import parse_time, parse_tz
+
+if TYPE_CHECKING:
+    from opslens.report.models import Report
 
 
 class OutputFormat(enum.StrEnum):
@@ -37,6 +42,10 @@ def triage(
     model: str | None = typer.Option(None, help="Model name (e.g. qwen2.5:3b); default from config."),
     runbooks: list[Path] = typer.Option([], "--runbooks", help="Runbook directory to recommend from (repeatable)."),
     status_update: bool = typer.Option(False, "--status-update", help="Print only a short stakeholder update."),
+    save: bool = typer.Option(False, "--save", help="Save the report in the incident store (prints the reference on stderr)."),
+    incident: str | None = typer.Option(None, "--incident", metavar="REF", help="Save as a new version of incident REF (implies --save)."),
+    db: DbOption = None,
+    keep_inputs: bool = typer.Option(False, "--keep-inputs", help="Also store the (redacted) input texts (implies --save)."),
 ) -> None:
     """Triage an incident from native tool outputs and print a grounded incident brief."""
     from opslens.pipeline import TriageOptions, run_triage
@@ -53,6 +62,16 @@ def triage(
         model=model,
         runbook_dirs=[str(p) for p in runbooks],
     )
+
+    save = save or incident is not None or keep_inputs
+    if db is not None and not save:
+        warn("--db has no effect without --save")
+    stdin = None
+    if save:
+        from opslens.cli.manifest import capture_stdin
+
+        _check_target(db, incident)  # a bad URL or reference fails before a long triage
+        stdin = capture_stdin() if "-" in paths else None
 
     def on_skip(s: Skipped) -> None:
         warn(f"{s.source}: {s.reason}")
@@ -79,6 +98,37 @@ def triage(
             fail(f"{output}: cannot write report: {exc.strerror or exc}")
     else:
         typer.echo(text, nl=False)
+    if save:
+        _save(report, paths, stdin, db=db, incident=incident, keep_inputs=keep_inputs)
+
+
+def _check_target(db: str | None, incident: str | None) -> None:
+    """Open (and migrate) the store now, and check the incident exists when one is named."""
+    from opslens.cli.store_access import opened
+
+    with opened(db) as store:
+        if incident is not None:
+            store.get_incident(incident)
+
+
+def _save(report: Report, paths: list[str], stdin: bytes | None, *, db: str | None, incident: str | None, keep_inputs: bool) -> None:
+    """Store the report; the reference and similar past incidents go to stderr."""
+    from opslens.cli.manifest import build_manifest
+    from opslens.cli.store_access import opened
+
+    built = build_manifest(paths, report, stdin=stdin, keep=keep_inputs)
+    for name in built.not_kept:
+        warn(f"{name}: text not kept (over the size cap of kept inputs); its name, size and sha256 are")
+    with opened(db) as store:
+        saved = store.save_report(report, built.manifest, incident_ref=incident, inputs=built.inputs)
+    err.print(f"saved {saved.ref} (version {saved.version})", markup=False)
+    if saved.similar:
+        err.print("similar past incidents:", markup=False)
+    for s in saved.similar:
+        summary = f": {s.resolved_summary}" if s.resolved_summary else ""
+        err.print(f"  {s.ref} (score {s.score:.2f}, {s.category or 'no category'}){summary}", markup=False)
+        for note in s.notes:
+            err.print(f"    - {note}", markup=False)
 
 
 class _progress:

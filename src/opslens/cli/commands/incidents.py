@@ -1,0 +1,341 @@
+"""`opslens incidents list|show|note|resolve|feedback|export`: the incident store by hand.
+
+Thin: options -> `Store` -> render. Reports are saved by `opslens triage --save`; the
+post-incident draft is built by `opslens.store.postmortem`.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from opslens.cli.app import app
+from opslens.cli.console import fail, info
+from opslens.cli.store_access import DbOption, one_line_errors, opened, time_option
+from opslens.store.records import IncidentStatus, NoteKind
+
+if TYPE_CHECKING:
+    from opslens.store.records import IncidentDetail, IncidentSummary, SimilarIncident
+
+incidents_app = typer.Typer(
+    help="Saved incidents: list, show, add notes and feedback, resolve, export a draft review.",
+    no_args_is_help=True,
+)
+app.add_typer(incidents_app, name="incidents")
+
+RefArgument = Annotated[
+    str, typer.Argument(metavar="REF", help="Incident reference, e.g. INC-0001.")
+]
+
+
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at", metavar="T", help="When it happened, if not now (ISO 8601, or 2h = 2h ago)."
+    ),
+]
+
+
+class ListFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+class DocFormat(StrEnum):
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+@incidents_app.command("list")
+def list_command(
+    status: Annotated[
+        str | None,
+        typer.Option("--status", metavar="S", help="Only incidents in this status (open, ...)."),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", metavar="T", help="Started at or after T (ISO 8601, or 7d = 7 days ago)."
+        ),
+    ] = None,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ListFormat.TABLE,
+    db: DbOption = None,
+) -> None:
+    """List incidents, newest first."""
+    with one_line_errors():
+        start = time_option(since, "--since")
+        wanted = _choice(IncidentStatus, status, "--status") if status else None
+    with opened(db) as store:
+        rows = store.list_incidents(status=wanted, since=start)
+    if fmt is ListFormat.JSON:
+        typer.echo(json.dumps([r.to_dict() for r in rows], indent=2))
+    elif not rows:
+        info(
+            "no incidents"
+            + (" match" if status or since else " saved yet (opslens triage PATH --save)")
+        )
+    else:
+        typer.echo(_table(rows))
+
+
+def _table(rows: list[IncidentSummary]) -> str:
+    cells = [("REF", "STATUS", "SEVERITY", "CATEGORY", "STARTED", "TITLE")]
+    for r in rows:
+        started = r.started_at.strftime("%Y-%m-%d %H:%M") if r.started_at else "-"
+        cells.append(
+            (r.ref, r.status.value, r.severity or "-", r.category or "-", started, r.title)
+        )
+    widths = [max(len(row[i]) for row in cells) for i in range(5)]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(row[:5], widths, strict=True)) + "  " + row[5]
+        for row in cells
+    )
+
+
+@incidents_app.command("show")
+def show_command(
+    ref: RefArgument,
+    fmt: Annotated[
+        DocFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DocFormat.MARKDOWN,
+    db: DbOption = None,
+) -> None:
+    """Show an incident: root cause, notes, feedback, history, similar ones, latest report."""
+    with opened(db) as store:
+        detail = store.get_incident(ref)
+        similar = store.similar(ref)
+    if fmt is DocFormat.JSON:
+        data = detail.to_dict()
+        data["similar"] = [s.to_dict() for s in similar]
+        typer.echo(json.dumps(data, indent=2))
+    else:
+        typer.echo(_show_markdown(detail, similar), nl=False)
+
+
+def _show_markdown(detail: IncidentDetail, similar: list[SimilarIncident]) -> str:
+    started = detail.started_at.isoformat() if detail.started_at else "unknown"
+    out = [
+        f"# {detail.ref}: {detail.title}",
+        "",
+        f"**Status** {detail.status.value}  ",
+        f"**Severity** {detail.severity or 'not set'}  ",
+        f"**Category** {detail.category or 'none'}  ",
+        f"**Started** {started}  ",
+        f"**Report versions** {len(detail.versions)}",
+        "",
+    ]
+    if detail.human_category or detail.human_summary:
+        culprit = f" ({detail.human_culprit})" if detail.human_culprit else ""
+        out += [
+            "## Root cause (recorded)",
+            "",
+            f"**{detail.human_category}**{culprit}: {detail.human_summary or ''}",
+            "",
+        ]
+    if detail.notes:
+        out += ["## Notes", ""]
+        for n in detail.notes:
+            who = f" {n.author}" if n.author else ""
+            out.append(f"- {n.created_at:%Y-%m-%d %H:%M}{who} [{n.kind.value}] {n.text}")
+        out.append("")
+    if detail.feedback:
+        out += ["## Feedback", ""]
+        for f in detail.feedback:
+            on = f" on {f.hypothesis}" if f.hypothesis else ""
+            comment = f": {f.comment}" if f.comment else ""
+            out.append(f"- v{f.version} score {f.score}{on}{comment}")
+        out.append("")
+    if detail.status_history:
+        out += ["## Status history", ""]
+        for c in detail.status_history:
+            before = f"{c.from_status.value} -> " if c.from_status else ""
+            who = f" by {c.by}" if c.by else ""
+            out.append(f"- {c.at:%Y-%m-%d %H:%M:%S} {before}{c.to_status.value}{who}")
+        out.append("")
+    out += ["## Similar past incidents", ""]
+    out += [_similar_line(s) for s in similar] or ["None above the similarity threshold."]
+    out.append("")
+    text = "\n".join(out) + "\n"
+    return text + _latest_report(detail)
+
+
+def _similar_line(s: SimilarIncident) -> str:
+    line = f"- {s.ref} (score {s.score:.2f}, {s.category or 'no category'})"
+    if s.resolved_summary:
+        line += f": {s.resolved_summary}"
+    return line + "".join(f"\n  - {note}" for note in s.notes)
+
+
+def _latest_report(detail: IncidentDetail) -> str:
+    """The latest report rendered as `opslens triage` prints it, one heading level down."""
+    if detail.report is None:
+        return "_The report body of this incident was pruned; notes and root cause remain._\n"
+    from pydantic import ValidationError
+
+    from opslens.report.markdown import render_markdown
+    from opslens.report.models import Report
+
+    try:
+        report = Report.model_validate(detail.report)
+    except ValidationError:
+        return "```json\n" + json.dumps(detail.report, indent=2) + "\n```\n"
+    body = render_markdown(report)
+    lines = [("#" + ln if ln.startswith("#") else ln) for ln in body.splitlines()]
+    lines[0] = f"## Latest report (version {detail.latest_version})"
+    return "\n".join(lines) + "\n"
+
+
+@incidents_app.command("note")
+def note_command(
+    ref: RefArgument,
+    text: Annotated[str, typer.Argument(help="The note (secrets are redacted before storing).")],
+    kind: Annotated[
+        str, typer.Option("--kind", help="note, action (an action item) or decision.")
+    ] = NoteKind.NOTE.value,
+    db: DbOption = None,
+) -> None:
+    """Add a note, an action item or a decision to an incident."""
+    if not text.strip():
+        fail("the note is empty")
+    checked = _choice(NoteKind, kind, "--kind")
+    with opened(db) as store:
+        store.add_note(ref, text, kind=checked)
+    info(f"{checked} added to {ref}")
+
+
+@incidents_app.command("resolve")
+def resolve_command(
+    ref: RefArgument,
+    category: Annotated[
+        str,
+        typer.Option(
+            "--category", help="Root-cause category from the taxonomy (e.g. cert-expiry)."
+        ),
+    ],
+    summary: Annotated[
+        str, typer.Option("--summary", help="What broke and what fixed it, in a sentence or two.")
+    ],
+    culprit: Annotated[
+        str | None,
+        typer.Option(
+            "--culprit",
+            metavar="KIND/NAMESPACE/NAME",
+            help="What failed, e.g. Deployment/shop/inventory.",
+        ),
+    ] = None,
+    at: AtOption = None,
+    db: DbOption = None,
+) -> None:
+    """Record the human root cause and mark the incident resolved."""
+    from opslens.taxonomy import category as taxonomy_category
+
+    with one_line_errors():
+        checked = taxonomy_category(category).value
+        when = time_option(at, "--at")
+    if culprit is not None:
+        _check_culprit(culprit)
+    if not summary.strip():
+        fail("--summary is empty")
+    with opened(db) as store:
+        store.resolve(ref, checked, culprit, summary, at=when)
+    info(f"{ref} resolved ({checked})")
+
+
+@incidents_app.command("status")
+def status_command(
+    ref: RefArgument,
+    status: Annotated[str, typer.Argument(help="open, mitigated, resolved or closed.")],
+    at: AtOption = None,
+    db: DbOption = None,
+) -> None:
+    """Change an incident's status (e.g. mitigated), recorded in its history."""
+    with one_line_errors():
+        when = time_option(at, "--at")
+    checked = _choice(IncidentStatus, status, "STATUS")
+    with opened(db) as store:
+        store.set_status(ref, checked, at=when)
+    info(f"{ref} is {checked}")
+
+
+def _choice(kind: type[StrEnum], value: str, name: str) -> str:
+    """`value` if it names a member of `kind`; else one line listing the allowed values."""
+    allowed = [m.value for m in kind]
+    if value not in allowed:
+        fail(f"{name}: {value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def _check_culprit(culprit: str) -> None:
+    parts = culprit.split("/")
+    if len(parts) not in (2, 3) or not all(p.strip() for p in parts):
+        fail(
+            f"--culprit: {culprit!r} is not KIND/NAMESPACE/NAME "
+            "(or KIND/NAME for a cluster-wide object)"
+        )
+
+
+@incidents_app.command("feedback")
+def feedback_command(
+    ref: RefArgument,
+    score: Annotated[
+        int,
+        typer.Option("--score", help="How useful the latest report was: 1 (wrong) to 5 (spot on)."),
+    ],
+    hypothesis: Annotated[
+        str | None,
+        typer.Option(
+            "--hypothesis",
+            metavar="K",
+            help="The hypothesis judged: its number (1 = top) or category.",
+        ),
+    ] = None,
+    comment: Annotated[
+        str | None, typer.Option("--comment", help="Free text (redacted before storing).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Score the latest report of an incident (optionally one hypothesis of it)."""
+    if not 1 <= score <= 5:
+        fail(f"--score: {score} is out of range (1 to 5)")
+    with opened(db) as store:
+        if hypothesis is not None:
+            _check_hypothesis(hypothesis, store.get_incident(ref))
+        store.add_feedback(ref, score, hypothesis=hypothesis, comment=comment)
+    info(f"feedback recorded on {ref}")
+
+
+def _check_hypothesis(key: str, detail: IncidentDetail) -> None:
+    """K is a 1-based index into the latest report's hypotheses, or one of their categories."""
+    hypotheses = (detail.report or {}).get("hypotheses", [])
+    categories = [h.get("category") for h in hypotheses]
+    if key.isdigit():
+        if not 1 <= int(key) <= len(hypotheses):
+            fail(f"--hypothesis: {ref_of(detail)} has {len(hypotheses)} hypotheses, not {key}")
+    elif key not in categories:
+        known = ", ".join(str(c) for c in categories) or "none"
+        fail(f"--hypothesis: {key!r} is not a hypothesis of {ref_of(detail)} (categories: {known})")
+
+
+def ref_of(detail: IncidentDetail) -> str:
+    return f"{detail.ref} (version {detail.latest_version})"
+
+
+@incidents_app.command("export")
+def export_command(
+    ref: RefArgument,
+    fmt: Annotated[
+        DocFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DocFormat.MARKDOWN,
+    db: DbOption = None,
+) -> None:
+    """Print a post-incident review draft (Markdown, or JSON with the times tools import)."""
+    from opslens.store.postmortem import draft, to_json, to_markdown
+
+    with opened(db) as store:
+        pm = draft(store.get_incident(ref), store.similar(ref))
+    typer.echo(to_json(pm) if fmt is DocFormat.JSON else to_markdown(pm), nl=False)

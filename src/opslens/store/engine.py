@@ -1,0 +1,147 @@
+"""Engines and migrations: SQLite with the pragmas a shared file needs, PostgreSQL via psycopg 3.
+
+SQLite writes begin with `BEGIN IMMEDIATE` (see `write_options`): a deferred transaction that
+reads and then writes fails at once with "database is locked" when another process wrote in
+between, instead of waiting out the busy timeout. Migrations run inside one such write
+transaction (an advisory lock on PostgreSQL), so two processes opening a fresh database at the
+same moment apply them once.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import orjson
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from opslens.store.records import StoreError
+
+__all__ = ["WRITE", "connect_engine", "current_revision", "head_revision", "migrate", "normalize_url"]
+
+# Execution option that marks a connection whose transactions write (BEGIN IMMEDIATE on SQLite).
+WRITE = {"opslens_write": True}
+_SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA synchronous=NORMAL",
+)
+# orjson for JSON columns: several times faster than json, and similar() decodes many signatures.
+_JSON: dict[str, Any] = {
+    "json_serializer": lambda value: orjson.dumps(value).decode(),
+    "json_deserializer": orjson.loads,
+}
+# pg_advisory_xact_lock key: any constant; "opslens" in ASCII, so it reads back as ours.
+_PG_MIGRATION_LOCK = 0x6F70736C656E73
+
+
+def normalize_url(url: str) -> str:
+    """A SQLAlchemy URL: bare paths become SQLite files, `postgres(ql)://` uses psycopg 3."""
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    scheme, rest = url.split("://", 1)
+    if scheme in ("postgres", "postgresql"):
+        return f"postgresql+psycopg://{rest}"
+    return url
+
+
+def connect_engine(url: str) -> Engine:
+    """An engine for `url` (already normalized); StoreError names a bad or unsupported URL."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"bad database URL {url!r}: {exc}") from exc
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(url, parsed.database)
+    if backend == "postgresql":
+        if parsed.get_driver_name() != "psycopg":
+            raise StoreError(f"unsupported PostgreSQL driver in {url!r}: use postgresql+psycopg://")
+        return create_engine(url, pool_pre_ping=True, **_JSON)
+    raise StoreError(f"unsupported database {backend!r} in {url!r}: use sqlite or postgresql")
+
+
+def _sqlite_engine(url: str, database: str | None) -> Engine:
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 5.0}, **_JSON)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Autocommit at the driver level: SQLAlchemy's "begin" hook below emits BEGIN itself.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in _SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("opslens_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def _alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", "opslens.store:migrations")
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration shipped in the package."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None  # the package always ships at least 0001
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The applied migration, None for an empty database."""
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except OperationalError as exc:
+        raise StoreError(f"cannot open database: {_first_line(exc)}") from exc
+
+
+def migrate(engine: Engine, revision: str = "head") -> str | None:
+    """Upgrade to `revision` (once, even with concurrent openers); returns the applied one."""
+    try:
+        with engine.connect().execution_options(**WRITE) as conn, conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+            context = MigrationContext.configure(conn)
+            if revision == "head" and context.get_current_revision() == head_revision():
+                return head_revision()
+            command.upgrade(_alembic_config(conn), revision)
+            return MigrationContext.configure(conn).get_current_revision()
+    except OperationalError as exc:
+        raise StoreError(f"cannot open database: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: Exception) -> str:
+    message = str(getattr(exc, "orig", None) or exc)
+    return message.strip().splitlines()[0] if message.strip() else type(exc).__name__
+
+
+def default_sqlite_path() -> Path:
+    """`$XDG_DATA_HOME/opslens/opslens.db`."""
+    from opslens.paths import data_dir
+
+    return data_dir() / "opslens.db"
+
+
+def env_url() -> str | None:
+    """`OPSLENS_DATABASE_URL` when set and not empty."""
+    return os.environ.get("OPSLENS_DATABASE_URL") or None

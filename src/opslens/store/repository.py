@@ -1,0 +1,551 @@
+"""`Store`: the one API of the incident store. Takes and returns `store.records` types only.
+
+Concurrency: every write runs in one transaction that starts as a writer (`BEGIN IMMEDIATE` on
+SQLite; row locks on PostgreSQL). Incident numbers come from the `counters` row, incremented
+with `UPDATE ... RETURNING` inside the insert transaction, so two processes never get the same
+ref; the UNIQUE constraints on `ref` and `(incident_id, version)` back that up, and a conflict is
+retried rather than lost.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import IO, TYPE_CHECKING, Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from opslens.guard import Redactor
+from opslens.store import similarity, transfer
+from opslens.store.derive import derive_fields, redact_json
+from opslens.store.engine import WRITE
+from opslens.store.models import (
+    AlertReceived,
+    Counter,
+    Feedback,
+    Incident,
+    LLMCall,
+    Note,
+    ReportVersion,
+    StatusChangeRow,
+    utcnow,
+)
+from opslens.store.records import (
+    AlertRecord,
+    FeedbackRecord,
+    IncidentDetail,
+    IncidentNotFound,
+    IncidentStatus,
+    IncidentSummary,
+    InputManifest,
+    LLMCallRecord,
+    NoteKind,
+    NoteRecord,
+    ReportVersionInfo,
+    SavedReport,
+    SimilarIncident,
+    StatusChange,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from opslens.report.models import Report
+
+__all__ = ["Store", "normalize_ref"]
+
+_REF = re.compile(r"(?i)^\s*(?:inc-?)?0*(\d+)\s*$")
+_RETRIES = 5
+# Notes of these kinds travel with a similar incident: what was done and decided.
+_RECALLED_KINDS = (NoteKind.ACTION.value, NoteKind.DECISION.value)
+
+
+def normalize_ref(ref: str) -> str:
+    """`INC-0007` from `INC-0007`, `inc-7`, `7`; anything else unchanged (and then unknown)."""
+    match = _REF.match(ref)
+    return f"INC-{int(match.group(1)):04d}" if match else ref
+
+
+def _redactor() -> Redactor:
+    """A fresh redactor per write, with the user's extra secret patterns (`[guard]`)."""
+    from opslens.guard.config import load_guard_config
+
+    return Redactor(extra_patterns=load_guard_config().secret_patterns)
+
+
+class Store:
+    """All reads and writes of incidents.
+
+    Every text written (notes, comments, manifests, alert payloads, kept inputs, human root
+    cause, and the report JSON once more) passes the guard's `Redactor` first. Use
+    `opslens.store.open_store()` to get one; it is a context manager.
+    """
+
+    def __init__(self, engine: Engine, *, author: str | None = None) -> None:
+        self.engine = engine
+        self.author = author or os.environ.get("USER") or os.environ.get("USERNAME")
+        self._signature_cache: dict[int, tuple[datetime, Any]] = {}
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- sessions ------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with (
+            self.engine.connect().execution_options(**WRITE) as conn,
+            Session(bind=conn, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield session
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with Session(self.engine) as session:
+            yield session
+
+    def _retrying(self, attempt: Any) -> Any:
+        """Run `attempt(session)` in a write transaction, again on a uniqueness conflict."""
+        for tries in range(1, _RETRIES + 1):
+            try:
+                with self._write() as session:
+                    return attempt(session)
+            except IntegrityError:
+                if tries == _RETRIES:
+                    raise
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _incident(session: Session, ref: str, *, lock: bool = False) -> Incident:
+        query = select(Incident).where(Incident.ref == normalize_ref(ref))
+        row = session.scalars(query.with_for_update() if lock else query).one_or_none()
+        if row is None:
+            raise IncidentNotFound(ref)
+        return row
+
+    # --- writes --------------------------------------------------------------------------
+
+    def save_report(
+        self,
+        report: Report,
+        manifest: InputManifest,
+        *,
+        incident_ref: str | None = None,
+        inputs: dict[str, str] | None = None,
+    ) -> SavedReport:
+        """Save `report` as a new incident (ref allocated here), or as the next version of
+        `incident_ref` (IncidentNotFound if unknown). `inputs` (name -> text) are kept,
+        redacted, only when given (`--keep-inputs`). The report's own `llm` section is
+        recorded as an LLM call. Returns ref, version and up to 3 similar earlier incidents."""
+        redactor = _redactor()
+        report_text, report_dict = redact_json(report.model_dump(mode="json", by_alias=True), redactor)
+        _, manifest_dict = redact_json(manifest.to_dict(), redactor)
+        inputs_text = redact_json(inputs, redactor)[0] if inputs is not None else None
+        fields = derive_fields(report_dict)
+        signature = dict(similarity.signature_of(report_dict))
+
+        def attempt(session: Session) -> tuple[str, int, bool]:
+            now = utcnow()
+            if incident_ref is None:
+                incident = Incident(
+                    ref=_allocate_ref(session), title=fields.title, status=IncidentStatus.OPEN,
+                    created_at=now, updated_at=now, signature=signature, **_columns(fields),
+                )
+                session.add(incident)
+                session.flush()
+                session.add(StatusChangeRow(
+                    incident_id=incident.id, from_status=None, to_status=IncidentStatus.OPEN,
+                    at=now, by=self.author,
+                ))
+                version = 1
+            else:
+                incident = self._incident(session, incident_ref, lock=True)
+                version = 1 + (session.scalar(
+                    select(func.max(ReportVersion.version))
+                    .where(ReportVersion.incident_id == incident.id)
+                ) or 0)
+                _merge(incident, fields, signature, now)
+            row = ReportVersion(
+                incident_id=incident.id, version=version, created_at=now,
+                report_json=report_text, manifest_json=manifest_dict, inputs_blob=inputs_text,
+            )
+            session.add(row)
+            session.flush()
+            if report.llm is not None:
+                session.add(_llm_row_from_report(report_dict["llm"], incident.id, row.id, now))
+            return incident.ref, version, incident_ref is None
+
+        ref, version, created = self._retrying(attempt)
+        return SavedReport(ref=ref, version=version, similar=self.similar(ref), created=created)
+
+    def add_note(
+        self, ref: str, text: str, kind: NoteKind | str = NoteKind.NOTE, author: str | None = None
+    ) -> int:
+        """Add a (redacted) note; returns its id. `author` None: `$USER` or config."""
+        note_kind = _enum(NoteKind, kind, "note kind")
+        clean = _redactor().redact(text)
+        with self._write() as session:
+            incident = self._incident(session, ref)
+            note = Note(
+                incident_id=incident.id, author=author or self.author, created_at=utcnow(),
+                kind=note_kind.value, text=clean,
+            )
+            session.add(note)
+            incident.updated_at = note.created_at
+            session.flush()
+            return note.id
+
+    def set_status(
+        self, ref: str, status: str, at: datetime | None = None, by: str | None = None
+    ) -> None:
+        """Change the status (recorded in the history); sets mitigated_at/resolved_at the
+        first time the incident reaches them. Setting the current status again is a no-op."""
+        new = _enum(IncidentStatus, status, "status")
+        with self._write() as session:
+            self._set_status(session, self._incident(session, ref, lock=True), new, at, by)
+
+    def _set_status(
+        self, session: Session, incident: Incident, new: IncidentStatus,
+        at: datetime | None, by: str | None,
+    ) -> None:
+        if incident.status == new.value:
+            return
+        when = at or utcnow()
+        session.add(StatusChangeRow(
+            incident_id=incident.id, from_status=incident.status, to_status=new.value,
+            at=when, by=by or self.author,
+        ))
+        incident.status = new.value
+        if new is IncidentStatus.MITIGATED and incident.mitigated_at is None:
+            incident.mitigated_at = when
+        if new is IncidentStatus.RESOLVED and incident.resolved_at is None:
+            incident.resolved_at = when
+        incident.updated_at = utcnow()
+
+    def resolve(
+        self,
+        ref: str,
+        category: str,
+        culprit: str | None,
+        summary: str,
+        at: datetime | None = None,
+    ) -> None:
+        """Record the human root cause (category from the taxonomy, ValueError otherwise) and
+        set the status to resolved."""
+        from opslens.taxonomy import category as taxonomy_category
+
+        checked = taxonomy_category(category).value
+        redactor = _redactor()
+        with self._write() as session:
+            incident = self._incident(session, ref, lock=True)
+            incident.human_category = checked
+            incident.human_culprit = redactor.redact(culprit) if culprit else None
+            incident.human_summary = redactor.redact(summary)
+            self._set_status(session, incident, IncidentStatus.RESOLVED, at, None)
+            incident.updated_at = utcnow()
+
+    def add_feedback(
+        self,
+        ref: str,
+        score: int,
+        hypothesis: str | None = None,
+        comment: str | None = None,
+    ) -> int:
+        """Feedback on the latest report version; returns its id."""
+        with self._write() as session:
+            incident = self._incident(session, ref)
+            version_id = session.scalar(
+                select(ReportVersion.id).where(ReportVersion.incident_id == incident.id)
+                .order_by(ReportVersion.version.desc()).limit(1)
+            )
+            if version_id is None:
+                raise IncidentNotFound(ref)  # an incident always has a version; defensive
+            row = Feedback(
+                incident_id=incident.id, report_version_id=version_id, score=int(score),
+                hypothesis=hypothesis, created_at=utcnow(),
+                comment=_redactor().redact(comment) if comment else None,
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def record_llm_call(self, call: LLMCallRecord) -> int:
+        """Store one model call (error text redacted); returns its id."""
+        with self._write() as session:
+            incident_id, version_id = self._link(session, call.incident_ref, call.report_version)
+            row = LLMCall(
+                incident_id=incident_id, report_version_id=version_id,
+                provider=call.provider, model=call.model, prompt_name=call.prompt_name,
+                prompt_version=call.prompt_version, prompt_hash=call.prompt_hash,
+                tokens_in=call.tokens_in, tokens_out=call.tokens_out,
+                latency_ms=call.latency_ms, cost=call.cost, outcome=call.outcome,
+                error=_redactor().redact(call.error) if call.error else None,
+                created_at=call.created_at or utcnow(),
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def record_alert(self, alert: AlertRecord) -> int:
+        """Store one received alert (payload redacted); returns its id."""
+        _, payload = redact_json(alert.payload, _redactor())
+        with self._write() as session:
+            incident_id, _ = self._link(session, alert.incident_ref, None)
+            row = AlertReceived(
+                fingerprint=alert.fingerprint, status=alert.status, starts_at=alert.starts_at,
+                ends_at=alert.ends_at, payload_json=payload,
+                received_at=alert.received_at or utcnow(), incident_id=incident_id,
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def _link(
+        self, session: Session, ref: str | None, version: int | None
+    ) -> tuple[int | None, int | None]:
+        if ref is None:
+            return None, None
+        incident = self._incident(session, ref)
+        query = select(ReportVersion.id).where(ReportVersion.incident_id == incident.id)
+        if version is not None:
+            query = query.where(ReportVersion.version == version)
+        return incident.id, session.scalar(query.order_by(ReportVersion.version.desc()).limit(1))
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def list_incidents(
+        self,
+        status: str | None = None,
+        since: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[IncidentSummary]:
+        """Incidents, latest start first; `since` filters on started_at (created_at when the
+        start is unknown)."""
+        started = func.coalesce(Incident.started_at, Incident.created_at)
+        query = select(
+            Incident.ref, Incident.title, Incident.status, Incident.severity,
+            func.coalesce(Incident.human_category, Incident.category), Incident.started_at,
+        ).order_by(started.desc(), Incident.id.desc())
+        if status is not None:
+            query = query.where(Incident.status == _enum(IncidentStatus, status, "status").value)
+        if since is not None:
+            query = query.where(started >= since)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._read() as session:
+            return [
+                IncidentSummary(ref, title, IncidentStatus(st), sev, cat, start)
+                for ref, title, st, sev, cat, start in session.execute(query)
+            ]
+
+    def get_incident(self, ref: str) -> IncidentDetail:
+        """The incident with its latest report JSON, versions, notes, feedback and status
+        history. Raises IncidentNotFound."""
+        import orjson
+
+        with self._read() as session:
+            inc = self._incident(session, ref)
+            versions = session.execute(
+                select(
+                    ReportVersion.id, ReportVersion.version, ReportVersion.created_at,
+                    ReportVersion.manifest_json, ReportVersion.report_json.is_(None),
+                    ReportVersion.inputs_blob.is_not(None),
+                ).where(ReportVersion.incident_id == inc.id).order_by(ReportVersion.version)
+            ).all()
+            latest = versions[-1] if versions else None
+            body = session.scalar(
+                select(ReportVersion.report_json).where(ReportVersion.id == latest.id)
+            ) if latest else None
+            number_of = {row.id: row.version for row in versions}
+            notes = session.scalars(
+                select(Note).where(Note.incident_id == inc.id).order_by(Note.created_at, Note.id)
+            ).all()
+            feedback = session.scalars(
+                select(Feedback).where(Feedback.incident_id == inc.id)
+                .order_by(Feedback.created_at, Feedback.id)
+            ).all()
+            changes = session.scalars(
+                select(StatusChangeRow).where(StatusChangeRow.incident_id == inc.id)
+                .order_by(StatusChangeRow.id)
+            ).all()
+            return IncidentDetail(
+                ref=inc.ref, title=inc.title, status=IncidentStatus(inc.status),
+                severity=inc.severity, category=inc.category, started_at=inc.started_at,
+                detected_at=inc.detected_at, mitigated_at=inc.mitigated_at,
+                resolved_at=inc.resolved_at, created_at=inc.created_at,
+                updated_at=inc.updated_at, namespaces=list(inc.namespaces),
+                services=list(inc.services), entities=list(inc.entities),
+                human_category=inc.human_category, human_culprit=inc.human_culprit,
+                human_summary=inc.human_summary,
+                report=orjson.loads(body) if body else None,
+                latest_version=latest.version if latest else 0,
+                versions=[
+                    ReportVersionInfo(v.version, v.created_at, dict(v.manifest_json), v[4], v[5])
+                    for v in versions
+                ],
+                notes=[
+                    NoteRecord(n.id, n.created_at, NoteKind(n.kind), n.text, n.author)
+                    for n in notes
+                ],
+                feedback=[
+                    FeedbackRecord(f.id, number_of[f.report_version_id], f.score, f.created_at,
+                                   f.hypothesis, f.comment)
+                    for f in feedback
+                ],
+                status_history=[
+                    StatusChange(
+                        IncidentStatus(c.from_status) if c.from_status else None,
+                        IncidentStatus(c.to_status), c.at, c.by,
+                    )
+                    for c in changes
+                ],
+            )
+
+    def similar(self, ref: str, limit: int = 3) -> list[SimilarIncident]:
+        """Up to `limit` incidents created before `ref` that look alike (score at or above
+        `similarity.THRESHOLD`), best first; resolved ones carry their human root cause and
+        action/decision notes."""
+        with self._read() as session:
+            target = self._incident(session, ref)
+            rows = session.execute(
+                select(
+                    Incident.id, Incident.ref, Incident.updated_at,
+                    func.coalesce(Incident.human_category, Incident.category),
+                    Incident.human_summary, Incident.title, Incident.status,
+                ).where(Incident.id < target.id).order_by(Incident.id.desc())
+            ).all()
+            signatures = self._signatures(session, [(r[0], r[2]) for r in rows])
+            found = similarity.rank(
+                target.signature,
+                ((r[1], signatures[r[0]], r[3], r[4]) for r in rows),
+                limit=limit,
+            )
+            if not found:
+                return []
+            by_ref = {r[1]: r for r in rows}
+            notes: dict[int, list[str]] = {}
+            for incident_id, text in session.execute(
+                select(Note.incident_id, Note.text)
+                .where(Note.incident_id.in_([by_ref[s.ref][0] for s in found]))
+                .where(Note.kind.in_(_RECALLED_KINDS)).order_by(Note.created_at, Note.id)
+            ):
+                notes.setdefault(incident_id, []).append(text)
+            return [
+                replace(s, notes=notes.get(by_ref[s.ref][0], []), title=by_ref[s.ref][5],
+                        status=by_ref[s.ref][6])
+                for s in found
+            ]
+
+    def _signatures(
+        self, session: Session, wanted: list[tuple[int, datetime]]
+    ) -> dict[int, Any]:
+        """Signatures by incident id, parsed once per process: rows whose `updated_at` did
+        not move since they were cached are not read or decoded again (a save ranks every
+        earlier incident, and decoding their JSON was most of its time)."""
+        stale = [i for i, updated in wanted if self._signature_cache.get(i, (None,))[0] != updated]
+        for start in range(0, len(stale), 500):
+            for incident_id, updated, signature in session.execute(
+                select(Incident.id, Incident.updated_at, Incident.signature)
+                .where(Incident.id.in_(stale[start : start + 500]))
+            ):
+                self._signature_cache[incident_id] = (updated, signature)
+        return {i: self._signature_cache[i][1] for i, _ in wanted}
+
+    # --- maintenance ---------------------------------------------------------------------
+
+    def export_jsonl(self, fh: IO[str]) -> int:
+        """Write every table, one JSON object per line (`{"table": ..., "row": {...}}`) after a
+        `_meta` line; returns the number of rows written."""
+        with self._read() as session:
+            return transfer.export_rows(session, fh)
+
+    def import_jsonl(self, fh: IO[str]) -> int:
+        """Load an export into an EMPTY database, keeping ids and refs; returns rows loaded.
+        StoreError if the database already holds incidents or the file is not an export."""
+        with self._write() as session:
+            return transfer.import_rows(session, fh)
+
+    def prune(self, older_than: timedelta) -> int:
+        """Drop report bodies and kept inputs of versions older than `older_than` (the latest
+        version of each incident included); incidents, notes, feedback and human root causes
+        stay. Returns the number of versions pruned."""
+        cutoff = datetime.now(UTC) - older_than
+        with self._write() as session:
+            result = session.execute(
+                update(ReportVersion)
+                .where(ReportVersion.created_at < cutoff)
+                .where(ReportVersion.report_json.is_not(None) | ReportVersion.inputs_blob.is_not(None))
+                .values(report_json=None, inputs_blob=None)
+                .execution_options(synchronize_session=False)
+            )
+            return int(result.rowcount or 0)
+
+
+def _allocate_ref(session: Session) -> str:
+    """The next free `INC-NNNN`; skips numbers taken by imported incidents."""
+    while True:
+        number = session.execute(
+            update(Counter).where(Counter.name == "incident")
+            .values(value=Counter.value + 1).returning(Counter.value)
+        ).scalar_one()
+        ref = f"INC-{number:04d}"
+        if session.scalar(select(Incident.id).where(Incident.ref == ref)) is None:
+            return ref
+
+
+def _columns(fields: Any) -> dict[str, Any]:
+    return {
+        "severity": fields.severity, "started_at": fields.started_at,
+        "detected_at": fields.detected_at, "namespaces": fields.namespaces,
+        "services": fields.services, "entities": fields.entities, "category": fields.category,
+    }
+
+
+def _merge(incident: Incident, fields: Any, signature: dict[str, Any], now: datetime) -> None:
+    """A new version updates what the latest triage knows; the earliest onset and detection
+    and the union of names are kept, the title stays the one people know the incident by."""
+    incident.category = fields.category
+    incident.severity = fields.severity or incident.severity
+    incident.signature = signature
+    for name in ("started_at", "detected_at"):
+        old, new = getattr(incident, name), getattr(fields, name)
+        setattr(incident, name, min(t for t in (old, new) if t) if (old or new) else None)
+    for name in ("namespaces", "services", "entities"):
+        setattr(incident, name, sorted(set(getattr(incident, name)) | set(getattr(fields, name))))
+    incident.updated_at = now
+
+
+def _llm_row_from_report(
+    llm: dict[str, Any], incident_id: int, version_id: int, now: datetime
+) -> LLMCall:
+    prompt = llm.get("prompt") or {}
+    total = llm.get("latency_total_s")
+    return LLMCall(
+        incident_id=incident_id, report_version_id=version_id, provider=llm["provider"],
+        model=llm["model"], prompt_name=prompt.get("name"), prompt_version=prompt.get("version"),
+        prompt_hash=prompt.get("sha256"), tokens_in=llm.get("tokens_in"),
+        tokens_out=llm.get("tokens_out"), latency_ms=total * 1000 if total is not None else None,
+        cost=llm.get("cost_usd"), outcome="ok", error=None, created_at=now,
+    )
+
+
+def _enum(kind: Any, value: Any, what: str) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        known = ", ".join(m.value for m in kind)
+        raise ValueError(f"unknown {what} {value!r}; known: {known}") from None
