@@ -10,7 +10,6 @@ retried rather than lost.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -21,26 +20,21 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from opslens.guard import Redactor
-from opslens.store import similarity, transfer
-from opslens.store.derive import derive_fields, redact_json
+from opslens.store import similarity, transfer, writes
+from opslens.store.derive import redact_json
 from opslens.store.engine import WRITE
+from opslens.store.lookup import find_incident, normalize_ref, parse_enum
 from opslens.store.models import (
-    AlertReceived,
-    Counter,
     Feedback,
     Incident,
-    LLMCall,
     Note,
     ReportVersion,
     StatusChangeRow,
-    utcnow,
 )
 from opslens.store.records import (
     AlertRecord,
     FeedbackRecord,
     IncidentDetail,
-    IncidentNotFound,
     IncidentStatus,
     IncidentSummary,
     InputManifest,
@@ -58,25 +52,12 @@ if TYPE_CHECKING:
 
     from opslens.report.models import Report
 
+# `normalize_ref` lives in `lookup`; re-exported as part of this module's API.
 __all__ = ["Store", "normalize_ref"]
 
-_REF = re.compile(r"(?i)^\s*(?:inc-?)?0*(\d+)\s*$")
 _RETRIES = 5
 # Notes of these kinds travel with a similar incident: what was done and decided.
 _RECALLED_KINDS = (NoteKind.ACTION.value, NoteKind.DECISION.value)
-
-
-def normalize_ref(ref: str) -> str:
-    """`INC-0007` from `INC-0007`, `inc-7`, `7`; anything else unchanged (and then unknown)."""
-    match = _REF.match(ref)
-    return f"INC-{int(match.group(1)):04d}" if match else ref
-
-
-def _redactor() -> Redactor:
-    """A fresh redactor per write, with the user's extra secret patterns (`[guard]`)."""
-    from opslens.guard.config import load_guard_config
-
-    return Redactor(extra_patterns=load_guard_config().secret_patterns)
 
 
 class Store:
@@ -129,15 +110,7 @@ class Store:
                     raise
         raise AssertionError("unreachable")
 
-    @staticmethod
-    def _incident(session: Session, ref: str, *, lock: bool = False) -> Incident:
-        query = select(Incident).where(Incident.ref == normalize_ref(ref))
-        row = session.scalars(query.with_for_update() if lock else query).one_or_none()
-        if row is None:
-            raise IncidentNotFound(ref)
-        return row
-
-    # --- writes --------------------------------------------------------------------------
+    # --- writes (checked and redacted here; the rows are `writes`) -----------------------
 
     def save_report(
         self,
@@ -151,43 +124,10 @@ class Store:
         `incident_ref` (IncidentNotFound if unknown). `inputs` (name -> text) are kept,
         redacted, only when given (`--keep-inputs`). The report's own `llm` section is
         recorded as an LLM call. Returns ref, version and up to 3 similar earlier incidents."""
-        redactor = _redactor()
-        report_text, report_dict = redact_json(report.model_dump(mode="json", by_alias=True), redactor)
-        _, manifest_dict = redact_json(manifest.to_dict(), redactor)
-        inputs_text = redact_json(inputs, redactor)[0] if inputs is not None else None
-        fields = derive_fields(report_dict)
-        signature = dict(similarity.signature_of(report_dict))
+        prepared = writes.prepare_report(report, manifest, inputs)
 
         def attempt(session: Session) -> tuple[str, int, bool]:
-            now = utcnow()
-            if incident_ref is None:
-                incident = Incident(
-                    ref=_allocate_ref(session), title=fields.title, status=IncidentStatus.OPEN,
-                    created_at=now, updated_at=now, signature=signature, **_columns(fields),
-                )
-                session.add(incident)
-                session.flush()
-                session.add(StatusChangeRow(
-                    incident_id=incident.id, from_status=None, to_status=IncidentStatus.OPEN,
-                    at=now, by=self.author,
-                ))
-                version = 1
-            else:
-                incident = self._incident(session, incident_ref, lock=True)
-                version = 1 + (session.scalar(
-                    select(func.max(ReportVersion.version))
-                    .where(ReportVersion.incident_id == incident.id)
-                ) or 0)
-                _merge(incident, fields, signature, now)
-            row = ReportVersion(
-                incident_id=incident.id, version=version, created_at=now,
-                report_json=report_text, manifest_json=manifest_dict, inputs_blob=inputs_text,
-            )
-            session.add(row)
-            session.flush()
-            if report.llm is not None:
-                session.add(_llm_row_from_report(report_dict["llm"], incident.id, row.id, now))
-            return incident.ref, version, incident_ref is None
+            return writes.insert_report(session, prepared, incident_ref, self.author)
 
         ref, version, created = self._retrying(attempt)
         return SavedReport(ref=ref, version=version, similar=self.similar(ref), created=created)
@@ -196,45 +136,20 @@ class Store:
         self, ref: str, text: str, kind: NoteKind | str = NoteKind.NOTE, author: str | None = None
     ) -> int:
         """Add a (redacted) note; returns its id. `author` None: `$USER` or config."""
-        note_kind = _enum(NoteKind, kind, "note kind")
-        clean = _redactor().redact(text)
+        note_kind = parse_enum(NoteKind, kind, "note kind")
+        clean = writes.redactor().redact(text)
         with self._write() as session:
-            incident = self._incident(session, ref)
-            note = Note(
-                incident_id=incident.id, author=author or self.author, created_at=utcnow(),
-                kind=note_kind.value, text=clean,
-            )
-            session.add(note)
-            incident.updated_at = note.created_at
-            session.flush()
-            return note.id
+            return writes.add_note(session, ref, note_kind, clean, author or self.author)
 
     def set_status(
         self, ref: str, status: str, at: datetime | None = None, by: str | None = None
     ) -> None:
         """Change the status (recorded in the history); sets mitigated_at/resolved_at the
         first time the incident reaches them. Setting the current status again is a no-op."""
-        new = _enum(IncidentStatus, status, "status")
+        new = parse_enum(IncidentStatus, status, "status")
         with self._write() as session:
-            self._set_status(session, self._incident(session, ref, lock=True), new, at, by)
-
-    def _set_status(
-        self, session: Session, incident: Incident, new: IncidentStatus,
-        at: datetime | None, by: str | None,
-    ) -> None:
-        if incident.status == new.value:
-            return
-        when = at or utcnow()
-        session.add(StatusChangeRow(
-            incident_id=incident.id, from_status=incident.status, to_status=new.value,
-            at=when, by=by or self.author,
-        ))
-        incident.status = new.value
-        if new is IncidentStatus.MITIGATED and incident.mitigated_at is None:
-            incident.mitigated_at = when
-        if new is IncidentStatus.RESOLVED and incident.resolved_at is None:
-            incident.resolved_at = when
-        incident.updated_at = utcnow()
+            incident = find_incident(session, ref, lock=True)
+            writes.set_status(session, incident, new, at, by or self.author)
 
     def resolve(
         self,
@@ -249,14 +164,11 @@ class Store:
         from opslens.taxonomy import category as taxonomy_category
 
         checked = taxonomy_category(category).value
-        redactor = _redactor()
+        redactor = writes.redactor()
+        clean_culprit = redactor.redact(culprit) if culprit else None
+        clean_summary = redactor.redact(summary)
         with self._write() as session:
-            incident = self._incident(session, ref, lock=True)
-            incident.human_category = checked
-            incident.human_culprit = redactor.redact(culprit) if culprit else None
-            incident.human_summary = redactor.redact(summary)
-            self._set_status(session, incident, IncidentStatus.RESOLVED, at, None)
-            incident.updated_at = utcnow()
+            writes.resolve(session, ref, checked, clean_culprit, clean_summary, at, self.author)
 
     def add_feedback(
         self,
@@ -266,64 +178,21 @@ class Store:
         comment: str | None = None,
     ) -> int:
         """Feedback on the latest report version; returns its id."""
+        clean = writes.redactor().redact(comment) if comment else None
         with self._write() as session:
-            incident = self._incident(session, ref)
-            version_id = session.scalar(
-                select(ReportVersion.id).where(ReportVersion.incident_id == incident.id)
-                .order_by(ReportVersion.version.desc()).limit(1)
-            )
-            if version_id is None:
-                raise IncidentNotFound(ref)  # an incident always has a version; defensive
-            row = Feedback(
-                incident_id=incident.id, report_version_id=version_id, score=int(score),
-                hypothesis=hypothesis, created_at=utcnow(),
-                comment=_redactor().redact(comment) if comment else None,
-            )
-            session.add(row)
-            session.flush()
-            return row.id
+            return writes.add_feedback(session, ref, score, hypothesis, clean)
 
     def record_llm_call(self, call: LLMCallRecord) -> int:
         """Store one model call (error text redacted); returns its id."""
+        error = writes.redactor().redact(call.error) if call.error else None
         with self._write() as session:
-            incident_id, version_id = self._link(session, call.incident_ref, call.report_version)
-            row = LLMCall(
-                incident_id=incident_id, report_version_id=version_id,
-                provider=call.provider, model=call.model, prompt_name=call.prompt_name,
-                prompt_version=call.prompt_version, prompt_hash=call.prompt_hash,
-                tokens_in=call.tokens_in, tokens_out=call.tokens_out,
-                latency_ms=call.latency_ms, cost=call.cost, outcome=call.outcome,
-                error=_redactor().redact(call.error) if call.error else None,
-                created_at=call.created_at or utcnow(),
-            )
-            session.add(row)
-            session.flush()
-            return row.id
+            return writes.record_llm_call(session, call, error)
 
     def record_alert(self, alert: AlertRecord) -> int:
         """Store one received alert (payload redacted); returns its id."""
-        _, payload = redact_json(alert.payload, _redactor())
+        _, payload = redact_json(alert.payload, writes.redactor())
         with self._write() as session:
-            incident_id, _ = self._link(session, alert.incident_ref, None)
-            row = AlertReceived(
-                fingerprint=alert.fingerprint, status=alert.status, starts_at=alert.starts_at,
-                ends_at=alert.ends_at, payload_json=payload,
-                received_at=alert.received_at or utcnow(), incident_id=incident_id,
-            )
-            session.add(row)
-            session.flush()
-            return row.id
-
-    def _link(
-        self, session: Session, ref: str | None, version: int | None
-    ) -> tuple[int | None, int | None]:
-        if ref is None:
-            return None, None
-        incident = self._incident(session, ref)
-        query = select(ReportVersion.id).where(ReportVersion.incident_id == incident.id)
-        if version is not None:
-            query = query.where(ReportVersion.version == version)
-        return incident.id, session.scalar(query.order_by(ReportVersion.version.desc()).limit(1))
+            return writes.record_alert(session, alert, payload)
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -341,7 +210,8 @@ class Store:
             func.coalesce(Incident.human_category, Incident.category), Incident.started_at,
         ).order_by(started.desc(), Incident.id.desc())
         if status is not None:
-            query = query.where(Incident.status == _enum(IncidentStatus, status, "status").value)
+            wanted = parse_enum(IncidentStatus, status, "status")
+            query = query.where(Incident.status == wanted.value)
         if since is not None:
             query = query.where(started >= since)
         if limit is not None:
@@ -358,7 +228,7 @@ class Store:
         import orjson
 
         with self._read() as session:
-            inc = self._incident(session, ref)
+            inc = find_incident(session, ref)
             versions = session.execute(
                 select(
                     ReportVersion.id, ReportVersion.version, ReportVersion.created_at,
@@ -420,7 +290,7 @@ class Store:
         `similarity.THRESHOLD`), best first; resolved ones carry their human root cause and
         action/decision notes."""
         with self._read() as session:
-            target = self._incident(session, ref)
+            target = find_incident(session, ref)
             rows = session.execute(
                 select(
                     Incident.id, Incident.ref, Incident.updated_at,
@@ -494,58 +364,3 @@ class Store:
             )
             return int(result.rowcount or 0)
 
-
-def _allocate_ref(session: Session) -> str:
-    """The next free `INC-NNNN`; skips numbers taken by imported incidents."""
-    while True:
-        number = session.execute(
-            update(Counter).where(Counter.name == "incident")
-            .values(value=Counter.value + 1).returning(Counter.value)
-        ).scalar_one()
-        ref = f"INC-{number:04d}"
-        if session.scalar(select(Incident.id).where(Incident.ref == ref)) is None:
-            return ref
-
-
-def _columns(fields: Any) -> dict[str, Any]:
-    return {
-        "severity": fields.severity, "started_at": fields.started_at,
-        "detected_at": fields.detected_at, "namespaces": fields.namespaces,
-        "services": fields.services, "entities": fields.entities, "category": fields.category,
-    }
-
-
-def _merge(incident: Incident, fields: Any, signature: dict[str, Any], now: datetime) -> None:
-    """A new version updates what the latest triage knows; the earliest onset and detection
-    and the union of names are kept, the title stays the one people know the incident by."""
-    incident.category = fields.category
-    incident.severity = fields.severity or incident.severity
-    incident.signature = signature
-    for name in ("started_at", "detected_at"):
-        old, new = getattr(incident, name), getattr(fields, name)
-        setattr(incident, name, min(t for t in (old, new) if t) if (old or new) else None)
-    for name in ("namespaces", "services", "entities"):
-        setattr(incident, name, sorted(set(getattr(incident, name)) | set(getattr(fields, name))))
-    incident.updated_at = now
-
-
-def _llm_row_from_report(
-    llm: dict[str, Any], incident_id: int, version_id: int, now: datetime
-) -> LLMCall:
-    prompt = llm.get("prompt") or {}
-    total = llm.get("latency_total_s")
-    return LLMCall(
-        incident_id=incident_id, report_version_id=version_id, provider=llm["provider"],
-        model=llm["model"], prompt_name=prompt.get("name"), prompt_version=prompt.get("version"),
-        prompt_hash=prompt.get("sha256"), tokens_in=llm.get("tokens_in"),
-        tokens_out=llm.get("tokens_out"), latency_ms=total * 1000 if total is not None else None,
-        cost=llm.get("cost_usd"), outcome="ok", error=None, created_at=now,
-    )
-
-
-def _enum(kind: Any, value: Any, what: str) -> Any:
-    try:
-        return kind(value)
-    except ValueError:
-        known = ", ".join(m.value for m in kind)
-        raise ValueError(f"unknown {what} {value!r}; known: {known}") from None
