@@ -286,3 +286,11 @@ def test_stream_follows_pem_and_secret_yaml_across_lines() -> None:
     assert "b3BlbnNzaC1rZXkt" not in "".join(out)
     assert "c2VjcmV0dG9rZW4=" not in "".join(out)
     assert out[0] == "start\n" and out[-1] == "ok\n"
+
+
+def test_a_form_body_without_a_question_mark_is_searched_for_secret_parameters() -> None:
+    """`a=1&session=...` (a POST body, a fragment) carries parameters like a query string does."""
+    redactor = Redactor()
+    assert "4f9c2a7be1d04c3f9a8b7c6d5e4f3a2b" not in redactor.redact("state=x&code=4f9c2a7be1d04c3f9a8b7c6d5e4f3a2b")
+    assert "Zk9xT2pLcW5Nd0VyVHlVaU9wQXNEZkdoSmtMeg" not in redactor.redact("a=1&session=Zk9xT2pLcW5Nd0VyVHlVaU9wQXNEZkdoSmtMeg")
+    assert redactor.redact("page=2&sort=asc&limit=50") == "page=2&sort=asc&limit=50"

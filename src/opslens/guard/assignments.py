@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from opslens.guard.entropy import (
     is_hash_like,
     is_object_name,
-    is_placeholder,
+    is_redactable,
     is_reference,
     looks_like_credential,
     looks_like_token,
@@ -39,7 +39,6 @@ _ASSIGN = re.compile(
     r"(?P<value>(?(vq)[^\"'\\\n]+|[^\s\"'\\,;&]+))"
 )
 _SPACED = re.compile(r"[ \t]+(?P<vq>[\"']?)(?P<value>[^\s\"'\\]+)")
-_PLACEHOLDER = re.compile(r"\[REDACTED:[a-z0-9-]+#\d+\]")
 _PWD = re.compile(r"(^|[_.\-])pwd$", re.IGNORECASE)
 _SEPARATOR_STARTS = frozenset("=:\"'\\")
 
@@ -71,7 +70,7 @@ def is_name_not_value(key: str, value: str) -> bool:
 
 def value_is_secret(key: str, value: str) -> bool:
     """Whether `value` found after `key` should be redacted."""
-    if not value or _PLACEHOLDER.search(value) or is_placeholder(value):
+    if not is_redactable(value):
         return False
     bare = key.lstrip("-")
     if is_name_not_value(bare, value):

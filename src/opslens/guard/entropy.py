@@ -58,6 +58,22 @@ def is_placeholder(value: str) -> bool:
     return bool(_PLACEHOLDER.match(value.strip()))
 
 
+#: A placeholder the redactor wrote (`[REDACTED:github-token#1]`).
+REDACTED_MARKER = re.compile(r"\[REDACTED:[a-z0-9-]+#\d+\]")
+
+
+def is_redactable(value: str) -> bool:
+    """A value worth replacing: not empty, not a mask or reference, not already redacted."""
+    return bool(value) and not REDACTED_MARKER.search(value) and not is_placeholder(value)
+
+
+def splice(match: re.Match[str], group: int | str, marker: str) -> str:
+    """The text `match` covers with its `group` replaced by `marker`."""
+    start, end = match.span(group)
+    base, whole = match.start(), match.group(0)
+    return whole[: start - base] + marker + whole[end - base :]
+
+
 def is_hash_like(value: str) -> bool:
     """Hex digests, git SHAs, image digests and UUIDs (identifiers, not credentials)."""
     return bool(_HEX.match(value)) or bool(_UUID.match(value))

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 
 from opslens.guard.assignments import find_assignments
-from opslens.guard.entropy import is_placeholder
+from opslens.guard.entropy import REDACTED_MARKER, is_placeholder, is_redactable, splice
 from opslens.guard.prefilter import gate_regex, trie_regex
 from opslens.guard.secret_patterns import FORMATS, TOKEN_PATTERNS
 from opslens.guard.structural import (
@@ -23,7 +23,6 @@ from opslens.guard.structural import (
     redact_xml_settings,
 )
 
-_PLACEHOLDER = re.compile(r"\[REDACTED:[a-z0-9-]+#\d+\]")
 # Named formats sit behind one gate regex over all their keywords (prefilter.py): a clean
 # line costs one scan that stops only at rare characters. A line that passes tries only the
 # formats whose keywords occur in it.
@@ -139,7 +138,9 @@ class Redactor:
 
     def _secrets(self, text: str) -> str:
         lower = text.lower()
-        structural = _structural(lower) or "://" in text or ("?" in text and "=" in text)
+        keyed = _structural(lower)
+        # a query string or a form body (`a=1&session=...`) may carry credentials as parameters
+        structural = keyed or "://" in text or ("=" in text and ("?" in text or "&" in text))
         tokens = _candidate_formats(text) if _TOKEN_GATE.search(text) else ()
         if " -" in text and (
             "-u" in text or "-U" in text or "--user" in text or "--proxy-user" in text
@@ -169,7 +170,7 @@ class Redactor:
             text = _AUTH_HEADER.sub(self._auth, text)
         if "machine" in lower and "password" in lower:
             text = _NETRC.sub(lambda m: self._group(m, 1, "password"), text)
-        if _structural(lower):
+        if keyed:
             text = self._assignments(text)
         return text
 
@@ -177,25 +178,21 @@ class Redactor:
         start, end = match.span(group)
         if _inside_placeholder(match.string, start, end):
             return match.group(0)
-        base = match.start()
-        whole = match.group(0)
-        marker = self.placeholder(kind, match.group(group))
-        return whole[: start - base] + marker + whole[end - base :]
+        return splice(match, group, self.placeholder(kind, match.group(group)))
 
     def _group(self, match: re.Match[str], group: int | str, kind: str) -> str:
-        value = match.group(group)
-        if not value or _PLACEHOLDER.search(value) or is_placeholder(value):
+        if not is_redactable(match.group(group)):
             return match.group(0)
         return self._replace_span(match, group, kind)
 
     def _pem(self, match: re.Match[str]) -> str:
         body = match.group(3)
-        if not _PEM_SEPARATORS.sub("", _PLACEHOLDER.sub("", body)):
+        if not _PEM_SEPARATORS.sub("", REDACTED_MARKER.sub("", body)):
             return match.group(0)  # empty, or already redacted
         marker = self.placeholder("private-key", body)
         parts = _PEM_SEPARATORS.split(body)
         redacted = "".join(
-            p if (not p or _PEM_SEPARATORS.fullmatch(p) or _PLACEHOLDER.fullmatch(p)) else marker
+            p if (not p or _PEM_SEPARATORS.fullmatch(p) or REDACTED_MARKER.fullmatch(p)) else marker
             for p in parts
         )
         return match.group(1) + redacted + match.group(4)
@@ -316,5 +313,5 @@ def _inside_placeholder(text: str, start: int, end: int) -> bool:
     window_start = max(0, start - 40)
     return any(
         m.start() < end and start < m.end()
-        for m in _PLACEHOLDER.finditer(text, window_start, end + 40)
+        for m in REDACTED_MARKER.finditer(text, window_start, end + 40)
     )

@@ -11,11 +11,10 @@ import re
 from collections.abc import Callable
 
 from opslens.guard.assignments import is_secret_key, value_is_secret
-from opslens.guard.entropy import is_placeholder, is_reference, looks_like_credential
+from opslens.guard.entropy import is_redactable, is_reference, looks_like_credential, splice
 
 Replace = Callable[[str, str], str]
 
-_PLACEHOLDER = re.compile(r"\[REDACTED:[a-z0-9-]+#\d+\]")
 
 # `Cookie: a=1; b=2` and `Set-Cookie: name=value; Path=/; HttpOnly`, up to the end of the
 # header value (end of line, or the quote closing a JSON-embedded message).
@@ -76,17 +75,13 @@ _CLIENT_FLAGS: tuple[tuple[tuple[str, ...], str, re.Pattern[str]], ...] = (
 )
 
 
-def _usable(value: str) -> bool:
-    return bool(value) and not _PLACEHOLDER.search(value) and not is_placeholder(value)
-
-
 def redact_cookies(text: str, replace: Replace) -> str:
     """Values of `Cookie:` pairs and of the cookie a `Set-Cookie:` sets (attributes stay)."""
 
     def header(match: re.Match[str]) -> str:
         def pair(p: re.Match[str]) -> str:
             name, value = p.group(1), p.group(2)
-            if name.lower() in _COOKIE_ATTRIBUTES or not _usable(value):
+            if name.lower() in _COOKIE_ATTRIBUTES or not is_redactable(value):
                 return p.group(0)
             if _SESSION_NAME.search(name) or (len(value) >= 16 and looks_like_credential(value)):
                 return f"{name}={replace('cookie', value)}"
@@ -104,7 +99,7 @@ def redact_query_params(text: str, replace: Replace) -> str:
     def param(match: re.Match[str]) -> str:
         name, value = match.group(1), match.group(2)
         lowered = name.lower()
-        if not _usable(value) or is_reference(value):
+        if not is_redactable(value) or is_reference(value):
             return match.group(0)
         strong = lowered in _STRONG_PARAMS or (
             lowered not in _WEAK_PARAMS and is_secret_key(name) and len(value) >= 6
@@ -124,10 +119,7 @@ def redact_xml_settings(text: str, replace: Replace) -> str:
         key, value = match.group(2), match.group(4)
         if not is_secret_key(key) or not value_is_secret(key, value):
             return match.group(0)
-        start, end = match.span(4)
-        base = match.start()
-        whole = match.group(0)
-        return whole[: start - base] + replace("password", value) + whole[end - base :]
+        return splice(match, 4, replace("password", value))
 
     return _XML_SETTING.sub(setting, text)
 
@@ -137,12 +129,9 @@ def redact_cli_passwords(text: str, lower: str, replace: Replace) -> str:
 
     def flag(match: re.Match[str]) -> str:
         value = match.group(1)
-        if not _usable(value):
+        if not is_redactable(value):
             return match.group(0)
-        start, end = match.span(1)
-        base = match.start()
-        whole = match.group(0)
-        return whole[: start - base] + replace("password", value) + whole[end - base :]
+        return splice(match, 1, replace("password", value))
 
     for words, option, pattern in _CLIENT_FLAGS:
         if option in text and any(word in lower for word in words):
