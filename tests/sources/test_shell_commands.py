@@ -59,6 +59,9 @@ SHELL_CASES = {
     "sqlite> PRAGMA integrity_check;": ("sqlite3", None, None, None, None),
 }
 NOT_COMMANDS = [
+    "count=> 5",  # psql's and redis-cli's prompt shapes without a statement of theirs
+    "web-1:8080> hello world",
+    "total=# of rows",
     "kubectl is the Kubernetes CLI",  # no subcommand a bare line would have
     "k means thousand",
     "Annotations:  kubectl.kubernetes.io/restartedAt: 2025-02-17T09:12:30Z",

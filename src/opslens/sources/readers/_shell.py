@@ -111,6 +111,19 @@ _CLIENT_PROMPT = re.compile(
     r"|(?P<sqlite3>sqlite>))\s*(?P<statement>\S.*)$"
 )
 _CLIENT_TOOL = {"mysql": "mysql", "psql": "psql", "redis": "redis-cli", "sqlite3": "sqlite3"}
+# psql's and redis-cli's prompts look like other text (`count=> 5`, `web-1:8080> hello`): only a
+# statement or command of the client after them makes them prompts
+_CLIENT_STATEMENT = {
+    "psql": re.compile(
+        r"\\[a-z?]|(?:select|show|set|explain|with|insert|update|delete|create|alter|drop|grant|"
+        r"revoke|begin|commit|rollback|vacuum|analyze|truncate|copy|table|values|reset|reindex|"
+        r"cluster|lock|listen|notify|discard|checkpoint|prepare|execute|deallocate)\b", re.I),
+    "redis": re.compile(
+        r"(?:info|config|get|set|keys|scan|ping|client|memory|dbsize|ttl|pttl|type|exists|del|"
+        r"hgetall|hget|hlen|lrange|llen|smembers|scard|zrange|zcard|xinfo|xlen|mget|incr|expire|"
+        r"slowlog|monitor|cluster|sentinel|role|latency|debug|object|auth|select|flushall|flushdb|"
+        r"save|bgsave|lastsave|replicaof|slaveof|shutdown|acl|command|module|pubsub|publish)\b", re.I),
+}
 # A two-line prompt's first line (`infra/ansible on main ! `, `~/src on ⎇ main`): not output.
 _PROMPT_DECORATION = re.compile(r"^\s*\S+ (?:on|via|at) \S.{0,60}$")
 _LABEL_NAMES = ("app.kubernetes.io/name", "app.kubernetes.io/instance", "k8s-app", "app", "name", "component")
@@ -166,10 +179,12 @@ def command_in(line: str) -> Command | None:
         if command is not None and command.tool == "kubectl" and _kubectl_verb_ok(command):
             return command
     if (m := _CLIENT_PROMPT.match(line)) is not None:
-        tool = _CLIENT_TOOL[m.lastgroup or ""] if m.lastgroup in _CLIENT_TOOL else next(
-            _CLIENT_TOOL[k] for k in _CLIENT_TOOL if m.group(k))
+        client = next(k for k in _CLIENT_TOOL if m.group(k))
         statement = m.group("statement").rstrip()
-        return Command(text=statement, argv=(tool, statement), tool=tool, verb=None, identity=Identity(), output_tool=tool)
+        words = _CLIENT_STATEMENT.get(client)
+        if words is None or words.match(statement):
+            tool = _CLIENT_TOOL[client]
+            return Command(text=statement, argv=(tool, statement), tool=tool, verb=None, identity=Identity(), output_tool=tool)
     return _bare(line)
 
 
