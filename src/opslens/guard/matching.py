@@ -145,17 +145,21 @@ def resolve(tool: ToolSpec, args: list[str]) -> Resolution:
     )
     descending = True
     index = 0
+
+    def take_option(at: int) -> int:
+        """Read the option at `at` (and its value, when it takes the next word); the next index."""
+        flags, consumed = options.split(args[at], args[at + 1] if at + 1 < len(args) else None)
+        res.flags.extend(flags)
+        return at + (2 if consumed else 1)
+
     while index < len(args):
         token = args[index]
-        nxt = args[index + 1] if index + 1 < len(args) else None
         if token == "--":
             res.dashdash = True
             res.after_dashdash = args[index + 1 :]
             break
         if _is_option(token):
-            flags, consumed = options.split(token, nxt)
-            res.flags.extend(flags)
-            index += 2 if consumed else 1
+            index = take_option(index)
             continue
         if res.leaf.options_end_at_positional:
             if not res.leaf.options_after_first_positional:
@@ -163,9 +167,7 @@ def resolve(tool: ToolSpec, args: list[str]) -> Resolution:
                 break
             index += 1  # the host: its options may follow it, up to the first other word
             while index < len(args) and args[index] != "--" and _is_option(args[index]):
-                flags, consumed = options.split(args[index], args[index + 1] if index + 1 < len(args) else None)
-                res.flags.extend(flags)
-                index += 2 if consumed else 1
+                index = take_option(index)
             res.rest = [token, *args[index:]]
             break
         if descending and res.leaf.has_children and res.leaf.verb_scan is None:
