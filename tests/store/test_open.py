@@ -55,3 +55,80 @@ def test_sqlite_pragmas_are_set(tmp_path: Path) -> None:
             "wal", 1, 5000
         )
         assert pragma("synchronous") == 1  # NORMAL
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg2://admin:hunter2@db.internal/opslens",
+        "mysql://admin:hunter2@db.internal/opslens",
+        "postgresql+psycopg://admin:hunter2@db.internal:notaport/opslens",
+        "postgresql+psycopg://admin:hunter2@127.0.0.1:1/opslens",
+    ],
+)
+def test_errors_never_show_the_database_password(url: str) -> None:
+    with pytest.raises(StoreError) as caught:
+        open_store(url)
+    assert "hunter2" not in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_safe_url_hides_the_password() -> None:
+    from opslens.store.engine import safe_url
+
+    assert safe_url("postgresql+psycopg://admin:hunter2@h/db") == "postgresql+psycopg://admin:***@h/db"
+    assert "hunter2" not in safe_url("postgresql+psycopg://admin:hunter2@h:port/db")
+
+
+def test_a_file_that_is_not_a_database_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes, not a database\n" * 200)
+    with pytest.raises(StoreError, match="cannot open database: file is not a database") as caught:
+        open_store(str(path))
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("migrate", [True, False])
+def test_a_database_from_a_newer_opslens_asks_to_upgrade_opslens(
+    store_url: str, migrate: bool
+) -> None:
+    from sqlalchemy import text
+
+    with open_store(store_url) as store, store.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(StoreError) as caught:
+        open_store(store_url, migrate=migrate)
+    assert str(caught.value) == (
+        "the database schema (revision 9999) is newer than this opslens knows; upgrade opslens"
+    )
+
+
+def test_opening_a_current_database_takes_no_write_lock(tmp_path: Path) -> None:
+    """Opening reads the revision; while another process holds the write lock, it still opens."""
+    import sqlite3
+
+    path = tmp_path / "locked.db"
+    open_store(str(path)).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with open_store(str(path)) as store:
+            assert store.list_incidents() == []
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_the_shipped_migrations_are_read_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from alembic.script import ScriptDirectory
+
+    loads = []
+    original = ScriptDirectory.from_config
+    monkeypatch.setattr(
+        ScriptDirectory, "from_config", lambda config: loads.append(1) or original(config)
+    )
+    open_store(str(tmp_path / "once.db")).close()  # migrates: alembic reads them itself
+    loads.clear()
+    for _ in range(3):
+        open_store(str(tmp_path / "once.db")).close()
+    assert loads == []

@@ -69,12 +69,3 @@ def age_option(value: str, flag: str) -> timedelta:
         raise ConfigError(f"{flag}: cannot read {value!r} as a duration (use e.g. 90d or 12h)")
     return timedelta(seconds=seconds)
 
-
-def safe_url(url: str) -> str:
-    """The URL with any password hidden, for messages."""
-    try:
-        from sqlalchemy.engine import make_url
-
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 (only for display: an unparsable URL is shown as given)
-        return url

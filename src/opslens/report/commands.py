@@ -70,3 +70,24 @@ def apply_guard(report: Report, checks: Iterable[Check]) -> Report:
     report.commands, report.needs_approval = vetted.commands, vetted.needs_approval
     report.checks_in_words = vetted.in_words
     return report
+
+
+def recheck_commands(report: Report) -> Report:
+    """A copy of a stored `report` whose commands are classified again, as `vet_checks` places
+    them: a stored label says only what the guard thought when the report was saved, and the
+    rules change, and a database row can be edited or imported from elsewhere. Read-only
+    commands stay checks, sensitive or unknown ones need approval, the rest are dropped."""
+    from opslens.guard import classify
+
+    commands: list[Command] = []
+    needs_approval: list[Command] = []
+    for stored in [*report.commands, *report.needs_approval]:
+        verdict = classify(stored.cmd)
+        command = stored.model_copy(
+            update={"safety": SafetyLabel(verdict.label.value), "reason": verdict.reason}
+        )
+        if command.safety is SafetyLabel.READ_ONLY:
+            commands.append(command)
+        elif command.safety in _HELD:
+            needs_approval.append(command)
+    return report.model_copy(update={"commands": commands, "needs_approval": needs_approval})

@@ -88,8 +88,11 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
     try:
         if migrate:
             engine.migrate(db)
-        elif engine.current_revision(db) != engine.head_revision():
-            raise StoreError("the database schema is not current: run `opslens db upgrade`")
+        else:
+            current = engine.current_revision(db)
+            engine.check_known(current)
+            if current != engine.head_revision():
+                raise StoreError("the database schema is not current: run `opslens db upgrade`")
     except BaseException:
         db.dispose()
         raise

@@ -10,7 +10,7 @@ from typing import Any
 
 from opslens.guard import Redactor
 
-__all__ = ["IncidentFields", "derive_fields", "parse_time", "redact_json"]
+__all__ = ["IncidentFields", "derive_fields", "parse_time", "redact_json", "redact_text"]
 
 _TITLE_MAX = 200
 _LIST_MAX = 100
@@ -44,20 +44,29 @@ def parse_time(value: Any) -> datetime | None:
 
 
 def redact_json(value: Any, redactor: Redactor) -> tuple[str, Any]:
-    """`value` serialised and redacted as one text, so `"password": "x"` keeps its key as
-    context; returns (text, parsed). Should the redacted text not parse back, every string is
-    redacted on its own instead."""
+    """`value` with every string redacted on its own, then serialised and redacted once more as
+    one text (so `"password": "x"` is caught with its key as context); returns (text, parsed).
+
+    Strings go first because serialising turns newlines into `\\n`: a pattern anchored at the
+    start of a line (an AWS key, `-pSECRET`, a Secret's `data:` block) no longer matches
+    inside one JSON string. Should the second pass not parse back, the first pass stands."""
     import orjson
 
-    text = orjson.dumps(value).decode()
+    walked = _redact_strings(value, redactor)
+    text = orjson.dumps(walked).decode()
     redacted = redactor.redact(text)
     if redacted == text:
-        return text, value
+        return text, walked
     try:
         return redacted, orjson.loads(redacted)
     except orjson.JSONDecodeError:
-        walked = _redact_strings(value, redactor)
-        return orjson.dumps(walked).decode(), walked
+        return text, walked
+
+
+def redact_text(text: str, redactor: Redactor) -> str:
+    """A whole input file redacted line by line, following PEM blocks and YAML documents
+    across lines (the guard's stream redaction, as the triage itself reads inputs)."""
+    return "".join(redactor.redact_lines(text.splitlines(keepends=True)))
 
 
 def _redact_strings(value: Any, redactor: Redactor) -> Any:
@@ -65,7 +74,7 @@ def _redact_strings(value: Any, redactor: Redactor) -> Any:
         return redactor.redact(value)
     if isinstance(value, dict):
         return {k: _redact_strings(v, redactor) for k, v in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [_redact_strings(v, redactor) for v in value]
     return value
 

@@ -9,6 +9,7 @@ same moment apply them once.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import Any
@@ -18,13 +19,24 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.script.revision import RevisionError
+from alembic.util.exc import CommandError
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from opslens.store.records import StoreError
 
-__all__ = ["WRITE", "connect_engine", "current_revision", "head_revision", "migrate", "normalize_url"]
+__all__ = [
+    "WRITE",
+    "check_known",
+    "connect_engine",
+    "current_revision",
+    "head_revision",
+    "migrate",
+    "normalize_url",
+    "safe_url",
+]
 
 # Execution option that marks a connection whose transactions write (BEGIN IMMEDIATE on SQLite).
 WRITE = {"opslens_write": True}
@@ -39,6 +51,8 @@ _JSON: dict[str, Any] = {
     "json_serializer": lambda value: orjson.dumps(value).decode(),
     "json_deserializer": orjson.loads,
 }
+# What alembic raises for a revision it cannot find (get_revision wraps it in CommandError).
+_AlembicError = (CommandError, RevisionError)
 # pg_advisory_xact_lock key: any constant; "opslens" in ASCII, so it reads back as ours.
 _PG_MIGRATION_LOCK = 0x6F70736C656E73
 
@@ -53,20 +67,39 @@ def normalize_url(url: str) -> str:
     return url
 
 
+def safe_url(url: str) -> str:
+    """`url` with any password hidden, for messages: errors are printed and logged, and a
+    PostgreSQL URL often carries the password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        # Unparsable, so no password field to find: hide everything between :// and @.
+        scheme, sep, rest = url.partition("://")
+        return f"{scheme}{sep}***@{rest.rsplit('@', 1)[1]}" if sep and "@" in rest else url
+
+
 def connect_engine(url: str) -> Engine:
     """An engine for `url` (already normalized); StoreError names a bad or unsupported URL."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise StoreError(f"bad database URL {url!r}: {exc}") from exc
+    except (ArgumentError, ValueError) as exc:
+        # Not `exc` itself: SQLAlchemy's message repeats the URL, password and all.
+        raise StoreError(
+            f"bad database URL {safe_url(url)!r}: expected sqlite:///FILE or "
+            "postgresql+psycopg://USER:PASSWORD@HOST/DB"
+        ) from exc
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         return _sqlite_engine(url, parsed.database)
     if backend == "postgresql":
         if parsed.get_driver_name() != "psycopg":
-            raise StoreError(f"unsupported PostgreSQL driver in {url!r}: use postgresql+psycopg://")
+            raise StoreError(
+                f"unsupported PostgreSQL driver in {safe_url(url)!r}: use postgresql+psycopg://"
+            )
         return create_engine(url, pool_pre_ping=True, **_JSON)
-    raise StoreError(f"unsupported database {backend!r} in {url!r}: use sqlite or postgresql")
+    raise StoreError(
+        f"unsupported database {backend!r} in {safe_url(url)!r}: use sqlite or postgresql"
+    )
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:
@@ -99,9 +132,15 @@ def _alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    """The shipped migrations, read once per process (every open compares against them)."""
+    return ScriptDirectory.from_config(_alembic_config())
+
+
 def head_revision() -> str:
     """The newest migration shipped in the package."""
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    head = _scripts().get_current_head()
     assert head is not None  # the package always ships at least 0001
     return head
 
@@ -111,23 +150,50 @@ def current_revision(engine: Engine) -> str | None:
     try:
         with engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
-    except OperationalError as exc:
+    except DBAPIError as exc:
         raise StoreError(f"cannot open database: {_first_line(exc)}") from exc
 
 
+def check_known(revision: str | None) -> None:
+    """StoreError when `revision` is not one this opslens ships: a newer opslens migrated
+    the database, and this one must not write to (or downgrade) a schema it does not know."""
+    if revision is None:
+        return
+    try:
+        known = _scripts().get_revision(revision) is not None
+    except _AlembicError:
+        known = False
+    if not known:
+        raise StoreError(
+            f"the database schema (revision {revision}) is newer than this opslens knows; "
+            "upgrade opslens"
+        )
+
+
 def migrate(engine: Engine, revision: str = "head") -> str | None:
-    """Upgrade to `revision` (once, even with concurrent openers); returns the applied one."""
+    """Upgrade to `revision` (once, even with concurrent openers); returns the applied one.
+
+    The usual open finds the schema current: that check reads without the write lock, so
+    opening a store never waits for (or blocks) another process's writes."""
+    current = current_revision(engine)
+    check_known(current)
+    if revision == "head" and current == head_revision():
+        return current
     try:
         with engine.connect().execution_options(**WRITE) as conn, conn.begin():
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
-            context = MigrationContext.configure(conn)
-            if revision == "head" and context.get_current_revision() == head_revision():
-                return head_revision()
+            # Again under the lock: another process may have migrated since the check above.
+            current = MigrationContext.configure(conn).get_current_revision()
+            check_known(current)
+            if revision == "head" and current == head_revision():
+                return current
             command.upgrade(_alembic_config(conn), revision)
             return MigrationContext.configure(conn).get_current_revision()
-    except OperationalError as exc:
+    except DBAPIError as exc:
         raise StoreError(f"cannot open database: {_first_line(exc)}") from exc
+    except _AlembicError as exc:  # e.g. `db upgrade` to a revision that does not exist
+        raise StoreError(f"cannot migrate the database: {_first_line(exc)}") from exc
 
 
 def _first_line(exc: Exception) -> str:

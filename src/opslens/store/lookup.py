@@ -36,9 +36,10 @@ def find_incident(session: Session, ref: str, *, lock: bool = False) -> Incident
 
 
 def parse_enum(kind: Any, value: Any, what: str) -> Any:
-    """`kind(value)`; a ValueError naming the known values when `value` is none of them."""
+    """`kind(value)`; a ValueError naming `what` (a field, or the CLI flag it came from) and
+    the known values when `value` is none of them."""
     try:
         return kind(value)
     except ValueError:
         known = ", ".join(m.value for m in kind)
-        raise ValueError(f"unknown {what} {value!r}; known: {known}") from None
+        raise ValueError(f"{what}: {value!r} is not one of {known}") from None

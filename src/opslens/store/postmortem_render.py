@@ -8,10 +8,9 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from opslens.store.records import SimilarIncident
+from opslens.store.records import jsonable
 
 if TYPE_CHECKING:
     # Type-only: `postmortem` imports this module at run time to re-export the renderers.
@@ -38,21 +37,9 @@ def _duration(seconds: float | None) -> str:
     return "".join(parts)
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, StrEnum):
-        return value.value
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
-
-
 def to_dict(pm: PostmortemDraft) -> dict[str, Any]:
     """The draft as JSON-ready data: times in ISO 8601, durations in seconds."""
-    return _jsonable(asdict(pm))
+    return jsonable(asdict(pm))
 
 
 def to_json(pm: PostmortemDraft) -> str:
@@ -100,7 +87,7 @@ def to_markdown(pm: PostmortemDraft) -> str:
     out += _quote_lines(pm.evidence) or ["No report evidence stored (pruned or empty)."]
     if pm.similar:
         out += ["", "## Similar past incidents", ""]
-        out += [_similar_line(s) for s in pm.similar]
+        out += [s.describe() for s in pm.similar]
     out += [
         "",
         f"_Drafted by opslens from report version {pm.report_version}; "
@@ -155,9 +142,3 @@ def _quote_lines(quotes: list[Quote]) -> list[str]:
         lines.append("")
     return lines
 
-
-def _similar_line(s: SimilarIncident) -> str:
-    line = f"- {s.ref} (score {s.score:.2f}, {s.category or 'no category'})"
-    if s.resolved_summary:
-        line += f": {s.resolved_summary}"
-    return line + "".join(f"\n  - {note}" for note in s.notes)

@@ -31,6 +31,7 @@ __all__ = [
     "SimilarIncident",
     "StatusChange",
     "StoreError",
+    "jsonable",
 ]
 
 
@@ -63,16 +64,16 @@ class IncidentNotFound(StoreError, LookupError):
         super().__init__(f"unknown incident {ref!r} (see `opslens incidents list`)")
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     """ISO 8601 for datetimes and enums as their value, recursively; the rest unchanged."""
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, StrEnum):
         return value.value
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return value
 
 
@@ -80,7 +81,7 @@ class _Record:
     """Mixin: `to_dict()` as JSON-ready data."""
 
     def to_dict(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))  # type: ignore[call-overload]
+        return jsonable(asdict(self))  # type: ignore[call-overload]
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,14 @@ class SimilarIncident(_Record):
     notes: list[str] = field(default_factory=list)
     title: str | None = None
     status: str | None = None
+
+    def describe(self, lead: str = "- ", nest: str = "  - ") -> str:
+        """`INC-0003 (score 0.80, oom): summary` after `lead`, then each note on a line of its
+        own after `nest`: the one wording of a recalled incident, in Markdown by default."""
+        line = f"{lead}{self.ref} (score {self.score:.2f}, {self.category or 'no category'})"
+        if self.resolved_summary:
+            line += f": {self.resolved_summary}"
+        return line + "".join(f"\n{nest}{note}" for note in self.notes)
 
 
 @dataclass(frozen=True)

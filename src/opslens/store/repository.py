@@ -71,7 +71,7 @@ class Store:
     def __init__(self, engine: Engine, *, author: str | None = None) -> None:
         self.engine = engine
         self.author = author or os.environ.get("USER") or os.environ.get("USERNAME")
-        self._signature_cache: dict[int, tuple[datetime, Any]] = {}
+        self._signature_cache = similarity.SignatureCache()
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -323,17 +323,24 @@ class Store:
     def _signatures(
         self, session: Session, wanted: list[tuple[int, datetime]]
     ) -> dict[int, Any]:
-        """Signatures by incident id, parsed once per process: rows whose `updated_at` did
-        not move since they were cached are not read or decoded again (a save ranks every
-        earlier incident, and decoding their JSON was most of its time)."""
-        stale = [i for i, updated in wanted if self._signature_cache.get(i, (None,))[0] != updated]
+        """Signatures by incident id, each decoded once while its `updated_at` stays put (a
+        save ranks every earlier incident, and decoding their JSON was most of its time)."""
+        found: dict[int, Any] = {}
+        stale: list[int] = []
+        for incident_id, updated in wanted:
+            cached = self._signature_cache.get(incident_id, updated)
+            if cached is None:
+                stale.append(incident_id)
+            else:
+                found[incident_id] = cached
         for start in range(0, len(stale), 500):
             for incident_id, updated, signature in session.execute(
                 select(Incident.id, Incident.updated_at, Incident.signature)
                 .where(Incident.id.in_(stale[start : start + 500]))
             ):
-                self._signature_cache[incident_id] = (updated, signature)
-        return {i: self._signature_cache[i][1] for i, _ in wanted}
+                found[incident_id] = signature
+                self._signature_cache.put(incident_id, updated, signature)
+        return found
 
     # --- maintenance ---------------------------------------------------------------------
 

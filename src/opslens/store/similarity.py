@@ -42,14 +42,18 @@ different-category pair seen.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any, TypedDict
 
 from opslens.report.models import Report
 from opslens.store.records import SimilarIncident
 
 __all__ = [
+    "SIGNATURE_CACHE_SIZE",
     "SIGNATURE_VERSION",
+    "SignatureCache",
     "THRESHOLD",
     "WEIGHTS",
     "IncidentSignature",
@@ -265,3 +269,34 @@ def rank(
     scored.sort(key=lambda row: (-row[0], row[1]))
     return [SimilarIncident(ref=ref, score=s, category=cat, resolved_summary=summary)
             for s, _, ref, cat, summary in scored[:limit]]
+
+
+#: Signatures a `Store` keeps decoded: a long-lived store (a server, a benchmark) ranks every
+#: earlier incident on each save; past this many, the least recently used are decoded again.
+SIGNATURE_CACHE_SIZE = 10_000
+
+
+class SignatureCache:
+    """Decoded signatures by incident id, each valid while the incident's `updated_at` does not
+    move; least recently used first out, so memory stays bounded however many incidents."""
+
+    def __init__(self, size: int | None = None) -> None:
+        self.size = SIGNATURE_CACHE_SIZE if size is None else size
+        self._entries: OrderedDict[int, tuple[datetime, Any]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, incident_id: int, updated_at: datetime) -> Any | None:
+        """The signature cached for this version of the incident, None when absent or stale."""
+        entry = self._entries.get(incident_id)
+        if entry is None or entry[0] != updated_at:
+            return None
+        self._entries.move_to_end(incident_id)
+        return entry[1]
+
+    def put(self, incident_id: int, updated_at: datetime, signature: Any) -> None:
+        self._entries[incident_id] = (updated_at, signature)
+        self._entries.move_to_end(incident_id)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)

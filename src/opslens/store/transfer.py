@@ -11,10 +11,12 @@ from datetime import datetime
 from typing import IO, Any
 
 import orjson
-from sqlalchemy import Table, func, insert, select, text, update
+from sqlalchemy import JSON, Table, Text, func, insert, select, text, true, update
+from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
-from opslens.store.derive import parse_time
+from opslens.guard import Redactor
+from opslens.store.derive import parse_time, redact_json, redact_text
 from opslens.store.models import TABLES, Counter, Incident, UTCDateTime
 from opslens.store.records import StoreError
 
@@ -22,6 +24,8 @@ __all__ = ["FORMAT", "export_rows", "import_rows"]
 
 FORMAT = 1
 _BATCH = 500
+# What a row the database (or the column types on the way to it) refuses raises.
+_REJECTED = (StatementError, TypeError, AttributeError, ValueError)
 
 
 def export_rows(session: Session, fh: IO[str]) -> int:
@@ -50,26 +54,23 @@ def _default(value: Any) -> Any:
 
 
 def import_rows(session: Session, fh: IO[str]) -> int:
-    """Insert an export into an empty database (in the caller's transaction); returns rows."""
-    if session.scalar(select(func.count()).select_from(Incident)):
-        raise StoreError("import needs an empty database: this one already holds incidents")
+    """Insert an export into an empty database (in the caller's transaction); returns rows.
+
+    Every line is checked before anything is written, and every free text redacted again: an
+    export may come from an older opslens, or have been edited by hand."""
+    from opslens.store.writes import redactor
+
     tables = {model.__table__.name: model.__table__ for model in TABLES}  # type: ignore[attr-defined]
-    pending: dict[str, list[dict[str, Any]]] = {name: [] for name in tables}
+    _require_empty(session, tables)
+    redact = redactor()
+    pending: dict[str, list[tuple[int, dict[str, Any]]]] = {name: [] for name in tables}
     for number, raw in enumerate(fh, start=1):
         if not raw.strip():
             continue
-        try:
-            item = orjson.loads(raw)
-            name, row = item["table"], item["row"]
-        except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
-            raise StoreError(f"line {number}: not an opslens export line ({exc})") from exc
-        if name == "_meta":
-            if row.get("format") != FORMAT:
-                raise StoreError(f"line {number}: export format {row.get('format')!r} unsupported")
-            continue
-        if name not in tables:
-            raise StoreError(f"line {number}: unknown table {name!r}")
-        pending[name].append(_decode(tables[name], row))
+        name, row = _parse_line(number, raw, tables)
+        if name != "_meta":
+            decoded = _decode(number, tables[name], row)
+            pending[name].append((number, _redacted(tables[name], decoded, redact)))
     count = 0
     for name, table in tables.items():
         rows = pending[name]
@@ -77,29 +78,130 @@ def import_rows(session: Session, fh: IO[str]) -> int:
             count += _merge_counters(session, rows)
             continue
         for start in range(0, len(rows), _BATCH):
-            session.execute(insert(table), rows[start : start + _BATCH])
+            _insert(session, table, rows[start : start + _BATCH])
         count += len(rows)
     _after_import(session, tables)
     return count
 
 
-def _decode(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+def _require_empty(session: Session, tables: dict[str, Table]) -> None:
+    """Ids and refs are kept, so any row already there could collide or be mixed in."""
+    full = [
+        name for name, table in tables.items()
+        if session.scalar(
+            select(func.count()).select_from(table)
+            # A fresh database holds the counters at 0 (migration 0001).
+            .where(table.c.value != 0 if name == "counters" else true())
+        )
+    ]
+    if full:
+        raise StoreError(
+            f"import needs an empty database: this one already holds rows in {', '.join(full)}"
+        )
+
+
+def _parse_line(number: int, raw: str, tables: dict[str, Table]) -> tuple[str, dict[str, Any]]:
+    """(table, row) of one export line; StoreError naming the line otherwise."""
+    try:
+        item = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise StoreError(f"line {number}: not an opslens export line ({exc})") from exc
+    if not isinstance(item, dict) or not isinstance(item.get("row"), dict):
+        raise StoreError(f"line {number}: not an opslens export line (expected table and row)")
+    name, row = item.get("table"), item["row"]
+    if name == "_meta":
+        if row.get("format") != FORMAT:
+            raise StoreError(f"line {number}: export format {row.get('format')!r} unsupported")
+    elif name not in tables:
+        raise StoreError(f"line {number}: unknown table {name!r}")
+    return name, row
+
+
+def _decode(number: int, table: Table, row: dict[str, Any]) -> dict[str, Any]:
     unknown = set(row) - set(table.columns.keys())
     if unknown:
-        raise StoreError(f"{table.name}: unknown columns {sorted(unknown)} (newer export?)")
-    return {
-        name: parse_time(value) if isinstance(table.columns[name].type, UTCDateTime) else value
-        for name, value in row.items()
-    }
+        raise StoreError(
+            f"line {number}: {table.name}: unknown columns {sorted(unknown)} (newer export?)"
+        )
+    try:
+        return {
+            name: parse_time(value) if isinstance(table.columns[name].type, UTCDateTime) else value
+            for name, value in row.items()
+        }
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"line {number}: {table.name}: bad time ({exc})") from exc
 
 
-def _merge_counters(session: Session, rows: list[dict[str, Any]]) -> int:
-    for row in rows:
-        found = session.get(Counter, row["name"])
+def _redacted(table: Table, row: dict[str, Any], redact: Redactor) -> dict[str, Any]:
+    """Free text (Text columns, JSON documents, kept inputs) redacted as a save redacts it."""
+    out = dict(row)
+    for name, value in row.items():
+        column_type = table.columns[name].type
+        if value is None or name in ("namespaces", "services", "entities", "signature"):
+            continue  # names and shapes derived from already redacted reports
+        if name == "inputs_blob" and isinstance(value, str):
+            out[name] = _redact_inputs_blob(value, redact)
+        elif name == "report_json" and isinstance(value, str):
+            out[name] = _redact_json_text(value, redact)
+        elif isinstance(column_type, JSON):
+            out[name] = redact_json(value, redact)[1]
+        elif isinstance(column_type, Text) and isinstance(value, str):
+            out[name] = redact.redact(value)
+    return out
+
+
+def _redact_json_text(text: str, redact: Redactor) -> str:
+    try:
+        return redact_json(orjson.loads(text), redact)[0]
+    except orjson.JSONDecodeError:
+        return redact.redact(text)
+
+
+def _redact_inputs_blob(text: str, redact: Redactor) -> str:
+    try:
+        inputs = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return redact_text(text, redact)
+    if not isinstance(inputs, dict):
+        return redact_json(inputs, redact)[0]
+    lines = {k: redact_text(v, redact) if isinstance(v, str) else v for k, v in inputs.items()}
+    return redact_json(lines, redact)[0]
+
+
+def _insert(session: Session, table: Table, rows: list[tuple[int, dict[str, Any]]]) -> None:
+    """Insert a batch; when the database rejects it, find and name the line it rejects (each
+    row again in a savepoint of its own: slow, but only on the way to an error)."""
+    try:
+        with session.begin_nested():
+            session.execute(insert(table), [row for _, row in rows])
+        return
+    except _REJECTED:
+        pass
+    for number, row in rows:
+        try:
+            with session.begin_nested():
+                session.execute(insert(table), [row])
+        except _REJECTED as exc:
+            raise StoreError(f"line {number}: {table.name} row rejected: {_reason(exc)}") from exc
+    lines = f"{rows[0][0]}-{rows[-1][0]}"  # each row passes alone, only not together
+    raise StoreError(f"lines {lines}: the database rejected these {table.name} rows")
+
+
+def _reason(exc: Exception) -> str:
+    message = str(getattr(exc, "orig", None) or exc).strip()
+    return message.splitlines()[0] if message else type(exc).__name__
+
+
+def _merge_counters(session: Session, rows: list[tuple[int, dict[str, Any]]]) -> int:
+    for number, row in rows:
+        name, value = row.get("name"), row.get("value")
+        if not isinstance(name, str) or not isinstance(value, int):
+            raise StoreError(f"line {number}: counters row needs a name and an integer value")
+        found = session.get(Counter, name)
         if found is None:
-            session.add(Counter(name=row["name"], value=row["value"]))
+            session.add(Counter(name=name, value=value))
         else:
-            found.value = max(found.value, row["value"])
+            found.value = max(found.value, value)
     session.flush()
     return len(rows)
 

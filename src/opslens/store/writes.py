@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from opslens.guard import Redactor
 from opslens.store import similarity
-from opslens.store.derive import IncidentFields, derive_fields, redact_json
+from opslens.store.derive import IncidentFields, derive_fields, redact_json, redact_text
 from opslens.store.lookup import find_incident
 from opslens.store.models import (
     AlertReceived,
@@ -85,11 +85,17 @@ def prepare_report(
     return PreparedReport(
         report_text=report_text,
         manifest=manifest_dict,
-        inputs_text=redact_json(inputs, redact)[0] if inputs is not None else None,
+        inputs_text=_redact_inputs(inputs, redact) if inputs is not None else None,
         fields=derive_fields(report_dict),
         signature=dict(similarity.signature_of(report_dict)),
         llm=report_dict["llm"] if report.llm is not None else None,
     )
+
+
+def _redact_inputs(inputs: dict[str, str], redact: Redactor) -> str:
+    """Kept input texts as JSON, each file redacted line by line before it becomes one JSON
+    string (see `redact_json`)."""
+    return redact_json({name: redact_text(text, redact) for name, text in inputs.items()}, redact)[0]
 
 
 def insert_report(
@@ -144,12 +150,13 @@ def add_note(session: Session, ref: str, kind: NoteKind, text: str, author: str 
 def set_status(
     session: Session, incident: Incident, new: IncidentStatus, at: datetime | None,
     by: str | None,
-) -> None:
+) -> bool:
     """Change the status (recorded in the history); sets mitigated_at/resolved_at the first
-    time the incident reaches them. Setting the current status again is a no-op."""
+    time the incident reaches them. Setting the current status again is a no-op (False)."""
     if incident.status == new.value:
-        return
-    when = at or utcnow()
+        return False
+    now = utcnow()
+    when = at or now
     session.add(StatusChangeRow(
         incident_id=incident.id, from_status=incident.status, to_status=new.value,
         at=when, by=by,
@@ -159,7 +166,8 @@ def set_status(
         incident.mitigated_at = when
     if new is IncidentStatus.RESOLVED and incident.resolved_at is None:
         incident.resolved_at = when
-    incident.updated_at = utcnow()
+    incident.updated_at = now
+    return True
 
 
 def resolve(
@@ -171,8 +179,8 @@ def resolve(
     incident.human_category = category
     incident.human_culprit = culprit
     incident.human_summary = summary
-    set_status(session, incident, IncidentStatus.RESOLVED, at, by)
-    incident.updated_at = utcnow()
+    if not set_status(session, incident, IncidentStatus.RESOLVED, at, by):
+        incident.updated_at = utcnow()  # already resolved: only the root cause changed
 
 
 def add_feedback(

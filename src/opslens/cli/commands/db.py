@@ -10,7 +10,8 @@ import typer
 
 from opslens.cli.app import app
 from opslens.cli.console import fail, info
-from opslens.cli.store_access import DbOption, age_option, one_line_errors, opened, safe_url
+from opslens.cli.store_access import DbOption, age_option, one_line_errors, opened
+from opslens.store.engine import safe_url
 
 db_app = typer.Typer(
     help="The incident store's database: migrate, back up (JSON lines), restore, prune.",

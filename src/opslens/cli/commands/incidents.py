@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from opslens.cli.app import app
 from opslens.cli.console import fail, info
 from opslens.cli.store_access import DbOption, one_line_errors, opened, time_option
+from opslens.store.lookup import parse_enum
 from opslens.store.records import IncidentStatus, NoteKind
 
 if TYPE_CHECKING:
+    from opslens.report.models import Report
     from opslens.store.records import IncidentDetail, IncidentSummary, SimilarIncident
 
 incidents_app = typer.Typer(
@@ -69,7 +71,7 @@ def list_command(
     """List incidents, newest first."""
     with one_line_errors():
         start = time_option(since, "--since")
-        wanted = _choice(IncidentStatus, status, "--status") if status else None
+        wanted = parse_enum(IncidentStatus, status, "--status") if status else None
     with opened(db) as store:
         rows = store.list_incidents(status=wanted, since=start)
     if fmt is ListFormat.JSON:
@@ -109,15 +111,46 @@ def show_command(
     with opened(db) as store:
         detail = store.get_incident(ref)
         similar = store.similar(ref)
+    report = _stored_report(detail)
     if fmt is DocFormat.JSON:
         data = detail.to_dict()
+        if data["report"] is not None:
+            data["report"].update(_commands_json(report))
         data["similar"] = [s.to_dict() for s in similar]
         typer.echo(json.dumps(data, indent=2))
     else:
-        typer.echo(_show_markdown(detail, similar), nl=False)
+        typer.echo(_show_markdown(detail, report, similar), nl=False)
 
 
-def _show_markdown(detail: IncidentDetail, similar: list[SimilarIncident]) -> str:
+def _stored_report(detail: IncidentDetail) -> Report | None:
+    """The latest report with its commands classified again by the guard (a stored label is
+    not trusted: rules change, rows get edited or imported); None when pruned or unreadable."""
+    from pydantic import ValidationError
+
+    from opslens.report.commands import recheck_commands
+    from opslens.report.models import Report
+
+    if detail.report is None:
+        return None
+    try:
+        return recheck_commands(Report.model_validate(detail.report))
+    except ValidationError:
+        return None
+
+
+def _commands_json(report: Report | None) -> dict[str, Any]:
+    """The re-vetted command lists for `--format json`; none when the report is unreadable."""
+    if report is None:
+        return {"commands": [], "needs_approval": []}
+    return {
+        name: [c.model_dump(mode="json", by_alias=True) for c in getattr(report, name)]
+        for name in ("commands", "needs_approval")
+    }
+
+
+def _show_markdown(
+    detail: IncidentDetail, report: Report | None, similar: list[SimilarIncident]
+) -> str:
     started = detail.started_at.isoformat() if detail.started_at else "unknown"
     out = [
         f"# {detail.ref}: {detail.title}",
@@ -158,32 +191,21 @@ def _show_markdown(detail: IncidentDetail, similar: list[SimilarIncident]) -> st
             out.append(f"- {c.at:%Y-%m-%d %H:%M:%S} {before}{c.to_status.value}{who}")
         out.append("")
     out += ["## Similar past incidents", ""]
-    out += [_similar_line(s) for s in similar] or ["None above the similarity threshold."]
+    out += [s.describe() for s in similar] or ["None above the similarity threshold."]
     out.append("")
     text = "\n".join(out) + "\n"
-    return text + _latest_report(detail)
+    return text + _latest_report(detail, report)
 
 
-def _similar_line(s: SimilarIncident) -> str:
-    line = f"- {s.ref} (score {s.score:.2f}, {s.category or 'no category'})"
-    if s.resolved_summary:
-        line += f": {s.resolved_summary}"
-    return line + "".join(f"\n  - {note}" for note in s.notes)
-
-
-def _latest_report(detail: IncidentDetail) -> str:
+def _latest_report(detail: IncidentDetail, report: Report | None) -> str:
     """The latest report rendered as `opslens triage` prints it, one heading level down."""
     if detail.report is None:
         return "_The report body of this incident was pruned; notes and root cause remain._\n"
-    from pydantic import ValidationError
-
+    if report is None:  # stored by another version: shown as data, without its commands
+        shown = {k: v for k, v in detail.report.items() if k not in ("commands", "needs_approval")}
+        return "```json\n" + json.dumps(shown, indent=2) + "\n```\n"
     from opslens.report.markdown import render_markdown
-    from opslens.report.models import Report
 
-    try:
-        report = Report.model_validate(detail.report)
-    except ValidationError:
-        return "```json\n" + json.dumps(detail.report, indent=2) + "\n```\n"
     body = render_markdown(report)
     lines = [("#" + ln if ln.startswith("#") else ln) for ln in body.splitlines()]
     lines[0] = f"## Latest report (version {detail.latest_version})"
@@ -202,10 +224,11 @@ def note_command(
     """Add a note, an action item or a decision to an incident."""
     if not text.strip():
         fail("the note is empty")
-    checked = _choice(NoteKind, kind, "--kind")
+    with one_line_errors():
+        checked = parse_enum(NoteKind, kind, "--kind")
     with opened(db) as store:
         store.add_note(ref, text, kind=checked)
-    info(f"{checked} added to {ref}")
+    info(f"{checked.value} added to {ref}")
 
 
 @incidents_app.command("resolve")
@@ -256,18 +279,10 @@ def status_command(
     """Change an incident's status (e.g. mitigated), recorded in its history."""
     with one_line_errors():
         when = time_option(at, "--at")
-    checked = _choice(IncidentStatus, status, "STATUS")
+        checked = parse_enum(IncidentStatus, status, "STATUS")
     with opened(db) as store:
         store.set_status(ref, checked, at=when)
-    info(f"{ref} is {checked}")
-
-
-def _choice(kind: type[StrEnum], value: str, name: str) -> str:
-    """`value` if it names a member of `kind`; else one line listing the allowed values."""
-    allowed = [m.value for m in kind]
-    if value not in allowed:
-        fail(f"{name}: {value!r} is not one of {', '.join(allowed)}")
-    return value
+    info(f"{ref} is {checked.value}")
 
 
 def _check_culprit(culprit: str) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +17,7 @@ from opslens.cli.timeopts import parse_time, parse_tz
 
 if TYPE_CHECKING:
     from opslens.report.models import Report
+    from opslens.store import Store
 
 
 class OutputFormat(enum.StrEnum):
@@ -66,69 +69,77 @@ def triage(
     save = save or incident is not None or keep_inputs
     if db is not None and not save:
         warn("--db has no effect without --save")
-    stdin = None
-    if save:
-        from opslens.cli.manifest import capture_stdin
-
-        _check_target(db, incident)  # a bad URL or reference fails before a long triage
-        stdin = capture_stdin() if "-" in paths else None
 
     def on_skip(s: Skipped) -> None:
         warn(f"{s.source}: {s.reason}")
 
-    with _progress() as progress:
-        outcome = run_triage(options, on_skip=on_skip, on_progress=progress)
-    for notice in outcome.notices:
-        info(notice)
-    if outcome.report is None:
-        fail(outcome.error or "no usable input")
-    report = outcome.report
-    if status_update:
-        text = (report.status_update or report.summary) + "\n"
-    elif fmt is OutputFormat.json:
-        text = report.model_dump_json(indent=2, by_alias=True, exclude_none=False) + "\n"
-    else:
-        from opslens.report.markdown import render_markdown
+    # Opened before the triage (a bad URL or reference fails before a long run), saved into after.
+    with _target(db, incident, save) as store:
+        stdin = None
+        if store is not None and "-" in paths:
+            from opslens.cli.manifest import capture_stdin
 
-        text = render_markdown(report)
-    if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            fail(f"{output}: cannot write report: {exc.strerror or exc}")
-    else:
-        typer.echo(text, nl=False)
-    if save:
-        _save(report, paths, stdin, db=db, incident=incident, keep_inputs=keep_inputs)
+            stdin = capture_stdin()
+        with _progress() as progress:
+            outcome = run_triage(options, on_skip=on_skip, on_progress=progress)
+        for notice in outcome.notices:
+            info(notice)
+        if outcome.report is None:
+            fail(outcome.error or "no usable input")
+        report = outcome.report
+        if status_update:
+            text = (report.status_update or report.summary) + "\n"
+        elif fmt is OutputFormat.json:
+            text = report.model_dump_json(indent=2, by_alias=True, exclude_none=False) + "\n"
+        else:
+            from opslens.report.markdown import render_markdown
+
+            text = render_markdown(report)
+        if output is not None:
+            try:
+                output.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                fail(f"{output}: cannot write report: {exc.strerror or exc}")
+        else:
+            typer.echo(text, nl=False)
+        if store is not None:
+            _save(store, report, paths, stdin, incident=incident, keep_inputs=keep_inputs)
 
 
-def _check_target(db: str | None, incident: str | None) -> None:
-    """Open (and migrate) the store now, and check the incident exists when one is named."""
-    from opslens.cli.store_access import opened
+@contextmanager
+def _target(db: str | None, incident: str | None, save: bool) -> Iterator[Store | None]:
+    """The store to save into (opened and migrated, the incident checked when one is named),
+    or None without --save. One store for the check and the save."""
+    if not save:
+        yield None
+        return
+    from opslens.cli.store_access import one_line_errors
+    from opslens.store import open_store
 
-    with opened(db) as store:
+    with one_line_errors():
+        store = open_store(db)
+    with store:
         if incident is not None:
-            store.get_incident(incident)
+            with one_line_errors():
+                store.get_incident(incident)
+        yield store
 
 
-def _save(report: Report, paths: list[str], stdin: bytes | None, *, db: str | None, incident: str | None, keep_inputs: bool) -> None:
+def _save(store: Store, report: Report, paths: list[str], stdin: bytes | None, *, incident: str | None, keep_inputs: bool) -> None:
     """Store the report; the reference and similar past incidents go to stderr."""
     from opslens.cli.manifest import build_manifest
-    from opslens.cli.store_access import opened
+    from opslens.cli.store_access import one_line_errors
 
     built = build_manifest(paths, report, stdin=stdin, keep=keep_inputs)
     for name in built.not_kept:
         warn(f"{name}: text not kept (over the size cap of kept inputs); its name, size and sha256 are")
-    with opened(db) as store:
+    with one_line_errors():
         saved = store.save_report(report, built.manifest, incident_ref=incident, inputs=built.inputs)
     err.print(f"saved {saved.ref} (version {saved.version})", markup=False)
     if saved.similar:
         err.print("similar past incidents:", markup=False)
     for s in saved.similar:
-        summary = f": {s.resolved_summary}" if s.resolved_summary else ""
-        err.print(f"  {s.ref} (score {s.score:.2f}, {s.category or 'no category'}){summary}", markup=False)
-        for note in s.notes:
-            err.print(f"    - {note}", markup=False)
+        err.print(s.describe(lead="  ", nest="    - "), markup=False)
 
 
 class _progress:
