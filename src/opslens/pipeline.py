@@ -5,6 +5,7 @@ Each stage is owned by its own package; this module only wires them in order.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,6 +13,11 @@ from datetime import UTC, tzinfo
 
 from opslens.report.models import Report
 from opslens.sources.ingest import Skipped
+
+# One triage at a time per process: the ingest holds per-run process state (the archives kept
+# open by `sources.inputs`, the cyclic GC switched off, a worker pool), so the server's API and
+# its background worker take turns instead of closing each other's archives.
+_RUN_LOCK = threading.Lock()
 
 
 @dataclass
@@ -39,7 +45,17 @@ def run_triage(
     on_skip: Callable[[Skipped], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> TriageOutcome:
-    """Triage everything under `options.paths`. Never raises for input problems."""
+    """Triage everything under `options.paths`. Never raises for input problems. Runs of one
+    process are serialised (see `_RUN_LOCK`)."""
+    with _RUN_LOCK:
+        return _run(options, on_skip, on_progress)
+
+
+def _run(
+    options: TriageOptions,
+    on_skip: Callable[[Skipped], None] | None,
+    on_progress: Callable[[int], None] | None,
+) -> TriageOutcome:
     from opslens.analysis.digest import MAX_KEPT
     from opslens.analysis.run import analyze
     from opslens.fanout import digest_inputs

@@ -7,7 +7,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -148,6 +157,7 @@ class LLMCall(Base):
 
 class AlertReceived(Base):
     __tablename__ = "alerts_received"
+    __table_args__ = (Index("ux_alerts_received_dedupe_key", "dedupe_key", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(128), index=True)
     status: Mapped[str] = mapped_column(String(32))
@@ -156,8 +166,29 @@ class AlertReceived(Base):
     payload_json: Mapped[dict[str, Any]]
     received_at: Mapped[datetime]
     incident_id: Mapped[int | None] = mapped_column(
-        ForeignKey("incidents.id", ondelete="SET NULL")
+        ForeignKey("incidents.id", ondelete="SET NULL"), index=True
     )
+    # 0003: Alertmanager's groupKey, and the sha256 a repeated delivery is recognised by.
+    group_key: Mapped[str | None] = mapped_column(Text)
+    dedupe_key: Mapped[str | None] = mapped_column(String(64))
+
+
+class Job(Base):
+    """A background triage of an incident (0003); see `store.jobs`."""
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
 
 
 # Export/import order: parents before children.
@@ -170,4 +201,5 @@ TABLES: tuple[type[Base], ...] = (
     StatusChangeRow,
     LLMCall,
     AlertReceived,
+    Job,
 )

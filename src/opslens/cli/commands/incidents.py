@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,8 +19,7 @@ from opslens.store.lookup import parse_enum
 from opslens.store.records import IncidentStatus, NoteKind
 
 if TYPE_CHECKING:
-    from opslens.report.models import Report
-    from opslens.store.records import IncidentDetail, IncidentSummary, SimilarIncident
+    from opslens.store.records import IncidentDetail, IncidentSummary
 
 incidents_app = typer.Typer(
     help="Saved incidents: list, show, add notes and feedback, resolve, export a draft review.",
@@ -108,108 +107,15 @@ def show_command(
     db: DbOption = None,
 ) -> None:
     """Show an incident: root cause, notes, feedback, history, similar ones, latest report."""
+    from opslens.store.show import show_json, show_markdown
+
     with opened(db) as store:
         detail = store.get_incident(ref)
         similar = store.similar(ref)
-    report = _stored_report(detail)
     if fmt is DocFormat.JSON:
-        data = detail.to_dict()
-        if data["report"] is not None:
-            data["report"].update(_commands_json(report))
-        data["similar"] = [s.to_dict() for s in similar]
-        typer.echo(json.dumps(data, indent=2))
+        typer.echo(json.dumps(show_json(detail, similar), indent=2))
     else:
-        typer.echo(_show_markdown(detail, report, similar), nl=False)
-
-
-def _stored_report(detail: IncidentDetail) -> Report | None:
-    """The latest report with its commands classified again by the guard (a stored label is
-    not trusted: rules change, rows get edited or imported); None when pruned or unreadable."""
-    from pydantic import ValidationError
-
-    from opslens.report.commands import recheck_commands
-    from opslens.report.models import Report
-
-    if detail.report is None:
-        return None
-    try:
-        return recheck_commands(Report.model_validate(detail.report))
-    except ValidationError:
-        return None
-
-
-def _commands_json(report: Report | None) -> dict[str, Any]:
-    """The re-vetted command lists for `--format json`; none when the report is unreadable."""
-    if report is None:
-        return {"commands": [], "needs_approval": []}
-    return {
-        name: [c.model_dump(mode="json", by_alias=True) for c in getattr(report, name)]
-        for name in ("commands", "needs_approval")
-    }
-
-
-def _show_markdown(
-    detail: IncidentDetail, report: Report | None, similar: list[SimilarIncident]
-) -> str:
-    started = detail.started_at.isoformat() if detail.started_at else "unknown"
-    out = [
-        f"# {detail.ref}: {detail.title}",
-        "",
-        f"**Status** {detail.status.value}  ",
-        f"**Severity** {detail.severity or 'not set'}  ",
-        f"**Category** {detail.category or 'none'}  ",
-        f"**Started** {started}  ",
-        f"**Report versions** {len(detail.versions)}",
-        "",
-    ]
-    if detail.human_category or detail.human_summary:
-        culprit = f" ({detail.human_culprit})" if detail.human_culprit else ""
-        out += [
-            "## Root cause (recorded)",
-            "",
-            f"**{detail.human_category}**{culprit}: {detail.human_summary or ''}",
-            "",
-        ]
-    if detail.notes:
-        out += ["## Notes", ""]
-        for n in detail.notes:
-            who = f" {n.author}" if n.author else ""
-            out.append(f"- {n.created_at:%Y-%m-%d %H:%M}{who} [{n.kind.value}] {n.text}")
-        out.append("")
-    if detail.feedback:
-        out += ["## Feedback", ""]
-        for f in detail.feedback:
-            on = f" on {f.hypothesis}" if f.hypothesis else ""
-            comment = f": {f.comment}" if f.comment else ""
-            out.append(f"- v{f.version} score {f.score}{on}{comment}")
-        out.append("")
-    if detail.status_history:
-        out += ["## Status history", ""]
-        for c in detail.status_history:
-            before = f"{c.from_status.value} -> " if c.from_status else ""
-            who = f" by {c.by}" if c.by else ""
-            out.append(f"- {c.at:%Y-%m-%d %H:%M:%S} {before}{c.to_status.value}{who}")
-        out.append("")
-    out += ["## Similar past incidents", ""]
-    out += [s.describe() for s in similar] or ["None above the similarity threshold."]
-    out.append("")
-    text = "\n".join(out) + "\n"
-    return text + _latest_report(detail, report)
-
-
-def _latest_report(detail: IncidentDetail, report: Report | None) -> str:
-    """The latest report rendered as `opslens triage` prints it, one heading level down."""
-    if detail.report is None:
-        return "_The report body of this incident was pruned; notes and root cause remain._\n"
-    if report is None:  # stored by another version: shown as data, without its commands
-        shown = {k: v for k, v in detail.report.items() if k not in ("commands", "needs_approval")}
-        return "```json\n" + json.dumps(shown, indent=2) + "\n```\n"
-    from opslens.report.markdown import render_markdown
-
-    body = render_markdown(report)
-    lines = [("#" + ln if ln.startswith("#") else ln) for ln in body.splitlines()]
-    lines[0] = f"## Latest report (version {detail.latest_version})"
-    return "\n".join(lines) + "\n"
+        typer.echo(show_markdown(detail, similar), nl=False)
 
 
 @incidents_app.command("note")

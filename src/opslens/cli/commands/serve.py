@@ -1,0 +1,58 @@
+"""`opslens serve`: run the HTTP service (Alertmanager webhook, REST API, background triage).
+
+Needs the optional extra: `pip install 'opslens[server]'`. Binds to 127.0.0.1 by default and
+refuses any other address unless an API token is configured (one line, exit code 2).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from opslens.cli.app import app
+from opslens.cli.console import fail, info
+from opslens.cli.store_access import DbOption, opened
+from opslens.errors import ConfigError
+
+if TYPE_CHECKING:
+    from opslens.server.app import Background
+    from opslens.server.settings import ServerSettings
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (default 8080).")] = None,
+    db: DbOption = None,
+    no_worker: Annotated[
+        bool, typer.Option("--no-worker", help="Do not run background triage jobs here.")
+    ] = False,
+) -> None:
+    """Serve the Alertmanager webhook and the REST API (needs `opslens[server]`)."""
+    try:
+        import uvicorn
+
+        from opslens.server import check_bind, create_app, load_settings
+    except ImportError as exc:
+        fail(f"the server needs the optional extra: pip install 'opslens[server]' ({exc.name})")
+    try:
+        settings = load_settings(host=host, port=port, db=db, worker=False if no_worker else None)
+        check_bind(settings)
+    except ConfigError as exc:
+        fail(str(exc))
+    with opened(settings.db) as store:
+        application = create_app(settings, store, background=_background(settings))
+        info(f"opslens serving on http://{settings.host}:{settings.port}")
+        uvicorn.run(application, host=settings.host, port=settings.port, log_level="info")
+
+
+def _background(settings: ServerSettings) -> tuple[Background, ...]:
+    """The triage worker, unless disabled."""
+    if not settings.worker:
+        return ()
+    from opslens.server.worker import start_worker
+
+    return (lambda state: start_worker(state).stop,)

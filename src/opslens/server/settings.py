@@ -1,0 +1,98 @@
+"""`ServerSettings`: everything `opslens serve` is configured with, and the bind check.
+
+Precedence as everywhere in opslens: CLI flags > environment > config file `[server]` >
+defaults. Tokens come from `[server.tokens]` (name = token), `OPSLENS_API_TOKENS`
+(`name=token,name2=token2`) and `OPSLENS_API_TOKEN` (named `default`); Alertmanager may have
+its own token (`alertmanager_token`, env `OPSLENS_ALERTMANAGER_TOKEN`, named `alertmanager`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from datetime import timedelta
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from opslens.errors import ConfigError
+
+__all__ = ["ServerSettings", "check_bind", "is_loopback", "load_settings", "parse_token_list"]
+
+_MB = 1024 * 1024
+
+
+class ServerSettings(BaseModel):
+    """The `[server]` table of the config file, plus what the environment and flags add."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    tokens: dict[str, SecretStr] = Field(default_factory=dict)
+    alertmanager_token: SecretStr | None = None
+    webhook_max_bytes: int = Field(default=5 * _MB, gt=0)
+    upload_max_bytes: int = Field(default=50 * _MB, gt=0)
+    correlation_window: timedelta = timedelta(minutes=30)
+    mitigate_after: timedelta = timedelta(minutes=10)
+    job_timeout: timedelta = timedelta(seconds=300)
+    job_retries: int = Field(default=3, ge=0)
+    worker: bool = True
+    db: str | None = None  # None: the store's own resolution (OPSLENS_DATABASE_URL, [store] url)
+
+    def named_tokens(self) -> dict[str, str]:
+        """Every accepted token by name (the Alertmanager one as `alertmanager`)."""
+        named = {name: token.get_secret_value() for name, token in self.tokens.items()}
+        if self.alertmanager_token is not None:
+            named["alertmanager"] = self.alertmanager_token.get_secret_value()
+        return {name: token for name, token in named.items() if token}
+
+    def has_token(self) -> bool:
+        return bool(self.named_tokens())
+
+
+def parse_token_list(text: str, source: str = "OPSLENS_API_TOKENS") -> dict[str, str]:
+    """`name=token,name2=token2` as a dict; ConfigError (naming no token) on a bad item."""
+    found: dict[str, str] = {}
+    for index, item in enumerate(part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        name, sep, token = item.partition("=")
+        if not sep or not name.strip() or not token.strip():
+            raise ConfigError(f"{source}: item {index + 1} is not name=token")
+        found[name.strip()] = token.strip()
+    return found
+
+
+def load_settings(**overrides: object) -> ServerSettings:
+    """Config `[server]`, then the environment, then `overrides` (flags; None values ignored)."""
+    from opslens.config import section
+
+    settings = section("server", ServerSettings)
+    tokens = {name: token.get_secret_value() for name, token in settings.tokens.items()}
+    tokens.update(parse_token_list(os.environ.get("OPSLENS_API_TOKENS", "")))
+    if single := os.environ.get("OPSLENS_API_TOKEN", "").strip():
+        tokens["default"] = single
+    update: dict[str, object] = {"tokens": tokens}
+    if am := os.environ.get("OPSLENS_ALERTMANAGER_TOKEN", "").strip():
+        update["alertmanager_token"] = am
+    update.update({key: value for key, value in overrides.items() if value is not None})
+    return ServerSettings.model_validate({**settings.model_dump(), **update})
+
+
+def is_loopback(host: str) -> bool:
+    """True for `localhost` and loopback addresses (127.0.0.0/8, ::1)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(settings: ServerSettings) -> None:
+    """ConfigError (one line) for a non-loopback host when no API token is configured."""
+    if not is_loopback(settings.host) and not settings.has_token():
+        raise ConfigError(
+            f"refusing to listen on {settings.host}: no API token is configured "
+            "(set OPSLENS_API_TOKEN or [server.tokens], or bind to 127.0.0.1)"
+        )
