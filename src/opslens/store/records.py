@@ -7,6 +7,7 @@ can change behind `Store` without touching them. Times are timezone-aware UTC da
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -274,3 +275,22 @@ class AlertRecord(_Record):
     ends_at: datetime | None = None
     received_at: datetime | None = None  # None: now
     incident_ref: str | None = None
+
+
+_REF = re.compile(r"(?i)^\s*(?:inc-?)?0*(\d+)\s*$")
+
+
+def normalize_ref(ref: str) -> str:
+    """`INC-0007` from `INC-0007`, `inc-7`, `7`; anything else unchanged (and then unknown)."""
+    match = _REF.match(ref)
+    return f"INC-{int(match.group(1)):04d}" if match else ref
+
+
+def parse_enum(kind: Any, value: Any, what: str) -> Any:
+    """`kind(value)`; a ValueError naming `what` (a field, or the CLI flag it came from) and
+    the known values when `value` is none of them."""
+    try:
+        return kind(value)
+    except ValueError:
+        known = ", ".join(m.value for m in kind)
+        raise ValueError(f"{what}: {value!r} is not one of {known}") from None
