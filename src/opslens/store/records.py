@@ -203,7 +203,7 @@ class StatusChange(_Record):
 
 
 @dataclass(frozen=True)
-class IncidentDetail(_Record):
+class IncidentDetail(IncidentSummary):
     """Everything `incidents show` and the post-incident draft need about one incident.
 
     `report` is the latest report version's JSON (a dict, already redacted) or None when it
@@ -212,12 +212,7 @@ class IncidentDetail(_Record):
     previous one's `to_status`, even when an `at` was given in the past).
     """
 
-    ref: str
-    title: str
-    status: IncidentStatus
-    severity: str | None
-    category: str | None
-    started_at: datetime | None
+    # the summary's fields first (ref, title, status, severity, category, started_at)
     detected_at: datetime | None
     mitigated_at: datetime | None
     resolved_at: datetime | None
@@ -237,6 +232,7 @@ class IncidentDetail(_Record):
     status_history: list[StatusChange] = field(default_factory=list)
 
     def summary(self) -> IncidentSummary:
+        """The `incidents list` row of this incident (only the summary's fields)."""
         return IncidentSummary(
             self.ref, self.title, self.status, self.severity, self.category, self.started_at
         )
