@@ -177,6 +177,14 @@ def documented_redaction(show_errors: bool) -> None:
             print("  ", problem)
 
 
+#: Passwords given to database clients as options, as one plain pattern (the redactor's own
+#: handling is structural.redact_cli_passwords).
+_CLIENT_PASSWORD = re.compile(
+    r"\b(?:redis-cli|valkey-cli|sshpass|mysql|mysqladmin|mysqldump|mariadb|mariadb-dump|mysqlimport|mysqlsh)\b"
+    r"[^\n|;]*?\s(?:-a[ \t]+|-p[ \t]+(?=\S*\d)|-p(?=[^\s-]))([^\s\"']+)"
+)
+
+
 def _naive_patterns() -> list[re.Pattern[str]]:
     """The baseline: every pattern compiled on its own, applied to every line."""
     patterns = [re.compile(p) for _, p, _ in TOKEN_PATTERNS]
@@ -185,7 +193,7 @@ def _naive_patterns() -> list[re.Pattern[str]]:
         redact_module._URL_CREDS,
         redact_module._AUTH_HEADER,
         redact_module._USER_PASS_FLAG,
-        redact_module._CLIENT_PASSWORD,
+        _CLIENT_PASSWORD,
     ]
     # key=value / JSON / YAML assignments written the obvious way: one regex tried at every offset
     patterns.append(

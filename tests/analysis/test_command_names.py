@@ -7,10 +7,10 @@ import pytest
 from opslens.analysis.command_names import (
     NameKind,
     TemplateError,
-    display,
     is_valid,
     template_tokens,
 )
+from opslens.analysis.findings import Check
 
 K = NameKind
 
@@ -108,6 +108,10 @@ def test_templates_with_shell_syntax_or_odd_fields_are_refused(template: str) ->
 def test_a_template_splits_once_into_words_with_placeholders_inside_them() -> None:
     tokens = template_tokens("kubectl -n {ns} get {kind} -o 'jsonpath={{.spec}}' logs {kind}/{name}", {"ns", "kind", "name"})
     assert tokens == ("kubectl", "-n", "{ns}", "get", "{kind}", "-o", "jsonpath={{.spec}}", "logs", "{kind}/{name}")
+
+
+def display(argv: tuple[str, ...]) -> str:
+    return Check(argv=argv, purpose="").cmd
 
 
 def test_display_quotes_what_a_shell_would_read_differently() -> None:

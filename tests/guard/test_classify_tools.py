@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from guard_helpers import D, M, R, S
 
 from opslens.guard import CommandGuard, Label
-
-R, S, U, M, D = (
-    Label.READ_ONLY,
-    Label.SENSITIVE_READ,
-    Label.UNKNOWN,
-    Label.MUTATING,
-    Label.DESTRUCTIVE,
-)
 
 CASES = {
     "kubernetes": [

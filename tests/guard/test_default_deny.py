@@ -6,6 +6,7 @@ Cases written from the tools' own help (kubectl 1.32, Docker CLI 28, systemd 252
 from __future__ import annotations
 
 import pytest
+from guard_helpers import FLAG_NAMES, D, M, R, S, U, declared_flags
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,14 +14,6 @@ from opslens.errors import ConfigError
 from opslens.guard import CommandGuard, Label
 from opslens.guard.matching import resolve, unearned_flag
 from opslens.guard.rules_loader import RuleError, parse_tools
-
-R, S, U, M, D = (
-    Label.READ_ONLY,
-    Label.SENSITIVE_READ,
-    Label.UNKNOWN,
-    Label.MUTATING,
-    Label.DESTRUCTIVE,
-)
 
 CASES = [
     # unknown flag on a known read-only subcommand -> unknown
@@ -113,20 +106,18 @@ READ_FORMS = [
     ("journalctl", ["-u", "nginx"]),
     ("crictl", ["ps"]),
 ]
-_NAMES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz-", min_size=1, max_size=20).filter(
-    lambda s: not s.startswith("-")
-)
 
 
 def _declared(guard: CommandGuard, tool: str, args: list[str]) -> frozenset[str]:
     spec = guard.rules.lookup(tool)
     assert spec is not None and spec.default_deny
-    res = resolve(spec, args)
-    return spec.help_flags.union(*(node.flags for node in res.path))
+    declared = declared_flags(guard, tool, args)
+    assert declared is not None
+    return declared
 
 
 @settings(max_examples=300, deadline=None)
-@given(form=st.sampled_from(READ_FORMS), name=_NAMES, value=st.booleans(), before=st.booleans())
+@given(form=st.sampled_from(READ_FORMS), name=FLAG_NAMES, value=st.booleans(), before=st.booleans())
 def test_undeclared_long_flag_is_never_read_only(
     guard: CommandGuard, form: tuple[str, list[str]], name: str, value: bool, before: bool
 ) -> None:
@@ -154,7 +145,7 @@ def test_undeclared_short_flag_is_never_read_only(
 @settings(max_examples=200, deadline=None)
 @given(
     form=st.sampled_from([("kubectl", ["get", "pods", "-o"]), ("journalctl", ["-u"])]),
-    name=_NAMES,
+    name=FLAG_NAMES,
 )
 def test_undeclared_flag_after_a_value_option_is_never_read_only(
     guard: CommandGuard, form: tuple[str, list[str]], name: str

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from guard_helpers import D, M, R, U
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,14 +21,6 @@ from opslens.errors import ConfigError
 from opslens.guard import CommandGuard, Label
 from opslens.guard.matching import Flag, resolve, unearned_flag
 from opslens.guard.rules_loader import RuleError, load_packaged_specs, parse_tools
-
-R, S, U, M, D = (
-    Label.READ_ONLY,
-    Label.SENSITIVE_READ,
-    Label.UNKNOWN,
-    Label.MUTATING,
-    Label.DESTRUCTIVE,
-)
 
 
 def _guard(tools: dict[str, Any]) -> CommandGuard:

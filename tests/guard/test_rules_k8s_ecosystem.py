@@ -9,19 +9,11 @@ commands.go, containerd cmd/ctr, skopeo cmd/skopeo. Decisions: rules/README.md.
 from __future__ import annotations
 
 import pytest
+from guard_helpers import FLAG_NAMES, D, M, R, S, U, undeclared_flag_label
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opslens.guard import CommandGuard, Label
-from opslens.guard.matching import resolve
-
-R, S, U, M, D = (
-    Label.READ_ONLY,
-    Label.SENSITIVE_READ,
-    Label.UNKNOWN,
-    Label.MUTATING,
-    Label.DESTRUCTIVE,
-)
 
 # (command, expected): read forms with common options, an unknown option, and state changes
 TOOLS = {
@@ -223,23 +215,12 @@ READ_FORMS = [
     ("ctr", ["images", "ls"]),
     ("docker-machine", ["ls"]),
 ]
-_NAMES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz-", min_size=1, max_size=20).filter(
-    lambda s: not s.startswith("-")
-)
 
 
 @settings(max_examples=300, deadline=None)
-@given(form=st.sampled_from(READ_FORMS), name=_NAMES, value=st.booleans())
+@given(form=st.sampled_from(READ_FORMS), name=FLAG_NAMES, value=st.booleans())
 def test_undeclared_flag_is_never_read_only(
     guard: CommandGuard, form: tuple[str, list[str]], name: str, value: bool
 ) -> None:
-    tool, args = form
-    spec = guard.rules.lookup(tool)
-    assert spec is not None
-    res = resolve(spec, args)
-    declared = spec.help_flags.union(*(node.flags for node in res.path))
-    flag = f"--{name}"
-    if flag in declared or any(node.any_flags for node in res.path):
-        return
-    argv = [tool, *args, f"{flag}=x" if value else flag]
-    assert guard.classify_argv(argv).label is not Label.READ_ONLY
+    label = undeclared_flag_label(guard, *form, name, value)
+    assert label is None or label is not Label.READ_ONLY

@@ -9,17 +9,10 @@ rules/README.md ("Mesh, cluster, scanner and registry tools") holds.
 from __future__ import annotations
 
 import pytest
+from guard_helpers import D, M, R, S, U
 
 from opslens.guard import CommandGuard
 from opslens.guard.labels import Label
-
-R, S, U, M, D = (
-    Label.READ_ONLY,
-    Label.SENSITIVE_READ,
-    Label.UNKNOWN,
-    Label.MUTATING,
-    Label.DESTRUCTIVE,
-)
 
 # read forms with the options their reference documents
 READ_FORMS = [

@@ -8,17 +8,10 @@ shell state, secret searches, interactive tools, git-extras) gets its label.
 from __future__ import annotations
 
 import pytest
+from guard_helpers import D, M, R, S, U
 
 from opslens.guard import CommandGuard
 from opslens.guard.labels import Label
-
-R, S, U, M, D = (
-    Label.READ_ONLY,
-    Label.SENSITIVE_READ,
-    Label.UNKNOWN,
-    Label.MUTATING,
-    Label.DESTRUCTIVE,
-)
 
 READ_ONLY_FORMS = [
     "git log --oneline --graph -20",

@@ -46,15 +46,20 @@ def test_no_secret_in_the_sqlite_file_bytes(tmp_path: Path) -> None:
         assert secret.encode() not in stored, secret
 
 
-def test_no_secret_in_any_postgresql_column(postgres) -> None:  # type: ignore[no-untyped-def]
-    url = postgres.create_database("opslens_secrets")
-    _plant(url)
+def _postgres_dump(url: str) -> str:
+    """Every row of every table as PostgreSQL's text form of the row, one per line."""
     with open_store(url) as store, store.engine.connect() as conn:
-        dump = "\n".join(
+        return "\n".join(
             row[0]
             for model in TABLES
             for row in conn.execute(text(f"SELECT t::text FROM {model.__tablename__} t"))
         )
+
+
+def test_no_secret_in_any_postgresql_column(postgres) -> None:  # type: ignore[no-untyped-def]
+    url = postgres.create_database("opslens_secrets")
+    _plant(url)
+    dump = _postgres_dump(url)
     assert "REDACTED" in dump
     for secret in SECRETS:
         assert secret not in dump, secret
@@ -126,12 +131,7 @@ def test_line_anchored_secrets_stay_out_of_every_postgresql_column(  # type: ign
 ) -> None:
     url = postgres.create_database("opslens_line_secrets")
     _save_with_kept_inputs(url, tmp_path)
-    with open_store(url) as store, store.engine.connect() as conn:
-        dump = "\n".join(
-            row[0]
-            for model in TABLES
-            for row in conn.execute(text(f"SELECT t::text FROM {model.__tablename__} t"))
-        )
+    dump = _postgres_dump(url)
     assert "REDACTED" in dump
     for secret in LINE_SECRETS:
         assert secret not in dump, secret

@@ -150,8 +150,3 @@ def template_tokens(template: str, known: set[str]) -> tuple[str, ...]:
         if _LITERAL_TOKEN.fullmatch(literal) is None:
             raise TemplateError(f"{template!r}: token {token!r} is shell syntax, not a plain argv word")
     return tokens
-
-
-def display(argv: tuple[str, ...]) -> str:
-    """The command as text, for display only: every token quoted as a shell would need it."""
-    return shlex.join(argv)

@@ -63,11 +63,6 @@ _AUTH_SCHEME_END = re.compile(r"[A-Za-z0-9]\s+$")
 _USER_PASS_FLAG = re.compile(
     r"(?:(?<=\s)|^)(?:-u|--user|--proxy-user|-U)(?:[ \t]+|=)?(?:\\?[\"'])?([\w.@+-]+):([^\s\"'\\]+)"
 )
-# The baseline in bench/guard.py applies this one pattern; the redactor uses structural.py.
-_CLIENT_PASSWORD = re.compile(
-    r"\b(?:redis-cli|valkey-cli|sshpass|mysql|mysqladmin|mysqldump|mariadb|mariadb-dump|mysqlimport|mysqlsh)\b"
-    r"[^\n|;]*?\s(?:-a[ \t]+|-p[ \t]+(?=\S*\d)|-p(?=[^\s-]))([^\s\"']+)"
-)
 _K8S_JSON_DATA = re.compile(r"(\\*\"(stringData|data)\\*\"\s*:\s*\{)([^{}]*)(\})")
 _K8S_JSON_VALUE = re.compile(r"(\\*\"[^\"\\]+\\*\"\s*:\s*\\*\")([^\"\\]*)(\\*\")")
 _K8S_KIND = re.compile(r"\\*\"kind\\*\"\s*:\s*\\*\"Secret\\*\"|^\s*kind:\s*Secret\s*$", re.M)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
 
@@ -212,8 +212,11 @@ def parse_node(name: str, raw: Any, where: str, keys: set[str] = _NODE_KEYS) -> 
     label = label_of(raw["label"], f"{where}.label") if "label" in raw else None
     sub = {}
     for sub_name, sub_raw in (raw.get("sub") or {}).items():
-        for alias in str(sub_name).split("|"):
-            sub[alias] = parse_node(alias, sub_raw, f"{where}.sub.{sub_name}")
+        first, *others = str(sub_name).split("|")
+        # `log|show|diff: {...}` is one node under several names: parsed once, shared
+        sub[first] = parse_node(first, sub_raw, f"{where}.sub.{sub_name}")
+        for alias in others:
+            sub[alias] = replace(sub[first], name=alias)
     patterns = []
     for i, item in enumerate(raw.get("sub_patterns") or []):
         if not isinstance(item, Mapping) or "match" not in item:

@@ -6,9 +6,10 @@ for a team. Schema changes are Alembic migrations shipped in `store/migrations`,
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from pydantic import BaseModel, ConfigDict
 
-from opslens.store import engine
 from opslens.store.records import (
     AlertRecord,
     FeedbackRecord,
@@ -27,7 +28,20 @@ from opslens.store.records import (
     StatusChange,
     StoreError,
 )
-from opslens.store.repository import Store
+
+if TYPE_CHECKING:
+    from opslens.store.repository import Store
+
+
+def __getattr__(name: str) -> Any:
+    # SQLAlchemy and Alembic load only when a store is used: a triage without --save (and the
+    # worker processes it forks) never pays for them.
+    if name == "Store":
+        from opslens.store.repository import Store
+
+        return Store
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AlertRecord",
@@ -74,6 +88,8 @@ def _settings() -> StoreSettings:
 def resolve_url(url: str | None = None) -> str:
     """The database URL: `url` > `OPSLENS_DATABASE_URL` > config `[store] url` > the default
     SQLite file `$XDG_DATA_HOME/opslens/opslens.db`. Bare paths become `sqlite:///` URLs."""
+    from opslens.store import engine
+
     chosen = url or engine.env_url() or _settings().url
     if not chosen:
         return f"sqlite:///{engine.default_sqlite_path()}"
@@ -84,6 +100,9 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
     """Open the store at `resolve_url(url)`, migrated to the newest schema unless `migrate`
     is False (then an out-of-date database is a StoreError asking for `opslens db upgrade`).
     Raises StoreError with a one-line reason on a bad URL or an unreachable database."""
+    from opslens.store import engine
+    from opslens.store.repository import Store
+
     db = engine.connect_engine(resolve_url(url))
     try:
         if migrate:
@@ -101,6 +120,8 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
 
 def upgrade(url: str | None = None, revision: str = "head") -> str | None:
     """`opslens db upgrade`: apply pending migrations; returns the revision now applied."""
+    from opslens.store import engine
+
     db = engine.connect_engine(resolve_url(url))
     try:
         return engine.migrate(db, revision)
@@ -110,6 +131,8 @@ def upgrade(url: str | None = None, revision: str = "head") -> str | None:
 
 def current_revision(url: str | None = None) -> str | None:
     """`opslens db current`: the applied revision, None for an empty database."""
+    from opslens.store import engine
+
     db = engine.connect_engine(resolve_url(url))
     try:
         return engine.current_revision(db)
@@ -119,4 +142,6 @@ def current_revision(url: str | None = None) -> str | None:
 
 def head_revision() -> str:
     """The newest migration this opslens ships."""
+    from opslens.store import engine
+
     return engine.head_revision()

@@ -7,6 +7,7 @@ can change behind `Store` without touching them. Times are timezone-aware UTC da
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -202,7 +203,7 @@ class StatusChange(_Record):
 
 
 @dataclass(frozen=True)
-class IncidentDetail(_Record):
+class IncidentDetail(IncidentSummary):
     """Everything `incidents show` and the post-incident draft need about one incident.
 
     `report` is the latest report version's JSON (a dict, already redacted) or None when it
@@ -211,12 +212,7 @@ class IncidentDetail(_Record):
     previous one's `to_status`, even when an `at` was given in the past).
     """
 
-    ref: str
-    title: str
-    status: IncidentStatus
-    severity: str | None
-    category: str | None
-    started_at: datetime | None
+    # the summary's fields first (ref, title, status, severity, category, started_at)
     detected_at: datetime | None
     mitigated_at: datetime | None
     resolved_at: datetime | None
@@ -236,6 +232,7 @@ class IncidentDetail(_Record):
     status_history: list[StatusChange] = field(default_factory=list)
 
     def summary(self) -> IncidentSummary:
+        """The `incidents list` row of this incident (only the summary's fields)."""
         return IncidentSummary(
             self.ref, self.title, self.status, self.severity, self.category, self.started_at
         )
@@ -274,3 +271,22 @@ class AlertRecord(_Record):
     ends_at: datetime | None = None
     received_at: datetime | None = None  # None: now
     incident_ref: str | None = None
+
+
+_REF = re.compile(r"(?i)^\s*(?:inc-?)?0*(\d+)\s*$")
+
+
+def normalize_ref(ref: str) -> str:
+    """`INC-0007` from `INC-0007`, `inc-7`, `7`; anything else unchanged (and then unknown)."""
+    match = _REF.match(ref)
+    return f"INC-{int(match.group(1)):04d}" if match else ref
+
+
+def parse_enum(kind: Any, value: Any, what: str) -> Any:
+    """`kind(value)`; a ValueError naming `what` (a field, or the CLI flag it came from) and
+    the known values when `value` is none of them."""
+    try:
+        return kind(value)
+    except ValueError:
+        known = ", ".join(m.value for m in kind)
+        raise ValueError(f"{what}: {value!r} is not one of {known}") from None

@@ -11,7 +11,6 @@ import typer
 from opslens.cli.app import app
 from opslens.cli.console import fail, info
 from opslens.cli.store_access import DbOption, age_option, one_line_errors, opened
-from opslens.store.engine import safe_url
 
 db_app = typer.Typer(
     help="The incident store's database: migrate, back up (JSON lines), restore, prune.",
@@ -28,6 +27,8 @@ def upgrade_command(db: DbOption = None) -> None:
     with one_line_errors():
         url = resolve_url(db)
         revision = upgrade(url)
+    from opslens.store.engine import safe_url
+
     typer.echo(f"{safe_url(url)} at revision {revision}")
 
 
@@ -39,6 +40,8 @@ def current_command(db: DbOption = None) -> None:
     with one_line_errors():
         url = resolve_url(db)
         revision = current_revision(url)
+    from opslens.store.engine import safe_url
+
     typer.echo(f"{safe_url(url)} at revision {revision or 'none'}")
 
 

@@ -15,8 +15,7 @@ import typer
 from opslens.cli.app import app
 from opslens.cli.console import fail, info
 from opslens.cli.store_access import DbOption, one_line_errors, opened, time_option
-from opslens.store.lookup import parse_enum
-from opslens.store.records import IncidentStatus, NoteKind
+from opslens.store.records import IncidentStatus, NoteKind, parse_enum
 
 if TYPE_CHECKING:
     from opslens.store.records import IncidentDetail, IncidentSummary

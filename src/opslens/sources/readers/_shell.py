@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from opslens.sources.base import Identity
+from opslens.sources.readers._client_prompts import client_statement
 
 # A prompt ends in one of these before the command: `$`, `#`, `%`, `>`, `❯`, `➜ dir git:(x) ✗`, `λ`.
 # The command runs to the end of the line (its trailing blanks are stripped in code: a lazy
@@ -102,28 +103,6 @@ DIAGNOSTIC = frozenset({
     "uptime", "vmstat", "iostat", "env", "printenv", "top", "ps", "grep", "egrep", "jq", "base64",
     "mysql", "psql", "redis-cli", "sqlite3",
 })  # fmt: skip
-# The prompts of database clients; what follows is a statement, the lines below its result:
-# `MariaDB [shop]>`, `mysql>`, psql's `shop=#` / `shop=>`, redis-cli's `127.0.0.1:6379>`, `sqlite>`.
-_CLIENT_PROMPT = re.compile(
-    r"^\s*(?:(?P<mysql>(?:MariaDB|MySQL|mysql) \[[^\]\s]{0,64}\]>|mysql>)"
-    r"|(?P<psql>[\w-]{1,63}=[#>])"
-    r"|(?P<redis>(?:redis )?[\w.-]{1,253}:\d{2,5}(?:\[\d+\])?>)"
-    r"|(?P<sqlite3>sqlite>))\s*(?P<statement>\S.*)$"
-)
-_CLIENT_TOOL = {"mysql": "mysql", "psql": "psql", "redis": "redis-cli", "sqlite3": "sqlite3"}
-# psql's and redis-cli's prompts look like other text (`count=> 5`, `web-1:8080> hello`): only a
-# statement or command of the client after them makes them prompts
-_CLIENT_STATEMENT = {
-    "psql": re.compile(
-        r"\\[a-z?]|(?:select|show|set|explain|with|insert|update|delete|create|alter|drop|grant|"
-        r"revoke|begin|commit|rollback|vacuum|analyze|truncate|copy|table|values|reset|reindex|"
-        r"cluster|lock|listen|notify|discard|checkpoint|prepare|execute|deallocate)\b", re.I),
-    "redis": re.compile(
-        r"(?:info|config|get|set|keys|scan|ping|client|memory|dbsize|ttl|pttl|type|exists|del|"
-        r"hgetall|hget|hlen|lrange|llen|smembers|scard|zrange|zcard|xinfo|xlen|mget|incr|expire|"
-        r"slowlog|monitor|cluster|sentinel|role|latency|debug|object|auth|select|flushall|flushdb|"
-        r"save|bgsave|lastsave|replicaof|slaveof|shutdown|acl|command|module|pubsub|publish)\b", re.I),
-}
 # A two-line prompt's first line (`infra/ansible on main ! `, `~/src on ⎇ main`): not output.
 _PROMPT_DECORATION = re.compile(r"^\s*\S+ (?:on|via|at) \S.{0,60}$")
 _LABEL_NAMES = ("app.kubernetes.io/name", "app.kubernetes.io/instance", "k8s-app", "app", "name", "component")
@@ -178,13 +157,9 @@ def command_in(line: str) -> Command | None:
         command = parse_command(m.group("command").rstrip())
         if command is not None and command.tool == "kubectl" and _kubectl_verb_ok(command):
             return command
-    if (m := _CLIENT_PROMPT.match(line)) is not None:
-        client = next(k for k in _CLIENT_TOOL if m.group(k))
-        statement = m.group("statement").rstrip()
-        words = _CLIENT_STATEMENT.get(client)
-        if words is None or words.match(statement):
-            tool = _CLIENT_TOOL[client]
-            return Command(text=statement, argv=(tool, statement), tool=tool, verb=None, identity=Identity(), output_tool=tool)
+    if (client := client_statement(line)) is not None:
+        tool, statement = client
+        return Command(text=statement, argv=(tool, statement), tool=tool, verb=None, identity=Identity(), output_tool=tool)
     return _bare(line)
 
 
