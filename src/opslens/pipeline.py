@@ -31,6 +31,14 @@ class TriageOptions:
     runbook_dirs: list[str] = field(default_factory=list)
     #: When pasted output was taken: relative ages (`5m`, `3s (x7 over 34s)`) count back from it.
     now: float | None = None
+    #: `time.monotonic()` past which the run gives up (a service job's timeout): checked while
+    #: reading and between stages, so an overlong run stops itself and frees the process.
+    deadline: float | None = None
+
+
+class _Overdue(Exception):
+    """The run passed `TriageOptions.deadline` (deliberately not a ValueError or OSError,
+    which readers catch as input problems)."""
 
 
 @dataclass
@@ -48,7 +56,30 @@ def run_triage(
     """Triage everything under `options.paths`. Never raises for input problems. Runs of one
     process are serialised (see `_RUN_LOCK`)."""
     with _RUN_LOCK:
-        return _run(options, on_skip, on_progress)
+        try:
+            return _run(options, on_skip, _checked(options.deadline, on_progress))
+        except _Overdue as exc:
+            return TriageOutcome(report=None, error=str(exc))
+
+
+def _checked(
+    deadline: float | None, on_progress: Callable[[int], None] | None
+) -> Callable[[int], None] | None:
+    """`on_progress` that first stops the run once `deadline` has passed."""
+    if deadline is None:
+        return on_progress
+
+    def progress(events: int) -> None:
+        _check(deadline, f"after reading {events:,} events")
+        if on_progress is not None:
+            on_progress(events)
+
+    return progress
+
+
+def _check(deadline: float | None, where: str) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise _Overdue(f"triage stopped: past its deadline ({where})")
 
 
 def _run(
@@ -72,7 +103,9 @@ def _run(
         stats.skipped.append(entry)
         if on_skip is not None:
             on_skip(entry)
+    _check(options.deadline, "after reading")
     result = analyze(digest)
+    _check(options.deadline, "after the analysis")
     report = build_report(result, stats)
     report.stats.filtered = digest.filtered_out
     apply_guard(report, result.checks)
@@ -92,6 +125,7 @@ def _enrich(report: Report, options: TriageOptions, notices: list[str]) -> Repor
     if options.llm != "none":
         from opslens.llm import apply_llm
 
+        _check(options.deadline, "before the model")
         report, notice = apply_llm(report, llm=options.llm, model=options.model)
         if notice:
             notices.append(notice)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 import time
@@ -117,3 +118,66 @@ def test_serve_runs_on_loopback_and_answers(tmp_path: Path) -> None:
         process.terminate()
         process.communicate(timeout=30)
     assert (tmp_path / "served.db").exists()
+
+
+def test_serve_on_loopback_without_a_token_makes_one_for_the_run(tmp_path: Path) -> None:
+    """No token configured: the API still needs one; it is in a private file, not the log."""
+    port = closed_port()
+    env = {**_env(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
+    process = _opslens("--port", str(port), "--no-worker", env=env)
+    token_file = tmp_path / "data" / "opslens" / "serve-token"
+    try:
+        _wait_ready(port, process)
+        token = token_file.read_text().strip()
+        url = f"http://127.0.0.1:{port}/api/v1/incidents"
+        assert httpx.get(url).status_code == 401
+        assert httpx.get(url, headers={"Authorization": "Bearer nope"}).status_code == 401
+        answer = httpx.get(url, headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 200, answer.text
+    finally:
+        process.terminate()
+        out, err = process.communicate(timeout=30)
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    assert len(token) >= 32 and token not in out + err
+    assert str(token_file) in err
+
+
+def test_serve_names_a_bad_setting_in_one_line(tmp_path: Path) -> None:
+    process = _opslens("--llm", "gpt", env=_env(tmp_path))
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 2
+    (line,) = err.strip().splitlines()
+    assert "llm" in line and "Traceback" not in err
+
+
+def _wait_ready(port: int, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/readyz")
+            return
+        except httpx.TransportError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise
+            time.sleep(0.1)
+
+
+def test_the_readme_server_config_example_is_valid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+    import textwrap
+
+    from opslens import config
+    from opslens.server import load_settings
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    (block,) = re.findall(r"```toml\n( *\[server\]\n.*?)```", readme, re.DOTALL)
+    path = tmp_path / "config.toml"
+    path.write_text(textwrap.dedent(block))
+    monkeypatch.setenv("OPSLENS_CONFIG", str(path))
+    config.load.cache_clear()
+    settings = load_settings()
+    assert settings.correlation_window.total_seconds() == 1800
+    assert settings.scope_labels["service"] == ["service", "app"]
+    assert settings.llm == "ollama"

@@ -187,3 +187,33 @@ def test_titles() -> None:
 
 def test_quiet_since_is_none_without_alerts() -> None:
     assert quiet_since([]) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "shared"),
+    [
+        ({"exported_namespace": "x"}, {"namespace": "x"}, True),
+        ({"k8s_cluster": "eu", "namespace": "x"}, {"k8s_cluster": "us", "namespace": "x"}, False),
+        ({"namespace": "x", "app": "api"}, {"namespace": "x", "app": "web"}, False),
+        ({"namespace": "x", "app": "api"}, {"namespace": "x", "service": "api"}, True),
+    ],
+)
+def test_scope_labels_are_configurable(a: dict, b: dict, shared: bool) -> None:
+    names = {"cluster": ["k8s_cluster"], "namespace": ["namespace", "exported_namespace"],
+             "service": ["service", "app"]}
+    assert shares_scope(a, b, names) is shared
+
+
+def test_configured_scope_labels_drive_correlation(store: Store) -> None:
+    """With `app` as the service label, two apps in one namespace are two incidents; by
+    default (no `service` label) they would be one."""
+    settings = SETTINGS.model_copy(update={"scope_labels": {
+        "cluster": ["cluster"], "namespace": ["namespace"], "service": ["app"]}})
+    for minute, key, app in ((0, A, "api"), (1, B, "web")):
+        now = T0 + minute * M
+        ingest(store, deliver(store, key, [alert(f"f-{app}", namespace="shop", app=app)], now),
+               settings, now)
+    incidents = store.list_incidents()
+    assert len(incidents) == 2
+    assert sorted(s for i in incidents for s in store.get_incident(i.ref).services) == [
+        "api", "web"]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import OperationalError
 
@@ -95,7 +95,12 @@ def _since(value: str | None, field: str) -> datetime | None:
 # --- triage -------------------------------------------------------------------------------
 
 
-@router.post("/triage", tags=["triage"])
+@router.post(
+    "/triage", tags=["triage"],
+    responses={200: {"description": "The report (JSON), for inputs triaged inline"},
+               202: {"description": "Queued: large inputs (or `background`) become a job whose "
+                                    "report is saved as a new incident; poll the `Location`"}},
+)
 def triage(
     state: State,
     files: Annotated[list[UploadFile], File(description="Files or one archive; repeatable.")],
@@ -105,8 +110,10 @@ def triage(
     until: Annotated[str | None, Form()] = None,
     tz: Annotated[str, Form()] = "UTC",
     runbooks: Annotated[list[str] | None, Form(description="Configured runbook dirs.")] = None,
+    background: Annotated[bool, Form(description="Queue it whatever its size.")] = False,
 ) -> Response:
-    """Triage uploaded inputs as `opslens triage` does and return the report JSON."""
+    """Triage uploaded inputs as `opslens triage` does and return the report JSON; inputs over
+    `inline_max_bytes` (or with `background`) are queued instead: 202 and the job's id."""
     from opslens.pipeline import TriageOptions
     from opslens.timeparse.options import parse_time, parse_tz
 
@@ -119,14 +126,12 @@ def triage(
         )
     except (OpslensError, ValueError) as exc:
         raise _fail(exc) from None
+    size = sum(upload.size or 0 for upload in files)
+    if state.settings.worker and (background or size > state.settings.inline_max_bytes):
+        return _queue_upload(state, files, options)
     with tempfile.TemporaryDirectory(prefix="opslens-upload-") as tmp:
         directory = Path(tmp)
-        try:
-            for index, upload in enumerate(files):
-                saved = write_upload(upload.file, directory, upload.filename, index)
-                check_archive(saved, ArchiveLimits())
-        except UploadRejected as exc:
-            raise HTTPException(exc.status, str(exc)) from None
+        _save_uploads(files, directory)
         options.paths = [str(directory)]
         skipped: list[str] = []
         outcome = state.triage(options, on_skip=lambda s: skipped.append(f"{s.source}: {s.reason}"))
@@ -135,6 +140,42 @@ def triage(
             raise HTTPException(422, reason.replace(str(directory), "upload"))
         body = outcome.report.model_dump_json(by_alias=True, exclude_none=False)
         return Response(strip_directory(body, directory), media_type="application/json")
+
+
+def _save_uploads(files: list[UploadFile], directory: Path) -> list[Path]:
+    """Write the uploads under safe names and vet archives; HTTPException when refused."""
+    saved = []
+    try:
+        for index, upload in enumerate(files):
+            path = write_upload(upload.file, directory, upload.filename, index)
+            check_archive(path, ArchiveLimits())
+            saved.append(path)
+    except UploadRejected as exc:
+        raise HTTPException(exc.status, str(exc)) from None
+    return saved
+
+
+def _queue_upload(state: AppState, files: list[UploadFile], options: Any) -> Response:
+    """Spool the upload on this host and queue its triage: 202 with the job's id and URL."""
+    import shutil
+
+    from opslens.server.jobs import host_affinity
+    from opslens.server.upload_jobs import new_spool, spool_root, upload_params
+    from opslens.store.jobs import enqueue_upload
+
+    spool = new_spool(spool_root(state.settings.spool_dir))
+    try:
+        saved = _save_uploads(files, spool)
+        params = upload_params(spool, saved, options, state.clock())
+        job_id = enqueue_upload(state.store, params, host_affinity(), state.now())
+    except BaseException as exc:
+        shutil.rmtree(spool, ignore_errors=True)
+        if isinstance(exc, OperationalError):
+            raise _fail(exc) from None
+        raise
+    url = f"/api/v1/jobs/{job_id}"
+    return JSONResponse({"job": job_id, "status": "queued", "url": url}, status_code=202,
+                        headers={"Location": url})
 
 
 def _runbook_dirs(names: list[str]) -> list[str]:
@@ -276,6 +317,10 @@ def get_job(state: State, job_id: int) -> dict[str, Any]:
     if job is None:
         raise HTTPException(404, f"unknown job {job_id}")
     result: dict[str, Any] = job.to_dict()
+    # An upload job's params name a directory on the server's disk: show only the file names.
+    params = result.pop("params", None) or {}
+    if "files" in params:
+        result["files"] = [entry["name"] for entry in params["files"]]
     return result
 
 

@@ -58,6 +58,7 @@ def create_app(
     """The app serving `store` with `settings`. `background` services (the triage worker)
     start with the app and stop with it; `opslens serve` passes the worker unless --no-worker."""
     metrics = Metrics()
+    _add_database_gauges(metrics, store)
     state = AppState(settings=settings, store=store, metrics=metrics, clock=clock, triage=triage)
 
     @asynccontextmanager
@@ -97,6 +98,18 @@ class _Measured:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self._app(scope, receive, send)
+
+
+def _add_database_gauges(metrics: Metrics, store: Store) -> None:
+    """Incidents and jobs by status, read from the database at scrape time (so every replica
+    reports the shared truth, and nothing drifts after a restart)."""
+    from opslens.store.jobs import count_by_status
+    from opslens.store.queries import incident_counts
+
+    metrics.add_gauge("opslens_incidents", "Incidents by status.", "status",
+                      lambda: incident_counts(store))
+    metrics.add_gauge("opslens_jobs", "Triage jobs by status.", "status",
+                      lambda: count_by_status(store))
 
 
 def _add_probes(app: FastAPI, state: AppState) -> None:

@@ -5,8 +5,9 @@ Rules, in order, for a firing alert (see the README, "Run as a service"):
    or a storm of one alert: counted, the incident does not grow);
 2. else an open incident holding an alert with the same Alertmanager groupKey;
 3. else an open incident with an alert seen within `correlation_window` that shares its scope:
-   the same `namespace` (required), and the same `cluster` and `service` where both alerts
-   carry one;
+   the same namespace (required), and the same cluster and service where both alerts carry
+   one. Which labels name them is configurable (`scope_labels`: for each role, the label names
+   tried in order; default `cluster`, `namespace`/`exported_namespace`, `service`);
 4. else a new incident, titled from alertname and namespace.
 A resolved alert updates the incident holding its fingerprint (no new incident, no triage).
 A new incident, or one that gained an alert it did not hold, queues one triage job (an
@@ -17,11 +18,11 @@ already queued job is reused). An open incident whose alerts have all been resol
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from opslens.store.alert_links import LinkedAlert, OpenIncident, linking
+from opslens.store.alert_links import LinkedAlert, Linking, OpenIncident, linking
 
 if TYPE_CHECKING:
     from opslens.store import Store
@@ -47,6 +48,7 @@ class CorrelationSettings(Protocol):
 
     correlation_window: timedelta
     mitigate_after: timedelta
+    scope_labels: dict[str, list[str]]
 
 
 @dataclass
@@ -60,16 +62,31 @@ class IngestResult:
     jobs: list[int] = field(default_factory=list)
 
 
-def scope(labels: dict[str, str]) -> tuple[str | None, str | None, str | None]:
-    """(cluster, namespace, service) of an alert's labels, None where absent."""
-    return (labels.get("cluster") or None, labels.get("namespace") or None,
-            labels.get("service") or None)
+DEFAULT_SCOPE_LABELS: dict[str, list[str]] = {
+    "cluster": ["cluster"],
+    "namespace": ["namespace", "exported_namespace"],
+    "service": ["service"],
+}
+Scope = tuple[str | None, str | None, str | None]
 
 
-def shares_scope(a: dict[str, str], b: dict[str, str]) -> bool:
+def scope(labels: dict[str, str], names: dict[str, list[str]] | None = None) -> Scope:
+    """(cluster, namespace, service) of an alert's labels, None where absent; `names` gives
+    the label names tried for each role (default `DEFAULT_SCOPE_LABELS`)."""
+    names = names or DEFAULT_SCOPE_LABELS
+
+    def first(role: str) -> str | None:
+        return next((labels[n] for n in names.get(role, []) if labels.get(n)), None)
+
+    return first("cluster"), first("namespace"), first("service")
+
+
+def shares_scope(
+    a: dict[str, str], b: dict[str, str], names: dict[str, list[str]] | None = None
+) -> bool:
     """Same namespace (both must have one), and the same cluster and service where both
     alerts carry one."""
-    (ca, na, sa), (cb, nb, sb) = scope(a), scope(b)
+    (ca, na, sa), (cb, nb, sb) = scope(a, names), scope(b, names)
     if na is None or na != nb:
         return False
     return (ca is None or cb is None or ca == cb) and (sa is None or sb is None or sa == sb)
@@ -87,13 +104,15 @@ def _seen(alert: LinkedAlert) -> datetime:
 
 
 def match(
-    alert: LinkedAlert, incidents: Sequence[OpenIncident], window: timedelta, now: datetime
+    alert: LinkedAlert, incidents: Sequence[OpenIncident], window: timedelta, now: datetime,
+    names: dict[str, list[str]] | None = None,
 ) -> OpenIncident | None:
     """The open incident a firing alert joins under rules 1-3, or None (rule 4)."""
     for rule in (
         lambda other: other.fingerprint == alert.fingerprint,
         lambda other: alert.group_key is not None and other.group_key == alert.group_key,
-        lambda other: _seen(other) >= now - window and shares_scope(alert.labels, other.labels),
+        lambda other: (_seen(other) >= now - window
+                       and shares_scope(alert.labels, other.labels, names)),
     ):
         for incident in incidents:
             if any(rule(other) for other in incident.alerts):
@@ -116,43 +135,97 @@ def ingest(
     triage jobs, in one transaction. Alerts already linked are left as they are."""
     result = IngestResult()
     with linking(store) as tx:
-        incidents = tx.open_incidents()
+        names = settings.scope_labels
+        alerts = [a for a in tx.alerts(alert_ids) if a.incident_id is None]
+        candidates = _Candidates(tx, settings.correlation_window, now, names, alerts)
         grown: dict[int, OpenIncident] = {}
-        for alert in tx.alerts(alert_ids):
-            if alert.incident_id is not None:
-                continue
+        links: dict[int, list[LinkedAlert]] = {}
+        for alert in alerts:
+            holding = candidates.holding(alert)
             if alert.status == RESOLVED:
-                target = holder(alert, incidents)
+                target = holder(alert, holding)
                 result.resolved += 1
                 if target is None:
                     continue
             else:
-                target = match(alert, incidents, settings.correlation_window, now)
+                target = candidates.match(alert, holding)
             if target is None:
-                _, namespace, service = scope(alert.labels)
+                _, namespace, service = scope(alert.labels, names)
                 incident_id, ref = tx.open_incident(
                     title_for(alert.labels), now, started_at=alert.starts_at,
                     namespaces=[namespace] if namespace else [],
                     services=[service] if service else [],
                 )
                 target = OpenIncident(incident_id, ref, [])
-                incidents.append(target)
+                candidates.refs[incident_id] = ref
                 result.opened.append(ref)
                 grown[incident_id] = target
-            elif alert.status != RESOLVED and not any(
-                other.fingerprint == alert.fingerprint for other in target.alerts
-            ):
+            elif alert.status != RESOLVED and not any(i.id == target.id for i in holding):
                 grown[target.id] = target
-            _, namespace, service = scope(alert.labels)
-            tx.link([alert.id], target.id, now, [namespace] if namespace else [],
-                    [service] if service else [])
-            target.alerts.append(alert)
+            candidates.link(alert, target.id)
+            links.setdefault(target.id, []).append(alert)
             result.linked += 1
+        # One UPDATE per incident rather than per alert (the rules above saw the links already).
+        for incident_id, linked in links.items():
+            scopes = [scope(a.labels, names) for a in linked]
+            tx.link([a.id for a in linked], incident_id, now, [n for _, n, _ in scopes if n],
+                    [s for _, _, s in scopes if s])
         for incident in grown.values():
             result.jobs.append(tx.enqueue(incident.id, now))
             if incident.ref not in result.opened:
                 result.grown.append(incident.ref)
     return result
+
+
+class _Candidates:
+    """The open incidents, each with only the alerts one rule can match on. `match` over
+    these views, rule by rule, decides as `match` over every alert of every open incident
+    would: rule 1 only looks at alerts with the same fingerprint; rule 2 runs only when no
+    open incident holds the fingerprint, so only alerts with the same group key matter; rule 3
+    only when neither matched, over the alerts seen within the window, one per incident and
+    scope (`shares_scope` reads nothing else). The fingerprints of the whole batch are read at
+    once; alerts linked earlier in the batch are added in memory (`link`)."""
+
+    def __init__(self, tx: Linking, window: timedelta, now: datetime,
+                 names: dict[str, list[str]], alerts: Sequence[LinkedAlert]) -> None:
+        self.tx, self.window, self.now, self.names = tx, window, now, names
+        self.refs = tx.open_refs()
+        self.linked: list[LinkedAlert] = []
+        self.by_fingerprint: dict[str, list[LinkedAlert]] = {}
+        for held in tx.representatives(fingerprints={a.fingerprint for a in alerts}):
+            self.by_fingerprint.setdefault(held.fingerprint, []).append(held)
+
+    def _view(self, alerts: Iterable[LinkedAlert]) -> list[OpenIncident]:
+        by_id: dict[int, list[LinkedAlert]] = {}
+        for alert in alerts:
+            if alert.incident_id in self.refs:
+                by_id.setdefault(alert.incident_id, []).append(alert)
+        return [OpenIncident(i, self.refs[i], by_id[i]) for i in sorted(by_id)]
+
+    def link(self, alert: LinkedAlert, incident_id: int) -> None:
+        """Count `alert` as held by the incident for the rest of the batch."""
+        held = replace(alert, incident_id=incident_id)
+        self.linked.append(held)
+        self.by_fingerprint.setdefault(alert.fingerprint, []).append(held)
+
+    def holding(self, alert: LinkedAlert) -> list[OpenIncident]:
+        """The open incidents holding the alert's fingerprint (rule 1, and `holder`)."""
+        return self._view(self.by_fingerprint.get(alert.fingerprint, []))
+
+    def match(self, alert: LinkedAlert, holding: list[OpenIncident]) -> OpenIncident | None:
+        """`match` under rules 1-3, reading each rule's alerts only when the one before
+        found nothing."""
+        found = match(alert, holding, self.window, self.now, self.names)
+        if found is None and alert.group_key is not None:
+            same_group = [*self.tx.representatives(group_key=alert.group_key),
+                          *(a for a in self.linked if a.group_key == alert.group_key)]
+            found = match(alert, self._view(same_group), self.window, self.now, self.names)
+        if found is None:
+            labels = sorted({name for role in self.names.values() for name in role})
+            seen = self.tx.representatives(seen_since=self.now - self.window, labels=labels)
+            found = match(alert, self._view([*seen, *self.linked]), self.window, self.now,
+                          self.names)
+        return found
 
 
 def ingest_unlinked(store: Store, settings: CorrelationSettings, now: datetime) -> IngestResult:

@@ -1,16 +1,22 @@
-"""Running one triage job: the incident's alerts -> an Alertmanager v4 payload file -> the
-same `run_triage` the CLI calls -> a new report version of the incident.
+"""Running one background job with the same `run_triage` the CLI calls:
 
-No analysis here: the alerts are written where the existing alertmanager reader reads them.
-Until live collectors exist (a later issue), the alerts are the whole input.
+- `triage`: the incident's alerts -> an Alertmanager v4 payload file -> a new report version
+  of the incident. Until live collectors exist (a later issue), the alerts are the whole input.
+- `upload`: files posted to `POST /api/v1/triage` too large to answer inline, spooled on this
+  host's disk -> a new incident. The spool is removed once the job is done or finally failed.
+
+No analysis here: inputs are written where the existing readers read them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import socket
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,10 +33,13 @@ if TYPE_CHECKING:
     from opslens.store import Store
     from opslens.store.jobs import JobRecord, JobStatus
 
-__all__ = ["JobSettings", "Triage", "alertmanager_payload", "run_job", "run_next"]
+__all__ = [
+    "JobSettings", "Triage", "alertmanager_payload", "host_affinity", "run_job", "run_next",
+]
 
 Triage = Callable[[TriageOptions], TriageOutcome]
 _ALERT_KEYS = ("labels", "annotations", "generatorURL")
+_GRACE = 5.0  # at most this long past its deadline, the job waits for the pipeline to stop
 
 
 class JobSettings(Protocol):
@@ -38,6 +47,8 @@ class JobSettings(Protocol):
 
     job_timeout: timedelta
     job_retries: int
+    llm: str
+    model: str | None
 
 
 class JobTimeout(Exception):
@@ -50,6 +61,12 @@ class JobOutcome:
     status: JobStatus
     error: str | None = None
     version: int | None = None
+    incident_ref: str | None = None
+
+
+def host_affinity() -> str:
+    """This host's name: upload jobs are pinned to the host whose disk holds their files."""
+    return socket.gethostname()
 
 
 def _iso(value: datetime | None) -> str:
@@ -91,20 +108,23 @@ def _common_labels(all_labels: list[dict[str, str]]) -> dict[str, str]:
     return {k: v for k, v in first.items() if all(other.get(k) == v for other in all_labels)}
 
 
-def _with_timeout(call: Callable[[], TriageOutcome], seconds: float) -> TriageOutcome:
-    """`call()` in a daemon thread; JobTimeout past `seconds` (the thread is abandoned: the
-    job is retried or failed, and a late result is never saved)."""
+def _with_timeout(triage: Triage, options: TriageOptions, seconds: float) -> TriageOutcome:
+    """`triage(options)` with `options.deadline` set, so the pipeline stops itself once
+    `seconds` have passed; run in a daemon thread joined a little longer as a backstop for a
+    stage that cannot check the deadline (that thread is abandoned: JobTimeout, and a late
+    result is never saved)."""
+    options.deadline = time.monotonic() + seconds
     box: dict[str, Any] = {}
 
     def target() -> None:
         try:
-            box["outcome"] = call()
+            box["outcome"] = triage(options)
         except BaseException as exc:  # handed to the caller below
             box["error"] = exc
 
     thread = threading.Thread(target=target, name="opslens-triage", daemon=True)
     thread.start()
-    thread.join(seconds)
+    thread.join(seconds + min(_GRACE, seconds))
     if thread.is_alive():
         raise JobTimeout(f"triage timed out after {seconds:g}s")
     if "error" in box:
@@ -114,25 +134,31 @@ def _with_timeout(call: Callable[[], TriageOutcome], seconds: float) -> TriageOu
 
 def run_job(
     store: Store, job: JobRecord, settings: JobSettings, *, worker_id: str,
-    clock: Callable[[], datetime], triage: Triage = run_triage, llm: str = "none",
+    clock: Callable[[], datetime], triage: Triage = run_triage,
 ) -> JobOutcome:
-    """Triage the job's incident and save the report as its next version; a failure (no
-    usable input, an exception, the timeout) is recorded on the job and retried up to
-    `settings.job_retries` times."""
+    """Run the job and save its report (the incident's next version, or a new incident for an
+    upload); a failure (no usable input, an exception, the timeout) is recorded on the job
+    and retried up to `settings.job_retries` times."""
     try:
-        version = _triage_incident(store, job.incident_ref, settings, triage, llm)
+        if job.kind == job_store.UPLOAD:
+            ref, version = _triage_upload(store, job, settings, triage)
+        else:
+            ref, version = job.incident_ref, _triage_incident(store, job, settings, triage)
     except Exception as exc:  # every failure is recorded on the job, never dropped
         error = f"{type(exc).__name__}: {exc}".splitlines()[0]
         status = job_store.fail(store, job.id, worker_id, error, clock(),
                                 retries=settings.job_retries)
+        if status is job_store.JobStatus.FAILED:
+            _discard_spool(job)
         return JobOutcome(job.id, status or job.status, error)
-    job_store.complete(store, job.id, worker_id, clock())
-    return JobOutcome(job.id, job_store.JobStatus.DONE, version=version)
+    job_store.complete(store, job.id, worker_id, clock(),
+                       incident_ref=ref if job.kind == job_store.UPLOAD else None)
+    _discard_spool(job)
+    return JobOutcome(job.id, job_store.JobStatus.DONE, version=version, incident_ref=ref)
 
 
-def _triage_incident(
-    store: Store, ref: str, settings: JobSettings, triage: Triage, llm: str
-) -> int:
+def _triage_incident(store: Store, job: JobRecord, settings: JobSettings, triage: Triage) -> int:
+    ref = job.incident_ref or ""
     alerts = incident_alerts(store, ref)
     if not alerts:
         raise ValueError(f"{ref} has no alerts to triage")
@@ -140,8 +166,8 @@ def _triage_incident(
     with tempfile.TemporaryDirectory(prefix="opslens-job-") as tmp:
         path = Path(tmp) / f"alertmanager-{ref}.json"
         path.write_bytes(payload)
-        options = TriageOptions(paths=[str(path)], llm=llm)
-        outcome = _with_timeout(lambda: triage(options), settings.job_timeout.total_seconds())
+        options = TriageOptions(paths=[str(path)], llm=settings.llm, model=settings.model)
+        outcome = _with_timeout(triage, options, settings.job_timeout.total_seconds())
     if outcome.report is None:
         raise ValueError(outcome.error or "no usable input")
     manifest = InputManifest(
@@ -152,14 +178,48 @@ def _triage_incident(
     return store.save_report(outcome.report, manifest, incident_ref=ref).version
 
 
+def _triage_upload(
+    store: Store, job: JobRecord, settings: JobSettings, triage: Triage
+) -> tuple[str, int]:
+    """The spooled upload's report saved as a new incident; (its ref, version 1)."""
+    from opslens.report.models import Report
+    from opslens.server.upload_jobs import triage_options
+
+    params = job.params or {}
+    spool = Path(params.get("spool", ""))
+    if not params.get("spool") or not spool.is_dir():
+        raise FileNotFoundError("the uploaded files are no longer on this host")
+    options = triage_options(params, spool)
+    outcome = _with_timeout(triage, options, settings.job_timeout.total_seconds())
+    if outcome.report is None:
+        raise ValueError((outcome.error or "no usable input").replace(str(spool) + "/", ""))
+    # Cite files by their uploaded names, not by the spool path on this host.
+    report = Report.model_validate_json(
+        outcome.report.model_dump_json(by_alias=True).replace(str(spool) + "/", "")
+    )
+    manifest = InputManifest(
+        files=[InputFile(f["name"], f["size"], f["sha256"]) for f in params.get("files", [])],
+        stats=report.stats.model_dump(mode="json"),
+    )
+    saved = store.save_report(report, manifest)
+    return saved.ref, saved.version
+
+
+def _discard_spool(job: JobRecord) -> None:
+    """Remove an upload job's spooled files (nothing for other kinds)."""
+    spool = (job.params or {}).get("spool")
+    if job.kind == job_store.UPLOAD and spool:
+        shutil.rmtree(spool, ignore_errors=True)
+
+
 def run_next(
     store: Store, settings: JobSettings, *, worker_id: str, clock: Callable[[], datetime],
-    triage: Triage = run_triage, llm: str = "none",
+    triage: Triage = run_triage, affinity: str | None = None,
 ) -> JobOutcome | None:
-    """Claim and run one job; None when none is waiting."""
+    """Claim and run one job (upload jobs only when pinned to `affinity`); None when none
+    is waiting."""
     job = job_store.claim(store, worker_id, clock(), timeout=settings.job_timeout,
-                          retries=settings.job_retries)
+                          retries=settings.job_retries, affinity=affinity)
     if job is None:
         return None
-    return run_job(store, job, settings, worker_id=worker_id, clock=clock, triage=triage,
-                   llm=llm)
+    return run_job(store, job, settings, worker_id=worker_id, clock=clock, triage=triage)

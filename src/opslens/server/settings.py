@@ -11,8 +11,9 @@ from __future__ import annotations
 import ipaddress
 import os
 from datetime import timedelta
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from opslens.errors import ConfigError
 
@@ -32,11 +33,23 @@ class ServerSettings(BaseModel):
     alertmanager_token: SecretStr | None = None
     webhook_max_bytes: int = Field(default=5 * _MB, gt=0)
     upload_max_bytes: int = Field(default=50 * _MB, gt=0)
+    # Uploads above this are triaged by the worker: 202 and a job id instead of the report.
+    inline_max_bytes: int = Field(default=8 * _MB, ge=0)
+    spool_dir: str | None = None  # None: $XDG_DATA_HOME/opslens/spool
     correlation_window: timedelta = timedelta(minutes=30)
     mitigate_after: timedelta = timedelta(minutes=10)
+    # Correlation scope: for each role (cluster, namespace, service), the alert label names
+    # tried in order, e.g. {"cluster": ["k8s_cluster"], "service": ["service", "app"]}.
+    scope_labels: dict[str, list[str]] = Field(default_factory=lambda: {
+        "cluster": ["cluster"], "namespace": ["namespace", "exported_namespace"],
+        "service": ["service"]})
     job_timeout: timedelta = timedelta(seconds=300)
     job_retries: int = Field(default=3, ge=0)
     worker: bool = True
+    # The background triage's narrative model, as `opslens triage --llm` (the [llm] config
+    # table says where Ollama or the OpenAI-compatible endpoint is).
+    llm: Literal["none", "auto", "ollama", "openai"] = "auto"
+    model: str | None = None
     db: str | None = None  # None: the store's own resolution (OPSLENS_DATABASE_URL, [store] url)
 
     def named_tokens(self) -> dict[str, str]:
@@ -76,7 +89,12 @@ def load_settings(**overrides: object) -> ServerSettings:
     if am := os.environ.get("OPSLENS_ALERTMANAGER_TOKEN", "").strip():
         update["alertmanager_token"] = am
     update.update({key: value for key, value in overrides.items() if value is not None})
-    return ServerSettings.model_validate({**settings.model_dump(), **update})
+    try:
+        return ServerSettings.model_validate({**settings.model_dump(), **update})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"server setting {where}: {first['msg']}") from None
 
 
 def is_loopback(host: str) -> bool:

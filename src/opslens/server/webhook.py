@@ -12,6 +12,7 @@ down), which it retries; 413 over the size limit (set by `create_app`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 from typing import Any
@@ -25,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from opslens.server.correlate import ingest
 from opslens.server.state import AppState, get_state
 from opslens.store import StoreError
-from opslens.store.alerts import DeliveredAlert, DeliveryResult, store_delivery
+from opslens.store.alerts import DeliveredAlert, Delivery, DeliveryResult, store_deliveries
 
 __all__ = ["PATH", "AlertmanagerAlert", "AlertmanagerPayload", "ingest", "router"]
 
@@ -103,15 +104,13 @@ def _set(when: datetime | None) -> datetime | None:
     return None if when is None or when.year <= 1 else when
 
 
-def _store(
-    state: AppState, payload: AlertmanagerPayload, items: list[dict[str, Any]]
-) -> DeliveryResult:
+def _delivery(payload: AlertmanagerPayload, items: list[dict[str, Any]]) -> Delivery:
     group = payload.model_dump(mode="json", exclude={"alerts"})
     alerts = [
         DeliveredAlert(a.fingerprint, a.status, _set(a.startsAt), _set(a.endsAt), item)
         for a, item in zip(payload.alerts, items, strict=True)
     ]
-    return store_delivery(state.store, payload.groupKey, group, alerts, state.now())
+    return Delivery(payload.groupKey, group, alerts)
 
 
 @router.post(
@@ -124,10 +123,13 @@ def _store(
 async def receive_alertmanager(
     request: Request, state: AppState = Depends(get_state)
 ) -> WebhookAccepted:
-    """Store an Alertmanager delivery (committed before answering) and queue correlation."""
+    """Store an Alertmanager delivery (committed before answering) and correlate it."""
     payload, items = parse_payload(await request.body())
+    batcher = getattr(request.app.state, "opslens_webhook", None)
+    if batcher is None:
+        batcher = request.app.state.opslens_webhook = _Batcher(state)
     try:
-        result = await run_in_threadpool(_store, state, payload, items)
+        result = await batcher.submit(_delivery(payload, items))
     except (StoreError, SQLAlchemyError) as exc:
         log.error("cannot store an Alertmanager delivery: %s", type(exc).__name__)
         raise HTTPException(
@@ -135,9 +137,57 @@ async def receive_alertmanager(
         ) from exc
     state.metrics.alerts.labels("new").inc(len(result.new_ids))
     state.metrics.alerts.labels("duplicate").inc(result.duplicates)
-    if result.new_ids:
-        await run_in_threadpool(_correlate, state, result.new_ids)
     return WebhookAccepted(new=len(result.new_ids), duplicate=result.duplicates)
+
+
+class _Batcher:
+    """Group commit: deliveries that arrive while a batch is being written wait for the next
+    one, which stores them in ONE transaction and then correlates their new alerts in one
+    more; each request is answered only after both (so a 2xx still means committed). Under
+    load the batches grow and the per-transaction cost (begin, commit, reading the open
+    incidents) is shared; alone, a delivery is a batch of one."""
+
+    LIMIT = 256  # deliveries per batch: bounds one transaction
+
+    def __init__(self, state: AppState) -> None:
+        self.state = state
+        self.pending: list[tuple[Delivery, asyncio.Future[DeliveryResult]]] = []
+        self.wake = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+
+    async def submit(self, delivery: Delivery) -> DeliveryResult:
+        future: asyncio.Future[DeliveryResult] = asyncio.get_running_loop().create_future()
+        self.pending.append((delivery, future))
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self._run())
+        self.wake.set()
+        return await future
+
+    async def _run(self) -> None:
+        while True:
+            await self.wake.wait()
+            self.wake.clear()
+            while self.pending:
+                batch, self.pending = self.pending[:self.LIMIT], self.pending[self.LIMIT:]
+                try:
+                    results = await run_in_threadpool(
+                        _store_and_correlate, self.state, [d for d, _ in batch])
+                except Exception as exc:  # each waiting request answers for itself (503)
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                for (_, future), result in zip(batch, results, strict=True):
+                    if not future.done():  # its client may have gone
+                        future.set_result(result)
+
+
+def _store_and_correlate(state: AppState, deliveries: list[Delivery]) -> list[DeliveryResult]:
+    results = store_deliveries(state.store, deliveries, state.now())
+    new_ids = [i for result in results for i in result.new_ids]
+    if new_ids:
+        _correlate(state, new_ids)
+    return results
 
 
 def _correlate(state: AppState, new_ids: list[int]) -> None:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from opslens.server.correlate import ingest_unlinked, sweep
-from opslens.server.jobs import JobOutcome, Triage, run_next
+from opslens.server.jobs import JobOutcome, Triage, host_affinity, run_next
 
 if TYPE_CHECKING:
     from opslens.store import Store
@@ -50,7 +50,7 @@ class Worker:
         self.poll = poll
         self.sweep_every = sweep_every
         self.id = name or worker_id()
-        self.llm = getattr(settings, "llm", None) or "none"
+        self.affinity = host_affinity()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_sweep = float("-inf")
@@ -62,7 +62,7 @@ class Worker:
         """Claim and run one job (None when none waits)."""
         kwargs: dict[str, Any] = {"triage": self.triage} if self.triage is not None else {}
         outcome = run_next(self.store, self.settings, worker_id=self.id, clock=self.now,
-                           llm=self.llm, **kwargs)
+                           affinity=self.affinity, **kwargs)
         if outcome is not None and outcome.error:
             log.warning("job %d: %s (%s)", outcome.job_id, outcome.error, outcome.status)
         return outcome

@@ -178,7 +178,8 @@ class Job(Base):
 
     __tablename__ = "jobs"
     id: Mapped[int] = mapped_column(primary_key=True)
-    incident_id: Mapped[int] = mapped_column(
+    # None for an upload job until its report becomes an incident.
+    incident_id: Mapped[int | None] = mapped_column(
         ForeignKey("incidents.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(32))
@@ -189,6 +190,10 @@ class Job(Base):
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(128))
+    # What the job needs besides its incident (an upload's spool directory and options).
+    params: Mapped[dict[str, Any] | None]
+    # Only a worker on this host may run it (its inputs are on this host's disk); None: any.
+    affinity: Mapped[str | None] = mapped_column(String(128))
 
 
 # Export/import order: parents before children.

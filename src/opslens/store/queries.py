@@ -1,20 +1,20 @@
-"""Read-only queries the HTTP API needs beyond `Store`'s own reads: received alerts, and
-incidents by namespace. They take the `Store` and return plain JSON-ready data."""
+"""Read-only queries the HTTP API needs beyond `Store`'s own reads: received alerts,
+incidents by namespace, and incidents by status (for metrics). They take the `Store` and return plain JSON-ready data."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from opslens.store.models import AlertReceived, Incident
-from opslens.store.records import jsonable
+from opslens.store.records import IncidentStatus, jsonable
 
 if TYPE_CHECKING:
     from opslens.store.repository import Store
 
-__all__ = ["list_alerts", "refs_in_namespace"]
+__all__ = ["incident_counts", "list_alerts", "refs_in_namespace"]
 
 
 def list_alerts(
@@ -61,3 +61,13 @@ def refs_in_namespace(store: Store, namespace: str) -> set[str]:
     with store._read() as session:
         rows = session.execute(select(Incident.ref, Incident.namespaces)).all()
     return {ref for ref, namespaces in rows if namespace in (namespaces or [])}
+
+
+def incident_counts(store: Store) -> dict[str, int]:
+    """Number of incidents per status (every status present, zero included), for metrics."""
+    counts = {status.value: 0 for status in IncidentStatus}
+    with store._read() as session:
+        query = select(Incident.status, func.count()).group_by(Incident.status)
+        for status, number in session.execute(query):
+            counts[str(status)] = number
+    return counts

@@ -1,7 +1,8 @@
 """`opslens serve`: run the HTTP service (Alertmanager webhook, REST API, background triage).
 
 Needs the optional extra: `pip install 'opslens[server]'`. Binds to 127.0.0.1 by default and
-refuses any other address unless an API token is configured (one line, exit code 2).
+refuses any other address unless an API token is configured (one line, exit code 2). On
+loopback without a configured token it makes a token for this run and says which file holds it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ def serve(
     no_worker: Annotated[
         bool, typer.Option("--no-worker", help="Do not run background triage jobs here.")
     ] = False,
+    llm: Annotated[
+        str | None,
+        typer.Option(help="Model for background triage: none, auto, ollama, openai (default auto)."),
+    ] = None,
 ) -> None:
     """Serve the Alertmanager webhook and the REST API (needs `opslens[server]`)."""
     try:
@@ -39,14 +44,30 @@ def serve(
     except ImportError as exc:
         fail(f"the server needs the optional extra: pip install 'opslens[server]' ({exc.name})")
     try:
-        settings = load_settings(host=host, port=port, db=db, worker=False if no_worker else None)
+        settings = load_settings(
+            host=host, port=port, db=db, llm=llm, worker=False if no_worker else None
+        )
         check_bind(settings)
     except ConfigError as exc:
         fail(str(exc))
+    if not settings.has_token():
+        settings = _with_run_token(settings)
     with opened(settings.db) as store:
         application = create_app(settings, store, background=_background(settings))
         info(f"opslens serving on http://{settings.host}:{settings.port}")
         uvicorn.run(application, host=settings.host, port=settings.port, log_level="info")
+
+
+def _with_run_token(settings: ServerSettings) -> ServerSettings:
+    """Loopback without a configured token: a token for this run, in a file of mode 600."""
+    from pydantic import SecretStr
+
+    from opslens.server.run_token import RUN_TOKEN_NAME, write_run_token
+
+    token, path = write_run_token()
+    info(f"no API token configured: this run's token is in {path} "
+         "(curl -H \"Authorization: Bearer $(cat ...)\")")
+    return settings.model_copy(update={"tokens": {RUN_TOKEN_NAME: SecretStr(token)}})
 
 
 def _background(settings: ServerSettings) -> tuple[Background, ...]:

@@ -1,7 +1,9 @@
 """`opslens serve`: background triage jobs, and what links received alerts to incidents.
 
-- `jobs`: one row per queued triage of an incident; claimed with row locks (`FOR UPDATE SKIP
-  LOCKED` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite), so replicas never run one job twice.
+- `jobs`: one row per queued triage of an incident (or of an upload, whose incident exists only
+  once it ran); claimed with row locks (`FOR UPDATE SKIP LOCKED` on PostgreSQL, `BEGIN
+  IMMEDIATE` on SQLite), so replicas never run one job twice. `params` holds what a job needs
+  besides its incident; `affinity` pins a job to the host whose disk holds its inputs.
 - `alerts_received.group_key`: Alertmanager's groupKey, the first correlation rule.
 - `alerts_received.dedupe_key`: sha256 of (groupKey, fingerprint, startsAt, status), UNIQUE, so
   a repeated webhook delivery is stored once even when two replicas receive it. NULL (rows from
@@ -30,7 +32,7 @@ def upgrade() -> None:
             "incident_id",
             sa.Integer,
             sa.ForeignKey("incidents.id", ondelete="CASCADE"),
-            nullable=False,
+            nullable=True,
         ),
         sa.Column("kind", sa.String(32), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
@@ -40,6 +42,8 @@ def upgrade() -> None:
         sa.Column("started_at", _TS),
         sa.Column("finished_at", _TS),
         sa.Column("claimed_by", sa.String(128)),
+        sa.Column("params", sa.JSON),
+        sa.Column("affinity", sa.String(128)),
     )
     op.create_index("ix_jobs_status", "jobs", ["status"])
     op.create_index("ix_jobs_incident_id", "jobs", ["incident_id"])

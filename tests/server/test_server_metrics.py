@@ -51,3 +51,17 @@ def test_alerts_received_are_counted_new_and_duplicate(
     new = found[("opslens_alerts_received_total", frozenset({("outcome", "new")}))]
     duplicate = found[("opslens_alerts_received_total", frozenset({("outcome", "duplicate")}))]
     assert (new, duplicate) == (2, 2)
+
+
+def test_incidents_and_jobs_by_status_are_read_from_the_database(
+    client: httpx.Client, base_url: str
+) -> None:
+    def gauge(name: str, status: str) -> float:
+        return samples(base_url)[(name, frozenset({("status", status)}))]
+
+    assert gauge("opslens_incidents", "open") == 0
+    assert gauge("opslens_jobs", "queued") == 0
+    client.post(WEBHOOK, json=alertmanager_payload(fingerprints=("f1",)))
+    # No worker runs in this app: the new incident's triage job waits in the queue.
+    assert (gauge("opslens_incidents", "open"), gauge("opslens_incidents", "resolved")) == (1, 0)
+    assert (gauge("opslens_jobs", "queued"), gauge("opslens_jobs", "failed")) == (1, 0)
