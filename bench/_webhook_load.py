@@ -20,6 +20,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 TIMEOUT = 10.0  # seconds for one request; Alertmanager's own default is 10 s too
+# A connection idle this long is closed rather than reused: uvicorn closes idle keep-alive
+# connections after 5 s, and a request written on one it is closing fails unanswered (real
+# clients retry those; closing them first keeps such errors out of the figures).
+IDLE_LIMIT = 4.0
 
 
 @dataclass
@@ -57,12 +61,15 @@ class _Pool:
     def __init__(self, host: str, port: int, size: int) -> None:
         self.host, self.port = host, port
         self.slots = asyncio.Semaphore(size)
-        self.idle: list[Conn] = []
+        self.idle: list[tuple[float, Conn]] = []
 
     async def take(self) -> Conn:
         await self.slots.acquire()
-        if self.idle:
-            return self.idle.pop()
+        while self.idle:
+            since, conn = self.idle.pop()
+            if time.perf_counter() - since < IDLE_LIMIT:
+                return conn
+            conn[1].close()
         try:
             return await asyncio.open_connection(self.host, self.port)
         except BaseException:
@@ -70,7 +77,7 @@ class _Pool:
             raise
 
     def give(self, conn: Conn) -> None:
-        self.idle.append(conn)
+        self.idle.append((time.perf_counter(), conn))
         self.slots.release()
 
     def drop(self, conn: Conn | None) -> None:
@@ -80,7 +87,7 @@ class _Pool:
         self.slots.release()
 
     def close(self) -> None:
-        for _, writer in self.idle:
+        for _, (_, writer) in self.idle:
             writer.close()
         self.idle.clear()
 

@@ -217,3 +217,19 @@ def test_configured_scope_labels_drive_correlation(store: Store) -> None:
     assert len(incidents) == 2
     assert sorted(s for i in incidents for s in store.get_incident(i.ref).services) == [
         "api", "web"]
+
+
+def test_the_sweep_links_alerts_whose_correlation_was_lost(store: Store) -> None:
+    """The webhook commits alerts before correlating them; if the process dies in between,
+    the worker's sweep correlates them, resolved ones included (or the incident never
+    becomes mitigated)."""
+    from opslens.server.correlate import ingest_unlinked
+
+    ingest(store, deliver(store, A, [alert("f1", namespace="shop")], T0), SETTINGS, T0)
+    # Stored but never correlated: a firing alert of a new scope, and f1's resolution.
+    deliver(store, B, [alert("f2", namespace="db")], T0 + M)
+    deliver(store, A, [alert("f1", namespace="shop", status="resolved", ends=M)], T0 + M)
+    result = ingest_unlinked(store, SETTINGS, T0 + 2 * M)
+    assert (result.linked, result.resolved, len(result.opened)) == (2, 1, 1)
+    assert sweep(store, SETTINGS, T0 + 15 * M) == ["INC-0001"]
+    assert ingest_unlinked(store, SETTINGS, T0 + 16 * M).linked == 0

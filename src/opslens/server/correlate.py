@@ -165,11 +165,10 @@ def ingest(
             candidates.link(alert, target.id)
             links.setdefault(target.id, []).append(alert)
             result.linked += 1
-        # One UPDATE per incident rather than per alert (the rules above saw the links already).
-        for incident_id, linked in links.items():
-            scopes = [scope(a.labels, names) for a in linked]
-            tx.link([a.id for a in linked], incident_id, now, [n for _, n, _ in scopes if n],
-                    [s for _, _, s in scopes if s])
+        # Written at the end, all at once (the rules above saw the links already).
+        scopes = {i: [scope(a.labels, names) for a in linked] for i, linked in links.items()}
+        tx.link_all({i: ([a.id for a in links[i]], {n for _, n, _ in found if n},
+                         {s for _, _, s in found if s}) for i, found in scopes.items()}, now)
         for incident in grown.values():
             result.jobs.append(tx.enqueue(incident.id, now))
             if incident.ref not in result.opened:

@@ -52,6 +52,7 @@ class Worker:
         self.id = name or worker_id()
         self.affinity = host_affinity()
         self._stop = threading.Event()
+        self._stop_requested = False
         self._thread: threading.Thread | None = None
         self._last_sweep = float("-inf")
 
@@ -79,7 +80,7 @@ class Worker:
     def loop(self) -> None:
         """Until `stop()`: run jobs, sweep when due, wait `poll` when idle. A database error
         is logged and waited out, never fatal (the next round retries)."""
-        while not self._stop.is_set():
+        while not self._stop.is_set() and not self._stop_requested:
             try:
                 if time.monotonic() - self._last_sweep >= self.sweep_every:
                     self.sweep()
@@ -88,6 +89,12 @@ class Worker:
             except Exception as exc:  # a DB outage must not kill the worker thread
                 log.warning("worker: %s", str(exc).splitlines()[0] if str(exc) else exc)
             self._stop.wait(self.poll)
+
+    def stop_soon(self) -> None:
+        """Ask the loop to end after the current job. Safe in a signal handler: it only sets
+        a flag (`Event.set` there can deadlock on the lock `Event.wait` holds when the signal
+        lands); the loop sees it within `poll` seconds."""
+        self._stop_requested = True
 
     def start(self) -> Worker:
         self._thread = threading.Thread(target=self.loop, name="opslens-worker", daemon=True)

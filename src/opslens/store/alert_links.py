@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import case, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from opslens.store import jobs, writes
@@ -85,11 +85,11 @@ class Linking:
         return [_linked(row) for row in rows]
 
     def unlinked(self, since: datetime) -> list[int]:
-        """Ids of firing alerts received since `since` that no incident holds."""
+        """Ids of alerts received since `since` that no incident holds (resolved ones too:
+        a resolved alert whose correlation was lost would keep its incident open)."""
         return list(self.session.scalars(
             select(AlertReceived.id).where(AlertReceived.incident_id.is_(None))
-            .where(AlertReceived.received_at >= since).where(AlertReceived.status == "firing")
-            .order_by(AlertReceived.id)
+            .where(AlertReceived.received_at >= since).order_by(AlertReceived.id)
         ))
 
     def open_incidents(self) -> list[OpenIncident]:
@@ -128,13 +128,12 @@ class Linking:
         index on group_key), and correlation asks for them only when an alert's fingerprint
         found nothing."""
         alert = AlertReceived
+        if fingerprints:
+            return self.alerts(self._newest_holding(fingerprints))
         keys: list[Any] = [alert.incident_id]
         query = select(func.max(alert.id)).join(Incident, Incident.id == alert.incident_id)
         query = query.where(Incident.status == IncidentStatus.OPEN.value)
-        if fingerprints:
-            query = query.where(alert.fingerprint.in_(sorted(set(fingerprints))))
-            keys.append(alert.fingerprint)
-        elif group_key is not None:
+        if group_key is not None:
             query = query.where(alert.group_key == group_key)
         elif seen_since is not None:
             query = query.where(or_(alert.received_at >= seen_since,
@@ -143,6 +142,23 @@ class Linking:
         else:
             return []
         return self.alerts(self.session.scalars(query.group_by(*keys)).all())
+
+    def _newest_holding(self, fingerprints: Collection[str]) -> list[int]:
+        """Ids of the newest alert per open incident and fingerprint. Through the fingerprint
+        index alone, the open incidents filtered here: joined with them in SQL, SQLite chose
+        to walk every alert of every open incident (the incident_id index) instead."""
+        rows = self.session.execute(
+            select(AlertReceived.id, AlertReceived.incident_id, AlertReceived.fingerprint)
+            .where(AlertReceived.fingerprint.in_(sorted(set(fingerprints))))
+            .where(AlertReceived.incident_id.is_not(None))
+        ).all()
+        open_ids = set(self.open_refs())
+        newest: dict[tuple[int, str], int] = {}
+        for row in rows:
+            if row.incident_id in open_ids:
+                key = (row.incident_id, row.fingerprint)
+                newest[key] = max(newest.get(key, 0), row.id)
+        return list(newest.values())
 
     def open_incident(
         self, title: str, now: datetime, *, started_at: datetime | None,
@@ -166,22 +182,40 @@ class Linking:
     def link(self, alert_ids: list[int], incident_id: int, now: datetime,
              namespaces: Iterable[str] = (), services: Iterable[str] = ()) -> None:
         """Point the alerts at the incident; its names grow by `namespaces`/`services`."""
-        if alert_ids:
+        self.link_all({incident_id: (alert_ids, set(namespaces), set(services))}, now)
+
+    def link_all(self, links: dict[int, tuple[list[int], set[str], set[str]]],
+                 now: datetime) -> None:
+        """`link` for several incidents at once: {incident id: (alert ids, namespaces,
+        services)}. A few Core statements whatever the number of incidents: correlation links
+        every batch of webhook deliveries, and loading and flushing each incident's ORM row
+        was most of its cost."""
+        if not links:
+            return
+        owner = {alert_id: incident_id for incident_id, (ids, _, _) in links.items()
+                 for alert_id in ids}
+        if owner:
             self.session.execute(
-                update(AlertReceived).where(AlertReceived.id.in_(alert_ids))
-                .values(incident_id=incident_id).execution_options(synchronize_session=False)
+                update(AlertReceived).where(AlertReceived.id.in_(list(owner)))
+                .values(incident_id=case(owner, value=AlertReceived.id))
+                .execution_options(synchronize_session=False)
             )
-        # Core statements on two columns, not the ORM object: correlation links every batch
-        # of webhook deliveries, and loading and flushing the whole incident row was the
-        # larger part of its cost.
-        names = self.session.execute(
-            select(Incident.namespaces, Incident.services).where(Incident.id == incident_id)
-        ).one()
+        for row in self.session.execute(
+            select(Incident.id, Incident.namespaces, Incident.services)
+            .where(Incident.id.in_(list(links)))
+        ):
+            _, namespaces, services = links[row.id]
+            grown = (sorted(set(row.namespaces) | namespaces),
+                     sorted(set(row.services) | services))
+            if grown != (row.namespaces, row.services):
+                self.session.execute(
+                    update(Incident).where(Incident.id == row.id)
+                    .values(namespaces=grown[0], services=grown[1])
+                    .execution_options(synchronize_session=False)
+                )
         self.session.execute(
-            update(Incident).where(Incident.id == incident_id).values(
-                namespaces=sorted(set(names.namespaces) | set(namespaces)),
-                services=sorted(set(names.services) | set(services)), updated_at=now,
-            ).execution_options(synchronize_session=False)
+            update(Incident).where(Incident.id.in_(list(links))).values(updated_at=now)
+            .execution_options(synchronize_session=False)
         )
 
     def enqueue(self, incident_id: int, now: datetime) -> int:

@@ -87,7 +87,7 @@ def store_deliveries(
     """Store several deliveries in ONE transaction (one result each, in order): the webhook
     commits the deliveries that arrived together at once, and answers each after the commit.
     An alert repeated within the batch is a duplicate like any other."""
-    redactor = cast("Redactor", _Memo(writes.redactor()))
+    redactor = _redactor()
     when = received_at or utcnow()
     batches = []
     for delivery in deliveries:
@@ -117,19 +117,42 @@ def store_deliveries(
 
 class _Memo:
     """A redactor that redacts each distinct string once. `redact_json` redacts every string
-    of an alert on its own, and the alerts of a batch repeat most label and annotation values
-    (namespace, severity, runbook URL...), so this halves the batch's largest CPU cost;
-    `Redactor.redact` depends on its text alone."""
+    of an alert, then the alert's whole text; from one delivery to the next most label and
+    annotation values recur, and so do whole alerts (a group's firing alerts are sent again
+    with each notification), and `Redactor.redact` depends on its text alone. Measured on
+    bench/webhook.py's deliveries: 0.15 ms per alert without, 0.05 ms with."""
+
+    LIMIT = 4_000_000  # characters kept (keys and values, ~8-16 MB); then it starts again
 
     def __init__(self, redactor: Redactor) -> None:
         self._redactor = redactor
         self._done: dict[str, str] = {}
+        self._size = 0
 
     def redact(self, text: str) -> str:
         done = self._done.get(text)
         if done is None:
+            if self._size >= self.LIMIT:
+                self._done.clear()
+                self._size = 0
             done = self._done[text] = self._redactor.redact(text)
+            self._size += len(text) + len(done)
         return done
+
+
+_memo: tuple[str, _Memo] | None = None
+
+
+def _redactor() -> Redactor:
+    """`writes.redactor()` behind a memo kept while the user's extra secret patterns stay the
+    same (a changed `[guard]` configuration starts a new one, as a fresh redactor would)."""
+    global _memo
+    from opslens.guard.config import load_guard_config
+
+    patterns = repr(sorted(load_guard_config().secret_patterns.items()))
+    if _memo is None or _memo[0] != patterns:
+        _memo = (patterns, _Memo(writes.redactor()))
+    return cast("Redactor", _memo[1])
 
 
 # The columns `store_delivery` fills (the keys of its rows).

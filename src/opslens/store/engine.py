@@ -40,6 +40,10 @@ __all__ = [
 
 # Execution option that marks a connection whose transactions write (BEGIN IMMEDIATE on SQLite).
 WRITE = {"opslens_write": True}
+# WAL with synchronous=NORMAL: a commit is in the WAL file when COMMIT returns, so it
+# survives the process being killed (SIGKILL, OOM: bench/webhook.py checks that every 2xx'd
+# alert is there after one); only a power loss or OS crash can take the last commits, since
+# the WAL is fsynced at checkpoints rather than at every commit.
 _SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA busy_timeout=5000",

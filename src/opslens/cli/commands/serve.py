@@ -19,6 +19,7 @@ from opslens.errors import ConfigError
 if TYPE_CHECKING:
     from opslens.server.app import Background
     from opslens.server.settings import ServerSettings
+    from opslens.store import Store
 
 
 @app.command()
@@ -30,6 +31,9 @@ def serve(
     db: DbOption = None,
     no_worker: Annotated[
         bool, typer.Option("--no-worker", help="Do not run background triage jobs here.")
+    ] = False,
+    access_log: Annotated[
+        bool, typer.Option("--access-log", help="Log every request (off: it costs throughput).")
     ] = False,
     llm: Annotated[
         str | None,
@@ -53,9 +57,10 @@ def serve(
     if not settings.has_token():
         settings = _with_run_token(settings)
     with opened(settings.db) as store:
-        application = create_app(settings, store, background=_background(settings))
+        application = create_app(settings, store, background=_background(settings, store))
         info(f"opslens serving on http://{settings.host}:{settings.port}")
-        uvicorn.run(application, host=settings.host, port=settings.port, log_level="info")
+        uvicorn.run(application, host=settings.host, port=settings.port, log_level="info",
+                    access_log=access_log)
 
 
 def _with_run_token(settings: ServerSettings) -> ServerSettings:
@@ -70,10 +75,12 @@ def _with_run_token(settings: ServerSettings) -> ServerSettings:
     return settings.model_copy(update={"tokens": {RUN_TOKEN_NAME: SecretStr(token)}})
 
 
-def _background(settings: ServerSettings) -> tuple[Background, ...]:
-    """The triage worker, unless disabled."""
+def _background(settings: ServerSettings, store: Store) -> tuple[Background, ...]:
+    """The triage worker in a process of its own (a triage in the serving process would hold
+    the GIL while alerts arrive), started and stopped with the app, unless disabled."""
     if not settings.worker:
         return ()
-    from opslens.server.worker import start_worker
+    from opslens.server.worker_process import WorkerProcess
 
-    return (lambda state: start_worker(state).stop,)
+    url = store.engine.url.render_as_string(hide_password=False)
+    return (lambda _state: WorkerProcess(settings, url).start().stop,)

@@ -1,0 +1,111 @@
+"""`opslens serve` runs triage jobs in a worker process of its own, restarts it when it dies,
+and stops it on shutdown. The real command, a real SQLite file, real HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from server_helpers import TOKEN, alertmanager_payload, closed_port
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc for child pids")
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children = (task / "children").read_text().split()
+        found |= {int(child) for child in children}
+    return found
+
+
+def _serve(tmp_path: Path, port: int) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPSLENS_")}
+    env.update(OPSLENS_DATABASE_URL=f"sqlite:///{tmp_path / 'served.db'}",
+               OPSLENS_API_TOKEN=TOKEN, OPSLENS_CONFIG=str(tmp_path / "none.toml"),
+               XDG_DATA_HOME=str(tmp_path / "data"))
+    return subprocess.Popen(
+        [sys.executable, "-m", "opslens", "serve", "--port", str(port), "--llm", "none"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def _wait(condition: Any, what: str, seconds: float = 60) -> Any:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if found := condition():
+                return found
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.2)
+
+
+def test_jobs_run_in_a_supervised_worker_process(tmp_path: Path) -> None:
+    port = closed_port()
+    server = _serve(tmp_path, port)
+    base = f"http://127.0.0.1:{port}"
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    try:
+        _wait(lambda: httpx.get(base + "/readyz").status_code == 200, "the server")
+        worker = _wait(lambda: _children(server.pid), "the worker process")
+        assert len(worker) >= 1
+        posted = httpx.post(base + "/api/v1/alerts/alertmanager", headers=auth,
+                            json=alertmanager_payload(fingerprints=("f1",)))
+        assert posted.status_code == 202, posted.text
+
+        def done() -> dict[str, Any] | None:
+            job = httpx.get(base + "/api/v1/jobs/1", headers=auth)
+            return job.json() if job.status_code == 200 and job.json()["status"] == "done" \
+                else None
+
+        job = _wait(done, "the first job")
+        claimed_pid = int(job["claimed_by"].split(":")[1])
+        assert claimed_pid != server.pid and claimed_pid in _children(server.pid)
+
+        os.kill(claimed_pid, signal.SIGKILL)  # the supervisor brings a new one
+        _wait(lambda: (_children(server.pid) - {claimed_pid}), "a restarted worker", 30)
+        posted = httpx.post(base + "/api/v1/alerts/alertmanager", headers=auth,
+                            json=alertmanager_payload(fingerprints=("f2",), namespace="db",
+                                                      group_key="{}:{other}"))
+        assert posted.status_code == 202
+
+        def second_done() -> dict[str, Any] | None:
+            jobs = [httpx.get(f"{base}/api/v1/jobs/{i}", headers=auth) for i in (1, 2)]
+            return jobs[1].json() if jobs[1].status_code == 200 and \
+                jobs[1].json()["status"] == "done" else None
+
+        second = _wait(second_done, "a job run by the restarted worker")
+        assert int(second["claimed_by"].split(":")[1]) not in (claimed_pid, server.pid)
+        survivors = _children(server.pid)
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=60)
+    # uvicorn ends a graceful shutdown by re-raising the SIGTERM it caught, as supervisors expect
+    assert server.returncode in (0, -signal.SIGTERM), err
+    assert "restarting it" in err and "Traceback" not in err
+    for pid in survivors:  # the worker stopped with the server (the resource tracker too)
+        _wait(lambda pid=pid: not Path(f"/proc/{pid}").exists(), f"process {pid} to end", 15)
+
+
+def test_the_worker_ends_when_the_server_is_killed_outright(tmp_path: Path) -> None:
+    port = closed_port()
+    server = _serve(tmp_path, port)
+    try:
+        _wait(lambda: httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200,
+              "the server")
+        children = _wait(lambda: _children(server.pid), "the worker process")
+    finally:
+        server.kill()
+        server.communicate(timeout=60)
+    for pid in children:
+        _wait(lambda pid=pid: not Path(f"/proc/{pid}").exists() or
+              "zombie" in Path(f"/proc/{pid}/status").read_text(), f"process {pid} to end", 20)
