@@ -3,12 +3,14 @@ and Open WebUI's background tasks told apart from chat turns. Pure functions, ta
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from chat_helpers import FOLLOW_UP_TEMPLATE, RAG_PREAMBLE, TAGS_TEMPLATE, TITLE_TEMPLATE
 
 from opslens.server.chat.material import read_chat
 from opslens.server.chat.protocol import Message
-from opslens.server.chat.tasks import recognise
+from opslens.server.chat.tasks import answer_task, recognise
 
 LOG = "2025-05-06T14:12:30Z ERROR db timeout\n2025-05-06T14:12:31Z ERROR db timeout\n"
 
@@ -49,6 +51,17 @@ def test_assistant_messages_are_never_material_and_repeats_count_once() -> None:
     assert chat.question == "why not the deploy?"
 
 
+def test_older_open_webui_puts_attachments_in_the_system_message() -> None:
+    """Before `RAG_SYSTEM_CONTEXT`, the template (ending in `<user_query>`) went to the system
+    message and stayed there on every turn: material, while the question is the user's."""
+    system = RAG_PREAMBLE.format(context=f'<source id="1" name="api.log">{LOG}</source>')
+    system += "\n<user_query>\nwhy?\n</user_query>"
+    chat = read_chat([Message(role="system", content=system), _user("why?"),
+                      Message(role="assistant", content="brief"), _user("what next?")])
+    assert [p.name for p in chat.pieces] == ["api.log"]
+    assert chat.question == "what next?" and not chat.latest_has_material
+
+
 def test_unsafe_attachment_names_become_plain_file_names() -> None:
     context = '<source id="1" name="../../etc/pass wd">x 10:00:00 ERROR\ny 10:00:01 ERROR</source>'
     (piece,) = read_chat([_user(RAG_PREAMBLE.format(context=context))]).pieces
@@ -85,3 +98,15 @@ def test_background_tasks_are_recognised(prompt: str, key: str) -> None:
 ])
 def test_chat_turns_are_not_background_tasks(messages: list[tuple[str, str]]) -> None:
     assert recognise(messages) is None
+
+
+@pytest.mark.parametrize(("template", "key", "expected"), [
+    (TITLE_TEMPLATE, "title", "oom in shop"),
+    (TAGS_TEMPLATE, "tags", ["Incident", "oom", "shop"]),
+    (FOLLOW_UP_TEMPLATE, "follow_ups", ["Why oom?", "Show the evidence for 1", "What next?",
+                                        "Why not the deploy?"]),
+])
+def test_task_answers_come_from_the_previous_brief(template: str, key: str, expected: object) -> None:
+    task = recognise([("user", template.replace("{history}", HISTORY))])
+    assert task is not None
+    assert json.loads(answer_task(task)) == {key: expected}

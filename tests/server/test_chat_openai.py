@@ -104,6 +104,7 @@ def test_follow_ups_answer_from_the_first_paste_without_a_second_triage(
     why_not = ask("why not the deploy?")
     assert "**bad-deploy** is hypothesis 2" in why_not, why_not
     assert "Evidence for it:" in why_not and "ScalingReplicaSet" in why_not
+    assert ask("why 2?") == why_not
     next_steps = ask("what next?")
     assert "kubectl -n shop describe pod checkout-7d4b8c9f6-t6v2n" in next_steps
     evidence = ask("show the evidence for 1")

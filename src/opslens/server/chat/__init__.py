@@ -23,5 +23,7 @@ __all__ = ["COMPLETIONS_PATH", "chat_router"]
 
 
 def chat_router(settings: ServerSettings, triage: Callable[..., Any]) -> APIRouter:
-    """The `/v1` router of an app serving `settings`, triaging with `triage` (`run_triage`)."""
-    return build_router(ChatService(ModelCatalog(settings), triage))
+    """The `/v1` router of an app serving `settings`, triaging with `triage` (`run_triage`);
+    a chat triage gets the same time limit as a background job (`job_timeout`)."""
+    timeout = settings.job_timeout.total_seconds()
+    return build_router(ChatService(ModelCatalog(settings), triage, timeout))

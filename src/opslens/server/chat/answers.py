@@ -91,10 +91,9 @@ def follow_up(report: Report, question: str) -> str:
 def _named_hypothesis(report: Report, question: str) -> Hypothesis | Category | None:
     """The hypothesis (or, if none, the category) the question names, by number or words."""
     words = set(re.findall(r"[a-z0-9-]+", question.lower()))
-    if (number := re.search(r"\b(?:#|hypothesis\s*|h)(\d+)\b", question, re.I)) is not None:
-        index = int(number.group(1)) - 1
-        if 0 <= index < len(report.hypotheses):
-            return report.hypotheses[index]
+    for number in re.findall(r"(?:#|\bhypothesis\s*|\bh|\b)(\d+)\b", question, re.I):
+        if 1 <= int(number) <= len(report.hypotheses):  # "why 2?": a rank, not a status code
+            return report.hypotheses[int(number) - 1]
     for category in Category:
         if category is Category.UNKNOWN:
             continue

@@ -36,10 +36,12 @@ class Turn:
 class ChatService:
     """Answers chat turns for one app: its model catalog, its triage cache, its pipeline."""
 
-    def __init__(self, catalog: ModelCatalog, triage: Callable[..., Any]) -> None:
+    def __init__(self, catalog: ModelCatalog, triage: Callable[..., Any],
+                 timeout: float | None = None) -> None:
         self.catalog = catalog
         self.cache = TriageCache()
         self._triage = triage
+        self._timeout = timeout
 
     def turn(self, request: ChatRequest) -> Turn:
         """The answer to `request` (RequestError for an unknown model, raised here, before
@@ -60,7 +62,7 @@ class ChatService:
         yield from _lines(self._reply(chat, narrator))
 
     def _reply(self, chat: Chat, narrator: Narrator) -> str:
-        triaged = self.cache.triage(chat, narrator, self._triage)
+        triaged = self.cache.triage(chat, narrator, self._triage, self._timeout)
         if triaged.report is None:
             return (f"I could not triage the material in this chat: {triaged.error}.\n\n"
                     + NO_MATERIAL)

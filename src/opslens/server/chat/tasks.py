@@ -29,8 +29,9 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("prompt", re.compile(r"Generate a detailed prompt for a[mn]? image generation task")),
 )
 _EMOJI = re.compile(r"reflect the speaker's likely facial expression")
-_TOP = re.compile(r"^1\. \*\*([a-z0-9-]+)\*\* \((\d+)%\)(?: — (\S+) (?:([\w.-]+)/)?([\w.-]+))?", re.MULTILINE)
-_OTHERS = re.compile(r"^\d+\. \*\*([a-z0-9-]+)\*\* \(", re.MULTILINE)
+# `{{MESSAGES:END:n}}` renders `ASSISTANT: ` before a message's first line.
+_TOP = re.compile(r"^(?:ASSISTANT: )?1\. \*\*([a-z0-9-]+)\*\* \((\d+)%\)(?: — (\S+) (?:([\w.-]+)/)?([\w.-]+))?", re.MULTILINE)
+_OTHERS = re.compile(r"^(?:ASSISTANT: )?\d+\. \*\*([a-z0-9-]+)\*\* \(", re.MULTILINE)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,14 +53,17 @@ class TriageCache:
         self._kept: OrderedDict[tuple[str, Narrator], Triaged] = OrderedDict()
         self._lock = threading.Lock()
 
-    def triage(self, chat: Chat, narrator: Narrator, run: Callable[..., Any]) -> Triaged:
-        """The cached outcome for this material and narrator, or a fresh run of `run`."""
+    def triage(self, chat: Chat, narrator: Narrator, run: Callable[..., Any],
+               timeout: float | None = None) -> Triaged:
+        """The cached outcome for this material and narrator, or a fresh run of `run` that
+        stops itself after `timeout` seconds (as a service job does)."""
         key = (chat.digest, narrator)
         with self._lock:
             if key in self._kept:
                 self._kept.move_to_end(key)
                 return self._kept[key]
-        outcome = _run(chat, narrator, run)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        outcome = _run(chat, narrator, run, deadline)
         if outcome.report is not None:  # failures are not kept: the model may be back next turn
             with self._lock:
                 self._kept[key] = outcome
@@ -68,12 +72,13 @@ class TriageCache:
         return outcome
 
 
-def _run(chat: Chat, narrator: Narrator, run: Callable[..., Any]) -> Triaged:
+def _run(chat: Chat, narrator: Narrator, run: Callable[..., Any], deadline: float | None) -> Triaged:
     with tempfile.TemporaryDirectory(prefix="opslens-chat-") as tmp:
         directory = Path(tmp)
         for piece in chat.pieces:
             (directory / piece.name).write_text(piece.text, encoding="utf-8")
-        options = TriageOptions(paths=[str(directory)], llm=narrator.llm, model=narrator.model)
+        options = TriageOptions(paths=[str(directory)], llm=narrator.llm, model=narrator.model,
+                                deadline=deadline)
         outcome = run(options)
         if outcome.report is None:
             reason = strip_directory(outcome.error or "no usable input", directory)
