@@ -151,3 +151,11 @@ def test_an_unknown_model_is_404_model_not_found(client: openai.OpenAI) -> None:
     with pytest.raises(openai.NotFoundError) as raised:
         client.chat.completions.create(model="gpt-4o", messages=_user(OOM_PASTE))
     assert raised.value.code == "model_not_found"
+
+
+def test_a_chat_body_over_the_upload_limit_is_413(serve: Callable[..., str], store: Store) -> None:
+    url = serve(SETTINGS.model_copy(update={"upload_max_bytes": 4096}), store)
+    with (openai.OpenAI(base_url=f"{url}/v1", api_key=TOKEN, max_retries=0) as small,
+          pytest.raises(openai.APIStatusError) as raised):
+        small.chat.completions.create(model="opslens", messages=_user(OOM_PASTE * 3))
+    assert raised.value.status_code == 413

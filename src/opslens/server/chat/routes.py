@@ -3,8 +3,9 @@
 Streaming follows OpenAI exactly: `text/event-stream`; a first chunk with
 `delta.role = "assistant"`; the text in `delta.content`; a chunk with an empty delta and
 `finish_reason: "stop"`; a usage chunk (`choices: []`) when `stream_options.include_usage`
-is set; then `data: [DONE]`. Every error, the bearer-token 401 and the body-limit 413
-included, is sent in OpenAI's error shape (`_OpenAIErrors`), which the official clients read.
+is set; then `data: [DONE]`. Every error of these routes, the bearer-token 401 included, is
+sent in OpenAI's error shape (`_OpenAIErrors`), which the official clients read. (A body
+declared over the limit is refused with 413 by the app's middleware before any route runs.)
 """
 
 from __future__ import annotations
