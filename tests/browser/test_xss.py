@@ -49,7 +49,7 @@ def test_planted_markup_stays_inert_in_the_browser(
         for summary in page.locator("summary").all():
             summary.click()  # open every evidence list, label list, timeline text
         for mark in page.locator("svg .chart-mark").all():
-            mark.focus()
+            mark.hover(force=True)  # show each tooltip: its text is planted too
         page.wait_for_timeout(200)
         planted = page.evaluate("""() => ({
             scripts: [...document.scripts].map(s => s.getAttribute('src')),

@@ -14,6 +14,7 @@ and light mode.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -77,9 +78,49 @@ def _range(report: Report, points: list[Mark]) -> tuple[datetime, datetime] | No
     return start, end
 
 
-def _ticks(start: datetime, end: datetime, count: int = 6) -> list[datetime]:
-    step = (end - start) / count
-    return [start + step * i for i in range(count + 1)]
+# Tick spacings a reader counts in without effort, in minutes.
+_STEPS = (1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080)
+_CLUSTER_PX = 8  # marks of one lane and kind closer than this are drawn as one
+
+
+def _ticks(start: datetime, end: datetime, most: int = 8) -> list[datetime]:
+    """Round times (every 15 min, every hour, ...) between start and end, at most `most`."""
+    minutes = (end - start).total_seconds() / 60
+    step = next((s for s in _STEPS if minutes / s <= most), _STEPS[-1])
+    first = start.replace(second=0, microsecond=0, minute=0)
+    while first < start:
+        first += timedelta(minutes=step)
+    ticks = []
+    while first <= end:
+        ticks.append(first)
+        first += timedelta(minutes=step)
+    return ticks
+
+
+@dataclass(frozen=True)
+class _Cluster:
+    """Marks of one lane and kind that would overlap: one shape, every label in its tooltip."""
+
+    kind: str
+    x: float
+    y: float
+    tips: list[str]
+
+
+def _clusters(
+    points: list[Mark], x: Callable[[datetime], float], start: datetime, end: datetime,
+) -> list[_Cluster]:
+    groups: dict[tuple[str, str, int], list[tuple[float, str]]] = {}
+    for point in sorted(points, key=lambda p: p.ts):
+        px = x(point.ts)
+        note = "" if start <= point.ts <= end else " (outside the window, shown at its edge)"
+        key = (point.lane, point.kind, int(px // _CLUSTER_PX))
+        groups.setdefault(key, []).append((px, f"{_utc(point.ts)} {point.label}{note}"))
+    return [
+        _Cluster(kind, members[0][0], _TOP + _LANE * LANES.index(lane) + _LANE / 2,
+                 [tip for _, tip in members])
+        for (lane, kind, _), members in groups.items()
+    ]
 
 
 def timeline_svg(report: Report) -> Markup | None:
@@ -90,7 +131,7 @@ def timeline_svg(report: Report) -> Markup | None:
         return None
     start, end = span
     width = _W - _LEFT - _RIGHT
-    height = _TOP + _LANE * len(LANES) + 28
+    axis_y = _TOP + _LANE * len(LANES) + 4
 
     def x(ts: datetime) -> float:
         share = (ts - start) / (end - start)
@@ -99,14 +140,13 @@ def timeline_svg(report: Report) -> Markup | None:
     parts = [Markup(
         '<svg class="chart timeline" viewBox="0 0 {} {}" role="img" aria-labelledby="tl-title">'
         '<title id="tl-title">Timeline: alerts, changes, patterns and metric anomalies</title>'
-    ).format(_W, height)]
+    ).format(_W, axis_y + 24)]
     for row, lane in enumerate(LANES):
         y = _TOP + _LANE * row + _LANE / 2
         parts.append(Markup(
             '<line class="chart-lane" x1="{}" x2="{}" y1="{}" y2="{}"/>'
             '<text class="chart-label" x="4" y="{}">{}</text>'
         ).format(_LEFT, _W - _RIGHT, y, y, y + 4, lane))
-    axis_y = _TOP + _LANE * len(LANES) + 4
     multi_day = (end - start) > timedelta(hours=20)
     for tick in _ticks(start, end):
         label = tick.strftime("%m-%d %H:%M" if multi_day else "%H:%M")
@@ -120,24 +160,28 @@ def timeline_svg(report: Report) -> Markup | None:
             '<line class="chart-onset" x1="{0}" x2="{0}" y1="{1}" y2="{2}"><title>onset {3}</title></line>'
             '<text class="chart-onset-label" x="{4}" y="{5}">onset</text>'
         ).format(ox, _TOP - 6, axis_y, _utc(report.onset), ox + 4, _TOP + 2))
-    for point in points:
-        parts.append(_mark(point, x(point.ts), _TOP + _LANE * LANES.index(point.lane) + _LANE / 2,
-                           outside=not start <= point.ts <= end))
+    parts += [_mark(cluster) for cluster in _clusters(points, x, start, end)]
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
 
 
-def _mark(point: Mark, cx: float, cy: float, *, outside: bool) -> Markup:
-    note = " (outside the window, shown at its edge)" if outside else ""
-    tip = f"{_utc(point.ts)} {point.label}{note}"
-    if point.kind == "alert":
+def _mark(cluster: _Cluster) -> Markup:
+    """One shape per cluster (triangle: alert, diamond: change, dot: the rest); a count beside
+    it when it stands for several marks."""
+    cx, cy = cluster.x, cluster.y
+    if cluster.kind == "alert":
         shape = Markup('<path d="M{} {} l6 10 h-12 z"/>').format(cx, cy - 6)
-    elif point.kind.startswith("change"):
+    elif cluster.kind.startswith("change"):
         shape = Markup('<path d="M{} {} l6 6 l-6 6 l-6 -6 z"/>').format(cx, cy - 6)
     else:
         shape = Markup('<circle cx="{}" cy="{}" r="5"/>').format(cx, cy)
-    return Markup('<g class="chart-mark chart-{}" tabindex="0"><title>{}</title>{}</g>').format(
-        point.kind, tip, shape)
+    count = len(cluster.tips)
+    if count > 1:
+        shape += Markup('<text class="chart-count" x="{}" y="{}">×{}</text>').format(
+            cx + 8, cy - 4, count)
+    shown = cluster.tips[:6] + ([f"… and {count - 6} more"] if count > 6 else [])
+    return Markup('<g class="chart-mark chart-{}"><title>{}</title>{}</g>').format(
+        cluster.kind, "\n".join(shown), shape)
 
 
 def _utc(ts: datetime) -> str:
