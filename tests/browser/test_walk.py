@@ -141,3 +141,57 @@ def _screenshots(browser: Any, base: str, logged_in: Any) -> None:
                     page.locator("article#h1 details.evidence summary").click()
                 shoot(page, f"{label}-{name}-{scheme}")
             context.close()
+
+
+def test_a_link_from_another_site_opens_the_page_without_a_new_login(
+    browser: Any, serve: Callable[..., str], store: Store,
+) -> None:
+    """SameSite=Strict keeps the cookie off a cross-site navigation; the reload page brings
+    the logged-in user to the incident anyway (and an anonymous one to the login form)."""
+    from web_helpers import save_example
+
+    save_example(store)
+    base = serve(ServerSettings(tokens={"ops": TOKEN}, worker=False), store)
+    context = browser.new_context(viewport=LAPTOP)
+    page = context.new_page()
+    login(page, base)
+    other = context.new_page()
+    other.set_content(f'<a href="{base}/incidents/INC-0001">INC-0001 in the chat</a>')
+    other.get_by_role("link").click()
+    other.wait_for_url(f"{base}/incidents/INC-0001")
+    assert "Expired TLS certificate" in other.inner_text("h1")
+    context.close()
+    anonymous = browser.new_context(viewport=LAPTOP).new_page()
+    anonymous.set_content(f'<a href="{base}/incidents/INC-0001">INC-0001</a>')
+    anonymous.get_by_role("link").click()
+    anonymous.wait_for_url(f"{base}/login?next=/incidents/INC-0001")
+
+
+def test_the_keyboard_alone_logs_in_and_opens_the_evidence(
+    browser: Any, serve: Callable[..., str], store: Store,
+) -> None:
+    from web_helpers import save_example
+
+    save_example(store)
+    base = serve(ServerSettings(tokens={"ops": TOKEN}, worker=False), store)
+    page = browser.new_context(viewport=LAPTOP).new_page()
+    page.goto(f"{base}/incidents/INC-0001")
+    page.keyboard.type(TOKEN)  # the token field has the focus
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/incidents/INC-0001")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("""() => {
+        const e = document.activeElement, r = e.getBoundingClientRect();
+        return {text: e.textContent, visible: r.top >= 0 && r.width > 0,
+                outline: getComputedStyle(e).outlineStyle};
+    }""")
+    assert focused == {"text": "Skip to content", "visible": True, "outline": "solid"}
+    for _ in range(40):  # Tab on until the top hypothesis' evidence list has the focus
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('article#h1 details') !== null"):
+            break
+    else:
+        raise AssertionError("the evidence of the top hypothesis is not reachable by Tab")
+    page.keyboard.press("Enter")
+    assert page.locator("article#h1 details.evidence").get_attribute("open") == ""
+    assert page.locator("article#h1 pre.line").first.is_visible()

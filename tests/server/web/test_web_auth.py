@@ -111,3 +111,16 @@ def test_pages_carry_the_security_headers(base_url: str) -> None:
     assert answer.headers["referrer-policy"] == "same-origin"
     assert "<script>" not in answer.text  # no inline script: only /static/opslens.js
     assert "content-security-policy" not in httpx.get(base_url + "/docs").headers
+
+
+def test_a_link_followed_from_another_site_reloads_from_this_one_first(base_url: str) -> None:
+    """The Strict cookie is not sent on a cross-site navigation: the page reloads itself from
+    this site (which sends it) instead of asking a logged-in user for the token again."""
+    client = log_in(base_url, TOKEN)
+    cross = {"sec-fetch-site": "cross-site"}
+    answer = httpx.get(base_url + "/incidents/INC-0001", headers=cross)  # no cookie sent
+    assert answer.status_code == 200
+    assert '<meta http-equiv="refresh" content="0; url=/incidents/INC-0001">' in answer.text
+    assert client.get("/incidents", headers={"sec-fetch-site": "same-origin"}).status_code == 200
+    again = httpx.get(base_url + "/incidents", headers={"sec-fetch-site": "same-origin"})
+    assert again.status_code == 303 and again.headers["location"].startswith("/login")

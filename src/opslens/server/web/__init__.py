@@ -62,7 +62,18 @@ def mount(app: FastAPI) -> None:
 
 
 def _to_login(request: Request, exc: LoginRequired) -> Response:
-    return RedirectResponse(f"/login?next={quote(exc.next_path, safe='/')}", status_code=303)
+    """To the login page; but a link followed from another site (chat, a ticket) arrives
+    without the SameSite=Strict cookie, so first reload the page from this site, which sends
+    it: a logged-in user is not asked for the token again, and without a session the reload
+    comes back here as same-origin and goes to login."""
+    from opslens.server.web.auth_routes import safe_next
+
+    target = safe_next(exc.next_path)
+    if request.method == "GET" and request.headers.get("sec-fetch-site") == "cross-site":
+        from opslens.server.web.render import page
+
+        return page(request, "reload.html", None, target=target)
+    return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
 
 
 def _error_page(request: Request, exc: PageError) -> Response:

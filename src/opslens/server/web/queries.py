@@ -51,6 +51,8 @@ def incident_rows(
              .order_by(started.desc(), Incident.id.desc()))
     if status:
         query = query.where(Incident.status == parse_enum(IncidentStatus, status, "status").value)
+    if not namespace:  # the namespace filter reads a JSON list: applied below, after the read
+        query = query.limit(limit)
     with store._read() as session:
         rows = session.execute(query).all()
     found = [_row(incident, received or 0) for incident, received in rows]
