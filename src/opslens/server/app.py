@@ -7,7 +7,8 @@ pipeline, the worker (started by the lifespan) runs triage jobs.
 
 Routers: `webhook.router` and `api.router` are mounted under the bearer-token dependency
 (every `/api/...` and `/v1/...` route needs a token); `/healthz`, `/readyz`, `/metrics` and
-`/docs` are open.
+`/docs` are open. The web UI (`server.web.mount`) serves its pages at `/` behind a login
+session of its own (cookie + CSRF), and adds the security headers to every response.
 """
 
 from __future__ import annotations

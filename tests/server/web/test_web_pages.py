@@ -183,3 +183,32 @@ def test_the_models_page_shows_providers_and_recorded_calls(
 def test_static_files_are_served(base_url: str) -> None:
     assert "setUpCopyButtons" in httpx.get(base_url + "/static/opslens.js").text
     assert "prefers-color-scheme: dark" in httpx.get(base_url + "/static/opslens.css").text
+
+
+def test_runbooks_approval_and_similar_incidents_are_shown(
+    web: httpx.Client, store: Store,
+) -> None:
+    from web_helpers import example_report
+
+    from opslens.report.models import Command, RunbookRef, SafetyLabel
+    from opslens.store import InputFile, InputManifest
+
+    save_example(store)
+    store.resolve("INC-0001", "cert-expiry", None, "issuer secret rotated")
+    report = example_report().model_copy(update={
+        "runbooks": [RunbookRef(path="tls.md", section="Renewing by hand", score=0.8,
+                                for_="cert-expiry", excerpt="cmctl renew inventory-tls")],
+        # a secret's content: the guard holds it for approval (a mutating one it drops)
+        "needs_approval": [Command(cmd="kubectl -n shop get secret inventory-tls -o yaml",
+                                   purpose="Read the certificate the pods mount",
+                                   safety=SafetyLabel.SENSITIVE_READ)],
+    })
+    store.save_report(report, InputManifest(files=[InputFile("b", 1, "0" * 64)]))
+    page = web.get("/incidents/INC-0002").text
+    assert "Renewing by hand" in page and "cmctl renew inventory-tls" in page
+    approval = page[page.index("Needs approval"):page.index("Avoid")]
+    assert "get secret inventory-tls -o yaml" in approval
+    assert 'class="badge warn"' in approval and "sensitive read" in approval
+    similar = page[page.index('id="similar"'):]
+    assert '<a href="/incidents/INC-0001">INC-0001</a>' in similar
+    assert "Root cause: issuer secret rotated" in similar

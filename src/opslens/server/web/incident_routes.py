@@ -13,8 +13,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from sqlalchemy.exc import OperationalError
+from starlette.datastructures import FormData
 
 from opslens.errors import OpslensError
+from opslens.server.state import AppState
 from opslens.server.web.charts import sparkline_svg, timeline_svg
 from opslens.server.web.deps import CheckedForm, CurrentSession, PageError, State
 from opslens.server.web.render import incident_url, page
@@ -25,7 +27,7 @@ from opslens.server.web.views import (
     general_feedback,
     hypothesis_views,
 )
-from opslens.store.records import IncidentNotFound, IncidentStatus, NoteKind
+from opslens.store.records import IncidentDetail, IncidentNotFound, IncidentStatus, NoteKind
 from opslens.taxonomy import Category
 
 __all__ = ["router"]
@@ -38,7 +40,7 @@ DONE = {
 }
 
 
-def _load(state: Any, ref: str) -> Any:
+def _load(state: AppState, ref: str) -> IncidentDetail:
     try:
         return state.store.get_incident(ref)
     except IncidentNotFound:
@@ -48,7 +50,7 @@ def _load(state: Any, ref: str) -> Any:
 
 
 def _incident_page(
-    request: Request, state: Any, session: Session, ref: str, *, error: str | None = None,
+    request: Request, state: AppState, session: Session, ref: str, *, error: str | None = None,
     status_code: int = 200, done: str = "",
 ) -> Response:
     from opslens.store.alert_links import incident_alerts
@@ -85,12 +87,14 @@ def _back(ref: str, done: str, anchor: str) -> Response:
     return RedirectResponse(incident_url(ref, f"?done={done}#{anchor}"), status_code=303)
 
 
-def _field(form: Any, name: str) -> str:
+def _field(form: FormData, name: str) -> str:
     value = form.get(name)
     return value.strip() if isinstance(value, str) else ""
 
 
-def _refused(request: Request, state: Any, session: Session, ref: str, exc: Exception) -> Response:
+def _refused(
+    request: Request, state: AppState, session: Session, ref: str, exc: Exception,
+) -> Response:
     message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return _incident_page(request, state, session, ref, error=message, status_code=400)
 

@@ -9,22 +9,26 @@ is a button (POST), never done on page load.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from opslens.server.state import AppState
 from opslens.server.web.deps import CheckedForm, CurrentSession, State
 from opslens.server.web.queries import model_use, recent_calls
 from opslens.server.web.render import page
 from opslens.server.web.session import Session
+
+if TYPE_CHECKING:
+    from opslens.llm.status import ProviderReport
 
 __all__ = ["router"]
 
 router = APIRouter()
 
 
-def _providers(state: Any, probe: bool) -> tuple[list[Any], str | None]:
+def _providers(state: AppState, probe: bool) -> tuple[list[ProviderReport], str | None]:
     """Each configured provider's status (and probe), or the one-line reason it failed."""
     from opslens.errors import OpslensError
     from opslens.llm.settings import load_settings
@@ -37,7 +41,9 @@ def _providers(state: Any, probe: bool) -> tuple[list[Any], str | None]:
         return [], str(exc).splitlines()[0]
 
 
-def _models_page(request: Request, state: Any, session: Session, probe: bool) -> Response:
+def _models_page(
+    request: Request, state: AppState, session: Session, probe: bool,
+) -> Response:
     providers, error = _providers(state, probe)
     return page(request, "models.html", session, providers=providers, provider_error=error,
                 use=model_use(state.store), calls=recent_calls(state.store),

@@ -14,13 +14,13 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from opslens.pipeline import TriageOptions
+from opslens.server.state import AppState
 from opslens.server.uploads import ArchiveLimits, UploadRejected, check_archive, write_upload
 from opslens.server.web.deps import CheckedForm, CurrentSession, PageError, State
 from opslens.server.web.render import incident_url, page
@@ -37,7 +37,7 @@ def triage_form(request: Request, state: State, session: CurrentSession) -> Resp
                 background=state.settings.worker)
 
 
-def _uploads(form: Any) -> list[UploadFile]:
+def _uploads(form: FormData) -> list[UploadFile]:
     files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
     if not files:
         raise PageError(400, "Choose at least one file or archive to triage.")
@@ -66,7 +66,7 @@ def start_triage(request: Request, state: State, session: CurrentSession,
     return RedirectResponse(incident_url(_run_inline(state, files, options)), status_code=303)
 
 
-def _queue(state: Any, files: list[UploadFile], options: TriageOptions) -> int:
+def _queue(state: AppState, files: list[UploadFile], options: TriageOptions) -> int:
     from opslens.server.jobs import host_affinity
     from opslens.server.upload_jobs import new_spool, spool_root, upload_params
     from opslens.store.jobs import enqueue_upload
@@ -80,7 +80,7 @@ def _queue(state: Any, files: list[UploadFile], options: TriageOptions) -> int:
         raise
 
 
-def _run_inline(state: Any, files: list[UploadFile], options: TriageOptions) -> str:
+def _run_inline(state: AppState, files: list[UploadFile], options: TriageOptions) -> str:
     """Triage now and save the report as a new incident; its ref."""
     from opslens.report.models import Report
     from opslens.server.upload_jobs import file_entries

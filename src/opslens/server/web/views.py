@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AlertView", "CheckView", "EvidenceLine", "HypothesisView", "alert_views", "check_views",
-    "entity_text", "hypothesis_views", "safe_link",
+    "entity_text", "general_feedback", "hypothesis_views", "safe_link",
 ]
 
 # Badge text and style per guard label: only read-only checks are offered as safe to run.
