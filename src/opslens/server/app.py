@@ -7,7 +7,8 @@ pipeline, the worker (started by the lifespan) runs triage jobs.
 
 Routers: `webhook.router` and `api.router` are mounted under the bearer-token dependency
 (every `/api/...` and `/v1/...` route needs a token); `/healthz`, `/readyz`, `/metrics` and
-`/docs` are open.
+`/docs` are open. The web UI (`server.web.mount`) serves its pages at `/` behind a login
+session of its own (cookie + CSRF), and adds the security headers to every response.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from opslens.server import api, webhook
+from opslens.server import api, web, webhook
 from opslens.server.auth import TokenAuth
+from opslens.server.chat import COMPLETIONS_PATH, chat_router
 from opslens.server.limits import BodyLimit
 from opslens.server.metrics import CONTENT_TYPE, Metrics
 from opslens.server.settings import ServerSettings
@@ -79,12 +81,16 @@ def create_app(
     authenticated = [Depends(TokenAuth(settings))]
     app.include_router(webhook.router, dependencies=authenticated)
     app.include_router(api.router, dependencies=authenticated)
+    app.include_router(chat_router(settings, triage), dependencies=authenticated)
     _add_probes(app, state)
+    web.mount(app)  # the web UI at / (its pages, /static, login redirect, security headers)
     # Outermost last: metrics see every request, 413s included.
     app.add_middleware(
         BodyLimit,
         default_limit=settings.upload_max_bytes,
-        limits={webhook.PATH: settings.webhook_max_bytes},
+        limits={webhook.PATH: settings.webhook_max_bytes,
+                # a chat turn carries its pasted or attached files: the upload limit
+                COMPLETIONS_PATH: settings.upload_max_bytes},
     )
     app.add_middleware(_Measured, metrics=metrics)
     return app
