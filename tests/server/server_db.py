@@ -1,52 +1,22 @@
-"""Database fixtures for the correlation/job tests (S2): `store_url` on SQLite and on a real
-PostgreSQL (tests/store/pg_server.py, one server per session), and helpers to store alerts
-the way the webhook does. Import the fixtures into a test module:
-`from server_db import postgres, store_url  # noqa: F401`.
+"""Helpers for the correlation/job tests: storing alerts the way the webhook does (the
+`store_url` and `postgres` fixtures, SQLite and a real PostgreSQL, are in tests/conftest.py).
 
 Also the code the replica test runs in spawned processes (importable by module name)."""
 
 from __future__ import annotations
 
-import itertools
-import os
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))
-
-import pg_server  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))  # store_factories
 
 from opslens.store.alerts import DeliveredAlert, store_delivery  # noqa: E402
 
-_db_numbers = itertools.count(1)
 T0 = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
 
 
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[pg_server.PostgresServer]:
-    try:
-        server = pg_server.start()
-    except FileNotFoundError as exc:
-        if os.environ.get("OPSLENS_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL required (OPSLENS_REQUIRE_POSTGRES=1): {exc}")
-        pytest.skip(f"PostgreSQL binaries absent: {exc}")
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'opslens.db'}"
-    server = request.getfixturevalue("postgres")
-    return server.create_database(f"opslens_srv_{os.getpid()}_{next(_db_numbers)}")
 
 
 def alert(

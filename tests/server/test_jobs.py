@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "llm"))  # the wire-faithful model servers
-from server_db import T0, alert, deliver, postgres, store_url  # noqa: F401
+from server_db import T0, alert, deliver
 from servers import FakeOllama, ScriptedServer, prompt_text  # noqa: E402
 from store_factories import make_report
 

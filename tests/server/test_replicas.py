@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 
-from server_db import postgres, replica  # noqa: F401
+from server_db import replica
 
 from opslens.store import open_store
 from opslens.store.alert_links import incident_alerts

@@ -1,4 +1,5 @@
-"""Store fixtures: every store test runs on SQLite and on a real PostgreSQL started here.
+"""Store fixtures: every store test runs on SQLite and on a real PostgreSQL (`store_url`
+and `postgres` live in tests/conftest.py, shared with the server tests).
 
 The PostgreSQL server is one per session (tests/store/pg_server.py); each test gets a fresh
 database on it. Without the binaries the PostgreSQL cases skip with the reason, unless
@@ -7,41 +8,11 @@ database on it. Without the binaries the PostgreSQL cases skip with the reason, 
 
 from __future__ import annotations
 
-import itertools
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
-import pg_server
 import pytest
 
 from opslens.store import Store, open_store
-
-_db_numbers = itertools.count(1)
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[pg_server.PostgresServer]:
-    """The session's PostgreSQL server."""
-    try:
-        server = pg_server.start()
-    except FileNotFoundError as exc:
-        if os.environ.get("OPSLENS_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL required (OPSLENS_REQUIRE_POSTGRES=1): {exc}")
-        pytest.skip(f"PostgreSQL binaries absent: {exc}")
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A URL of an empty database: a temporary SQLite file, or a fresh PostgreSQL database."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'opslens.db'}"
-    server = request.getfixturevalue("postgres")
-    return server.create_database(f"opslens_test_{os.getpid()}_{next(_db_numbers)}")
 
 
 @pytest.fixture
