@@ -112,7 +112,7 @@ def resemblance_candidates(ctx: Context) -> list[Candidate]:
             category=cat,
             score=min(MAX_SCORE, 0.12 + 0.02 * score + 0.03 * (len(found) - 1)),
             title=f"{detector.title if detector else cat} (by resemblance: no known signature matched)",
-            entity=_workload(ctx, example),
+            entity=workload_of(ctx, example),
             evidence=[eid],
             rationale=f"No known failure signature matched; the error resembles known {cat} failures ({', '.join(words)}).",
             onset=example.time,
@@ -137,7 +137,13 @@ def _unexplained(ctx: Context, matched: set[int], matched_events: set[int]) -> l
     return lines
 
 
-def _workload(ctx: Context, event: Event):  # noqa: ANN202 - Entity | None
+def error_like(event: Event, severity: Severity) -> bool:
+    """A line that reports trouble: by its level, or by its words when the level says little."""
+    return severity >= Severity.WARNING or bool(_ERRORISH.search(event.raw or event.message))
+
+
+def workload_of(ctx: Context, event: Event):  # noqa: ANN201 - Entity | None
+    """The workload a line belongs to, directly or through the signal hits that quote it."""
     if event.entity is not None:
         return ctx.graph.workload(event.entity)
     return top_workload([h for h in ctx.hits if h.events and h.events[0] is event])
