@@ -19,6 +19,11 @@ RAISES = [
     ("curl: (22) The requested URL returned error: 504", "dependency_failure"),
     ("2025/04/02 10:11:12 fetch.go:88: index sync: unexpected server response code: 503", "dependency_failure"),
     ("run: Unexpected HTTP code: 502, URL: https://registry.example.org/v2/shop/cart/manifests/2.1", "dependency_failure"),
+    ("npm http 503 https://registry.npmjs.example/@acme%2fcart", "dependency_failure"),
+    ("npm http fetch GET 502 https://registry.npmjs.example/cart/-/cart-2.1.0.tgz 841ms (cache skip)", "dependency_failure"),
+    ("npm info retry     <title>503 No healthy backends</title>", "dependency_failure"),
+    # the memory cgroup (v1) kernel report
+    ("[88421.1] Task in /kubepods/burstable/pod77/ledger killed as a result of limit of /kubepods/burstable/pod77/ledger", "oom_kill"),
     # musl's and busybox's resolver wording
     ("nslookup: can't resolve 'ledger-db': Name does not resolve", "dns_failure"),
     ("getaddrinfo(ledger-db): Name does not resolve", "dns_failure"),
@@ -78,6 +83,7 @@ SILENT = [
     ("npm WARN retry will retry, error on last attempt: Error: fetch failed with status code 404", "dependency_failure"),
     ("GET https://api.vcs.example.com/repos/acme/app: 200", "dependency_failure"),
     ("fetch.go:88: index sync: unexpected server response code: 304", "dependency_failure"),
+    ("npm http 200 https://registry.npmjs.example/@acme%2fcart", "dependency_failure"),
     ("the unexpected code path ran 5000 times", "dependency_failure"),
     ("parsing took 12ms", "startup_config_error"),
     ("resolved ledger-db to 10.0.4.2 (name resolves fine)", "dns_failure"),
