@@ -73,9 +73,9 @@ def profiles() -> Profiles:
     return Profiles(dict(weights), idf)
 
 
-def resemble(text: str) -> tuple[Category, float, list[str]] | None:
+def resemble(text: str, min_score: float = MIN_RESEMBLANCE, margin: float = MARGIN) -> tuple[Category, float, list[str]] | None:
     """The category `text` resembles most, its score and the words that decided, when the
-    resemblance is clear; None otherwise."""
+    resemblance is clear (at least `min_score`, `margin` times the runner-up); None otherwise."""
     prof = profiles()
     words = set(tokens(text))
     if not words:
@@ -86,7 +86,7 @@ def resemble(text: str) -> tuple[Category, float, list[str]] | None:
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     best, score = ranked[0]
     runner = ranked[1][1] if len(ranked) > 1 else 0.0
-    if score < MIN_RESEMBLANCE or score < MARGIN * runner:
+    if score < min_score or score < margin * runner:
         return None
     deciding = sorted((w for w in words if w in prof.weights[best]), key=lambda w: -prof.idf.get(w, 0.0))
     return best, score, deciding[:4]
