@@ -17,6 +17,16 @@ RAISES = [
     ('error: POST https://api.vcs.example.com/orgs/acme/runners/registration-token: 502  []', "dependency_failure"),
     ("Http response code: ServiceUnavailable from 'POST https://api.vcs.example.com/runner-registration'", "dependency_failure"),
     ("curl: (22) The requested URL returned error: 504", "dependency_failure"),
+    ("2025/04/02 10:11:12 fetch.go:88: index sync: unexpected server response code: 503", "dependency_failure"),
+    ("run: Unexpected HTTP code: 502, URL: https://registry.example.org/v2/shop/cart/manifests/2.1", "dependency_failure"),
+    ("npm http 503 https://registry.npmjs.example/@acme%2fcart", "dependency_failure"),
+    ("npm http fetch GET 502 https://registry.npmjs.example/cart/-/cart-2.1.0.tgz 841ms (cache skip)", "dependency_failure"),
+    ("npm info retry     <title>503 No healthy backends</title>", "dependency_failure"),
+    # the memory cgroup (v1) kernel report
+    ("[88421.1] Task in /kubepods/burstable/pod77/ledger killed as a result of limit of /kubepods/burstable/pod77/ledger", "oom_kill"),
+    # musl's and busybox's resolver wording
+    ("nslookup: can't resolve 'ledger-db': Name does not resolve", "dns_failure"),
+    ("getaddrinfo(ledger-db): Name does not resolve", "dns_failure"),
     ("failed to fetch index: unexpected status code 500 from https://charts.example.org/index.yaml", "dependency_failure"),
     # certificates that say they expired in other words
     ("E0125 08:00:01.1 1 bootstrap.go:265] part of the existing bootstrap client certificate in /var/lib/kubelet/kubeconfig is expired: 2025-01-02 03:04:05 +0000 UTC", "cert_expired"),
@@ -34,6 +44,9 @@ RAISES = [
     # configuration refused at start-up
     ('invalid value "45x" for flag -shutdown-grace: parse error', "startup_config_error"),
     ("command traefik error: field not found, node: entrypoint", "startup_config_error"),
+    ("[ALERT] (1) : config : parsing [/etc/haproxy/haproxy.cfg:31] : unknown keyword 'tune.fooo' in 'global' section", "startup_config_error"),
+    ("Error: failed to get config: cannot unmarshal the configuration: 'receivers' has invalid keys: otlpx", "startup_config_error"),
+    ("org.example.ledger.ConfigurationException: Invalid yaml: unknown property 'cache_sizee'", "startup_config_error"),
     # a database server out of connections
     ("FATAL:  too many connections for role \"app\"", "db_connection"),
     # ActiveRecord::ConnectionTimeoutError: more threads (Sidekiq concurrency) than pool slots
@@ -69,6 +82,11 @@ SILENT = [
     ('Readiness probe failed: HTTP probe failed with statuscode: 4040', "probe_path_missing"),
     ("npm WARN retry will retry, error on last attempt: Error: fetch failed with status code 404", "dependency_failure"),
     ("GET https://api.vcs.example.com/repos/acme/app: 200", "dependency_failure"),
+    ("fetch.go:88: index sync: unexpected server response code: 304", "dependency_failure"),
+    ("npm http 200 https://registry.npmjs.example/@acme%2fcart", "dependency_failure"),
+    ("the unexpected code path ran 5000 times", "dependency_failure"),
+    ("parsing took 12ms", "startup_config_error"),
+    ("resolved ledger-db to 10.0.4.2 (name resolves fine)", "dns_failure"),
     ("certificate valid until Jan  2 03:04:05 2031 GMT", "cert_expired"),
     ("the certificate expires in 30 days", "cert_expired"),
     ('Liveness probe failed: Get "http://10.4.0.9:8080/healthz": dial tcp 10.4.0.9:8080: connect: connection refused', "probe_listener"),

@@ -25,6 +25,12 @@ MERGED_EVIDENCE = 3
 
 def rank(ctx: Context) -> list[Candidate]:
     """Candidates from all detectors, best first, causes ahead of the symptoms they explain."""
+    return order(gather(ctx))
+
+
+def gather(ctx: Context) -> list[Candidate]:
+    """Every candidate the detectors, the component signatures and the resemblance of unmatched
+    error lines propose, unranked."""
     import opslens.analysis.detectors  # noqa: F401  (registers the built-in detectors)
     from opslens.analysis.resemblance import resemblance_candidates
     from opslens.analysis.signature_candidates import signature_candidates
@@ -34,17 +40,17 @@ def rank(ctx: Context) -> list[Candidate]:
         candidates += detector_cls().detect(ctx)
     candidates += signature_candidates(ctx)
     candidates += resemblance_candidates(ctx)
-    return order(candidates)
+    return candidates
 
 
-def order(candidates: list[Candidate]) -> list[Candidate]:
-    """Discount explained symptoms, sort, calibrate and cut: what the report shows, in the
-    order of the confidences it shows."""
+def order(candidates: list[Candidate], floor: float = MIN_SCORE) -> list[Candidate]:
+    """Discount explained symptoms, sort, calibrate and cut at `floor`: what the report shows,
+    in the order of the confidences it shows."""
     candidates = _merge_categories([c for c in candidates if c.score > 0])
     _explain_symptoms(candidates)
     candidates.sort(key=lambda c: -c.score)
     _calibrate(candidates)
-    return [c for c in candidates if c.score >= MIN_SCORE][:MAX_HYPOTHESES]
+    return [c for c in candidates if c.score >= floor][:MAX_HYPOTHESES]
 
 
 def _merge_categories(candidates: list[Candidate]) -> list[Candidate]:

@@ -73,9 +73,9 @@ def profiles() -> Profiles:
     return Profiles(dict(weights), idf)
 
 
-def resemble(text: str) -> tuple[Category, float, list[str]] | None:
+def resemble(text: str, min_score: float = MIN_RESEMBLANCE, margin: float = MARGIN) -> tuple[Category, float, list[str]] | None:
     """The category `text` resembles most, its score and the words that decided, when the
-    resemblance is clear; None otherwise."""
+    resemblance is clear (at least `min_score`, `margin` times the runner-up); None otherwise."""
     prof = profiles()
     words = set(tokens(text))
     if not words:
@@ -86,7 +86,7 @@ def resemble(text: str) -> tuple[Category, float, list[str]] | None:
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     best, score = ranked[0]
     runner = ranked[1][1] if len(ranked) > 1 else 0.0
-    if score < MIN_RESEMBLANCE or score < MARGIN * runner:
+    if score < min_score or score < margin * runner:
         return None
     deciding = sorted((w for w in words if w in prof.weights[best]), key=lambda w: -prof.idf.get(w, 0.0))
     return best, score, deciding[:4]
@@ -112,7 +112,7 @@ def resemblance_candidates(ctx: Context) -> list[Candidate]:
             category=cat,
             score=min(MAX_SCORE, 0.12 + 0.02 * score + 0.03 * (len(found) - 1)),
             title=f"{detector.title if detector else cat} (by resemblance: no known signature matched)",
-            entity=_workload(ctx, example),
+            entity=workload_of(ctx, example),
             evidence=[eid],
             rationale=f"No known failure signature matched; the error resembles known {cat} failures ({', '.join(words)}).",
             onset=example.time,
@@ -137,7 +137,13 @@ def _unexplained(ctx: Context, matched: set[int], matched_events: set[int]) -> l
     return lines
 
 
-def _workload(ctx: Context, event: Event):  # noqa: ANN202 - Entity | None
+def error_like(event: Event, severity: Severity) -> bool:
+    """A line that reports trouble: by its level, or by its words when the level says little."""
+    return severity >= Severity.WARNING or bool(_ERRORISH.search(event.raw or event.message))
+
+
+def workload_of(ctx: Context, event: Event):  # noqa: ANN201 - Entity | None
+    """The workload a line belongs to, directly or through the signal hits that quote it."""
     if event.entity is not None:
         return ctx.graph.workload(event.entity)
     return top_workload([h for h in ctx.hits if h.events and h.events[0] is event])

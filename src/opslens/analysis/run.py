@@ -16,6 +16,7 @@ from opslens.analysis.detectors.base import Candidate, Context
 from opslens.analysis.digest import Digest
 from opslens.analysis.entities import EntityGraph
 from opslens.analysis.evidence import EvidenceBook
+from opslens.analysis.fallback import weak_hypotheses
 from opslens.analysis.findings import AnalysisResult, Check, HypothesisResult, PatternStatus
 from opslens.analysis.hits import (
     SignalHit,
@@ -87,6 +88,9 @@ def analyze(digest: Digest) -> AnalysisResult:
         ranked = rank(ctx)
         for cand in ranked:
             cand.score *= ONGOING_DISCOUNT
+    if not ranked:
+        # Still nothing: a weak lead, marked as such, beats hiding the line that may explain it.
+        ranked = weak_hypotheses(ctx)
     onset = _final_onset(ranked, burst)
     if onset is not None and onset != split:
         patterns = classify_patterns(digest, onset)

@@ -16,7 +16,12 @@ from opslens.analysis import signals
 from opslens.analysis.detectors import base as detector_base
 from opslens.analysis.detectors._shared import NODE_LEVEL, on, score_candidate
 from opslens.analysis.detectors.base import Candidate, Context, top_workload
-from opslens.analysis.detectors.crash_bug import explained_crash, last_words
+from opslens.analysis.detectors.crash_bug import (
+    STARTUP_DISCOUNT,
+    at_startup,
+    explained_crash,
+    last_words,
+)
 from opslens.analysis.hits import SignalHit
 
 #: A category proven only by symptom lines is less certain than one whose cause is named.
@@ -69,6 +74,8 @@ def _candidate(ctx: Context, category: str, hits: list[SignalHit]) -> Candidate 
     if category in NO_CHANGE_CATEGORIES and ctx.change_for(culprit, cand.onset) is not None:
         cand.score *= FRESH_CHANGE_DISCOUNT
     cand.symptoms_of = set().union(*(defs[h.signal].explains for h in primary))
+    if category == "crash-bug" and all(at_startup(h) for h in primary):
+        cand.score *= STARTUP_DISCOUNT  # no input triggered it: see crash_bug.startup_crash
     if category == "crash-bug":
         cand.evidence += [e for e in last_words(ctx, primary) if e not in cand.evidence]
     return cand

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from opslens.analysis import signals
@@ -38,7 +39,40 @@ class CrashBugDetector(Detector):
         cand.evidence += [e for e in last_words(ctx, crashes) if e not in cand.evidence]
         if ctx.change_for(culprit, cand.onset) is not None:
             cand.score *= 0.55  # a fresh change makes this a bad deploy rather than a latent bug
+        if all(at_startup(h) for h in crashes):
+            deploy = startup_crash(cand)
+            cand.score *= STARTUP_DISCOUNT
+            return [cand, deploy]
         return [cand]
+
+
+#: A Go panic in the main goroutine, in main.main itself: the program died while starting,
+#: before serving anything (a worker loop in main panics in the loop's own frames).
+_MAIN_GOROUTINE = re.compile(r"^goroutine 1 \[running\]:", re.M)
+_MAIN_FRAME = re.compile(r"^main\.main\(\)", re.M)
+
+
+#: What the latent-bug reading of a start-up crash keeps.
+STARTUP_DISCOUNT = 0.75
+
+
+def at_startup(hit: SignalHit) -> bool:
+    """Whether a crash happened in the program's main goroutine, i.e. while it was starting."""
+    return any(_MAIN_GOROUTINE.search(e.raw) and _MAIN_FRAME.search(e.raw) for e in hit.events)
+
+
+def startup_crash(crash: Candidate) -> Candidate:
+    """A crash every start repeats is no input-triggered bug: the version (or its build) that
+    runs cannot start. The latent-bug reading stays, as the symptom it explains."""
+    return dataclasses.replace(
+        crash,
+        category="bad-deploy",
+        score=crash.score,
+        title="The version that runs crashes while starting (a defect of the release)",
+        rationale="The program panics in its main goroutine while starting, before it served any request: no input triggers it, every start of this version crashes the same way.",
+        symptoms_of={"crash-bug"},
+        evidence=list(crash.evidence),
+    )
 
 
 #: Exceptions that carry an infrastructure cause are that cause's symptom, not a code bug.

@@ -19,7 +19,10 @@ class NetworkPolicyDetector(Detector):
     title = "Traffic blocked by a NetworkPolicy change"
 
     def detect(self, ctx: Context) -> list[Candidate]:
-        timeouts = ctx.fresh("conn_timeout", "conn_refused")
+        # A kubelet probe that cannot connect says the container does not listen (yet): that is
+        # the probe's or the application's story, not traffic between workloads.
+        probed = {id(e) for h in ctx.all("readiness_fail", "liveness_kill", "probe_path_missing") for e in h.events}
+        timeouts = [h for h in ctx.fresh("conn_timeout", "conn_refused") if not all(id(e) in probed for e in h.events)]
         if not timeouts:
             return []
         change = _policy_change(ctx.changes)

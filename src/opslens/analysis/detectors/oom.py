@@ -6,6 +6,8 @@ from opslens.analysis.detectors._shared import Support, score_candidate
 from opslens.analysis.detectors.base import Candidate, Context, Detector, register, top_workload
 
 NEAR_SECONDS = 180
+#: What a SIGKILL without the kernel's OOM report is worth, compared with the report itself.
+SIGKILL_ONLY = 0.6
 
 
 @register
@@ -16,7 +18,7 @@ class OomDetector(Detector):
     def detect(self, ctx: Context) -> list[Candidate]:
         kills = ctx.fresh("oom_kill")
         if not kills:
-            return []
+            return self._sigkill_only(ctx)
         culprit = top_workload(h for h in kills if h.workload is not None and h.workload.kind != "Node")
         if culprit is None:
             # Kernel lines name the process, not the pod: the workload that restarted or whose
@@ -37,3 +39,25 @@ class OomDetector(Detector):
         if cand:
             cand.symptoms_of = {"crash-bug", "probe-misconfig"}
         return [cand] if cand else []
+
+    def _sigkill_only(self, ctx: Context) -> list[Candidate]:
+        """A process ended by SIGKILL (`signal: killed`, exit 137) with no kernel report at hand:
+        most often the OOM killer at the memory limit, unless a probe or an eviction did it."""
+        killed = ctx.fresh("exit_137")
+        if not killed:
+            return []
+        cand = score_candidate(
+            ctx,
+            category=self.category,
+            title=self.title,
+            culprit=top_workload(killed),
+            primary=killed,
+            support=[Support("memory_growth", 0.35), Support("memory_at_limit", 0.3, "anywhere"), Support("crash_loop", 0.2)],
+            against=[(ctx.fresh("liveness_kill", "eviction", "graceful_shutdown"), 0.6)],
+            rationale="The process was killed with SIGKILL (exit 137) and nothing else claims the kill: most often the OOM killer at the container's memory limit.",
+        )
+        if cand is None:
+            return []
+        cand.score *= SIGKILL_ONLY
+        cand.symptoms_of = {"crash-bug"}
+        return [cand]
