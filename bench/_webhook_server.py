@@ -41,6 +41,7 @@ class ServeProcess:
 
     workdir: Path
     worker: bool = True
+    workers: int = 1  # HTTP processes (`serve --workers`)
     port: int = field(default_factory=free_port)
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     proc: subprocess.Popen[bytes] | None = None
@@ -61,6 +62,8 @@ class ServeProcess:
                 str(self.port), "--db", f"sqlite:///{self.db}"]
         if not self.worker:
             argv.append("--no-worker")
+        if self.workers > 1:
+            argv += ["--workers", str(self.workers)]
         with (self.workdir / "serve.log").open("ab") as log:
             self.proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT,
                                          start_new_session=True)
@@ -86,12 +89,19 @@ class ServeProcess:
         raise RuntimeError(f"opslens serve did not answer within {timeout:.0f} s")
 
     def cpu(self) -> float:
-        """CPU seconds (user + system) the server has used, over every incarnation."""
+        """CPU seconds (user + system) the HTTP side has used, over every incarnation: the
+        server process and its HTTP worker processes, not the triage worker (the one process
+        of the tree that runs niced) nor multiprocessing's resource tracker."""
         total = self.cpu_seconds
         if self.proc is not None and self.proc.poll() is None:
             try:
-                times = psutil.Process(self.proc.pid).cpu_times()
-                total += times.user + times.system
+                root = psutil.Process(self.proc.pid)
+                for process in [root, *root.children(recursive=True)]:
+                    cmdline = " ".join(process.cmdline())
+                    if process.nice() > 0 or "resource_tracker" in cmdline:
+                        continue
+                    times = process.cpu_times()
+                    total += times.user + times.system
             except psutil.Error:
                 pass
         return total

@@ -60,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--kill-after", type=float, default=5.0,
                         help="seconds into the crash phase")
     parser.add_argument("--no-worker", action="store_true", help="serve with --no-worker")
+    parser.add_argument("--workers", type=int, default=1, help="serve with --workers N")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run (tests/bench): 50/s, phases of 1-3 s, kill after 1 s")
     args = parser.parse_args(argv)
@@ -71,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 async def _run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="opslens-webhook-") as tmp:
-        server = ServeProcess(Path(tmp), worker=not args.no_worker)
+        server = ServeProcess(Path(tmp), worker=not args.no_worker, workers=args.workers)
         server.start()
         try:
             return await _phases(server, args)

@@ -4,6 +4,7 @@ and stops it on shutdown. The real command, a real SQLite file, real HTTP."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -109,3 +110,49 @@ def test_the_worker_ends_when_the_server_is_killed_outright(tmp_path: Path) -> N
     for pid in children:
         _wait(lambda pid=pid: not Path(f"/proc/{pid}").exists() or
               "zombie" in Path(f"/proc/{pid}/status").read_text(), f"process {pid} to end", 20)
+
+
+def test_several_http_processes_answer_as_one(tmp_path: Path) -> None:
+    """`--workers 2`: every scrape of /metrics, whichever process answers it, counts the
+    alerts all processes received; the web UI's session works across processes."""
+    port = closed_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPSLENS_", "PROMETHEUS"))}
+    env.update(OPSLENS_DATABASE_URL=f"sqlite:///{tmp_path / 'served.db'}",
+               OPSLENS_API_TOKEN=TOKEN, OPSLENS_CONFIG=str(tmp_path / "none.toml"),
+               XDG_DATA_HOME=str(tmp_path / "data"))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "opslens", "serve", "--port", str(port), "--llm", "none",
+         "--workers", "2"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    try:
+        _wait(lambda: httpx.get(base + "/readyz").status_code == 200, "the server")
+        for index in range(6):
+            with httpx.Client() as fresh:  # a new connection each: both processes get some
+                answer = fresh.post(base + "/api/v1/alerts/alertmanager", headers=auth,
+                                    json=alertmanager_payload(fingerprints=(f"f{index}",)))
+                assert answer.status_code == 202, answer.text
+        for _ in range(6):
+            with httpx.Client() as fresh:
+                text = fresh.get(base + "/metrics").text
+            assert 'opslens_alerts_received_total{outcome="new"} 6.0' in text, text[-2000:]
+        # Log in (form cookie and CSRF from one process, the POST perhaps to the other),
+        # then use the session cookie on fresh connections.
+        with httpx.Client(base_url=base) as browser:
+            form = browser.get("/login")
+            csrf = re.search(r'name="csrf" value="([^"]*)"', form.text)
+            assert csrf is not None
+            answer = browser.post("/login", data={"csrf": csrf.group(1), "token": TOKEN})
+            assert answer.status_code == 303, answer.text
+            cookies = dict(browser.cookies)
+        pages = []
+        for _ in range(6):
+            with httpx.Client(base_url=base, cookies=cookies) as fresh:
+                pages.append(fresh.get("/incidents").status_code)
+        assert pages == [200] * 6
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=60)
+    assert "Traceback" not in err, err

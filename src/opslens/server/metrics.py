@@ -11,6 +11,7 @@ failed). The last two are gauges read from the database at scrape time through
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Mapping
 
@@ -24,6 +25,7 @@ __all__ = ["CONTENT_TYPE", "Metrics"]
 log = logging.getLogger("opslens.server.metrics")
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 # name -> (help, label, callable giving {label value: count})
 GaugeSource = tuple[str, str, Callable[[], Mapping[str, int]]]
@@ -76,7 +78,17 @@ class Metrics:
         self.gauge_sources[name] = (help_text, label, read)
 
     def render(self) -> bytes:
-        return generate_latest(self.registry)
+        """The exposition text. With several HTTP processes (`serve --workers N`, which sets
+        PROMETHEUS_MULTIPROC_DIR) each process's counters live in shared files and any
+        process answers a scrape with the sum of all of them."""
+        if not os.environ.get(MULTIPROC_ENV):
+            return generate_latest(self.registry)
+        from prometheus_client import multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        registry.register(_DatabaseGauges(self.gauge_sources))
+        return generate_latest(registry)
 
     def asgi(self, app: ASGIApp) -> ASGIApp:
         """ASGI middleware counting and timing every request by its route template (not the

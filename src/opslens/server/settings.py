@@ -17,7 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from opslens.errors import ConfigError
 
-__all__ = ["ServerSettings", "check_bind", "is_loopback", "load_settings", "parse_token_list"]
+__all__ = [
+    "ServerSettings", "check_bind", "is_loopback", "load_settings", "parse_token_list",
+    "settings_from_json", "settings_to_json",
+]
 
 _MB = 1024 * 1024
 
@@ -46,6 +49,12 @@ class ServerSettings(BaseModel):
     job_timeout: timedelta = timedelta(seconds=300)
     job_retries: int = Field(default=3, ge=0)
     worker: bool = True
+    # HTTP processes. More than one shares the CPU of an alert storm across cores; the triage
+    # worker stays one process beside them.
+    workers: int = Field(default=1, ge=1, le=64)
+    # Signs the web UI's session cookies and CSRF tokens. None: a secret made at startup (then
+    # a restart logs everyone out); set it for several replicas behind one address.
+    session_secret: SecretStr | None = None
     # The background triage's narrative model, as `opslens triage --llm` (the [llm] config
     # table says where Ollama or the OpenAI-compatible endpoint is).
     llm: Literal["none", "auto", "ollama", "openai"] = "auto"
@@ -88,6 +97,8 @@ def load_settings(**overrides: object) -> ServerSettings:
     update: dict[str, object] = {"tokens": tokens}
     if am := os.environ.get("OPSLENS_ALERTMANAGER_TOKEN", "").strip():
         update["alertmanager_token"] = am
+    if secret := os.environ.get("OPSLENS_SESSION_SECRET", "").strip():
+        update["session_secret"] = secret
     update.update({key: value for key, value in overrides.items() if value is not None})
     try:
         return ServerSettings.model_validate({**settings.model_dump(), **update})
@@ -114,3 +125,22 @@ def check_bind(settings: ServerSettings) -> None:
             f"refusing to listen on {settings.host}: no API token is configured "
             "(set OPSLENS_API_TOKEN or [server.tokens], or bind to 127.0.0.1)"
         )
+
+
+def settings_to_json(settings: ServerSettings) -> str:
+    """The settings with their secrets in clear, for the server's own HTTP processes (handed
+    over in their environment, which only the same user can read)."""
+    data = settings.model_dump(mode="json", exclude={"tokens", "alertmanager_token",
+                                                      "session_secret"})
+    data["tokens"] = {name: token.get_secret_value() for name, token in settings.tokens.items()}
+    for key in ("alertmanager_token", "session_secret"):
+        value = getattr(settings, key)
+        data[key] = value.get_secret_value() if value is not None else None
+    import json
+
+    return json.dumps(data)
+
+
+def settings_from_json(text: str) -> ServerSettings:
+    """`settings_to_json` read back."""
+    return ServerSettings.model_validate_json(text)

@@ -9,6 +9,7 @@ the process if it dies (after `RESTART_AFTER` seconds) and stops it on shutdown.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -24,6 +25,7 @@ __all__ = ["WorkerProcess", "run_worker_process"]
 log = logging.getLogger("opslens.server.worker")
 
 RESTART_AFTER = 5.0
+NICENESS = 10
 _SETTINGS_EXCLUDE = {"tokens", "alertmanager_token"}  # the worker serves no requests
 
 
@@ -33,6 +35,10 @@ def run_worker_process(settings_json: str, db_url: str | None, parent: int) -> N
     from opslens.server.worker import Worker
     from opslens.store import open_store
 
+    # Background work: during an alert storm the webhook's replies come first, and a triage
+    # takes what CPU is left (a job is minutes of budget, a webhook reply milliseconds).
+    with contextlib.suppress(OSError):
+        os.nice(NICENESS)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(name)s: %(message)s")
     logging.getLogger("opslens").setLevel(logging.INFO)
     settings = ServerSettings.model_validate_json(settings_json)

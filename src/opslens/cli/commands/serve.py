@@ -32,6 +32,9 @@ def serve(
     no_worker: Annotated[
         bool, typer.Option("--no-worker", help="Do not run background triage jobs here.")
     ] = False,
+    workers: Annotated[
+        int | None, typer.Option(help="HTTP processes (default 1; more use more cores).")
+    ] = None,
     access_log: Annotated[
         bool, typer.Option("--access-log", help="Log every request (off: it costs throughput).")
     ] = False,
@@ -49,7 +52,8 @@ def serve(
         fail(f"the server needs the optional extra: pip install 'opslens[server]' ({exc.name})")
     try:
         settings = load_settings(
-            host=host, port=port, db=db, llm=llm, worker=False if no_worker else None
+            host=host, port=port, db=db, llm=llm, workers=workers,
+            worker=False if no_worker else None,
         )
         check_bind(settings)
     except ConfigError as exc:
@@ -57,10 +61,50 @@ def serve(
     if not settings.has_token():
         settings = _with_run_token(settings)
     with opened(settings.db) as store:
+        if settings.workers > 1:
+            _serve_processes(settings, store, access_log)
+            return
         application = create_app(settings, store, background=_background(settings, store))
         info(f"opslens serving on http://{settings.host}:{settings.port}")
         uvicorn.run(application, host=settings.host, port=settings.port, log_level="info",
                     access_log=access_log)
+
+
+def _serve_processes(settings: ServerSettings, store: Store, access_log: bool) -> None:
+    """`--workers N`: N HTTP processes (uvicorn's supervisor) sharing one session secret and
+    Prometheus's multiprocess files, and one triage worker process beside them."""
+    import os
+    import secrets
+    import shutil
+    import tempfile
+
+    import uvicorn
+    from pydantic import SecretStr
+
+    from opslens.server.asgi import SETTINGS_ENV
+    from opslens.server.metrics import MULTIPROC_ENV
+    from opslens.server.settings import settings_to_json
+    from opslens.server.worker_process import WorkerProcess
+
+    url = store.engine.url.render_as_string(hide_password=False)
+    shared = settings.model_copy(update={
+        "db": url, "worker": False,
+        "session_secret": settings.session_secret or SecretStr(secrets.token_urlsafe(32)),
+    })
+    metrics_dir = tempfile.mkdtemp(prefix="opslens-metrics-")
+    os.environ[SETTINGS_ENV] = settings_to_json(shared)
+    os.environ[MULTIPROC_ENV] = metrics_dir
+    worker = WorkerProcess(settings, url).start() if settings.worker else None
+    info(f"opslens serving on http://{settings.host}:{settings.port} "
+         f"({settings.workers} processes)")
+    try:
+        uvicorn.run("opslens.server.asgi:create_from_environment", factory=True,
+                    workers=settings.workers, host=settings.host, port=settings.port,
+                    log_level="info", access_log=access_log)
+    finally:
+        if worker is not None:
+            worker.stop()
+        shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def _with_run_token(settings: ServerSettings) -> ServerSettings:

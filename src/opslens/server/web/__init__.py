@@ -52,7 +52,9 @@ def mount(app: FastAPI) -> None:
         triage_routes,
     )
 
-    app.state.opslens_web = WebState(signer=Signer())
+    secret = app.state.opslens.settings.session_secret
+    signer = Signer(secret.get_secret_value().encode() if secret is not None else None)
+    app.state.opslens_web = WebState(signer=signer)
     for module in (auth_routes, list_routes, incident_routes, triage_routes, model_routes):
         app.include_router(module.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
