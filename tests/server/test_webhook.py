@@ -4,7 +4,9 @@ limit, 503 when the database is down."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import httpx
 import orjson
@@ -159,3 +161,29 @@ def test_new_alerts_are_correlated_into_an_incident_after_the_commit(
     incidents = store.list_incidents()
     assert len(incidents) == 1
     assert {row.incident_id for row in stored_alerts(store)} != {None}
+
+
+def test_with_a_worker_beside_it_the_webhook_only_stores_and_the_worker_correlates(
+    serve: Callable[..., str], store: Store
+) -> None:
+    """A worker beside the app correlates what the webhook stored (on its own core in
+    `opslens serve`); the reply only waits for the commit."""
+    from opslens.server.worker import Worker, start_worker
+
+    workers: list[Worker] = []
+
+    def beside(state: Any) -> Callable[[], None]:
+        workers.append(start_worker(state, poll=0.05, correlate_every=3600))
+        return workers[0].stop
+
+    base = serve(ServerSettings(tokens={"ops": TOKEN}, llm="none"), store, background=(beside,))
+    time.sleep(0.5)  # the worker's first passes (at its start) are over
+    answer = httpx.post(base + WEBHOOK, json=alertmanager_payload(fingerprints=("f1", "f2")),
+                        headers={"Authorization": f"Bearer {TOKEN}"})
+    assert answer.status_code == 202 and answer.json() == {"new": 2, "duplicate": 0}
+    assert store.list_incidents() == []  # stored, not correlated in the request
+    workers[0].correlate()
+    (incident,) = store.list_incidents()
+    assert incident.title == "KubePodCrashLooping in shop"
+    workers[0].correlate()  # the watermark: nothing is looked at twice
+    assert len(store.list_incidents()) == 1

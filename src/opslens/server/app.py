@@ -61,7 +61,8 @@ def create_app(
     start with the app and stop with it; `opslens serve` passes the worker unless --no-worker."""
     metrics = Metrics()
     _add_database_gauges(metrics, store)
-    state = AppState(settings=settings, store=store, metrics=metrics, clock=clock, triage=triage)
+    state = AppState(settings=settings, store=store, metrics=metrics, clock=clock, triage=triage,
+                     correlate_inline=not background)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

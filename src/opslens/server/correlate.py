@@ -60,6 +60,7 @@ class IngestResult:
     linked: int = 0
     resolved: int = 0
     jobs: list[int] = field(default_factory=list)
+    last_id: int = 0  # `ingest_unlinked`: the highest alert id it looked at
 
 
 DEFAULT_SCOPE_LABELS: dict[str, list[str]] = {
@@ -227,12 +228,19 @@ class _Candidates:
         return found
 
 
-def ingest_unlinked(store: Store, settings: CorrelationSettings, now: datetime) -> IngestResult:
-    """`ingest` the alerts received within the window that no incident holds yet (their
-    webhook's correlation failed after the commit); run by the worker's sweep."""
+def ingest_unlinked(
+    store: Store, settings: CorrelationSettings, now: datetime, after_id: int = 0
+) -> IngestResult:
+    """`ingest` the alerts (above `after_id`) received within the window that no incident
+    holds yet: stored by a webhook that leaves correlation to the worker, or whose
+    correlation failed after the commit. `result.last_id` is the highest id looked at."""
     with linking(store) as tx:
-        ids = tx.unlinked(now - settings.correlation_window)
-    return ingest(store, ids, settings, now) if ids else IngestResult()
+        ids = tx.unlinked(now - settings.correlation_window, after_id)
+    if not ids:
+        return IngestResult(last_id=after_id)
+    result = ingest(store, ids, settings, now)
+    result.last_id = max(ids)
+    return result
 
 
 def quiet_since(alerts: Sequence[LinkedAlert]) -> datetime | None:

@@ -27,6 +27,9 @@ class AppState:
     metrics: Metrics
     clock: Callable[[], float]
     triage: Callable[..., Any]
+    # False when a worker runs beside the app: the webhook then only stores, and the worker
+    # correlates what arrived within a fraction of a second (off the reply's CPU budget).
+    correlate_inline: bool = True
 
     def now(self) -> datetime:
         """`clock()` as an aware UTC datetime."""

@@ -192,10 +192,12 @@ class _Batcher:
 
 def _store_and_correlate(state: AppState, deliveries: list[Delivery]) -> list[DeliveryResult]:
     """One batch: commit the deliveries, then correlate their new alerts (a second
-    transaction, so a correlation failure never takes the stored alerts with it)."""
+    transaction, so a correlation failure never takes the stored alerts with it), unless a
+    worker runs beside this app: it correlates them within `Worker.correlate_every`, on its
+    own core, and the reply costs the HTTP process half the CPU."""
     results = store_deliveries(state.store, deliveries, state.now())
     new_ids = [i for result in results for i in result.new_ids]
-    if new_ids:
+    if new_ids and state.correlate_inline:
         _correlate(state, new_ids)
     return results
 

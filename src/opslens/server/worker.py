@@ -36,12 +36,13 @@ def worker_id() -> str:
 
 class Worker:
     """Claims jobs while any are waiting, else sleeps `poll` seconds; sweeps mitigations
-    every `sweep_every` seconds. `clock` returns epoch seconds (injected in tests)."""
+    every `sweep_every` seconds; correlates newly stored alerts every `correlate_every`
+    seconds in a thread of its own. `clock` returns epoch seconds (injected in tests)."""
 
     def __init__(
         self, store: Store, settings: Any, *, clock: Callable[[], float] = time.time,
         triage: Triage | None = None, poll: float = 1.0, sweep_every: float = 30.0,
-        name: str | None = None,
+        correlate_every: float = 0.25, name: str | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
@@ -49,6 +50,8 @@ class Worker:
         self.triage = triage
         self.poll = poll
         self.sweep_every = sweep_every
+        self.correlate_every = correlate_every
+        self._watermark = 0  # the highest alert id correlated by `correlate`
         self.id = name or worker_id()
         self.affinity = host_affinity()
         self._stop = threading.Event()
@@ -77,9 +80,38 @@ class Worker:
             log.info("%s mitigated: all its alerts resolved", ref)
         return mitigated
 
+    def correlate(self) -> None:
+        """Correlate the alerts stored since the last pass (the webhook leaves that to the
+        worker when one runs beside it)."""
+        result = ingest_unlinked(self.store, self.settings, self.now(), self._watermark)
+        self._watermark = result.last_id
+        for ref in result.opened:
+            log.info("%s opened", ref)
+
+    def _correlate_loop(self) -> None:
+        """Every `correlate_every` seconds, whatever job runs meanwhile (a triage takes
+        seconds; a new incident should not wait for it)."""
+        while not self._stop.is_set() and not self._stop_requested:
+            try:
+                self.correlate()
+            except Exception as exc:  # a DB outage must not kill the thread
+                log.warning("correlation: %s", str(exc).splitlines()[0] if str(exc) else exc)
+            self._stop.wait(self.correlate_every)
+
     def loop(self) -> None:
-        """Until `stop()`: run jobs, sweep when due, wait `poll` when idle. A database error
-        is logged and waited out, never fatal (the next round retries)."""
+        """Until `stop()`: run jobs, sweep when due, wait `poll` when idle, and correlate new
+        alerts in a thread beside. A database error is logged and waited out, never fatal
+        (the next round retries)."""
+        correlator = threading.Thread(target=self._correlate_loop, name="opslens-correlate",
+                                      daemon=True)
+        correlator.start()
+        try:
+            self._jobs_loop()
+        finally:
+            self._stop.set()
+            correlator.join(5)
+
+    def _jobs_loop(self) -> None:
         while not self._stop.is_set() and not self._stop_requested:
             try:
                 if time.monotonic() - self._last_sweep >= self.sweep_every:

@@ -84,12 +84,14 @@ class Linking:
         ).all() if wanted else []
         return [_linked(row) for row in rows]
 
-    def unlinked(self, since: datetime) -> list[int]:
-        """Ids of alerts received since `since` that no incident holds (resolved ones too:
-        a resolved alert whose correlation was lost would keep its incident open)."""
+    def unlinked(self, since: datetime, after_id: int = 0) -> list[int]:
+        """Ids (above `after_id`) of alerts received since `since` that no incident holds
+        (resolved ones too: a resolved alert whose correlation was lost would keep its
+        incident open)."""
         return list(self.session.scalars(
             select(AlertReceived.id).where(AlertReceived.incident_id.is_(None))
-            .where(AlertReceived.received_at >= since).order_by(AlertReceived.id)
+            .where(AlertReceived.received_at >= since).where(AlertReceived.id > after_id)
+            .order_by(AlertReceived.id)
         ))
 
     def open_incidents(self) -> list[OpenIncident]:
