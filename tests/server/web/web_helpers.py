@@ -116,6 +116,10 @@ def plant(base_url: str, token: str, am_token: str) -> list[str]:
     delivered = httpx.post(f"{base_url}/api/v1/alerts/alertmanager", json=xss_alerts(),
                            headers={"Authorization": f"Bearer {am_token}"})
     assert delivered.status_code < 300, delivered.text
+    # With a worker beside the app, the worker correlates the stored alert (within 0.25 s).
+    while web.get("/incidents/INC-0002").status_code == 404:
+        assert time.monotonic() < deadline, "the alert was not correlated into an incident"
+        time.sleep(0.1)
     pages = [uploaded, "/incidents/INC-0002"]
     for page in pages:
         csrf = csrf_of(web.get(page).text)
