@@ -306,10 +306,8 @@ def _author(request: Request) -> str:
 @router.get("/jobs/{job_id}", tags=["jobs"])
 def get_job(state: State, job_id: int) -> dict[str, Any]:
     """A background triage job: status queued|running|done|failed, attempts, last error."""
-    try:
-        from opslens.store.jobs import get_job as find_job
-    except ImportError:  # the jobs table arrives with the worker
-        raise HTTPException(404, f"unknown job {job_id}") from None
+    from opslens.store.jobs import get_job as find_job
+
     try:
         job = find_job(state.store, job_id)
     except OperationalError as exc:

@@ -184,6 +184,7 @@ def _triage_upload(
     """The spooled upload's report saved as a new incident; (its ref, version 1)."""
     from opslens.report.models import Report
     from opslens.server.upload_jobs import triage_options
+    from opslens.server.uploads import strip_directory
 
     params = job.params or {}
     spool = Path(params.get("spool", ""))
@@ -192,10 +193,10 @@ def _triage_upload(
     options = triage_options(params, spool)
     outcome = _with_timeout(triage, options, settings.job_timeout.total_seconds())
     if outcome.report is None:
-        raise ValueError((outcome.error or "no usable input").replace(str(spool) + "/", ""))
+        raise ValueError(strip_directory(outcome.error or "no usable input", spool))
     # Cite files by their uploaded names, not by the spool path on this host.
     report = Report.model_validate_json(
-        outcome.report.model_dump_json(by_alias=True).replace(str(spool) + "/", "")
+        strip_directory(outcome.report.model_dump_json(by_alias=True), spool)
     )
     manifest = InputManifest(
         files=[InputFile(f["name"], f["size"], f["sha256"]) for f in params.get("files", [])],

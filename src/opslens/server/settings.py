@@ -9,6 +9,7 @@ its own token (`alertmanager_token`, env `OPSLENS_ALERTMANAGER_TOKEN`, named `al
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 from datetime import timedelta
 from typing import Literal
@@ -136,8 +137,6 @@ def settings_to_json(settings: ServerSettings) -> str:
     for key in ("alertmanager_token", "session_secret"):
         value = getattr(settings, key)
         data[key] = value.get_secret_value() if value is not None else None
-    import json
-
     return json.dumps(data)
 
 

@@ -19,7 +19,6 @@ from opslens.errors import ConfigError
 if TYPE_CHECKING:
     from opslens.server.app import Background
     from opslens.server.settings import ServerSettings
-    from opslens.store import Store
 
 
 @app.command()
@@ -61,16 +60,18 @@ def serve(
     if not settings.has_token():
         settings = _with_run_token(settings)
     with opened(settings.db) as store:
+        # The worker and extra HTTP processes open the same database (password included).
+        url = store.engine.url.render_as_string(hide_password=False)
         if settings.workers > 1:
-            _serve_processes(settings, store, access_log)
+            _serve_processes(settings, url, access_log)
             return
-        application = create_app(settings, store, background=_background(settings, store))
+        application = create_app(settings, store, background=_background(settings, url))
         info(f"opslens serving on http://{settings.host}:{settings.port}")
         uvicorn.run(application, host=settings.host, port=settings.port, log_level="info",
                     access_log=access_log)
 
 
-def _serve_processes(settings: ServerSettings, store: Store, access_log: bool) -> None:
+def _serve_processes(settings: ServerSettings, url: str, access_log: bool) -> None:
     """`--workers N`: N HTTP processes (uvicorn's supervisor) sharing one session secret and
     Prometheus's multiprocess files, and one triage worker process beside them."""
     import os
@@ -86,7 +87,6 @@ def _serve_processes(settings: ServerSettings, store: Store, access_log: bool) -
     from opslens.server.settings import settings_to_json
     from opslens.server.worker_process import WorkerProcess
 
-    url = store.engine.url.render_as_string(hide_password=False)
     shared = settings.model_copy(update={
         "db": url, "worker": False,
         "session_secret": settings.session_secret or SecretStr(secrets.token_urlsafe(32)),
@@ -119,12 +119,11 @@ def _with_run_token(settings: ServerSettings) -> ServerSettings:
     return settings.model_copy(update={"tokens": {RUN_TOKEN_NAME: SecretStr(token)}})
 
 
-def _background(settings: ServerSettings, store: Store) -> tuple[Background, ...]:
+def _background(settings: ServerSettings, url: str) -> tuple[Background, ...]:
     """The triage worker in a process of its own (a triage in the serving process would hold
     the GIL while alerts arrive), started and stopped with the app, unless disabled."""
     if not settings.worker:
         return ()
     from opslens.server.worker_process import WorkerProcess
 
-    url = store.engine.url.render_as_string(hide_password=False)
     return (lambda _state: WorkerProcess(settings, url).start().stop,)

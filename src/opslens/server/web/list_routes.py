@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from opslens.server.web.deps import CurrentSession, PageError, State
-from opslens.server.web.queries import incident_rows, namespaces
 from opslens.server.web.render import page
+from opslens.store.listing import incident_rows, namespaces
 from opslens.store.records import IncidentStatus
 
 __all__ = ["REFRESH_SECONDS", "router"]

@@ -16,9 +16,9 @@ from fastapi.responses import Response
 
 from opslens.server.state import AppState
 from opslens.server.web.deps import CheckedForm, CurrentSession, State
-from opslens.server.web.queries import model_use, recent_calls
 from opslens.server.web.render import page
 from opslens.server.web.session import Session
+from opslens.store.listing import model_use, recent_calls
 
 if TYPE_CHECKING:
     from opslens.llm.status import ProviderReport

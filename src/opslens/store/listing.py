@@ -1,8 +1,8 @@
-"""Reads the pages need that `Store` has no method for: the incidents list with its extra
-columns, the namespaces to filter by, and recorded model calls.
+"""Reads the web UI's pages need that `Store` has no method for: the incidents list with
+its extra columns, the namespaces to filter by, and recorded model calls.
 
-Read-only, through the store's own sessions and models (the same way `store.queries` does);
-they belong in the store package and can move there unchanged.
+Read-only, through the store's own sessions and models (as `store.queries` does for the API),
+so the server keeps no SQL of its own.
 """
 
 from __future__ import annotations
