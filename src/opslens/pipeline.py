@@ -9,10 +9,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 from datetime import UTC, tzinfo
 
 from opslens.report.models import Report
 from opslens.sources.ingest import Skipped
+
+if TYPE_CHECKING:
+    from opslens.llm.observe import CallRecord, VerificationRecord
 
 # One triage at a time per process: the ingest holds per-run process state (the archives kept
 # open by `sources.inputs`, the cyclic GC switched off, a worker pool), so the server's API and
@@ -34,6 +38,23 @@ class TriageOptions:
     #: `time.monotonic()` past which the run gives up (a service job's timeout): checked while
     #: reading and between stages, so an overlong run stops itself and frees the process.
     deadline: float | None = None
+    #: Hears of every model call, verification and runbook search (`opslens.llmops` metrics,
+    #: the store's call log, budgets); see `TriageObserver`.
+    observer: TriageObserver | None = None
+    #: Prompt name -> version, overriding the config's `[prompts]` (`opslens eval --prompt`).
+    prompt_versions: dict[str, str] = field(default_factory=dict)
+
+
+class TriageObserver(Protocol):
+    """An `opslens.llm.observe.LLMObserver` that also hears of retrieval (runbook searches).
+    (Spelled out rather than subclassed: importing the LLM layer here would load it, and
+    httpx, for every triage.)"""
+
+    def on_call(self, call: CallRecord) -> None: ...
+
+    def on_verification(self, record: VerificationRecord) -> None: ...
+
+    def on_retrieval(self, index: str, seconds: float, results: int) -> None: ...
 
 
 class _Overdue(Exception):
@@ -120,13 +141,20 @@ def _enrich(report: Report, options: TriageOptions, notices: list[str]) -> Repor
     from opslens.report.enrich import add_runbooks, mark_suspicious, redact
 
     report = redact(mark_suspicious(report))
-    report, warnings = add_runbooks(report, options.runbook_dirs)
+    on_search = options.observer.on_retrieval if options.observer is not None else None
+    report, warnings = add_runbooks(report, options.runbook_dirs, on_search)
     notices += warnings
     if options.llm != "none":
         from opslens.llm import apply_llm
 
         _check(options.deadline, "before the model")
-        report, notice = apply_llm(report, llm=options.llm, model=options.model)
+        report, notice = apply_llm(
+            report,
+            llm=options.llm,
+            model=options.model,
+            observer=options.observer,
+            prompt_versions=options.prompt_versions or None,
+        )
         if notice:
             notices.append(notice)
     return report

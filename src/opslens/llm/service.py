@@ -7,13 +7,16 @@ a one-line notice for stderr.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from opslens.errors import ConfigError
 from opslens.llm.attach import attach
 from opslens.llm.errors import FailureKind, LLMError
 from opslens.llm.guarding import Guard, GuardUnavailable, load_guard
+from opslens.llm.measure import failed_call, served_call, verification_record
 from opslens.llm.narrative import Narration, hypothesis_refs, narrate
+from opslens.llm.observe import LLMObserver, Observers
 from opslens.llm.prompts import Prompt, load_prompt
 from opslens.llm.providers.base import ModelInfo, Provider, create_provider
 from opslens.llm.providers.ollama import OllamaProvider, has_model
@@ -35,12 +38,18 @@ PROMPT = "triage_summary"
 
 
 def apply_llm(
-    report: Report, *, llm: str = "auto", model: str | None = None
+    report: Report,
+    *,
+    llm: str = "auto",
+    model: str | None = None,
+    observer: LLMObserver | None = None,
+    prompt_versions: dict[str, str] | None = None,
 ) -> tuple[Report, str | None]:
     """Return the report (enriched when a model served) and an optional one-line notice.
 
     `llm`: `none` (unchanged), `auto` (Ollama if it answers quickly and has the model, or
-    the provider named in the config file), `ollama` or `openai`.
+    the provider named in the config file), `ollama` or `openai`. `observer` hears of every
+    model call and verification; `prompt_versions` (name -> version) override `[prompts]`.
     """
     try:
         mode = Mode(llm)
@@ -55,13 +64,16 @@ def apply_llm(
         if settings.mode is Mode.NONE:
             return report, None
         guard = load_guard()
-        prompt = load_prompt(PROMPT, settings.prompt_versions)
-        return _run(report, settings, prompt, guard), None
+        versions = {**settings.prompt_versions, **(prompt_versions or {})}
+        prompt = load_prompt(PROMPT, versions)
+        return _run(report, settings, prompt, guard, observer or Observers()), None
     except (LLMError, GuardUnavailable, ConfigError) as exc:
         return report, f"no model: {exc}; report is deterministic"
 
 
-def _run(report: Report, settings: Settings, prompt: Prompt, guard: Guard) -> Report:
+def _run(
+    report: Report, settings: Settings, prompt: Prompt, guard: Guard, observer: LLMObserver
+) -> Report:
     providers: dict[str, Provider] = {}
 
     def provider(name: str) -> Provider:
@@ -71,13 +83,23 @@ def _run(report: Report, settings: Settings, prompt: Prompt, guard: Guard) -> Re
 
     def attempt(target: Target) -> tuple[Narration, Provider]:
         chosen = provider(target.provider)
-        return narrate(report, chosen, target.model, settings, prompt, guard, count), chosen
+        started = time.monotonic()
+        try:
+            narration = narrate(report, chosen, target.model, settings, prompt, guard, count)
+        except LLMError as exc:
+            observer.on_call(
+                failed_call(chosen, target.model, prompt, exc, time.monotonic() - started)
+            )
+            raise
+        observer.on_call(served_call(chosen, target.model, prompt, narration.completion, settings))
+        return narration, chosen
 
     count = counter()
     try:
         targets = _targets(settings, provider)
         (narration, chosen), target, attempts = route(targets, attempt)
         verified = verify(narration.output, report.evidence, hypothesis_refs(report), guard)
+        observer.on_verification(verification_record(chosen, target.model, prompt, verified))
     finally:
         for p in providers.values():
             p.close()

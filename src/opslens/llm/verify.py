@@ -44,6 +44,7 @@ class Verified:
     open_questions: list[str]
     verification: Verification
     flags: list[str] = field(default_factory=list)
+    citations_kept: int = 0  # valid citations; with `verification.dropped_citations`, all of them
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class _Citations:
         prefix = "|".join(sorted(map(re.escape, prefixes or {"E"})))
         self._id = re.compile(rf"\b(?:{prefix})\d+\b")
         self.dropped: list[str] = []
+        self.kept = 0  # valid citations met (the grounding ratio's numerator)
 
     def filter(self, ids: Iterable[str]) -> list[str]:
         """Valid ids in order; invalid ones are recorded."""
@@ -72,6 +74,7 @@ class _Citations:
             if cid in self.known:
                 if cid not in valid:
                     valid.append(cid)
+                    self.kept += 1
             else:
                 self.dropped.append(cid)
         return valid
@@ -90,6 +93,7 @@ class _Citations:
 
         def bare(match: re.Match[str]) -> str:
             if match.group(0) in self.known:
+                self.kept += 1
                 cited.append(match.group(0))
                 return match.group(0)
             self.dropped.append(match.group(0))
@@ -142,7 +146,7 @@ def verify(
     )
     counts.dropped_citations = len(cites.dropped)
     counts.dropped_ids = sorted(set(cites.dropped))
-    return Verified(summary, summary_ok, notes, checks, questions, counts, flags)
+    return Verified(summary, summary_ok, notes, checks, questions, counts, flags, cites.kept)
 
 
 def _verify_summary(text: str, cites: _Citations, counts: Verification) -> tuple[str, bool]:

@@ -6,7 +6,8 @@ them changes a finding.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from opslens.report.models import Report, RunbookRef
@@ -48,10 +49,15 @@ def redact(report: Report) -> Report:
     return report
 
 
-def add_runbooks(report: Report, dirs: Iterable[str]) -> tuple[Report, list[str]]:
+def add_runbooks(
+    report: Report,
+    dirs: Iterable[str],
+    on_search: Callable[[str, float, int], None] | None = None,
+) -> tuple[Report, list[str]]:
     """The best runbook section per firing alert group and per top hypothesis.
 
-    Returns the report and warnings (one line each) for runbook problems.
+    Returns the report and warnings (one line each) for runbook problems. `on_search(index,
+    seconds, results)` hears of every search (retrieval latency and no-result metrics).
     """
     from opslens.runbooks import load_config, open_index, query_from_alert, query_from_text
 
@@ -81,7 +87,10 @@ def add_runbooks(report: Report, dirs: Iterable[str]) -> tuple[Report, list[str]
         refs: list[RunbookRef] = []
         seen: set[tuple[str, str]] = set()
         for label, query in queries:
+            started = time.perf_counter()
             hits = index.search(query, k=1)
+            if on_search is not None:
+                on_search("runbooks", time.perf_counter() - started, len(hits))
             if hits and (hits[0].path, hits[0].section) not in seen:
                 hit = hits[0]
                 seen.add((hit.path, hit.section))
