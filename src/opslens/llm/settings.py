@@ -82,6 +82,9 @@ class LLMConfig(BaseModel):
     json_schema: bool = Field(True, description="Ask OpenAI-compatible servers for json_schema.")
     routes: dict[Task, list[str | RouteTarget]] = Field(default_factory=dict)
     prices: dict[str, Price] = Field(default_factory=dict)
+    daily_token_budget: int | None = Field(
+        None, gt=0, description="Tokens in+out per UTC day; past it triage runs --llm none."
+    )
 
 
 class PromptVersions(RootModel[dict[str, str]]):

@@ -152,7 +152,39 @@ class LLMCall(Base):
     cost: Mapped[float | None]
     outcome: Mapped[str] = mapped_column(String(32))
     error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    # 0004
+    task: Mapped[str | None] = mapped_column(String(32))
+    first_token_ms: Mapped[float | None]
+    compute_ms: Mapped[float | None]
+
+
+class EvalRun(Base):
+    """One `opslens eval --save` run of one model and prompt version (0004)."""
+
+    __tablename__ = "eval_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    dataset: Mapped[str] = mapped_column(String(256))
+    provider: Mapped[str] = mapped_column(String(64))
+    model: Mapped[str] = mapped_column(String(128))
+    prompt_version: Mapped[str] = mapped_column(String(64))
+    pass_rate: Mapped[float]
+    totals: Mapped[dict[str, Any]]
+    cases: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class ModelDigest(Base):
+    """A model digest seen on a provider (0004)."""
+
+    __tablename__ = "model_digests"
+    __table_args__ = (UniqueConstraint("provider", "model", "digest"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(64))
+    model: Mapped[str] = mapped_column(String(128))
+    digest: Mapped[str] = mapped_column(String(128))
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
 
 
 class AlertReceived(Base):
@@ -207,4 +239,6 @@ TABLES: tuple[type[Base], ...] = (
     LLMCall,
     AlertReceived,
     Job,
+    EvalRun,
+    ModelDigest,
 )

@@ -257,6 +257,9 @@ class LLMCallRecord(_Record):
     incident_ref: str | None = None
     report_version: int | None = None
     created_at: datetime | None = None  # None: now
+    task: str | None = None
+    first_token_ms: float | None = None
+    compute_ms: float | None = None  # server-side compute (Ollama's total_duration)
 
 
 @dataclass(frozen=True)

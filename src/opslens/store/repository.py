@@ -119,15 +119,28 @@ class Store:
         *,
         incident_ref: str | None = None,
         inputs: dict[str, str] | None = None,
+        llm_calls: list[LLMCallRecord] | None = None,
     ) -> SavedReport:
         """Save `report` as a new incident (ref allocated here), or as the next version of
         `incident_ref` (IncidentNotFound if unknown). `inputs` (name -> text) are kept,
-        redacted, only when given (`--keep-inputs`). The report's own `llm` section is
-        recorded as an LLM call. Returns ref, version and up to 3 similar earlier incidents."""
+        redacted, only when given (`--keep-inputs`). The model calls of the triage are
+        recorded and linked to the new version: `llm_calls` when given (every attempt, as
+        the LLM layer observed them), else the report's own `llm` section as one call.
+        Returns ref, version and up to 3 similar earlier incidents."""
         prepared = writes.prepare_report(report, manifest, inputs)
+        if llm_calls is not None:
+            prepared = replace(prepared, llm=None)
+        redactor = writes.redactor()
+        calls = [(c, redactor.redact(c.error) if c.error else None) for c in llm_calls or []]
 
         def attempt(session: Session) -> tuple[str, int, bool]:
-            return writes.insert_report(session, prepared, incident_ref, self.author)
+            ref, version, created = writes.insert_report(
+                session, prepared, incident_ref, self.author
+            )
+            for call, error in calls:
+                linked = replace(call, incident_ref=ref, report_version=version)
+                writes.record_llm_call(session, linked, error)
+            return ref, version, created
 
         ref, version, created = self._retrying(attempt)
         return SavedReport(ref=ref, version=version, similar=self.similar(ref), created=created)

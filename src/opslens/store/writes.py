@@ -212,7 +212,8 @@ def record_llm_call(session: Session, call: LLMCallRecord, error: str | None) ->
         prompt_version=call.prompt_version, prompt_hash=call.prompt_hash,
         tokens_in=call.tokens_in, tokens_out=call.tokens_out,
         latency_ms=call.latency_ms, cost=call.cost, outcome=call.outcome,
-        error=error, created_at=call.created_at or utcnow(),
+        error=error, created_at=call.created_at or utcnow(), task=call.task,
+        first_token_ms=call.first_token_ms, compute_ms=call.compute_ms,
     )
     session.add(row)
     session.flush()

@@ -67,6 +67,10 @@ def triage(
     )
 
     save = save or incident is not None or keep_inputs
+    from opslens.llmops.recorder import CallLog
+
+    calls = options.observer = CallLog()  # every model call, recorded with the report
+    budget = _daily_budget(options.llm)
     if db is not None and not save:
         warn("--db has no effect without --save")
 
@@ -74,7 +78,14 @@ def triage(
         warn(f"{s.source}: {s.reason}")
 
     # Opened before the triage (a bad URL or reference fails before a long run), saved into after.
-    with _target(db, incident, save) as store:
+    with _target(db, incident, save or budget is not None) as store:
+        if store is not None and budget is not None:
+            from opslens.llmops.budget import budget_notice
+
+            notice = budget_notice(store, budget)
+            if notice:
+                info(notice)
+                options.llm = "none"
         stdin = None
         if store is not None and "-" in paths:
             from opslens.cli.manifest import capture_stdin
@@ -102,8 +113,20 @@ def triage(
                 fail(f"{output}: cannot write report: {exc.strerror or exc}")
         else:
             typer.echo(text, nl=False)
-        if store is not None:
-            _save(store, report, paths, stdin, incident=incident, keep_inputs=keep_inputs)
+        if store is not None and save:
+            _save(store, report, paths, stdin, incident=incident, keep_inputs=keep_inputs,
+                  llm_calls=calls.records())
+        elif store is not None:
+            calls.write_to(store)  # a budget counts every call, saved triage or not
+
+
+def _daily_budget(llm: str) -> int | None:
+    """`[llm] daily_token_budget` when a model may be asked (then the store is opened)."""
+    if llm == "none":
+        return None
+    from opslens.llmops.budget import daily_budget
+
+    return daily_budget()
 
 
 @contextmanager
@@ -125,7 +148,7 @@ def _target(db: str | None, incident: str | None, save: bool) -> Iterator[Store 
         yield store
 
 
-def _save(store: Store, report: Report, paths: list[str], stdin: bytes | None, *, incident: str | None, keep_inputs: bool) -> None:
+def _save(store: Store, report: Report, paths: list[str], stdin: bytes | None, *, incident: str | None, keep_inputs: bool, llm_calls: list | None = None) -> None:
     """Store the report; the reference and similar past incidents go to stderr."""
     from opslens.cli.manifest import build_manifest
     from opslens.cli.store_access import one_line_errors
@@ -134,7 +157,7 @@ def _save(store: Store, report: Report, paths: list[str], stdin: bytes | None, *
     for name in built.not_kept:
         warn(f"{name}: text not kept (over the size cap of kept inputs); its name, size and sha256 are")
     with one_line_errors():
-        saved = store.save_report(report, built.manifest, incident_ref=incident, inputs=built.inputs)
+        saved = store.save_report(report, built.manifest, incident_ref=incident, inputs=built.inputs, llm_calls=llm_calls)
     err.print(f"saved {saved.ref} (version {saved.version})", markup=False)
     if saved.similar:
         err.print("similar past incidents:", markup=False)
