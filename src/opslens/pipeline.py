@@ -9,8 +9,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
 from datetime import UTC, tzinfo
+from typing import TYPE_CHECKING, Protocol
 
 from opslens.report.models import Report
 from opslens.sources.ingest import Skipped

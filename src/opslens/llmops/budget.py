@@ -5,9 +5,9 @@ whether a model is asked at all."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from opslens import config
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from opslens.store import Store
