@@ -37,8 +37,8 @@ log = logging.getLogger("opslens.llmops.metrics")
 LATENCY_BUCKETS = (0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300)
 TTFT_BUCKETS = (0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120)
 RETRIEVAL_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
-#: Feedback scores are small integers (thumbs: -1/+1, or a 1..5 rating): one bucket each.
-FEEDBACK_BUCKETS = (-1, 0, 1, 2, 3, 4, 5)
+#: Feedback scores are 1 (wrong) to 5 (spot on): one bucket each.
+FEEDBACK_BUCKETS = (1, 2, 3, 4, 5)
 
 _MODEL = ["provider", "model"]
 
