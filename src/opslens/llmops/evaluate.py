@@ -20,6 +20,7 @@ from typing import Any
 
 from opslens.errors import InputError
 from opslens.llmops.datasets import Case
+from opslens.llmops.observers import Fanout
 from opslens.llmops.recorder import CallLog
 from opslens.llmops.scoring import score, summarise
 from opslens.pipeline import TriageObserver, TriageOptions, TriageOutcome, run_triage
@@ -102,7 +103,7 @@ def _case(
     log = CallLog()
     options = TriageOptions(
         paths=[str(case.path)], llm=target.llm, model=target.model,
-        observer=_Both(log, observer),
+        observer=Fanout(log, observer),
         prompt_versions={"triage_summary": target.prompt_version} if target.prompt_version else {},
     )
     outcome = triage(options)
@@ -159,25 +160,6 @@ def fail_reasons(row: dict[str, Any]) -> list[str]:
 
 def _unusable(case: Case, attempt: int, error: str) -> dict[str, Any]:
     raise InputError(str(case.path), error)
-
-
-class _Both:
-    """The case's own call log and the caller's observer (metrics), as one observer."""
-
-    def __init__(self, log: CallLog, other: TriageObserver | None) -> None:
-        self._all = [o for o in (log, other) if o is not None]
-
-    def on_call(self, call: Any) -> None:
-        for o in self._all:
-            o.on_call(call)
-
-    def on_verification(self, record: Any) -> None:
-        for o in self._all:
-            o.on_verification(record)
-
-    def on_retrieval(self, index: str, seconds: float, results: int) -> None:
-        for o in self._all:
-            o.on_retrieval(index, seconds, results)
 
 
 def compare(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> dict[str, list[str]]:

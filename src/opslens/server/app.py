@@ -61,6 +61,7 @@ def create_app(
     start with the app and stop with it; `opslens serve` passes the worker unless --no-worker."""
     metrics = Metrics()
     _add_database_gauges(metrics, store)
+    triage = _observed(triage, metrics, store)
     state = AppState(settings=settings, store=store, metrics=metrics, clock=clock, triage=triage,
                      correlate_inline=not background)
 
@@ -105,6 +106,18 @@ class _Measured:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self._app(scope, receive, send)
+
+
+def _observed(triage: Callable[..., Any], metrics: Metrics, store: Store) -> Callable[..., Any]:
+    """Every triage this process runs is measured (`metrics.llm`) and held to the daily token
+    budget; the eval pass rate and feedback score are read from the store when scraped."""
+    from opslens.llmops.budget import daily_budget
+    from opslens.llmops.metrics import StoreCollector
+    from opslens.llmops.observers import observed_triage
+    from opslens.llmops.sources import feedback_scores, pass_rates
+
+    metrics.add_collector(StoreCollector(lambda: pass_rates(store), lambda: feedback_scores(store)))
+    return observed_triage(triage, metrics.llm, store, daily_budget)
 
 
 def _add_database_gauges(metrics: Metrics, store: Store) -> None:

@@ -6,6 +6,10 @@ Conventional names: `http_requests_total{method,route,status}`,
 (new | duplicate), `opslens_incidents{status}`, `opslens_jobs{status}` (queued | running |
 failed). The last two are gauges read from the database at scrape time through
 `Metrics.gauge_sources`, callables that S2's job/incident helpers register.
+
+The LLMOps metrics (`opslens.llmops.metrics`: model calls, tokens, latency, first token,
+verification, retrieval) live in the same registry as `Metrics.llm`; the eval pass rate and
+feedback score are scrape-time collectors added with `add_collector`.
 """
 
 from __future__ import annotations
@@ -70,6 +74,15 @@ class Metrics:
             self.alerts.labels(outcome)
         self.gauge_sources: dict[str, GaugeSource] = {}
         self.registry.register(_DatabaseGauges(self.gauge_sources))
+        from opslens.llmops.metrics import LLMMetrics
+
+        self.llm = LLMMetrics(self.registry)
+        self._scrape_collectors: list[Collector] = []
+
+    def add_collector(self, collector: Collector) -> None:
+        """A collector read at scrape time (in every process's view of /metrics)."""
+        self._scrape_collectors.append(collector)
+        self.registry.register(collector)
 
     def add_gauge(
         self, name: str, help_text: str, label: str, read: Callable[[], Mapping[str, int]]
@@ -88,6 +101,8 @@ class Metrics:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
         registry.register(_DatabaseGauges(self.gauge_sources))
+        for collector in self._scrape_collectors:
+            registry.register(collector)
         return generate_latest(registry)
 
     def asgi(self, app: ASGIApp) -> ASGIApp:

@@ -43,13 +43,26 @@ def run_worker_process(settings_json: str, db_url: str | None, parent: int) -> N
     logging.getLogger("opslens").setLevel(logging.INFO)
     settings = ServerSettings.model_validate_json(settings_json)
     with open_store(db_url) as store:
-        worker = Worker(store, settings)
+        worker = Worker(store, settings, triage=_observed_triage(store))
         signal.signal(signal.SIGTERM, lambda *_: worker.stop_soon())
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which stops us
         orphan_watch = threading.Thread(target=_stop_when_orphaned, args=(parent, worker),
                                         name="opslens-orphan-watch", daemon=True)
         orphan_watch.start()
         worker.loop()
+
+
+def _observed_triage(store: Any) -> Any:
+    """`run_triage` measured into this process's LLMOps metrics: with PROMETHEUS_MULTIPROC_DIR
+    (set by `opslens serve` for its processes) they reach the HTTP processes' /metrics."""
+    from prometheus_client import CollectorRegistry
+
+    from opslens.llmops.budget import daily_budget
+    from opslens.llmops.metrics import LLMMetrics
+    from opslens.llmops.observers import observed_triage
+    from opslens.pipeline import run_triage
+
+    return observed_triage(run_triage, LLMMetrics(CollectorRegistry()), store, daily_budget)
 
 
 def _stop_when_orphaned(parent: int, worker: Any) -> None:

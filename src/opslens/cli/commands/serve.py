@@ -43,6 +43,7 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the Alertmanager webhook and the REST API (needs `opslens[server]`)."""
+    _multiprocess_metrics()
     try:
         import uvicorn
 
@@ -71,19 +72,35 @@ def serve(
                     access_log=access_log)
 
 
+def _multiprocess_metrics() -> str:
+    """Prometheus multiprocess files for every process of this run (the triage worker is a
+    process of its own even with one HTTP process: its model-call metrics reach /metrics
+    through them). Set before prometheus-client is imported, which reads it once; removed at
+    exit."""
+    import atexit
+    import os
+    import shutil
+    import tempfile
+
+    MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"  # noqa: N806 (server.metrics's name; importing it would load prometheus-client too early)
+    if os.environ.get(MULTIPROC_ENV):
+        return os.environ[MULTIPROC_ENV]
+    metrics_dir = tempfile.mkdtemp(prefix="opslens-metrics-")
+    os.environ[MULTIPROC_ENV] = metrics_dir
+    atexit.register(shutil.rmtree, metrics_dir, ignore_errors=True)
+    return metrics_dir
+
+
 def _serve_processes(settings: ServerSettings, url: str, access_log: bool) -> None:
     """`--workers N`: N HTTP processes (uvicorn's supervisor) sharing one session secret and
     Prometheus's multiprocess files, and one triage worker process beside them."""
     import os
     import secrets
-    import shutil
-    import tempfile
 
     import uvicorn
     from pydantic import SecretStr
 
     from opslens.server.asgi import SETTINGS_ENV
-    from opslens.server.metrics import MULTIPROC_ENV
     from opslens.server.settings import settings_to_json
     from opslens.server.worker_process import WorkerProcess
 
@@ -91,9 +108,7 @@ def _serve_processes(settings: ServerSettings, url: str, access_log: bool) -> No
         "db": url, "worker": False,
         "session_secret": settings.session_secret or SecretStr(secrets.token_urlsafe(32)),
     })
-    metrics_dir = tempfile.mkdtemp(prefix="opslens-metrics-")
     os.environ[SETTINGS_ENV] = settings_to_json(shared)
-    os.environ[MULTIPROC_ENV] = metrics_dir
     worker = WorkerProcess(settings, url).start() if settings.worker else None
     info(f"opslens serving on http://{settings.host}:{settings.port} "
          f"({settings.workers} processes)")
@@ -104,7 +119,6 @@ def _serve_processes(settings: ServerSettings, url: str, access_log: bool) -> No
     finally:
         if worker is not None:
             worker.stop()
-        shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def _with_run_token(settings: ServerSettings) -> ServerSettings:
