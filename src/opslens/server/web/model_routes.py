@@ -1,5 +1,6 @@
 """The models page (providers reachable, loaded models, speed, recent calls and cost) and the
-evaluations page (a placeholder until the LLMOps work fills it).
+evaluations pages (saved `opslens eval --save` runs per model and prompt version, one run's
+cases, and the case-by-case comparison of two runs).
 
 Provider status comes from the LLM layer (`opslens.llm.status.describe`, what `opslens models`
 prints) with the narrative settings the server's worker uses; speed and cost come from the
@@ -15,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from opslens.server.state import AppState
-from opslens.server.web.deps import CheckedForm, CurrentSession, State
+from opslens.server.web.deps import CheckedForm, CurrentSession, PageError, State
 from opslens.server.web.render import page
 from opslens.server.web.session import Session
 from opslens.store.listing import model_use, recent_calls
@@ -62,5 +63,43 @@ def probe(request: Request, state: State, session: CurrentSession, form: Checked
 
 
 @router.get("/evaluations")
-def evaluations(request: Request, session: CurrentSession) -> Response:
-    return page(request, "evaluations.html", session)
+def evaluations(request: Request, state: State, session: CurrentSession,
+                a: int | None = None, b: int | None = None) -> Response:
+    """Every saved run with a chart of pass rates; `?a=RUN&b=RUN` adds their comparison."""
+    from opslens.server.web.eval_chart import legend, pass_rate_svg
+    from opslens.store.llmops import eval_run, eval_runs
+
+    runs = eval_runs(state.store)
+    comparison = None
+    if a is not None and b is not None:
+        from opslens.llmops.evaluate import compare
+
+        before, after = eval_run(state.store, a), eval_run(state.store, b)
+        if before is None or after is None:
+            raise PageError(404, f"no saved evaluation run {a if before is None else b}")
+        comparison = {"a": before, "b": after, "diff": compare(before.cases, after.cases),
+                      "reasons": {c["scenario"]: c.get("reasons", []) for c in after.cases}}
+    return page(request, "evaluations.html", session, runs=runs, chart=pass_rate_svg(runs),
+                legend=legend(runs), comparison=comparison, previous=_previous(runs))
+
+
+@router.get("/evaluations/{run_id}")
+def evaluation(request: Request, state: State, session: CurrentSession, run_id: int) -> Response:
+    """One saved run: its totals and every case with why it failed."""
+    from opslens.store.llmops import eval_run
+
+    run = eval_run(state.store, run_id)
+    if run is None:
+        raise PageError(404, f"no saved evaluation run {run_id}")
+    return page(request, "evaluation.html", session, run=run)
+
+
+def _previous(runs: list) -> dict[int, int]:  # noqa: ANN001 (EvalRunRow)
+    """Each run's previous run on the same dataset (what it is compared with)."""
+    found: dict[int, int] = {}
+    last: dict[str, int] = {}
+    for run in sorted(runs, key=lambda r: (r.created_at, r.id)):
+        if run.dataset in last:
+            found[run.id] = last[run.dataset]
+        last[run.dataset] = run.id
+    return found
