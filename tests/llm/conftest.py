@@ -19,6 +19,9 @@ def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     path = tmp_path / "config.toml"
     path.write_text(TEST_CONFIG)
     monkeypatch.setenv("OPSLENS_CONFIG", str(path))
+    # model calls and digests are recorded in the store: never the user's own
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("OPSLENS_DATABASE_URL", raising=False)
     for var in (
         "OLLAMA_HOST",
         "OPENAI_BASE_URL",

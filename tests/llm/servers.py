@@ -240,6 +240,7 @@ class FakeOllama:
         self.answers: list[Answer] = []
         self.default_answer: Answer = ""
         self.loaded: list[dict[str, Any]] = []
+        self.digests: dict[str, str] = {}  # model -> digest, default below
         server.routes[("GET", "/api/version")] = lambda r: Reply(body={"version": "0.9.6"})
         server.routes[("GET", "/api/tags")] = self._tags
         server.routes[("GET", "/api/ps")] = lambda r: Reply(body={"models": self.loaded})
@@ -253,7 +254,9 @@ class FakeOllama:
                 "model": name,
                 "modified_at": "2025-06-01T10:00:00.000000000Z",
                 "size": 1_929_912_432,
-                "digest": "357c53fb659c5076de1d65ccb0b397446227b71a42be9d1603d46168015c9e4b",
+                "digest": self.digests.get(
+                    name, "357c53fb659c5076de1d65ccb0b397446227b71a42be9d1603d46168015c9e4b"
+                ),
                 "details": {
                     "format": "gguf",
                     "family": "qwen2",

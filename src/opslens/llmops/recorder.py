@@ -25,6 +25,7 @@ def to_store_record(call: CallRecord) -> LLMCallRecord:
         prompt_hash=call.prompt_hash, tokens_in=call.tokens_in, tokens_out=call.tokens_out,
         latency_ms=_ms(call.latency_s), cost=call.cost_usd, error=call.error, task=call.task,
         first_token_ms=_ms(call.first_token_s), compute_ms=_ms(call.compute_s),
+        decode_ms=_ms(call.eval_s),
     )
 
 

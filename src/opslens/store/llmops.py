@@ -198,3 +198,25 @@ def digest_history(store: Store, since: datetime | None = None) -> list[DigestSe
     recent = {(d.provider, d.model) for d in seen if d.first_seen >= since and
               any(o.model == d.model and o.first_seen < d.first_seen for o in seen)}
     return [d for d in seen if (d.provider, d.model) in recent]
+
+
+def decode_speeds(store: Store, recent: int = 20) -> dict[tuple[str, str], float]:
+    """Tokens/s per (provider, model) over its `recent` latest calls that report decode time
+    (Ollama's eval_count over eval_duration)."""
+    speeds: dict[tuple[str, str], float] = {}
+    with store._read() as session:
+        rows = session.execute(
+            select(LLMCall.provider, LLMCall.model, LLMCall.tokens_out, LLMCall.decode_ms)
+            .where(LLMCall.decode_ms > 0, LLMCall.tokens_out > 0)
+            .order_by(LLMCall.created_at.desc(), LLMCall.id.desc()).limit(recent * 20)
+        ).all()
+    sums: dict[tuple[str, str], list[float]] = {}
+    for provider, model, tokens, ms in rows:
+        acc = sums.setdefault((provider, model), [0.0, 0.0, 0])
+        if acc[2] < recent:
+            acc[0] += tokens
+            acc[1] += ms / 1000
+            acc[2] += 1
+    for key, (tokens, seconds, _) in sums.items():
+        speeds[key] = tokens / seconds
+    return speeds

@@ -157,6 +157,7 @@ class LLMCall(Base):
     task: Mapped[str | None] = mapped_column(String(32))
     first_token_ms: Mapped[float | None]
     compute_ms: Mapped[float | None]
+    decode_ms: Mapped[float | None]
 
 
 class EvalRun(Base):

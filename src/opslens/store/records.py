@@ -260,6 +260,7 @@ class LLMCallRecord(_Record):
     task: str | None = None
     first_token_ms: float | None = None
     compute_ms: float | None = None  # server-side compute (Ollama's total_duration)
+    decode_ms: float | None = None  # server-side decoding (Ollama's eval_duration)
 
 
 @dataclass(frozen=True)

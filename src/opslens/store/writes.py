@@ -213,7 +213,7 @@ def record_llm_call(session: Session, call: LLMCallRecord, error: str | None) ->
         tokens_in=call.tokens_in, tokens_out=call.tokens_out,
         latency_ms=call.latency_ms, cost=call.cost, outcome=call.outcome,
         error=error, created_at=call.created_at or utcnow(), task=call.task,
-        first_token_ms=call.first_token_ms, compute_ms=call.compute_ms,
+        first_token_ms=call.first_token_ms, compute_ms=call.compute_ms, decode_ms=call.decode_ms,
     )
     session.add(row)
     session.flush()

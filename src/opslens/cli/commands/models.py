@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from opslens.cli.app import app
+from opslens.cli.console import warn
+from opslens.cli.store_access import DbOption
 
 
 @app.command()
@@ -13,24 +15,49 @@ def models(
         False, "--probe", help="Time a tiny generation: round trip and tokens/s."
     ),
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+    db: DbOption = None,
 ) -> None:
-    """Show each configured LLM provider: reachable or not, version, models, loaded models."""
+    """Show each configured LLM provider: reachable or not, version, models, loaded models,
+    recent tokens/s; models whose digest changed since last seen are recorded and named."""
     from opslens.llm.settings import load_settings
     from opslens.llm.status import describe
 
     reports = describe(load_settings(), probe=probe)
+    changed, speeds = _runtime(reports, db)
     if json_out:
         import dataclasses
         import json
 
-        typer.echo(json.dumps([dataclasses.asdict(r) for r in reports], indent=2))
+        shown = [dataclasses.asdict(r) for r in reports]
+        for entry in shown:
+            entry["recent_tokens_per_s"] = {m: round(v, 1) for (p, m), v in speeds.items()
+                                            if p == entry["status"]["provider"]}
+            entry["digest_changed"] = [c.model for c in changed
+                                       if c.provider == entry["status"]["provider"]]
+        typer.echo(json.dumps(shown, indent=2))
         return
     for report in reports:
-        for line in _lines(report):
+        for line in _lines(report, speeds):
             typer.echo(line)
+    for change in changed:
+        warn(change.describe())
 
 
-def _lines(report) -> list[str]:  # noqa: ANN001
+def _runtime(reports, db: str | None):  # noqa: ANN001, ANN202
+    """Digests noted (and the changed ones), recent tokens/s; nothing when the store fails."""
+    from opslens.errors import OpslensError
+    from opslens.llmops.runtime import recent_speeds, record_digests
+    from opslens.store import open_store
+
+    try:
+        with open_store(db) as store:
+            return record_digests(store, reports), recent_speeds(store)
+    except OpslensError as exc:
+        warn(f"model history not recorded: {exc}")
+        return [], {}
+
+
+def _lines(report, speeds: dict[tuple[str, str], float]) -> list[str]:  # noqa: ANN001
     s = report.status
     if not s.reachable:
         return [f"{s.provider}  {s.endpoint}  unreachable: {s.error}", ""]
@@ -39,7 +66,8 @@ def _lines(report) -> list[str]:  # noqa: ANN001
     )
     lines = [head + (f" (error: {s.error})" if s.error else "")]
     lines += [
-        f"  model   {m.name}" + _extra(m.detail, _gib(m.size), _ctx(m.context_length))
+        f"  model   {m.name}"
+        + _extra(m.detail, _gib(m.size), _ctx(m.context_length), _speed(speeds.get((s.provider, m.name))))
         for m in s.models
     ] or ["  no models"]
     for m in s.loaded:
@@ -62,6 +90,10 @@ def _lines(report) -> list[str]:  # noqa: ANN001
                 f"  probe   {p.model}: round trip {p.round_trip_s:.2f}s, first token {p.first_token_s or 0:.2f}s, {speed}"
             )
     return [*lines, ""]
+
+
+def _speed(tokens_per_s: float | None) -> str | None:
+    return f"recently {tokens_per_s:.1f} tokens/s" if tokens_per_s else None
 
 
 def _extra(*parts: str | None) -> str:

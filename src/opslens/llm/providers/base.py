@@ -92,6 +92,7 @@ class ModelInfo:
     size: int | None = None
     context_length: int | None = None
     detail: str | None = None
+    digest: str | None = None  # Ollama's: a model swapped under the same name changes it
 
 
 @dataclass(frozen=True)

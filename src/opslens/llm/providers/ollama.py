@@ -170,11 +170,12 @@ def parse_context(show: dict[str, Any]) -> int | None:
 
 def _model_info(m: dict[str, Any]) -> ModelInfo:
     details = m.get("details") or {}
-    bits = [details.get("parameter_size"), details.get("quantization_level")]
+    bits = [details.get("family"), details.get("parameter_size"), details.get("quantization_level")]
     return ModelInfo(
         name=m.get("name") or m.get("model", "?"),
         size=m.get("size"),
         detail=" ".join(b for b in bits if b) or None,
+        digest=m.get("digest"),
     )
 
 

@@ -1,7 +1,8 @@
 """LLMOps: what a model call measured beyond tokens and latency, evaluation runs, and the
 model digests seen (a silently swapped model explains a drop in pass rate).
 
-- `llm_calls.task`, `first_token_ms`, `compute_ms` (Ollama's total_duration);
+- `llm_calls.task`, `first_token_ms`, `compute_ms` (Ollama's total_duration), `decode_ms`
+  (its eval_duration: tokens/s free of load and prompt time);
 - `eval_runs`: one `opslens eval --save` run per model and prompt version: totals and the
   scored cases as JSON;
 - `model_digests`: each (provider, model, digest) with when it was first and last seen.
@@ -25,6 +26,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("task", sa.String(32)))
         batch.add_column(sa.Column("first_token_ms", sa.Float))
         batch.add_column(sa.Column("compute_ms", sa.Float))
+        batch.add_column(sa.Column("decode_ms", sa.Float))
     op.create_index("ix_llm_calls_created_at", "llm_calls", ["created_at"])
     op.create_table(
         "eval_runs",
@@ -57,6 +59,7 @@ def downgrade() -> None:
     op.drop_table("eval_runs")
     op.drop_index("ix_llm_calls_created_at", table_name="llm_calls")
     with op.batch_alter_table("llm_calls") as batch:
+        batch.drop_column("decode_ms")
         batch.drop_column("compute_ms")
         batch.drop_column("first_token_ms")
         batch.drop_column("task")
