@@ -220,3 +220,49 @@ def decode_speeds(store: Store, recent: int = 20) -> dict[tuple[str, str], float
     for key, (tokens, seconds, _) in sums.items():
         speeds[key] = tokens / seconds
     return speeds
+
+
+def kept_inputs(store: Store, ref: str) -> dict[str, str] | None:
+    """The (redacted) input texts kept with the latest version that kept any; None if none."""
+    import orjson
+
+    from opslens.store.lookup import find_incident
+    from opslens.store.models import ReportVersion
+
+    with store._read() as session:
+        incident = find_incident(session, ref)
+        blob = session.scalar(
+            select(ReportVersion.inputs_blob)
+            .where(ReportVersion.incident_id == incident.id, ReportVersion.inputs_blob.is_not(None))
+            .order_by(ReportVersion.version.desc()).limit(1)
+        )
+    return dict(orjson.loads(blob)) if blob else None
+
+
+@dataclass(frozen=True)
+class FeedbackCandidate:
+    """Feedback that says a hypothesis was wrong, with a comment: an evaluation case to be."""
+
+    ref: str
+    status: str
+    score: int
+    hypothesis: str
+    comment: str
+    human_category: str | None
+    created_at: datetime
+
+
+def feedback_candidates(store: Store, max_score: int = 2) -> list[FeedbackCandidate]:
+    """Feedback with a comment on a hypothesis scored `max_score` or lower, newest first."""
+    from opslens.store.models import Incident
+
+    query = (
+        select(Incident.ref, Incident.status, Feedback.score, Feedback.hypothesis, Feedback.comment,
+               Incident.human_category, Feedback.created_at)
+        .join(Incident, Incident.id == Feedback.incident_id)
+        .where(Feedback.hypothesis.is_not(None), Feedback.comment.is_not(None),
+               Feedback.comment != "", Feedback.score <= max_score)
+        .order_by(Feedback.created_at.desc(), Feedback.id.desc())
+    )
+    with store._read() as session:
+        return [FeedbackCandidate(*row) for row in session.execute(query)]

@@ -143,3 +143,40 @@ def runs(db: DbOption = None) -> None:
     for r in rows:
         typer.echo(f"{r.id:>4}  {r.created_at:%Y-%m-%d %H:%M}  {r.dataset}  {r.provider} "
                    f"{r.model} {r.prompt_version}  pass {100 * r.pass_rate:.0f}%")
+
+
+@eval_app.command("add")
+def add(
+    ref: Annotated[str, typer.Argument(metavar="REF", help="A resolved incident, e.g. INC-0007.")],
+    dataset: Annotated[Path, typer.Option("--dataset", metavar="DIR", help="Dataset directory to add the case to.")],
+    db: DbOption = None,
+) -> None:
+    """Turn a resolved incident (triaged with --keep-inputs) into an evaluation case."""
+    from opslens.errors import InputError
+    from opslens.llmops.cases import truth_of, write_case
+    from opslens.store.llmops import kept_inputs
+
+    with opened(db) as store, one_line_errors():
+        detail = store.get_incident(ref)
+        truth = truth_of(detail)
+        inputs = kept_inputs(store, detail.ref)
+        if not inputs:
+            raise InputError(detail.ref, "its inputs were not kept: triage it with --keep-inputs")
+        dataset.mkdir(parents=True, exist_ok=True)
+        case = write_case(dataset, detail.ref.lower(), inputs, truth)
+    info(f"added {case} ({len(inputs)} inputs, category {truth['category']}); "
+         "add must_not_recommend actions to its truth file by hand")
+
+
+@eval_app.command("candidates")
+def candidates(db: DbOption = None) -> None:
+    """Feedback with a comment on a hypothesis scored wrong (1 or 2): cases worth adding."""
+    from opslens.store.llmops import feedback_candidates
+
+    with opened(db) as store:
+        rows = feedback_candidates(store)
+    if not rows:
+        info("no candidates: feedback scored 1 or 2 on a hypothesis, with a comment, shows here")
+    for r in rows:
+        ready = f"resolved as {r.human_category}" if r.human_category else f"{r.status}, not resolved yet"
+        typer.echo(f"{r.ref}  score {r.score} on {r.hypothesis}  ({ready})\n    {r.comment}")
