@@ -54,3 +54,19 @@ def observed_triage(
         return outcome
 
     return run
+
+
+def with_telemetry(observer: TriageObserver) -> TriageObserver:
+    """`observer`, plus the OTLP GenAI exporter when an endpoint is configured (a missing SDK
+    is logged, not fatal: the service still serves)."""
+    import logging
+
+    from opslens.errors import ConfigError
+    from opslens.llmops.otel import exporter_from_config
+
+    try:
+        exporter = exporter_from_config()
+    except ConfigError as exc:
+        logging.getLogger("opslens.llmops").warning("%s", exc)
+        return observer
+    return observer if exporter is None else Fanout(observer, exporter)

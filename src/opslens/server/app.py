@@ -113,11 +113,11 @@ def _observed(triage: Callable[..., Any], metrics: Metrics, store: Store) -> Cal
     budget; the eval pass rate and feedback score are read from the store when scraped."""
     from opslens.llmops.budget import daily_budget
     from opslens.llmops.metrics import StoreCollector
-    from opslens.llmops.observers import observed_triage
+    from opslens.llmops.observers import observed_triage, with_telemetry
     from opslens.llmops.sources import feedback_scores, pass_rates
 
     metrics.add_collector(StoreCollector(lambda: pass_rates(store), lambda: feedback_scores(store)))
-    return observed_triage(triage, metrics.llm, store, daily_budget)
+    return observed_triage(triage, with_telemetry(metrics.llm), store, daily_budget)
 
 
 def _add_database_gauges(metrics: Metrics, store: Store) -> None:

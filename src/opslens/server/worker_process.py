@@ -59,10 +59,11 @@ def _observed_triage(store: Any) -> Any:
 
     from opslens.llmops.budget import daily_budget
     from opslens.llmops.metrics import LLMMetrics
-    from opslens.llmops.observers import observed_triage
+    from opslens.llmops.observers import observed_triage, with_telemetry
     from opslens.pipeline import run_triage
 
-    return observed_triage(run_triage, LLMMetrics(CollectorRegistry()), store, daily_budget)
+    observer = with_telemetry(LLMMetrics(CollectorRegistry()))
+    return observed_triage(run_triage, observer, store, daily_budget)
 
 
 def _stop_when_orphaned(parent: int, worker: Any) -> None:

@@ -69,7 +69,9 @@ def triage(
     save = save or incident is not None or keep_inputs
     from opslens.llmops.recorder import CallLog
 
-    calls = options.observer = CallLog()  # every model call, recorded with the report
+    calls = CallLog()  # every model call, recorded with the report
+    telemetry = _telemetry(options.llm)
+    options.observer = calls if telemetry is None else _both(calls, telemetry)
     budget = _daily_budget(options.llm)
     if db is not None and not save:
         warn("--db has no effect without --save")
@@ -118,6 +120,26 @@ def triage(
                   llm_calls=calls.records())
         elif store is not None:
             calls.write_to(store)  # a budget counts every call, saved triage or not
+
+
+def _telemetry(llm: str):  # noqa: ANN202 (GenAIExporter | None, whose module loads lazily)
+    """The OTLP GenAI exporter when an endpoint is configured and a model may be asked (its
+    meter provider exports what is pending when the process exits)."""
+    if llm == "none":
+        return None
+    from opslens.cli.store_access import one_line_errors
+    from opslens.llmops.otel import configured_endpoint, exporter_from_config
+
+    if configured_endpoint() is None:
+        return None
+    with one_line_errors():
+        return exporter_from_config()
+
+
+def _both(*observers):  # noqa: ANN002, ANN202
+    from opslens.llmops.observers import Fanout
+
+    return Fanout(*observers)
 
 
 def _daily_budget(llm: str) -> int | None:
