@@ -130,3 +130,30 @@ def test_hosted_cost_follows_the_price_table(
     expected = round((1873 * 2.0 + len(pieces(scripted_answer())) * 8.0) / 1e6, 6)
     assert value(registry, "opslens_llm_cost_usd_total", provider="openai",
                  model=MODEL) == pytest.approx(expected)
+
+
+def test_routing_falls_back_on_a_timeout_and_the_metrics_say_so(
+    report: Report, ollama: FakeOllama, isolated_config
+) -> None:
+    """Route: the larger model first, the small one on error or timeout (docs/llmops.md)."""
+    from opslens import config
+
+    ollama.models = {"qwen2.5:7b": 32768, MODEL: 32768}
+    isolated_config.write_text(
+        isolated_config.read_text().replace("first_token_timeout = 2.0", "first_token_timeout = 0.4")
+        + f'\n[llm.routes]\nsummarize = ["qwen2.5:7b", "{MODEL}"]\n')
+    config.load.cache_clear()
+    slow = Reply(chunks=ollama_lines(scripted_answer(), "qwen2.5:7b"),
+                 content_type="application/x-ndjson", first_chunk_delay=1.0)
+    ollama.answers += [slow, scripted_answer()]
+    registry = CollectorRegistry()
+    out, notice = apply_llm(report, llm="ollama", observer=LLMMetrics(registry))
+    assert notice is None and out.llm is not None and out.llm.model == MODEL
+    assert [a.outcome.split(":")[0] for a in out.llm.attempts] == ["timeout", "served"]
+    prompt = {"prompt": PROMPT.name, "prompt_version": PROMPT.version}
+    assert value(registry, "opslens_llm_requests_total", provider="ollama", model="qwen2.5:7b",
+                 **prompt, outcome="timeout") == 1
+    assert value(registry, "opslens_llm_errors_total", provider="ollama", model="qwen2.5:7b",
+                 error="timeout") == 1
+    assert value(registry, "opslens_llm_requests_total", provider="ollama", model=MODEL,
+                 **prompt, outcome="ok") == 1
