@@ -78,3 +78,30 @@ def test_eval_reports_exactly_the_scripted_failures(ollama: FakeOllama) -> None:
     # the table names each failing case with its reasons
     table = CliRunner().invoke(app, ["eval", "--builtin", "--llm", "ollama", "--model", "qwen2.5:3b"])
     assert "config-rates: grounding" in table.stdout and "image-pull-quotes: offers" in table.stdout
+
+
+def test_saved_runs_keep_the_model_digest_and_compare(ollama: FakeOllama, tmp_path) -> None:  # noqa: ANN001
+    from opslens.store import open_store
+    from opslens.store.llmops import eval_runs
+
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    def right(request: Recorded) -> str:
+        """A correct answer citing only evidence ids this case's prompt has."""
+        first = re.findall(r"^(E\d+) \|", prompt_text(request), re.MULTILINE)[0]
+        return _answer(f"It failed as ranked [{first}].", [first])
+
+    ollama.default_answer = right
+    _load_commands()
+    args = ["eval", "--builtin", "--llm", "ollama", "--model", "qwen2.5:3b", "--save", "--db", db]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "saved run 1: builtin qwen2.5:3b default" in first.stderr
+    ollama.digests["qwen2.5:3b"] = "ab" * 32
+    second = CliRunner().invoke(app, args)
+    assert "qwen2.5:3b: digest changed since last seen (now abababababab)" in second.stderr
+    compared = CliRunner().invoke(app, ["eval", "compare", "1", "2", "--db", db])
+    assert compared.exit_code == 0 and "no case changed" in compared.stdout
+    with open_store(db) as store:
+        runs = eval_runs(store)
+    assert [r.totals["model_digest"][:12] for r in runs] == ["abababababab", "357c53fb659c"]
+    assert [r.pass_rate for r in runs] == [1.0, 1.0]

@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from opslens.cli.app import app
-from opslens.cli.console import fail, info
+from opslens.cli.console import fail, info, warn
 from opslens.cli.store_access import DbOption, one_line_errors, opened
 
 
@@ -71,7 +71,7 @@ def run(
                 runs.append(evaluate(name, cases, target, repeat=repeat))
     shown = [_as_dict(r) for r in runs]
     if save:
-        _save(shown, db)
+        _save(shown, db, llm)
     if fmt is Format.JSON:
         typer.echo(json.dumps({"runs": shown}, indent=2, default=str))
     else:
@@ -97,11 +97,14 @@ def _as_dict(run: Any) -> dict[str, Any]:
             "cases": run.cases}
 
 
-def _save(runs: list[dict[str, Any]], db: str | None) -> None:
+def _save(runs: list[dict[str, Any]], db: str | None, llm: str) -> None:
+    """Store the runs, each with the digest its model had (a swapped model is named)."""
     from opslens.store.llmops import save_eval_run
 
     with opened(db) as store:
+        digests = _digests(store, llm) if llm != "none" else {}
         for r in runs:
+            r["totals"]["model_digest"] = digests.get((r["provider"], r["model"]))
             r["id"] = save_eval_run(
                 store, dataset=r["dataset"], provider=r["provider"], model=r["model"],
                 prompt_version=r["prompt_version"], pass_rate=r["pass_rate"],
@@ -109,6 +112,23 @@ def _save(runs: list[dict[str, Any]], db: str | None) -> None:
                 cases=json.loads(json.dumps(r["cases"], default=str)),
             )
             info(f"saved run {r['id']}: {r['dataset']} {r['model']} {r['prompt_version']}")
+
+
+def _digests(store: Any, llm: str) -> dict[tuple[str, str], str]:
+    """Digests of the provider's models now, noted in the store; changes are warned about."""
+    from opslens.errors import OpslensError
+    from opslens.llm.settings import load_settings
+    from opslens.llm.status import describe
+    from opslens.llmops.runtime import record_digests
+
+    try:
+        reports = describe(load_settings(mode=llm))
+    except OpslensError:
+        return {}
+    for change in record_digests(store, reports):
+        warn(change.describe())
+    return {(r.status.provider, m.name): m.digest for r in reports for m in r.status.models
+            if m.digest}
 
 
 @eval_app.command("compare")
