@@ -59,7 +59,8 @@ def serve(
         fail(str(exc))
     if not settings.has_token():
         settings = _with_run_token(settings)
-    with opened(settings.db) as store:
+    # With a worker beside it, the serving process leaves WAL checkpoints to the worker.
+    with opened(settings.db, wal_autocheckpoint=not settings.worker) as store:
         # The worker and extra HTTP processes open the same database (password included).
         url = store.engine.url.render_as_string(hide_password=False)
         if settings.workers > 1:
@@ -88,7 +89,7 @@ def _serve_processes(settings: ServerSettings, url: str, access_log: bool) -> No
     from opslens.server.worker_process import WorkerProcess
 
     shared = settings.model_copy(update={
-        "db": url, "worker": False,
+        "db": url,
         "session_secret": settings.session_secret or SecretStr(secrets.token_urlsafe(32)),
     })
     metrics_dir = tempfile.mkdtemp(prefix="opslens-metrics-")
