@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from opslens.server.correlate import ingest
-from opslens.server.state import AppState, get_state
+from opslens.server.state import AppState, app_state
 from opslens.store import StoreError
 from opslens.store.alerts import DeliveredAlert, Delivery, DeliveryResult, store_deliveries
 
@@ -123,7 +123,7 @@ def _delivery(payload: AlertmanagerPayload, items: list[dict[str, Any]]) -> Deli
                503: {"description": "The database is unavailable; Alertmanager retries"}},
 )
 async def receive_alertmanager(
-    request: Request, state: AppState = Depends(get_state)
+    request: Request, state: AppState = Depends(app_state)
 ) -> WebhookAccepted:
     """Store an Alertmanager delivery (committed before answering) and correlate it."""
     payload, items = parse_payload(await request.body())
