@@ -15,6 +15,7 @@ import os
 from fastapi import FastAPI
 
 from opslens.server.app import create_app
+from opslens.server.heap import freeze_startup_heap
 from opslens.server.settings import settings_from_json
 
 __all__ = ["SETTINGS_ENV", "create_from_environment"]
@@ -29,4 +30,6 @@ def create_from_environment() -> FastAPI:
     settings = settings_from_json(os.environ[SETTINGS_ENV])
     # `settings.worker`: the worker process beside us correlates and checkpoints.
     store = open_store(settings.db, wal_autocheckpoint=not settings.worker)
-    return create_app(settings, store, worker_beside=settings.worker)
+    app = create_app(settings, store, worker_beside=settings.worker)
+    freeze_startup_heap()
+    return app

@@ -47,6 +47,7 @@ def serve(
         import uvicorn
 
         from opslens.server import check_bind, create_app, load_settings
+        from opslens.server.heap import freeze_startup_heap
     except ImportError as exc:
         fail(f"the server needs the optional extra: pip install 'opslens[server]' ({exc.name})")
     try:
@@ -67,6 +68,7 @@ def serve(
             _serve_processes(settings, url, access_log)
             return
         application = create_app(settings, store, background=_background(settings, url))
+        freeze_startup_heap()
         info(f"opslens serving on http://{settings.host}:{settings.port}")
         uvicorn.run(application, host=settings.host, port=settings.port, log_level="info",
                     access_log=access_log)
