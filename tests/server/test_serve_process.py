@@ -138,6 +138,10 @@ def test_several_http_processes_answer_as_one(tmp_path: Path) -> None:
             with httpx.Client() as fresh:
                 text = fresh.get(base + "/metrics").text
             assert 'opslens_alerts_received_total{outcome="new"} 6.0' in text, text[-2000:]
+        # The HTTP processes only store; the worker process beside them correlates.
+        incidents = _wait(lambda: httpx.get(base + "/api/v1/incidents", headers=auth).json(),
+                          "the worker to open an incident")
+        assert len(incidents) == 1, incidents  # one group key: one incident
         # Log in (form cookie and CSRF from one process, the POST perhaps to the other),
         # then use the session cookie on fresh connections.
         with httpx.Client(base_url=base) as browser:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from opslens import config
-from opslens.store import StoreError, open_store, resolve_url
+from opslens.store import Store, StoreError, open_store, resolve_url
 
 
 def test_default_is_a_sqlite_file_under_xdg_data_home() -> None:
@@ -132,3 +132,40 @@ def test_the_shipped_migrations_are_read_once(monkeypatch: pytest.MonkeyPatch, t
     for _ in range(3):
         open_store(str(tmp_path / "once.db")).close()
     assert loads == []
+
+
+def _fill(store: Store, pages: int) -> None:
+    """Commit about `pages` 4 KiB pages of rows, a few per transaction (as the webhook does)."""
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS filler (x BLOB)")
+    for _ in range(pages // 8):
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO filler VALUES " + ", ".join(["(randomblob(4000))"] * 8))
+
+
+def test_without_autocheckpoint_the_database_file_waits_for_a_checkpoint(tmp_path: Path) -> None:
+    """The server's HTTP processes commit without checkpointing (the worker checkpoints for
+    them): their writes stay in the WAL until `Store.checkpoint`; a default store copies
+    them into the database file by itself once the WAL passes 1000 pages."""
+    held, default = tmp_path / "held.db", tmp_path / "default.db"
+    with open_store(str(held), wal_autocheckpoint=False) as store:
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+        before = held.stat().st_size
+        _fill(store, 1200)
+        assert held.stat().st_size == before  # all of it in the WAL, none in the file
+        assert store.checkpoint() >= 1200
+        assert held.stat().st_size > before + 1200 * 4000
+    with open_store(str(default)) as store:
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+        before = default.stat().st_size
+        _fill(store, 1200)
+        assert default.stat().st_size > before + 500 * 4000  # checkpointed while writing
+
+
+def test_checkpoint_is_nothing_to_do_on_postgresql(store_url: str) -> None:
+    """SQLite: the migrations just written sit in the WAL, and the checkpoint copies them."""
+    with open_store(store_url) as store:
+        copied = store.checkpoint()
+    assert (copied == 0) == store_url.startswith("postgresql")

@@ -45,11 +45,11 @@ def one_line_errors() -> Iterator[None]:
 
 
 @contextmanager
-def opened(url: str | None) -> Iterator[Store]:
+def opened(url: str | None, *, wal_autocheckpoint: bool = True) -> Iterator[Store]:
     """The store at `url` (migrated), closed afterwards; errors as one line."""
     from opslens.store import open_store
 
-    with one_line_errors(), open_store(url) as store:
+    with one_line_errors(), open_store(url, wal_autocheckpoint=wal_autocheckpoint) as store:
         yield store
 
 

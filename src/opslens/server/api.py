@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import OperationalError
 
 from opslens.errors import OpslensError
-from opslens.server.state import AppState, get_state
+from opslens.server.state import AppState, app_state
 from opslens.server.uploads import (
     ArchiveLimits,
     UploadRejected,
@@ -35,7 +35,7 @@ __all__ = ["router"]
 log = logging.getLogger("opslens.server.api")
 
 router = APIRouter(prefix="/api/v1")
-State = Annotated[AppState, Depends(get_state)]
+State = Annotated[AppState, Depends(app_state)]
 _MARKDOWN = "text/markdown; charset=utf-8"
 
 

@@ -56,14 +56,18 @@ def create_app(
     clock: Callable[[], float] = time.time,
     triage: Callable[..., Any] = _default_triage,
     background: tuple[Background, ...] = (),
+    worker_beside: bool | None = None,
 ) -> FastAPI:
     """The app serving `store` with `settings`. `background` services (the triage worker)
-    start with the app and stop with it; `opslens serve` passes the worker unless --no-worker."""
+    start with the app and stop with it; `opslens serve` passes the worker unless --no-worker.
+    `worker_beside` (default: whether `background` has any) says a worker correlates the
+    webhook's alerts, so the webhook only stores them."""
     metrics = Metrics()
     _add_database_gauges(metrics, store)
     triage = _observed(triage, metrics, store)
     state = AppState(settings=settings, store=store, metrics=metrics, clock=clock, triage=triage,
-                     correlate_inline=not background)
+                     correlate_inline=not (bool(background) if worker_beside is None
+                                           else worker_beside))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

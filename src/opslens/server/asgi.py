@@ -4,7 +4,8 @@ uvicorn starts each process from an import string, so the settings the command r
 flags, config, environment and any token made for the run) come through the environment:
 `OPSLENS_SERVE_SETTINGS` (JSON, secrets in clear: a process environment is readable only by
 its user). The database was migrated by the command before the processes started, and the
-triage worker runs beside them as one process of its own, so these apps run no background.
+triage worker runs beside them as one process of its own (`settings.worker`), so these apps
+run no background: they store alerts, and the worker correlates them and checkpoints.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 from fastapi import FastAPI
 
 from opslens.server.app import create_app
+from opslens.server.heap import freeze_startup_heap
 from opslens.server.settings import settings_from_json
 
 __all__ = ["SETTINGS_ENV", "create_from_environment"]
@@ -26,4 +28,8 @@ def create_from_environment() -> FastAPI:
     from opslens.store import open_store
 
     settings = settings_from_json(os.environ[SETTINGS_ENV])
-    return create_app(settings, open_store(settings.db))
+    # `settings.worker`: the worker process beside us correlates and checkpoints.
+    store = open_store(settings.db, wal_autocheckpoint=not settings.worker)
+    app = create_app(settings, store, worker_beside=settings.worker)
+    freeze_startup_heap()
+    return app

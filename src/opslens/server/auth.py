@@ -37,7 +37,9 @@ class TokenAuth:
     def __init__(self, settings: ServerSettings) -> None:
         self._tokens = settings.named_tokens()
 
-    def __call__(self, request: Request) -> str:
+    async def __call__(self, request: Request) -> str:
+        """The token's name; 401 otherwise. A coroutine: checked on the event loop, with no
+        thread hop per request (see `state.app_state`)."""
         if not self._tokens:
             raise HTTPException(
                 status.HTTP_401_UNAUTHORIZED,

@@ -1,5 +1,5 @@
 """`AppState`: what one app's routes and its worker share, passed in by `create_app` (no
-module globals). Routes get it with `Depends(get_state)`."""
+module globals). Routes get it with `Depends(app_state)`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from opslens.server.settings import ServerSettings
     from opslens.store import Store
 
-__all__ = ["AppState", "get_state"]
+__all__ = ["AppState", "app_state", "get_state"]
 
 
 @dataclass
@@ -37,6 +37,13 @@ class AppState:
 
 
 def get_state(request: Request) -> AppState:
-    """FastAPI dependency: the `AppState` of the app serving `request`."""
+    """The `AppState` of the app serving `request`."""
     state: AppState = request.app.state.opslens
     return state
+
+
+async def app_state(request: Request) -> AppState:
+    """FastAPI dependency: `get_state`. A coroutine, so FastAPI calls it on the event loop
+    instead of sending it to a thread (a thread hop per request is most of a webhook
+    delivery's latency under load)."""
+    return get_state(request)

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from opslens.server.correlate import ingest
-from opslens.server.state import AppState, get_state
+from opslens.server.state import AppState, app_state
 from opslens.store import StoreError
 from opslens.store.alerts import DeliveredAlert, Delivery, DeliveryResult, store_deliveries
 
@@ -123,7 +123,7 @@ def _delivery(payload: AlertmanagerPayload, items: list[dict[str, Any]]) -> Deli
                503: {"description": "The database is unavailable; Alertmanager retries"}},
 )
 async def receive_alertmanager(
-    request: Request, state: AppState = Depends(get_state)
+    request: Request, state: AppState = Depends(app_state)
 ) -> WebhookAccepted:
     """Store an Alertmanager delivery (committed before answering) and correlate it."""
     payload, items = parse_payload(await request.body())
@@ -178,8 +178,7 @@ class _Batcher:
             while self.pending:
                 batch, self.pending = self.pending[:self.LIMIT], self.pending[self.LIMIT:]
                 try:
-                    results = await run_in_threadpool(
-                        _store_and_correlate, self.state, [d for d, _ in batch])
+                    results = await self._write([d for d, _ in batch])
                 except Exception as exc:  # each waiting request answers for itself (503)
                     for _, future in batch:
                         if not future.done():
@@ -188,6 +187,17 @@ class _Batcher:
                 for (_, future), result in zip(batch, results, strict=True):
                     if not future.done():  # its client may have gone
                         future.set_result(result)
+
+    async def _write(self, deliveries: list[Delivery]) -> list[DeliveryResult]:
+        """Store one batch. With a worker beside us (it correlates), on the event loop's own
+        thread, blocking it for the ~2 ms a batch takes: in a thread pool, a write transaction
+        must take the GIL back from the busy loop thread after each statement, waiting a
+        switch interval (5 ms) each time, and a batch of a few dozen inserts then holds the
+        database's write lock for 100-300 ms (bench/webhook.py: p99 over 500 ms that way).
+        Without a worker, correlation follows in the same call, too long for the loop."""
+        if self.state.correlate_inline:
+            return await run_in_threadpool(_store_and_correlate, self.state, deliveries)
+        return store_deliveries(self.state.store, deliveries, self.state.now())
 
 
 def _store_and_correlate(state: AppState, deliveries: list[Delivery]) -> list[DeliveryResult]:

@@ -37,12 +37,14 @@ def worker_id() -> str:
 class Worker:
     """Claims jobs while any are waiting, else sleeps `poll` seconds; sweeps mitigations
     every `sweep_every` seconds; correlates newly stored alerts every `correlate_every`
-    seconds in a thread of its own. `clock` returns epoch seconds (injected in tests)."""
+    seconds in a thread of its own, and checkpoints SQLite's WAL every `checkpoint_every`
+    seconds for the HTTP processes (they leave it to us: see `store.engine.connect_engine`).
+    `clock` returns epoch seconds (injected in tests)."""
 
     def __init__(
         self, store: Store, settings: Any, *, clock: Callable[[], float] = time.time,
         triage: Triage | None = None, poll: float = 1.0, sweep_every: float = 30.0,
-        correlate_every: float = 0.25, name: str | None = None,
+        correlate_every: float = 0.25, checkpoint_every: float = 1.0, name: str | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
@@ -51,6 +53,8 @@ class Worker:
         self.poll = poll
         self.sweep_every = sweep_every
         self.correlate_every = correlate_every
+        self.checkpoint_every = checkpoint_every
+        self._last_checkpoint = float("-inf")
         self._watermark = 0  # the highest alert id correlated by `correlate`
         self.id = name or worker_id()
         self.affinity = host_affinity()
@@ -90,10 +94,13 @@ class Worker:
 
     def _correlate_loop(self) -> None:
         """Every `correlate_every` seconds, whatever job runs meanwhile (a triage takes
-        seconds; a new incident should not wait for it)."""
+        seconds; a new incident should not wait for it); checkpoints when one is due."""
         while not self._stop.is_set() and not self._stop_requested:
             try:
                 self.correlate()
+                if time.monotonic() - self._last_checkpoint >= self.checkpoint_every:
+                    self._last_checkpoint = time.monotonic()
+                    self.store.checkpoint()
             except Exception as exc:  # a DB outage must not kill the thread
                 log.warning("correlation: %s", str(exc).splitlines()[0] if str(exc) else exc)
             self._stop.wait(self.correlate_every)

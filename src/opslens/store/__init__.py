@@ -96,14 +96,18 @@ def resolve_url(url: str | None = None) -> str:
     return engine.normalize_url(chosen)
 
 
-def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
+def open_store(
+    url: str | None = None, *, migrate: bool = True, wal_autocheckpoint: bool = True
+) -> Store:
     """Open the store at `resolve_url(url)`, migrated to the newest schema unless `migrate`
     is False (then an out-of-date database is a StoreError asking for `opslens db upgrade`).
-    Raises StoreError with a one-line reason on a bad URL or an unreachable database."""
+    `wal_autocheckpoint=False`: another process checkpoints (`Store.checkpoint`; see
+    `engine.connect_engine`). Raises StoreError with a one-line reason on a bad URL or an
+    unreachable database."""
     from opslens.store import engine
     from opslens.store.repository import Store
 
-    db = engine.connect_engine(resolve_url(url))
+    db = engine.connect_engine(resolve_url(url), wal_autocheckpoint=wal_autocheckpoint)
     try:
         if migrate:
             engine.migrate(db)

@@ -14,6 +14,7 @@ two replicas receiving one delivery store it once).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +27,8 @@ from opslens.store.derive import redact_json
 from opslens.store.models import AlertReceived, utcnow
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from opslens.guard.redact import Redactor
     from opslens.store.repository import Store
 
@@ -103,16 +106,34 @@ def store_deliveries(
                 "dedupe_key": dedupe_key(delivery.group_key, alert),
             })
         batches.append(rows)
-    results = []
+    flat = [row for rows in batches for row in rows]
     with store._write() as session:
-        for rows in batches:
-            new_ids = []
-            for row in rows:
-                stored = session.execute(_INSERT, row).scalar_one_or_none()
-                if stored is not None:
-                    new_ids.append(int(stored))
-            results.append(DeliveryResult(new_ids=new_ids, duplicates=len(rows) - len(new_ids)))
+        stored = _insert_rows(session, flat)
+    results, at = [], 0
+    for rows in batches:
+        new_ids = [i for i in stored[at:at + len(rows)] if i is not None]
+        at += len(rows)
+        results.append(DeliveryResult(new_ids=new_ids, duplicates=len(rows) - len(new_ids)))
     return results
+
+
+def _insert_rows(session: Session, rows: list[dict[str, Any]]) -> list[int | None]:
+    """Insert `rows` with as few statements as their count allows (multi-row INSERTs of
+    power-of-two sizes up to `_CHUNK`, each compiled once); the id of each row stored now,
+    None for a duplicate. One statement per row cost most of a delivery's CPU in SQLAlchemy's
+    per-statement overhead; under load it also handed the GIL back and forth per row."""
+    ids: list[int | None] = [None] * len(rows)
+    start = 0
+    while start < len(rows):
+        size = min(_CHUNK, 1 << ((len(rows) - start).bit_length() - 1))
+        chunk = rows[start:start + size]
+        params = {f"{name}_{n}": row[name] for n, row in enumerate(chunk) for name in _COLUMNS}
+        stored = dict(session.execute(_insert(size), params).tuples().all())
+        # A key twice in one chunk is stored once: the first row gets the id, the rest repeat.
+        for n, row in enumerate(chunk):
+            ids[start + n] = stored.pop(row["dedupe_key"], None)
+        start += size
+    return [int(i) if i is not None else None for i in ids]
 
 
 class _Memo:
@@ -160,19 +181,23 @@ _COLUMNS = ("fingerprint", "status", "starts_at", "ends_at", "payload_json", "re
             "group_key", "dedupe_key")
 
 
-def _insert() -> TextClause:
-    """`INSERT ... ON CONFLICT (dedupe_key) DO NOTHING RETURNING id` (the same SQL on SQLite and
-    PostgreSQL), the row given as typed parameters. SQLAlchemy cannot cache the dialects'
-    `insert().on_conflict_do_nothing()` (it compiled the statement again for every alert, most
-    of a delivery's time); this text statement is compiled once and reused."""
+_CHUNK = 64  # rows per INSERT at most: 512 parameters, far below both databases' limits
+
+
+@functools.cache
+def _insert(rows: int) -> TextClause:
+    """`INSERT ... VALUES (...), ... ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key,
+    id` for `rows` rows (the same SQL on SQLite and PostgreSQL), with typed parameters named
+    `column_n`. SQLAlchemy cannot cache the dialects' `insert().on_conflict_do_nothing()` (it
+    compiled the statement again each time); these text statements are built once per size
+    (`_insert_rows` uses powers of two only, so at most seven exist)."""
     table = AlertReceived.__table__
     columns = [table.c[name] for name in _COLUMNS]
     names = ", ".join(c.name for c in columns)
-    values = ", ".join(f":{c.name}" for c in columns)
+    values = ", ".join(
+        "(" + ", ".join(f":{c.name}_{n}" for c in columns) + ")" for n in range(rows))
     return text(
-        f"INSERT INTO {table.name} ({names}) VALUES ({values}) "
-        "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
-    ).bindparams(*(bindparam(c.name, type_=c.type) for c in columns))
-
-
-_INSERT = _insert()
+        f"INSERT INTO {table.name} ({names}) VALUES {values} "
+        "ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key, id"
+    ).bindparams(*(bindparam(f"{c.name}_{n}", type_=c.type)
+                   for n in range(rows) for c in columns))

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from opslens.store import similarity, transfer, writes
 from opslens.store.derive import redact_json
-from opslens.store.engine import WRITE
+from opslens.store.engine import WRITE, checkpoint
 from opslens.store.lookup import find_incident, normalize_ref, parse_enum
 from opslens.store.models import (
     Feedback,
@@ -76,6 +76,11 @@ class Store:
     def close(self) -> None:
         """Release the connection pool."""
         self.engine.dispose()
+
+    def checkpoint(self) -> int:
+        """Checkpoint SQLite's WAL (PASSIVE; see `engine.checkpoint`): the triage worker does
+        it for the HTTP processes, which open the store without automatic checkpoints."""
+        return checkpoint(self.engine)
 
     def __enter__(self) -> Store:
         return self

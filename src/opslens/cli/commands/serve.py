@@ -48,6 +48,7 @@ def serve(
         import uvicorn
 
         from opslens.server import check_bind, create_app, load_settings
+        from opslens.server.heap import freeze_startup_heap
     except ImportError as exc:
         fail(f"the server needs the optional extra: pip install 'opslens[server]' ({exc.name})")
     try:
@@ -60,13 +61,15 @@ def serve(
         fail(str(exc))
     if not settings.has_token():
         settings = _with_run_token(settings)
-    with opened(settings.db) as store:
+    # With a worker beside it, the serving process leaves WAL checkpoints to the worker.
+    with opened(settings.db, wal_autocheckpoint=not settings.worker) as store:
         # The worker and extra HTTP processes open the same database (password included).
         url = store.engine.url.render_as_string(hide_password=False)
         if settings.workers > 1:
             _serve_processes(settings, url, access_log)
             return
         application = create_app(settings, store, background=_background(settings, url))
+        freeze_startup_heap()
         info(f"opslens serving on http://{settings.host}:{settings.port}")
         uvicorn.run(application, host=settings.host, port=settings.port, log_level="info",
                     access_log=access_log)
@@ -105,7 +108,7 @@ def _serve_processes(settings: ServerSettings, url: str, access_log: bool) -> No
     from opslens.server.worker_process import WorkerProcess
 
     shared = settings.model_copy(update={
-        "db": url, "worker": False,
+        "db": url,
         "session_secret": settings.session_secret or SecretStr(secrets.token_urlsafe(32)),
     })
     os.environ[SETTINGS_ENV] = settings_to_json(shared)

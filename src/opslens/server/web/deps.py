@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
-from opslens.server.state import AppState, get_state
+from opslens.server.state import AppState, app_state, get_state
 from opslens.server.web.session import SESSION_COOKIE, Session, Signer
 
 __all__ = [
@@ -51,7 +51,7 @@ def web_state(request: Request) -> WebState:
     return state
 
 
-State = Annotated[AppState, Depends(get_state)]
+State = Annotated[AppState, Depends(app_state)]
 
 
 def current_session(request: Request) -> Session:
