@@ -20,6 +20,8 @@ from bench.variants import (  # noqa: F401  (modules register their variants on 
     v_dns,
     v_images,
     v_memory,
+    v_mlfeatures,
+    v_mlops,
     v_nodes,
     v_runtime,
     v_tls,

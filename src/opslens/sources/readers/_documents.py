@@ -85,6 +85,17 @@ class JsonDocuments:
         offset = self._starts.get(id(element))
         return default if offset is None else self.line_at(offset)
 
+    def text_of(self, element: Any) -> str | None:
+        """The verbatim text of an element of a walked array (None when its start is unknown)."""
+        offset = self._starts.get(id(element))
+        if offset is None:
+            return None
+        try:
+            _, end = _raw_decode(self.text, offset)
+        except DECODE_ERRORS:
+            return None
+        return self.text[offset:end]
+
     def __iter__(self) -> Iterator[Document]:
         text, n = self.text, len(self.text)
         pos = _WS.match(text, 1 if text.startswith("\ufeff") else 0).end()
