@@ -40,7 +40,7 @@ from opslens.analysis.report_items import (
     cite_patterns,
     cite_small_input,
 )
-from opslens.event_attrs import metric_attrs
+from opslens.event_attrs import change_attrs, metric_attrs
 from opslens.events import Entity, Severity
 
 MAX_PATTERNS = 25
@@ -150,7 +150,8 @@ def _final_onset(ranked: list[Candidate], burst: float | None) -> float | None:
 def _hypothesis(c: Candidate, ctx: Context, onset: float | None) -> HypothesisResult:
     pod, node = _example_pod(c, ctx)
     revision = c.change.revision if c.change is not None else None
-    names = check_templates.names_for(c.entity, pod, node, c.onset or onset, revision)
+    model = change_attrs(c.change.event).get("model") if c.change is not None and c.change.event is not None else None
+    names = check_templates.names_for(c.entity, pod, node, c.onset or onset, revision, model)
     checks, avoid = check_templates.render(c.category, names)
     return HypothesisResult(
         category=c.category,
