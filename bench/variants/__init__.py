@@ -21,6 +21,7 @@ from bench.variants import (  # noqa: F401  (modules register their variants on 
     v_images,
     v_memory,
     v_mlfeatures,
+    v_mlfresh,
     v_mlops,
     v_nodes,
     v_runtime,

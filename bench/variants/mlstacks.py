@@ -53,6 +53,11 @@ def mlserver_line(t: float, msg: str, level: str = "INFO") -> str:
     return f"{clock.dt(t):%Y-%m-%d %H:%M:%S},{int(t * 1000) % 1000:03d} [mlserver] {level} - {msg}"
 
 
+def torchserve_line(t: float, thread: str, logger: str, msg: str, level: str = "INFO") -> str:
+    """A TorchServe (log4j) line: `2026-12-07T10:02:11,123 [INFO ] main org.pytorch...ModelManager - msg`."""
+    return f"{clock.dt(t):%Y-%m-%dT%H:%M:%S},{int(t * 1000) % 1000:03d} [{level:<5}] {thread} {logger} - {msg}"
+
+
 def load_lines(stack: Stack, t: float, old: str, new: str) -> list[tuple[float, str]]:
     """What the model server logs when it swaps model version `old` for `new`."""
     m = stack.model
@@ -64,6 +69,9 @@ def load_lines(stack: Stack, t: float, old: str, new: str) -> list[tuple[float, 
         return [(t, vllm_line(t, "llm_engine.py:237", f"Initializing an LLM engine (v0.6.3) with config: model='/mnt/models/{m}/{new}', "
                                                         f"speculative_config=None, tokenizer='/mnt/models/{m}/{new}', dtype=torch.bfloat16, max_seq_len=8192")),
                 (t + 41.5, vllm_line(t + 41.5, "model_runner.py:1067", "Loading model weights took 14.9917 GB"))]
+    if stack.key == "torchserve":
+        return [(t, torchserve_line(t, "main", "org.pytorch.serve.wlm.ModelManager", f"Registering model: {m}, version: {new}.0")),
+                (t + 9.5, torchserve_line(t + 9.5, "main", "org.pytorch.serve.wlm.ModelManager", f"Model {m} loaded."))]
     if stack.key == "bentoml":
         return [(t, bentoml_line(t, f"Loading model {m}:{new} from the model store")),
                 (t + 3.1, bentoml_line(t + 3.1, f"Model '{m}:{new}' loaded successfully, replacing '{m}:{old}'"))]
@@ -84,6 +92,11 @@ def request_line(stack: Stack, t: float, ms: float, rng) -> str | None:  # noqa:
     if stack.key == "bentoml":
         return bentoml_line(t, f'10.0.{rng.randint(1, 9)}.{rng.randint(2, 250)}:{rng.randint(30000, 60000)} (scheme=http,method=POST,path=/predict,'
                                f'type=application/json,length=412) (status=200,type=application/json,length=57) {ms:.3f}ms')
+    if stack.key == "torchserve":
+        return torchserve_line(t, "W-9000-" + stack.model, "org.pytorch.serve.wlm.WorkerThread",
+                               f"Backend response time: {ms:.0f}") if rng.random() < 0.5 else None
+    if stack.key == "fastapi":
+        return f'INFO:     10.0.{rng.randint(1, 9)}.{rng.randint(2, 250)}:{rng.randint(30000, 60000)} - "POST /predict HTTP/1.1" 200 OK'
     if stack.key == "seldon":
         return f'INFO:     10.0.{rng.randint(1, 9)}.{rng.randint(2, 250)}:{rng.randint(30000, 60000)} - "POST /v2/models/{stack.model}/infer HTTP/1.1" 200 OK'
     return None
@@ -212,4 +225,4 @@ def counter(b: Bundle, name: str, labels: dict, rate) -> None:  # noqa: ANN001
         acc["t"] = t
         return acc["v"]
 
-    b.metric({"__name__": name, **labels}, value, fmt="{:.0f}")
+    b.metric({"__name__": name, **labels}, value, fmt="{:.3f}")

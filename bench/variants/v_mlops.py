@@ -77,6 +77,11 @@ def _serve(b: Bundle, sc: Scene, st: Stack, slow: float = 1.0, after: float | No
         gauge(b, "namespace_model:request_predictor_latency_ms:p99", labels, lambda t: 14.0 * late(t))
     elif st.key == "bentoml":
         counter(b, "bentoml_service_request_duration_seconds_sum", labels, lambda t: 12.0 * 0.018 * late(t))
+    elif st.key == "torchserve":
+        counter(b, "ts_inference_latency_microseconds", {**labels, "model_name": st.model, "model_version": "default"},
+                lambda t: 7.0 * 21000 * late(t))
+    elif st.key == "fastapi":
+        counter(b, "http_request_duration_seconds_sum", {**labels, "handler": "/predict"}, lambda t: 5.0 * 0.009 * late(t))
     else:
         counter(b, "model_infer_request_duration_sum", labels, lambda t: 9.0 * 0.011 * late(t))
     if st.key in ("triton", "vllm"):

@@ -11,6 +11,10 @@ from __future__ import annotations
 from opslens.analysis.detectors import _ml
 from opslens.analysis.detectors._shared import MAX_CONFIDENCE, on, primary_strength
 from opslens.analysis.detectors.base import Candidate, Context, Detector, combine, earliest, register, top_workload
+from opslens.analysis.hits import SignalHit
+from opslens.events import Entity
+
+_WORKLOADS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "Pod"})
 
 
 @register
@@ -23,18 +27,23 @@ class ModelRegressionDetector(Detector):
         if not changes:
             return []
         hits = _ml.symptoms(ctx)
-        shifts = _ml.Shifts(ctx)
-        abrupt = [d for d in shifts.significant() if not d.gradual]
-        culprit = top_workload(hits) or next((d.entity for d in abrupt if d.entity is not None), None)
-        mine = on(hits, culprit) if culprit is not None else hits
-        onset = earliest(mine)
-        if onset is None and abrupt:
-            onset = self._shift_onset(ctx)
-        suspects = _ml.before(changes, onset, culprit)
-        if not suspects or (not mine and not abrupt):
+        abrupt = [d for d in _ml.Shifts(ctx).significant() if not d.gradual]
+        if not hits and not abrupt:
             return []
-        # What was decided (a registry or InferenceService record) names the change; the server's
-        # load line dates it as well.
+        # The change whose aftermath holds the most symptoms: a symptom already there before a
+        # change (a noisy latency series) does not make that change a suspect, nor rule it out.
+        change_time, after = max(((c.time, _after(hits, c.time)) for c in changes),
+                                 key=lambda pair: (sum(h.strength for h in pair[1]), pair[0]))
+        onset = earliest(after) if after else (ctx.split if abrupt and ctx.split is not None
+                                                and ctx.split >= change_time - 120 else None)
+        suspects = _ml.before(changes, onset, None)
+        if not suspects:
+            return []
+        culprit = _server(suspects, after, abrupt)
+        # The callers' errors (inputs the new model rejects, a KPI) are symptoms of the same change.
+        mine = on(after, culprit) or after
+        onset = earliest(mine) or onset
+        suspects = _ml.before(changes, onset, culprit) or suspects
         change = min(suspects, key=_precedence)
         proximity = 0.5 + 0.5 * max(0.0, 1.0 - max(0.0, (onset or change.time) - change.time) / _ml.LOOKBACK)
         parts = [0.5 * proximity, primary_strength(mine)]
@@ -58,10 +67,6 @@ class ModelRegressionDetector(Detector):
             symptoms_of={"bad-deploy", "model-drift", "dependency-outage", "crash-bug", "resource-exhaustion-cpu", "config-error"},
         )]
 
-    @staticmethod
-    def _shift_onset(ctx: Context) -> float | None:
-        return ctx.split
-
 
 def _precedence(change: _ml.MLChange) -> tuple[int, float]:
     """Which suspect names the change: a registry version first (it carries the model and
@@ -77,3 +82,21 @@ def _short(summary: str, limit: int = 90) -> str:
         return summary
     cut = summary.rfind(", ", 0, limit)
     return summary[: cut if cut > 20 else limit] + "…"
+
+
+def _server(suspects: list[_ml.MLChange], hits: list[SignalHit], shifts: list[_ml.Distribution]) -> Entity | None:
+    """The model server: where a load line was printed, else the workload with symptoms named
+    after a changed InferenceService or model, else the most implicated workload."""
+    for change in sorted(suspects, key=_precedence, reverse=True):
+        if change.entity is not None and change.entity.kind in _WORKLOADS:
+            return change.entity
+    named = [h for h in hits if h.workload is not None and any(
+        c.entity is not None and _ml.concerns(c, h.workload) and c.entity.kind not in _WORKLOADS for c in suspects)]
+    related = [h for h in named if any(c.entity is not None and c.entity.name.lower().replace("_", "-") in h.workload.name.lower()
+                                       for c in suspects)]
+    return top_workload(related or named or hits) or next((d.entity for d in shifts if d.entity is not None), None)
+
+
+def _after(hits: list[SignalHit], when: float) -> list[SignalHit]:
+    """Symptoms that began at or after a change (two minutes of clock skew allowed)."""
+    return [h for h in hits if h.first is not None and when - 120 <= h.first <= when + _ml.LOOKBACK]
