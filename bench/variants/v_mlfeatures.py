@@ -10,10 +10,28 @@ from __future__ import annotations
 
 from bench.variants import clock
 from bench.variants.bundle import Bundle, Truth
-from bench.variants.mlstacks import Stack, bentoml_line, glog, histogram, mlflow_registered_model, mlserver_line
+from bench.variants.mlstacks import (
+    Stack,
+    bentoml_line,
+    glog,
+    histogram,
+    mlflow_registered_model,
+    mlserver_line,
+)
 from bench.variants.registry import variant
 from bench.variants.scene import decoy, run
-from bench.variants.v_mlops import CHURN, CREDIT, FRAUD, MUST_NOT, RANKER, SUPPORT, _kpi, _paste, _scene, _serve
+from bench.variants.v_mlops import (
+    CHURN,
+    CREDIT,
+    FRAUD,
+    MUST_NOT,
+    RANKER,
+    SUPPORT,
+    _kpi,
+    _paste,
+    _scene,
+    _serve,
+)
 from bench.variants.workload import Workload, start_pod_events
 
 FEATURE_NS = "features"

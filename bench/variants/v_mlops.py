@@ -15,7 +15,6 @@ from bench.variants.mlstacks import (
     Stack,
     counter,
     gauge,
-    glog,
     histogram,
     inference_service,
     load_lines,
@@ -63,7 +62,10 @@ def _serve(b: Bundle, sc: Scene, st: Stack, slow: float = 1.0, after: float | No
             if line:
                 w.log(b, i).add(t, line)
             t += b.rng.uniform(15, 40)
-    late = (lambda t: slow if after is not None and t >= after else 1.0)
+
+    def late(t: float) -> float:
+        return slow if after is not None and t >= after else 1.0
+
     labels = {"namespace": st.ns, "service": st.server, "model": st.model}
     if st.key == "triton":
         counter(b, "nv_inference_request_success", {**labels, "version": "7"}, lambda t: 40.0)

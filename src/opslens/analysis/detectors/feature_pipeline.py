@@ -11,7 +11,15 @@ import re
 
 from opslens.analysis.detectors import _ml
 from opslens.analysis.detectors._shared import MAX_CONFIDENCE, on, primary_strength
-from opslens.analysis.detectors.base import Candidate, Context, Detector, combine, earliest, register, top_workload
+from opslens.analysis.detectors.base import (
+    Candidate,
+    Context,
+    Detector,
+    combine,
+    earliest,
+    register,
+    top_workload,
+)
 from opslens.analysis.hits import SignalHit
 from opslens.events import Entity
 

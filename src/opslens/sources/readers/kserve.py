@@ -107,9 +107,14 @@ class _ServiceEvents:
         self.namespace = as_str(meta.get("namespace")) or ctx.source.identity.namespace
         self.entity = Entity("InferenceService", self.name, self.namespace)
         self.line = docs.line_of(isvc, line) if docs else line
-        # One object (`kubectl get isvc NAME -o json`) is no array element: quote the document.
-        whole = docs.text.strip() if docs and len(docs.text) < 20000 else ""
-        self.raw = (docs.text_of(isvc) if docs else None) or whole
+        self.raw = docs.text_of(isvc) if docs else None
+        if self.raw is None and docs is not None:
+            # One object (`kubectl get isvc NAME -o json`) is no array element: quote the document.
+            whole = docs.text.lstrip("\ufeff")
+            if len(whole) < 20000 and not whole[:1].isspace():
+                self.raw, self.line = whole.replace("\r\n", "\n").rstrip("\n"), 1
+        if self.raw is None:
+            self.line = None  # YAML, or too big: the message describes it, the file is cited
 
     def events(self) -> Iterator[Event]:
         change = self._change()
@@ -159,7 +164,7 @@ class _ServiceEvents:
         attrs: dict[str, Any] = {
             "change_kind": "inferenceservice", "revision": latest or str(self.meta.get("generation") or "") or None,
             "app": self.name, "model": self.name, "images": [uri] if uri else [], "files": [],
-            "subject": quoted if quoted and quoted in self.raw else None, "runtime": runtime,
+            "subject": quoted if quoted and self.raw and quoted in self.raw else None, "runtime": runtime,
             "runtime_version": runtime_version, "canary_percent": canary,
         }  # fmt: skip
         return self._event(EventKind.CHANGE, when, message, self.raw or message, Severity.INFO, attrs, self.line)
@@ -168,12 +173,12 @@ class _ServiceEvents:
         kind = condition["type"]
         reason, text = as_str(condition.get("reason")), as_str(condition.get("message"))
         message = f"InferenceService {self.name} {kind} is {condition['status']}" + (f": {reason}" if reason else "") + (f": {text}" if text else "")
-        raw = (self.docs.text_of(condition) if self.docs else None) or json_fragment(text or reason or kind)
+        raw = self.docs.text_of(condition) if self.docs else None
+        line = self.docs.line_of(condition, None) if raw is not None and self.docs else None
         attrs = {"reason": reason or kind, "type": "Warning", "condition": kind, "status": condition["status"],
                  "involved": {"kind": "InferenceService", "name": self.name, "namespace": self.namespace}}
-        line = self.docs.line_of(condition, self.line) if self.docs else self.line
         when = to_epoch(condition.get("lastTransitionTime"), self.ctx.tz)
-        return self._event(EventKind.EVENT, when, message, raw, Severity.WARNING, attrs, line)
+        return self._event(EventKind.EVENT, when, message, raw or message, Severity.WARNING, attrs, line)
 
     def _failure(self, failure: dict[str, Any]) -> Event:
         reason, text = as_str(failure.get("reason")) or "ModelLoadFailed", as_str(failure.get("message")) or ""
@@ -181,7 +186,7 @@ class _ServiceEvents:
         attrs = {"reason": reason, "type": "Warning",
                  "involved": {"kind": "InferenceService", "name": self.name, "namespace": self.namespace}}
         when = to_epoch(failure.get("time"), self.ctx.tz)
-        return self._event(EventKind.EVENT, when, message, json_fragment(text or reason), Severity.ERROR, attrs, self.line)
+        return self._event(EventKind.EVENT, when, message, json_fragment(text or reason), Severity.ERROR, attrs, None)
 
     def _event(self, kind: EventKind, when: float | None, message: str, raw: str, severity: Severity,
                attrs: dict[str, Any], line: int | None) -> Event:

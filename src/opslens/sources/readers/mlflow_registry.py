@@ -127,8 +127,12 @@ def _event(version: dict[str, Any], model_aliases: dict[str, list[str]], docs: J
     message += f", status {version['status']}" if as_str(version.get("status")) else ""
     message += f"; source {source}" if source else ""
     message += f"; run {run_id}" if run_id else ""
-    # A lone `{"model_version": {...}}` answer is not an array element: quote the whole answer.
-    raw = docs.text_of(version) or (docs.text.strip() if len(docs.text) < 8000 else message)
+    raw, origin_line = docs.text_of(version), docs.line_of(version, line)
+    if raw is None:
+        # A lone `{"model_version": {...}}` answer is no array element: quote the whole answer
+        # when it is small, else describe it (and cite the file, not a line).
+        whole = docs.text.lstrip("\ufeff")
+        raw, origin_line = (whole.replace("\r\n", "\n").rstrip("\n"), 1) if len(whole) < 8000 and not whole[:1].isspace() else (message, None)
     quoted = _QUOTE.search(raw)
     attrs: dict[str, Any] = {
         "change_kind": "model-version", "revision": number, "app": name, "model": name,
@@ -142,7 +146,7 @@ def _event(version: dict[str, Any], model_aliases: dict[str, list[str]], docs: J
         time=when,
         kind=EventKind.CHANGE,
         source=MLflowRegistryReader.name,
-        origin=ctx.source.origin(docs.line_of(version, line)),
+        origin=ctx.source.origin(origin_line),
         message=message,
         raw=raw,
         severity=Severity.NOTICE if live else Severity.INFO,
