@@ -19,6 +19,7 @@ from bench.variants import (  # noqa: F401  (modules register their variants on 
     v_deploy,
     v_dns,
     v_images,
+    v_llmapps,
     v_memory,
     v_mlfeatures,
     v_mlfresh,

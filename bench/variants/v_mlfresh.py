@@ -31,7 +31,7 @@ INCOME = Stack("fastapi", "lending", "default-risk", "default_gbm", "loan-portal
 
 @variant("mlreg-moderation-torchserve-canary", "model-regression", "KServe canary (20%) with a TorchServe runtime, Go caller",
          "gke", "2026-07-07T15:41:20Z", "inferenceservice.json, pods/*image-moderation-predictor*.log",
-         "InferenceService canary to a new storageUri; TorchServe 'Model image_moderation loaded.'")
+         "InferenceService canary to a new storageUri; TorchServe 'Model image_moderation loaded.'", pasteable=False)
 def torchserve_regression(b: Bundle) -> None:
     """A canary of a new moderation model gets 20% of traffic; blocks and appeals jump."""
     st = MODERATION
@@ -84,7 +84,7 @@ def _backfill(b: Bundle, ns: str, name: str, fail_from: float, error: str) -> No
 
 @variant("mlfeat-eta-fastapi-backfill", "feature-pipeline", "FastAPI + LightGBM model server, Spark feature backfill CronJob",
          "eks", "2026-07-14T06:18:40Z", "pods/*eta-predictor*.log, pods/*traffic-features-backfill*.log",
-         "server: missing features ['traffic_speed_5m'] defaulted; Spark job: schema error")
+         "server: missing features ['traffic_speed_5m'] defaulted; Spark job: schema error", pasteable=False)
 def fastapi_feature(b: Bundle) -> None:
     """The traffic feature backfill fails on a schema change; the ETA model gets defaulted features."""
     st = ETA
@@ -109,7 +109,7 @@ def fastapi_feature(b: Bundle) -> None:
 
 
 @variant("mldrift-income-fastapi", "model-drift", "FastAPI + GBM default-risk model, Rails caller", "aks", "2026-07-21T17:55:00Z",
-         "metrics.json", "applicant_income_feature histogram creeps up; no change, no failed job")
+         "metrics.json", "applicant_income_feature histogram creeps up; no change, no failed job", pasteable=False)
 def fastapi_drift(b: Bundle) -> None:
     """Applicant incomes creep up as a new partner channel grows; the model's input drifts."""
     st = INCOME

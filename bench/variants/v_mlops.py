@@ -146,7 +146,7 @@ def _regression(b: Bundle, st: Stack, key_change: str) -> None:
 
 @variant("tune-mlreg-fraudscore-kserve-mlflow", "model-regression", "KServe (serverless, MLServer runtime) + MLflow registry (tuning set)",
          "eks", "2026-03-10T14:21:30Z", "mlflow-registered-model.json, inferenceservice.json",
-         "MLflow version 5 promoted to Production and the InferenceService storageUri moved to .../5 four minutes before the shift")
+         "MLflow version 5 promoted to Production and the InferenceService storageUri moved to .../5 four minutes before the shift", pasteable=False)
 def tune_regression(b: Bundle) -> None:
     """A new fraud-score version (5) is promoted and served; scores shift up, checkout conversion falls."""
     _regression(b, FRAUD, "s3://models/fraud-score/5")
@@ -154,7 +154,7 @@ def tune_regression(b: Bundle) -> None:
 
 @variant("mlreg-ranker-triton", "model-regression", "Triton Inference Server (model repository polling), Go caller",
          "gke", "2026-04-02T09:47:10Z", "pods/*triton-inference*.log",
-         "Triton glog: successfully loaded 'ranker_xgb' version 7, then unexpected input shape errors in the caller")
+         "Triton glog: successfully loaded 'ranker_xgb' version 7, then unexpected input shape errors in the caller", pasteable=False)
 def triton_regression(b: Bundle) -> None:
     """Triton polls a new ranker version (7) from the model repository; it expects 42 features, CTR falls."""
     _regression(b, RANKER, "successfully loaded 'ranker_xgb' version 7")
@@ -162,7 +162,7 @@ def triton_regression(b: Bundle) -> None:
 
 @variant("mlreg-supportllm-vllm", "model-regression", "vLLM (OpenAI-compatible server) + MLflow aliases, support assistant",
          "aks", "2026-05-19T16:03:40Z", "model-versions.json, pods/*vllm-support-llm*.log",
-         "MLflow alias production moved to version 9 and vLLM reloaded weights; answers grow longer, latency and queue rise")
+         "MLflow alias production moved to version 9 and vLLM reloaded weights; answers grow longer, latency and queue rise", pasteable=False)
 def vllm_regression(b: Bundle) -> None:
     """The production alias moves to support-llm version 9; vLLM reloads, answers get slower and longer."""
     _regression(b, SUPPORT, "Initializing an LLM engine (v0.6.3) with config: model='/mnt/models/support-llm/9'")
@@ -170,7 +170,7 @@ def vllm_regression(b: Bundle) -> None:
 
 @variant("mlreg-churn-bentoml", "model-regression", "BentoML service with an in-process model store, Node caller",
          "k3s", "2026-06-23T11:12:05Z", "pods/*churn-scorer*.log",
-         "BentoML: Model 'churn_clf:7' loaded successfully, replacing 'churn_clf:6'")
+         "BentoML: Model 'churn_clf:7' loaded successfully, replacing 'churn_clf:6'", pasteable=False)
 def bentoml_regression(b: Bundle) -> None:
     """The churn scorer hot-swaps to churn_clf:7; churn scores jump and retention offers are mostly declined."""
     _regression(b, CHURN, "Model 'churn_clf:7' loaded successfully")

@@ -79,10 +79,9 @@ def test_evidence_stays_within_budget_and_verbatim(reports: dict, variants: Path
     assert item_tokens  # the budget counts items the way the report writes them
 
 
-#: Categories diagnosed from metrics a chat paste does not carry (prediction histograms, KPIs,
-#: serving latency): their pastes are written, not scored here.
-METRIC_BORNE = frozenset({"model-regression", "feature-pipeline", "model-drift"})
-PASTED = sorted(v.name for v in VARIANTS if v.category not in METRIC_BORNE)
+#: Variants diagnosed from metrics a chat paste does not carry (prediction histograms, KPIs,
+#: token usage) say so (`pasteable=False`): their pastes are written, not scored here.
+PASTED = sorted(v.name for v in VARIANTS if v.pasteable)
 
 
 @pytest.mark.parametrize("name", PASTED)

@@ -29,6 +29,7 @@ from opslens.analysis.hits import (
     template_hits,
 )
 from opslens.analysis.hypotheses import insufficient_evidence_note, rank
+from opslens.analysis.logged_changes import logged_changes
 from opslens.analysis.metrics import detect_all, series_key
 from opslens.analysis.narrative import status_update, summary
 from opslens.analysis.onset import estimate_onset
@@ -76,7 +77,8 @@ def analyze(digest: Digest) -> AnalysisResult:
         + metric_state_hits(digest.metrics, graph, split)
         + limit_hits(digest, graph)
     )
-    changes = rank_changes(collect_changes(digest.changes, digest.k8s_events), split, _affected(hits))
+    recorded = collect_changes(digest.changes, digest.k8s_events) + logged_changes(hits)
+    changes = rank_changes(recorded, split, _affected(hits))
     cite_changes(book, changes)
     ctx = Context(digest, hits, changes, anomalies, alerts, patterns, graph, book, split)
     ranked = rank(ctx)

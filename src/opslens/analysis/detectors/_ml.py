@@ -1,9 +1,8 @@
 """What the three ML detectors share: ML-side changes, model symptoms, distribution shifts.
 
 - **ML changes**: dated records of what a model server serves: MLflow model versions (stage or
-  alias moves), KServe InferenceService spec updates, and the model (re)load lines of Triton,
-  vLLM, BentoML, Seldon MLServer or an LLM app's prompt activation (`model_version_loaded`,
-  `model_registry_transition`, `prompt_version_activated` signals).
+  alias moves), KServe InferenceService spec updates, and the model (re)loads that Triton, vLLM,
+  BentoML, Seldon MLServer or TorchServe logged (`model-load` changes).
 - **Model symptoms**: serving latency and failures, prediction shifts, a business KPI that the
   model drives, inputs the model rejects.
 - **Shifts**: PSI and KS (`analysis/drift.py`) of prediction / input histograms between the
@@ -20,15 +19,13 @@ from opslens.analysis import drift
 from opslens.analysis.detectors.base import Context
 from opslens.analysis.findings import ChangeFinding
 from opslens.analysis.hits import SignalHit, metric_entity
-from opslens.events import Entity, Event
+from opslens.events import Entity
 
 #: Change kinds the ML readers write.
 ML_CHANGE_KINDS = frozenset({"model-version", "inferenceservice"})
-#: Log signals that date a model (or prompt) swap on the server that printed them.
-LOAD_SIGNALS = ("model_version_loaded", "model_registry_transition", "prompt_version_activated")
 #: Symptoms of a model that answers wrong or slowly.
 SYMPTOMS = ("prediction_shift", "model_kpi_drop", "inference_latency", "inference_failures", "inference_queue",
-            "gpu_memory_high", "model_input_mismatch", "llm_token_surge")
+            "gpu_memory_high", "model_input_mismatch")
 #: Signals that say the features the model reads are stale or malformed.
 FEATURE_SIGNALS = ("feature_stale", "feature_malformed")
 #: Histograms whose distribution is the model's input or output.
@@ -65,35 +62,11 @@ class Distribution:
 
 
 def ml_changes(ctx: Context) -> list[MLChange]:
-    """Every dated ML-side change: registry and InferenceService records, model load lines."""
-    out = [MLChange(c.time, c.summary, c.entity, c.evidence, c) for c in ctx.changes
-           if c.time is not None and c.kind in ML_CHANGE_KINDS and _live(c)]
-    for hit in ctx.all(*LOAD_SIGNALS):
-        for k, event in enumerate(hit.events[:2]):
-            if event.time is None:
-                continue
-            cited = ctx.cite(hit, detail="the model server swapped the model it serves", example=k)
-            out.append(MLChange(event.time, event.message[:200], hit.workload, cited, _load_change(event, hit, cited)))
-    return sorted(out, key=lambda c: c.time)
-
-
-#: The model and version a load line names: Triton `'ranker_xgb' version 7`, MLServer `'m' version
-#: '3'`, BentoML `'churn_clf:7'`, vLLM `model='/mnt/models/support-llm/9'`.
-_LOADED = (
-    re.compile(r"'(?P<model>[\w.-]+)' version '?(?P<version>[\w.-]+)"),
-    re.compile(r"'(?P<model>[\w.-]+):(?P<version>[\w.-]+)'"),
-    re.compile(r"model='[^']*?/(?P<model>[\w.-]+)/(?P<version>[\w.-]+)'"),
-    re.compile(r"\b(?P<model>[\w.-]+):(?P<version>\d+)\b"),
-)
-
-
-def _load_change(event: Event, hit: SignalHit, cited: str | None) -> ChangeFinding:
-    """A load line as a change record: the model and version it names, dated by the line."""
-    found = next((m for p in _LOADED if (m := p.search(event.message))), None)
-    attrs = {"change_kind": "model-load", "model": found.group("model") if found else None}
-    return ChangeFinding(time=event.time, kind="model-load", summary=event.message[:200], source=str(event.origin),
-                         revision=found.group("version") if found else None, entity=hit.workload, evidence=cited,
-                         event=event._replace(attrs={**(event.attrs or {}), **attrs}))
+    """Every dated ML-side change: registry and InferenceService records, model (re)loads the
+    servers logged (`analysis/logged_changes.py`). A prompt activation is not one: a new prompt
+    is a deploy of the LLM app (bad-deploy's business)."""
+    return [MLChange(c.time, c.summary, c.entity, c.evidence, c) for c in ctx.changes
+            if c.time is not None and c.kind in ML_CHANGE_KINDS | {"model-load"} and _live(c)]
 
 
 def _live(change: ChangeFinding) -> bool:

@@ -8,6 +8,8 @@ otherwise read as a bad deploy, a dependency outage or drift: this candidate exp
 
 from __future__ import annotations
 
+import re
+
 from opslens.analysis.detectors import _ml
 from opslens.analysis.detectors._shared import MAX_CONFIDENCE, on, primary_strength
 from opslens.analysis.detectors.base import (
@@ -78,10 +80,16 @@ class ModelRegressionDetector(Detector):
 
 def _precedence(change: _ml.MLChange) -> tuple[int, float]:
     """Which suspect names the change: a registry version first (it carries the model and
-    version the checks ask about), then an InferenceService update, then a load line; the
-    latest first within each."""
+    version the checks ask about), then an InferenceService update, then a completed load, then
+    other load lines (a load starting, the old version unloaded); the latest first within each."""
     kind = change.finding.kind if change.finding is not None else ""
-    return ({"model-version": 0, "inferenceservice": 1}.get(kind, 2), -change.time)
+    rank = {"model-version": 0, "inferenceservice": 1}.get(kind, 3)
+    if rank == 3 and _COMPLETED_LOAD.search(change.summary):
+        rank = 2
+    return (rank, -change.time)
+
+
+_COMPLETED_LOAD = re.compile(r"(?<!un)loaded\b|weights took", re.I)
 
 
 def _short(summary: str, limit: int = 90) -> str:
