@@ -46,11 +46,6 @@ class MLChange:
     evidence: str | None
     finding: ChangeFinding | None = None
 
-    @property
-    def record(self) -> bool:
-        """A registry or InferenceService record (what was decided), not a server's log line."""
-        return self.finding is not None and self.finding.kind in ML_CHANGE_KINDS
-
 
 @dataclass(frozen=True)
 class Distribution:
