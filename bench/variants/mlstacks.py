@@ -226,3 +226,15 @@ def counter(b: Bundle, name: str, labels: dict, rate) -> None:  # noqa: ANN001
         return acc["v"]
 
     b.metric({"__name__": name, **labels}, value, fmt="{:.3f}")
+
+
+# --- chat pastes -------------------------------------------------------------------------------
+
+
+def chat_paste(b: Bundle, intro: str, namespaces: list[str], sections: list[tuple[str, list[str]]]) -> str:
+    """What someone pastes into a chat: a sentence, the events of the busiest of `namespaces`
+    (`kubectl get events`, relative ages), then the given command sections."""
+    from bench.variants.paste import compose, events_section, namespace_events
+
+    busiest = max(namespaces, key=lambda ns: len(namespace_events(b, ns, b.onset - 3600)))
+    return compose(intro, [events_section(b, busiest, b.onset - 3600, limit=18), *sections])

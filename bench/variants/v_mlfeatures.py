@@ -19,7 +19,7 @@ from bench.variants.mlstacks import (
     mlserver_line,
 )
 from bench.variants.registry import variant
-from bench.variants.scene import decoy, run
+from bench.variants.scene import decoy, history, run
 from bench.variants.v_mlops import (
     CHURN,
     CREDIT,
@@ -96,15 +96,21 @@ def _feature(b: Bundle, st: Stack, view: str, error: str) -> None:
         b.file("mlflow-registered-model.json", mlflow_registered_model(st.model, [
             ("4", "Archived", b.start - 86400 * 30, b.start - 86400 * 12, None),
             ("5", "Production", b.start - 86400 * 12, b.start - 86400 * 12 + 300, "champion")], [b.hexid(32), b.hexid(32)]))
+    history(b, [(st.server, 11, [None, None, None]), (st.caller, 40, [None, None, None])])
     b.truth = Truth("feature-pipeline", clock.iso(b.onset), {"kind": "CronJob", "namespace": FEATURE_NS, "name": JOB}, None,
-                    [f"Materialization of feature view '{view}' failed", f"features for {view} are stale"], MUST_NOT,
+                    [f"Materialization of feature view '{view}' failed", f"features for {view} are stale",
+                     "feature_freshness_seconds"], MUST_NOT,
                     [{"kind": "Deployment", "namespace": st.ns, "name": st.server}])
-    _paste(b, sc, st, "predictions look off since the last hour; model server log:")
+    job = max((e for e in b.events if e["involvedObject"]["kind"] == "Job" and e["reason"] == "BackoffLimitExceeded"),
+              key=lambda e: e["lastTimestamp"])["involvedObject"]["name"]
+    _paste(b, sc, st, "predictions look off since the last hour; model server log:",
+           [(f"kubectl -n {FEATURE_NS} logs job/{job}", [line for k, v in sorted(b.logs.items()) if f"_{job}-" in k
+                                                         for _, _, _, line in v.entries])], (FEATURE_NS,))
 
 
 @variant("tune-mlfeat-fraudscore-feast", "feature-pipeline", "KServe transformer + Feast materialization CronJob (tuning set)",
          "eks", "2026-03-17T08:44:20Z", "k8s-events.json, pods/*feature-materialize*.log",
-         "Feast: Materialization of feature view 'card_txn_velocity_1h' failed; transformer warns features are stale", pasteable=False)
+         "Feast: Materialization of feature view 'card_txn_velocity_1h' failed; transformer warns features are stale", metric_borne=True)
 def tune_feature(b: Bundle) -> None:
     """The Feast job cannot read the offline store; card velocity features go stale, fraud scores sag."""
     _feature(b, FRAUD, "card_txn_velocity_1h", "google.api_core.exceptions.Forbidden: 403 Access Denied: Table "
@@ -113,7 +119,7 @@ def tune_feature(b: Bundle) -> None:
 
 @variant("mlfeat-ranker-triton", "feature-pipeline", "Triton ensemble with a Python preprocessing model, Feast on Redis",
          "gke", "2026-04-09T21:15:00Z", "pods/*feature-materialize*.log",
-         "Triton python backend warns features for user_engagement_7d are stale", pasteable=False)
+         "Triton python backend warns features for user_engagement_7d are stale", metric_borne=True)
 def triton_feature(b: Bundle) -> None:
     """The engagement feature view stops materializing (Spark source schema changed); rankings degrade."""
     _feature(b, RANKER, "user_engagement_7d", "pyarrow.lib.ArrowInvalid: Column 'session_count' expected type int64, got string")
@@ -121,7 +127,7 @@ def triton_feature(b: Bundle) -> None:
 
 @variant("mlfeat-creditrisk-seldon", "feature-pipeline", "Seldon MLServer (v2 protocol), Feast on Redis, .NET caller",
          "openshift", "2026-05-06T13:32:45Z", "pods/*feature-materialize*.log",
-         "MLServer warns features for applicant_bureau_30d are stale", pasteable=False)
+         "MLServer warns features for applicant_bureau_30d are stale", metric_borne=True)
 def seldon_feature(b: Bundle) -> None:
     """The bureau feature view's job times out writing to Redis; credit scores drift, approvals fall."""
     _feature(b, CREDIT, "applicant_bureau_30d", "TimeoutError: write to online store timed out after 30s (batch 14 of 52)")
@@ -129,7 +135,7 @@ def seldon_feature(b: Bundle) -> None:
 
 @variant("mlfeat-churn-bentoml", "feature-pipeline", "BentoML service reading Feast online features, Node caller",
          "k3s", "2026-06-30T07:05:30Z", "pods/*feature-materialize*.log",
-         "BentoML warns features for customer_activity_14d are stale", pasteable=False)
+         "BentoML warns features for customer_activity_14d are stale", metric_borne=True)
 def bentoml_feature(b: Bundle) -> None:
     """The activity feature view's source table was renamed; materialization fails, churn scores fall."""
     _feature(b, CHURN, "customer_activity_14d", "FeatureViewNotFoundException: source table analytics.customer_activity does not exist")
@@ -159,35 +165,37 @@ def _drift(b: Bundle, st: Stack) -> None:
             f"The distribution of {st.histogram} for {st.ns}/{st.server} moved away from its 7-day baseline.", b.onset,
             expr=f"histogram_quantile(0.5, sum by (le) (rate({st.histogram}_bucket[1h]))) > 1.3 * "
                  f"histogram_quantile(0.5, sum by (le) (rate({st.histogram}_bucket[1h] offset 7d)))")
+    history(b, [(st.server, 11, [None, None, None]), (st.caller, 40, [None, None, None])])
     b.truth = Truth("model-drift", clock.iso(b.onset), {"kind": "Deployment", "namespace": st.ns, "name": st.server}, None,
-                    [f"{st.histogram}_bucket", "ModelPredictionDistributionShift"], MUST_NOT,
+                    [f"{st.histogram}_bucket", "ModelPredictionDistributionShift", st.kpi], MUST_NOT,
                     [{"kind": "InferenceService", "namespace": st.ns, "name": st.server.removesuffix("-predictor")}])
-    _paste(b, sc, st, "drift alert fired; nothing deployed to the model. server log:")
+    _paste(b, sc, st, f"[FIRING:1] ModelPredictionDistributionShift ({st.ns} {st.server}): the distribution of "
+                      f"{st.histogram} moved away from its 7-day baseline. Nothing deployed to the model. server log:")
 
 
 @variant("tune-mldrift-fraudscore-kserve", "model-drift", "KServe + MLflow (tuning set)", "eks", "2026-03-24T19:05:00Z",
-         "metrics.json", "fraud_score_prediction histogram creeps up over the window; no change, jobs healthy", pasteable=False)
+         "metrics.json", "fraud_score_prediction histogram creeps up over the window; no change, jobs healthy", metric_borne=True)
 def tune_drift(b: Bundle) -> None:
     """Fraud scores creep up over hours as a new merchant segment grows; nothing changed."""
     _drift(b, FRAUD)
 
 
 @variant("mldrift-ranker-triton", "model-drift", "Triton Inference Server, Go caller", "gke", "2026-04-16T12:30:00Z",
-         "metrics.json", "ranker_prediction_score histogram creeps up; no model load, no failed job", pasteable=False)
+         "metrics.json", "ranker_prediction_score histogram creeps up; no model load, no failed job", metric_borne=True)
 def triton_drift(b: Bundle) -> None:
     """Ranker scores creep up as a seasonal catalogue shifts the inputs."""
     _drift(b, RANKER)
 
 
 @variant("mldrift-supportllm-vllm", "model-drift", "vLLM support assistant", "aks", "2026-05-26T10:40:00Z",
-         "metrics.json", "vllm:request_generation_tokens histogram creeps up; no alias move, no reload", pasteable=False)
+         "metrics.json", "vllm:request_generation_tokens histogram creeps up; no alias move, no reload", metric_borne=True)
 def vllm_drift(b: Bundle) -> None:
     """Answers grow longer over the day as a new product's questions arrive; nothing changed."""
     _drift(b, SUPPORT)
 
 
 @variant("mldrift-creditrisk-seldon", "model-drift", "Seldon MLServer, .NET caller", "openshift", "2026-05-13T15:20:00Z",
-         "metrics.json", "credit_risk_prediction_score histogram creeps up; no change", pasteable=False)
+         "metrics.json", "credit_risk_prediction_score histogram creeps up; no change", metric_borne=True)
 def seldon_drift(b: Bundle) -> None:
     """Credit risk scores creep up as the applicant mix shifts; nothing changed."""
     _drift(b, CREDIT)

@@ -17,8 +17,8 @@ from bench.variants import clock
 from bench.variants.bundle import Bundle, Truth
 from bench.variants.mlstacks import Stack, histogram, inference_service
 from bench.variants.registry import variant
-from bench.variants.scene import decoy, run
-from bench.variants.v_mlops import MUST_NOT, SCORE, _kpi, _paste, _scene, _serve
+from bench.variants.scene import decoy, history, run
+from bench.variants.v_mlops import MUST_NOT, SCORE, _kpi, _paste, _scene, _serve, _uri_section
 from bench.variants.workload import Workload, start_pod_events
 
 MODERATION = Stack("torchserve", "trust", "image-moderation-predictor", "image_moderation", "upload-api", "slog",
@@ -31,7 +31,7 @@ INCOME = Stack("fastapi", "lending", "default-risk", "default_gbm", "loan-portal
 
 @variant("mlreg-moderation-torchserve-canary", "model-regression", "KServe canary (20%) with a TorchServe runtime, Go caller",
          "gke", "2026-07-07T15:41:20Z", "inferenceservice.json, pods/*image-moderation-predictor*.log",
-         "InferenceService canary to a new storageUri; TorchServe 'Model image_moderation loaded.'", pasteable=False)
+         "InferenceService canary to a new storageUri; TorchServe 'Model image_moderation loaded.'", metric_borne=True)
 def torchserve_regression(b: Bundle) -> None:
     """A canary of a new moderation model gets 20% of traffic; blocks and appeals jump."""
     st = MODERATION
@@ -54,10 +54,11 @@ def torchserve_regression(b: Bundle) -> None:
     _serve(b, sc, st, slow=1.9, after=b.onset)
     histogram(b, st, lambda t: 0.45 if t >= b.onset else 0.0, per_s=5.0)
     _kpi(b, st, lambda t: 0.011 if t < b.onset else 0.024)
+    history(b, [(st.server, 8, [None, None, None]), (st.caller, 21, [None, None, None])])
     b.truth = Truth("model-regression", clock.iso(b.onset), {"kind": "Deployment", "namespace": st.ns, "name": st.server}, None,
-                    ["gs://trust-models/image_moderation/v2", f"{st.histogram}_bucket"], MUST_NOT,
+                    ["gs://trust-models/image_moderation/v2", f"{st.histogram}_bucket", st.kpi], MUST_NOT,
                     [{"kind": "InferenceService", "namespace": st.ns, "name": "image-moderation"}])
-    _paste(b, sc, st, "appeals spiking since the canary went out?")
+    _paste(b, sc, st, "appeals spiking since the canary went out?", [_uri_section(st, "gs://trust-models/image_moderation/v2")])
 
 
 def _backfill(b: Bundle, ns: str, name: str, fail_from: float, error: str) -> None:
@@ -84,7 +85,7 @@ def _backfill(b: Bundle, ns: str, name: str, fail_from: float, error: str) -> No
 
 @variant("mlfeat-eta-fastapi-backfill", "feature-pipeline", "FastAPI + LightGBM model server, Spark feature backfill CronJob",
          "eks", "2026-07-14T06:18:40Z", "pods/*eta-predictor*.log, pods/*traffic-features-backfill*.log",
-         "server: missing features ['traffic_speed_5m'] defaulted; Spark job: schema error", pasteable=False)
+         "server: missing features ['traffic_speed_5m'] defaulted; Spark job: schema error", metric_borne=True)
 def fastapi_feature(b: Bundle) -> None:
     """The traffic feature backfill fails on a schema change; the ETA model gets defaulted features."""
     st = ETA
@@ -102,14 +103,16 @@ def fastapi_feature(b: Bundle) -> None:
     _serve(b, sc, st)
     histogram(b, st, lambda t: -0.6 if t >= b.onset else 0.0, per_s=5.0)
     _kpi(b, st, lambda t: 0.91 if t < b.onset else 0.78)
+    history(b, [(st.server, 5, [None, None, None]), (st.caller, 17, [None, None, None])])
     b.truth = Truth("feature-pipeline", clock.iso(b.onset), {"kind": "CronJob", "namespace": "data", "name": "traffic-features-backfill"},
-                    None, ["missing features ['traffic_speed_5m', 'traffic_speed_15m']", "A column `speed_kph` cannot be resolved"],
+                    None, ["missing features ['traffic_speed_5m', 'traffic_speed_15m']", "A column `speed_kph` cannot be resolved",
+                           st.kpi],
                     MUST_NOT, [{"kind": "Deployment", "namespace": st.ns, "name": st.server}])
     _paste(b, sc, st, "ETAs way off since early morning; predictor log:")
 
 
 @variant("mldrift-income-fastapi", "model-drift", "FastAPI + GBM default-risk model, Rails caller", "aks", "2026-07-21T17:55:00Z",
-         "metrics.json", "applicant_income_feature histogram creeps up; no change, no failed job", pasteable=False)
+         "metrics.json", "applicant_income_feature histogram creeps up; no change, no failed job", metric_borne=True)
 def fastapi_drift(b: Bundle) -> None:
     """Applicant incomes creep up as a new partner channel grows; the model's input drifts."""
     st = INCOME
@@ -123,6 +126,8 @@ def fastapi_drift(b: Bundle) -> None:
     b.alert("FeatureDistributionDrift", {"namespace": st.ns, "service": st.server},
             "applicant income feature drifts", f"{st.histogram} for {st.ns}/{st.server} moved away from its training baseline.",
             b.onset, expr=f"sum(rate({st.histogram}_bucket[1h]))")
+    history(b, [(st.server, 9, [None, None, None]), (st.caller, 33, [None, None, None])])
     b.truth = Truth("model-drift", clock.iso(b.onset), {"kind": "Deployment", "namespace": st.ns, "name": st.server}, None,
-                    [f"{st.histogram}_bucket", "FeatureDistributionDrift"], MUST_NOT)
-    _paste(b, sc, st, "drift alert on default-risk; nothing changed on our side:")
+                    [f"{st.histogram}_bucket", "FeatureDistributionDrift", st.kpi], MUST_NOT)
+    _paste(b, sc, st, f"[FIRING:1] FeatureDistributionDrift ({st.ns} {st.server}): {st.histogram} moved away from its "
+                      "training baseline. Nothing changed on our side:")

@@ -13,6 +13,7 @@ from bench.variants import clock
 from bench.variants.bundle import Bundle, Truth
 from bench.variants.mlstacks import (
     Stack,
+    chat_paste,
     counter,
     gauge,
     histogram,
@@ -22,9 +23,9 @@ from bench.variants.mlstacks import (
     mlflow_versions_search,
     request_line,
 )
-from bench.variants.paste import compose, log_lines
+from bench.variants.paste import log_lines
 from bench.variants.registry import variant
-from bench.variants.scene import App, Scene, decoy, run, setup
+from bench.variants.scene import App, Scene, decoy, history, run, setup
 
 SCORE = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 TOKENS = (64.0, 128.0, 256.0, 512.0, 1024.0, 2048.0, 4096.0)
@@ -95,10 +96,19 @@ def _kpi(b: Bundle, st: Stack, level) -> None:  # noqa: ANN001
     gauge(b, st.kpi, {"namespace": st.ns, "service": st.caller}, level)
 
 
-def _paste(b: Bundle, sc: Scene, st: Stack, intro: str) -> None:
-    w = sc[st.server]
-    b.paste = compose(intro, [(f"kubectl -n {st.ns} logs {w.pods[0]} --since=90m | tail -20",
-                               log_lines(b, w, 0, b.onset - 900, b.onset + 600, 20))])
+def _paste(b: Bundle, sc: Scene, st: Stack, intro: str, extra: list[tuple[str, list[str]]] | None = None,
+           namespaces: tuple[str, ...] = ()) -> None:
+    """Events, the model server's log around the onset, the caller's, and any `extra` sections."""
+    w, caller = sc[st.server], sc[st.caller]
+    b.paste = chat_paste(b, intro, [st.ns, "web", *namespaces], [
+        (f"kubectl -n {st.ns} logs {w.pods[0]} --since=1h | tail -25", log_lines(b, w, 0, b.onset - 900, b.onset + 900, 25)),
+        (f"kubectl -n {st.ns} logs {caller.pods[0]} --since=10m | tail -20", log_lines(b, caller, 0, b.onset, b.onset + 900, 20)),
+        *(extra or [])])
+
+
+def _uri_section(st: Stack, uri: str) -> tuple[str, list[str]]:
+    name = st.server.removesuffix("-predictor")
+    return (f"kubectl -n {st.ns} get inferenceservice {name} -o jsonpath='{{.spec.predictor.model.storageUri}}'", [uri])
 
 
 # --- model-regression --------------------------------------------------------------------------
@@ -138,15 +148,17 @@ def _regression(b: Bundle, st: Stack, key_change: str) -> None:
     b.alert(f"{st.kpi.replace('_', ' ').title().replace(' ', '')}Drop", {"namespace": st.ns, "service": st.caller},
             f"{st.kpi} dropped", f"{st.kpi} of {st.ns}/{st.caller} is 30% below its 7-day baseline.", after + 420,
             expr=f"{st.kpi} < 0.8 * {st.kpi} offset 7d")
+    history(b, [(st.server, 11, [None, None, None]), (st.caller, 40, [None, None, None])])
     b.truth = Truth("model-regression", clock.iso(after), {"kind": "Deployment", "namespace": st.ns, "name": st.server},
-                    "7" if st.key != "vllm" else "9", [key_change, f"{st.histogram}_bucket"], MUST_NOT,
+                    None, [key_change, f"{st.histogram}_bucket", st.kpi], MUST_NOT,
                     [{"kind": "InferenceService", "namespace": st.ns, "name": st.server.removesuffix("-predictor")}])
-    _paste(b, sc, st, f"{st.kpi} down since ~{clock.dt(after):%H:%M}, all pods Running. model server log:")
+    extra = [_uri_section(st, f"s3://models/{st.model}/5")] if st.key == "kserve" else []
+    _paste(b, sc, st, f"{st.kpi} down since ~{clock.dt(after):%H:%M}, all pods Running. model server log:", extra)
 
 
 @variant("tune-mlreg-fraudscore-kserve-mlflow", "model-regression", "KServe (serverless, MLServer runtime) + MLflow registry (tuning set)",
          "eks", "2026-03-10T14:21:30Z", "mlflow-registered-model.json, inferenceservice.json",
-         "MLflow version 5 promoted to Production and the InferenceService storageUri moved to .../5 four minutes before the shift", pasteable=False)
+         "MLflow version 5 promoted to Production and the InferenceService storageUri moved to .../5 four minutes before the shift", metric_borne=True)
 def tune_regression(b: Bundle) -> None:
     """A new fraud-score version (5) is promoted and served; scores shift up, checkout conversion falls."""
     _regression(b, FRAUD, "s3://models/fraud-score/5")
@@ -154,7 +166,7 @@ def tune_regression(b: Bundle) -> None:
 
 @variant("mlreg-ranker-triton", "model-regression", "Triton Inference Server (model repository polling), Go caller",
          "gke", "2026-04-02T09:47:10Z", "pods/*triton-inference*.log",
-         "Triton glog: successfully loaded 'ranker_xgb' version 7, then unexpected input shape errors in the caller", pasteable=False)
+         "Triton glog: successfully loaded 'ranker_xgb' version 7, then unexpected input shape errors in the caller", metric_borne=True)
 def triton_regression(b: Bundle) -> None:
     """Triton polls a new ranker version (7) from the model repository; it expects 42 features, CTR falls."""
     _regression(b, RANKER, "successfully loaded 'ranker_xgb' version 7")
@@ -162,7 +174,7 @@ def triton_regression(b: Bundle) -> None:
 
 @variant("mlreg-supportllm-vllm", "model-regression", "vLLM (OpenAI-compatible server) + MLflow aliases, support assistant",
          "aks", "2026-05-19T16:03:40Z", "model-versions.json, pods/*vllm-support-llm*.log",
-         "MLflow alias production moved to version 9 and vLLM reloaded weights; answers grow longer, latency and queue rise", pasteable=False)
+         "MLflow alias production moved to version 9 and vLLM reloaded weights; answers grow longer, latency and queue rise", metric_borne=True)
 def vllm_regression(b: Bundle) -> None:
     """The production alias moves to support-llm version 9; vLLM reloads, answers get slower and longer."""
     _regression(b, SUPPORT, "Initializing an LLM engine (v0.6.3) with config: model='/mnt/models/support-llm/9'")
@@ -170,7 +182,7 @@ def vllm_regression(b: Bundle) -> None:
 
 @variant("mlreg-churn-bentoml", "model-regression", "BentoML service with an in-process model store, Node caller",
          "k3s", "2026-06-23T11:12:05Z", "pods/*churn-scorer*.log",
-         "BentoML: Model 'churn_clf:7' loaded successfully, replacing 'churn_clf:6'", pasteable=False)
+         "BentoML: Model 'churn_clf:7' loaded successfully, replacing 'churn_clf:6'", metric_borne=True)
 def bentoml_regression(b: Bundle) -> None:
     """The churn scorer hot-swaps to churn_clf:7; churn scores jump and retention offers are mostly declined."""
     _regression(b, CHURN, "Model 'churn_clf:7' loaded successfully")

@@ -80,8 +80,8 @@ def test_evidence_stays_within_budget_and_verbatim(reports: dict, variants: Path
 
 
 #: Variants diagnosed from metrics a chat paste does not carry (prediction histograms, KPIs,
-#: token usage) say so (`pasteable=False`): their pastes are written, not scored here.
-PASTED = sorted(v.name for v in VARIANTS if v.pasteable)
+#: token usage) say so (`metric_borne`): their pastes are written, not scored here.
+PASTED = sorted(v.name for v in VARIANTS if not v.metric_borne)
 
 
 @pytest.mark.parametrize("name", PASTED)
