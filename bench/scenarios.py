@@ -17,7 +17,11 @@ Runs `opslens triage --llm none --format json` on every scenario directory under
 
 Prints a table and the totals; `--json OUT` also writes the rows and totals.
 
-Usage: python bench/scenarios.py [DIR ...] [--show SCENARIO|all] [--json OUT]
+`--ml` also scores the ML-serving bundles (model-regression, feature-pipeline, model-drift:
+the KServe+MLflow tuning set and the held-out Triton, vLLM, BentoML, Seldon, TorchServe and
+FastAPI ones), built from bench/variants into a temporary directory.
+
+Usage: python bench/scenarios.py [DIR ...] [--ml] [--show SCENARIO|all] [--json OUT]
 """
 
 from __future__ import annotations
@@ -127,12 +131,32 @@ def _print_totals(t: dict) -> None:
           f"max {t['mem_sum_of_peaks_max_mb']:.0f} MB")
 
 
+ML_CATEGORIES = ("model-regression", "feature-pipeline", "model-drift")
+
+
+def _ml_bundles() -> Path:
+    """The ML-serving variants, written to a fresh temporary directory."""
+    import tempfile
+
+    sys.path.insert(0, str(REPO))
+    from bench.variants import VARIANTS, build_one
+
+    out = Path(tempfile.mkdtemp(prefix="opslens-ml-"))
+    for spec in VARIANTS:
+        if spec.category in ML_CATEGORIES:
+            build_one(spec, out)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("dirs", nargs="*", type=Path, default=[DEFAULT_DIR], metavar="DIR")
     ap.add_argument("--show", help="print the missing key evidence of this scenario (or of all)")
     ap.add_argument("--json", type=Path, metavar="OUT", help="write the per-scenario rows and totals")
+    ap.add_argument("--ml", action="store_true", help="also score the ML-serving variants (built into a temporary directory)")
     args = ap.parse_args()
+    if args.ml:
+        args.dirs = [*args.dirs, _ml_bundles()]
     several = len(args.dirs) > 1
     paths = [(root, p) for root in args.dirs for p in find_scenarios(root)]
     labels = [f"{root.name}/{p.name}" if several else p.name for root, p in paths]

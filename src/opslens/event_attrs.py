@@ -87,6 +87,7 @@ class ChangeAttrs(TypedDict, total=False):
     pod_template_hash: str
     author: str | None
     app: str | None
+    model: str | None  # ML changes: the model a registry record or InferenceService names
 
 
 class LogAttrs(TypedDict, total=False):

@@ -30,6 +30,7 @@ VALID = Names(
     since="2025-03-14 02:25:00",
     revision="7",
     container="app",
+    model="fraud-score",
 )
 
 HOSTILE = {

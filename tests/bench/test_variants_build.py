@@ -22,7 +22,11 @@ CATEGORIES_17 = [
     "cert-expiry", "disk-pressure", "node-failure", "scheduling", "probe-misconfig", "resource-exhaustion-cpu",
     "rate-limit", "network-policy", "crash-bug", "secret-missing",
 ]
+#: Version 2 of the taxonomy adds three categories for ML-serving workloads.
+CATEGORIES = [*CATEGORIES_17, "model-regression", "feature-pipeline", "model-drift"]
 NAMES = sorted(s.name for s in VARIANTS)
+#: Variants whose decisive evidence is a log line (not metrics and change records).
+LOGGED = sorted(s.name for s in VARIANTS if not s.metric_borne)
 CRI = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z) (stdout|stderr) [FP] (.*)$")
 AGE = re.compile(r"^\d+[smhd](\d+[smh])?$")
 # Lines that continue a multi-line record (stack frames, traceback parts, goroutine blocks).
@@ -86,13 +90,13 @@ def _journal_records(path: Path) -> list[list[str]]:
 def test_set_is_large_enough_and_covers_every_category() -> None:
     counts = Counter(s.category for s in VARIANTS)
     assert len(VARIANTS) >= 24
-    assert set(counts) == set(CATEGORIES_17)
+    assert set(counts) == set(CATEGORIES)
     assert sum(1 for c in counts.values() if c >= 2) >= 7
 
 
 def test_categories_match_the_taxonomy(shared_data: Path) -> None:
     taxonomy = json.loads((shared_data / "rca-taxonomy.json").read_text())
-    assert [c["id"] for c in taxonomy["categories"][:17]] == CATEGORIES_17
+    assert [c["id"] for c in taxonomy["categories"]] == CATEGORIES
 
 
 def test_stacks_and_names_differ_from_the_dev_scenarios(shared_data: Path) -> None:
@@ -111,7 +115,7 @@ def test_manifest_lists_every_bundle(out: Path) -> None:
 def test_truth_follows_the_dev_schema(out: Path, name: str) -> None:
     truth = _truth(out, name)
     spec = next(s for s in VARIANTS if s.name == name)
-    assert truth["category"] == spec.category in CATEGORIES_17
+    assert truth["category"] == spec.category in CATEGORIES
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", truth["onset"])
     for culprit in [truth["culprit"], *truth.get("culprit_alternates", [])]:
         assert set(culprit) == {"kind", "namespace", "name"} and culprit["kind"] and culprit["name"]
@@ -128,7 +132,7 @@ def test_key_evidence_occurs_verbatim_in_the_inputs(out: Path, name: str) -> Non
     assert not missing
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", LOGGED)
 def test_a_decisive_line_sits_inside_a_long_record(out: Path, name: str) -> None:
     recs = [r for p in sorted((out / name / "pods").glob("*.log")) for r in _records(p)]
     recs += _journal_records(out / name / "journal.jsonl")
@@ -194,6 +198,11 @@ def test_onset_is_backed_by_an_input_timestamp(out: Path, name: str) -> None:
     stamps = [int(json.loads(line)["__REALTIME_TIMESTAMP"]) / 1e6 for line in (d / "journal.jsonl").read_text().splitlines()]
     stamps += [_epoch(m.group(1)) for p in (d / "pods").glob("*.log") for m in map(CRI.match, p.read_text().splitlines())]
     stamps += [_epoch(e["lastTimestamp"]) for e in json.loads((d / "k8s-events.json").read_text())["items"]]
+    if next(s for s in VARIANTS if s.name == name).metric_borne:
+        # the incident shows first in a series or an alert: the shift starts at a sample
+        stamps += [_epoch(a["startsAt"]) for a in json.loads((d / "alerts.json").read_text())["alerts"]]
+        series = json.loads((d / "metrics.json").read_text())["data"]["result"]
+        stamps += sorted({float(t) for r in series for t, _ in r["values"]})
     assert min(stamps) < onset - 3000 and max(stamps) > onset + 600, "an hour before and some time after the onset"
     assert any(onset <= s < onset + 2 for s in stamps), "nothing happens at the onset"
 

@@ -20,7 +20,8 @@ from opslens.analysis import command_names
 from opslens.analysis.findings import Check
 from opslens.events import Entity
 
-_KUBECTL_KINDS = {"Deployment": "deployment", "StatefulSet": "statefulset", "DaemonSet": "daemonset", "CronJob": "cronjob", "Job": "job"}
+_KUBECTL_KINDS = {"Deployment": "deployment", "StatefulSet": "statefulset", "DaemonSet": "daemonset", "CronJob": "cronjob", "Job": "job",
+                  "InferenceService": "inferenceservice"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Names:
     since: str | None = None
     revision: str | None = None
     container: str | None = None
+    model: str | None = None  # the model a model server serves (registry / repository name)
 
 
 @lru_cache(maxsize=1)
@@ -42,10 +44,11 @@ def _knowledge() -> dict:
     return yaml.safe_load(resources.files("opslens.analysis.knowledge").joinpath("checks.yaml").read_text())
 
 
-def names_for(entity: Entity | None, pod: str | None, node: str | None, onset: float | None, revision: str | None) -> Names:
+def names_for(entity: Entity | None, pod: str | None, node: str | None, onset: float | None, revision: str | None,
+              model: str | None = None) -> Names:
     since = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(onset - 900)) if onset is not None else None
     if entity is None:
-        return Names(pod=pod, node=node, since=since, revision=revision)
+        return Names(pod=pod, node=node, since=since, revision=revision, model=model)
     if entity.kind == "Node":
         return Names(node=entity.name, since=since, revision=revision)
     return Names(
@@ -56,6 +59,7 @@ def names_for(entity: Entity | None, pod: str | None, node: str | None, onset: f
         node=node,
         since=since,
         revision=revision,
+        model=model,
     )
 
 

@@ -49,6 +49,7 @@ class NameKind(StrEnum):
     SYSTEMD_UNIT = "systemd-unit"
     PATH = "path"
     SINCE = "since"
+    MODEL_NAME = "model-name"
 
 
 _LABEL = r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?"
@@ -58,10 +59,13 @@ _REVISION = re.compile(r"[0-9]{1,18}")
 _UNIT_CHARS = r"(?:[A-Za-z0-9:_.\-]|\\x[0-9a-f]{2})"
 _UNIT_TYPES = ("service", "socket", "target", "device", "mount", "automount", "swap", "timer", "path", "slice", "scope")
 _SYSTEMD_UNIT = re.compile(rf"{_UNIT_CHARS}+(?:@{_UNIT_CHARS}*)?\.(?:{'|'.join(_UNIT_TYPES)})")
+# MLflow, Triton, KServe model names; lower-case only, as the Kubernetes names beside them (a
+# mixed-case name is described in words, never put in a command)
+_MODEL_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]*")
 _SINCE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
 _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]+")
 
-_MAX_LEN = {NameKind.K8S_SUBDOMAIN: 253, NameKind.K8S_LABEL: 63, NameKind.SYSTEMD_UNIT: 255, NameKind.PATH: 4096}
+_MAX_LEN = {NameKind.K8S_SUBDOMAIN: 253, NameKind.K8S_LABEL: 63, NameKind.SYSTEMD_UNIT: 255, NameKind.PATH: 4096, NameKind.MODEL_NAME: 128}
 
 _WHY = {
     NameKind.K8S_SUBDOMAIN: "it is not a valid Kubernetes name",
@@ -70,6 +74,7 @@ _WHY = {
     NameKind.SYSTEMD_UNIT: "it is not a valid systemd unit name",
     NameKind.PATH: "it is not a plain file path",
     NameKind.SINCE: "it is not a time in journalctl's form",
+    NameKind.MODEL_NAME: "it is not a plain model name",
 }
 
 # Characters a literal (non-placeholder) template token may use: enough for flags, selectors
@@ -91,6 +96,8 @@ def is_valid(kind: NameKind, value: str) -> bool:
         return not value.startswith("-") and _SYSTEMD_UNIT.fullmatch(value) is not None
     if kind is NameKind.PATH:
         return _is_plain_path(value)
+    if kind is NameKind.MODEL_NAME:
+        return _MODEL_NAME.fullmatch(value) is not None
     return _is_since(value)
 
 

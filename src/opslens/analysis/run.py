@@ -29,6 +29,7 @@ from opslens.analysis.hits import (
     template_hits,
 )
 from opslens.analysis.hypotheses import insufficient_evidence_note, rank
+from opslens.analysis.logged_changes import logged_changes
 from opslens.analysis.metrics import detect_all, series_key
 from opslens.analysis.narrative import status_update, summary
 from opslens.analysis.onset import estimate_onset
@@ -40,7 +41,7 @@ from opslens.analysis.report_items import (
     cite_patterns,
     cite_small_input,
 )
-from opslens.event_attrs import metric_attrs
+from opslens.event_attrs import change_attrs, metric_attrs
 from opslens.events import Entity, Severity
 
 MAX_PATTERNS = 25
@@ -76,7 +77,8 @@ def analyze(digest: Digest) -> AnalysisResult:
         + metric_state_hits(digest.metrics, graph, split)
         + limit_hits(digest, graph)
     )
-    changes = rank_changes(collect_changes(digest.changes, digest.k8s_events), split, _affected(hits))
+    recorded = collect_changes(digest.changes, digest.k8s_events) + logged_changes(hits)
+    changes = rank_changes(recorded, split, _affected(hits))
     cite_changes(book, changes)
     ctx = Context(digest, hits, changes, anomalies, alerts, patterns, graph, book, split)
     ranked = rank(ctx)
@@ -150,7 +152,8 @@ def _final_onset(ranked: list[Candidate], burst: float | None) -> float | None:
 def _hypothesis(c: Candidate, ctx: Context, onset: float | None) -> HypothesisResult:
     pod, node = _example_pod(c, ctx)
     revision = c.change.revision if c.change is not None else None
-    names = check_templates.names_for(c.entity, pod, node, c.onset or onset, revision)
+    model = change_attrs(c.change.event).get("model") if c.change is not None and c.change.event is not None else None
+    names = check_templates.names_for(c.entity, pod, node, c.onset or onset, revision, model)
     checks, avoid = check_templates.render(c.category, names)
     return HypothesisResult(
         category=c.category,

@@ -94,6 +94,13 @@ def signal_defs() -> dict[str, SignalDef]:
     """The packaged knowledge base, compiled: generic signals, then component signatures."""
     knowledge = resources.files("opslens.analysis.knowledge")
     raw = yaml.load(knowledge.joinpath("signals.yaml").read_text(), Loader=SAFE_LOADER)
+    # Further generic signals by domain (`signals-mlops.yaml`, ...): same schema, one file each.
+    for extra in sorted(knowledge.iterdir(), key=lambda e: e.name):
+        if extra.name.startswith("signals-") and extra.name.endswith(".yaml"):
+            more = yaml.load(extra.read_text(), Loader=SAFE_LOADER) or {}
+            if twice := raw.keys() & more.keys():
+                raise ValueError(f"{extra.name}: signal id(s) {sorted(twice)} defined twice")
+            raw.update(more)
     defs = _generic(raw)
     for sig in signature_specs():
         for other in sig.get("explains") or ():

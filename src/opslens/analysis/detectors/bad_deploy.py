@@ -20,7 +20,8 @@ from opslens.analysis.findings import PatternFinding, PatternStatus
 from opslens.analysis.hits import SignalHit, entity_from_key
 from opslens.events import Entity, Severity
 
-ERROR_SIGNALS = ("http_5xx", "app_crash", "schema_mismatch")
+# A token-cost surge right after a prompt change is that prompt deploy failing (LLM apps).
+ERROR_SIGNALS = ("http_5xx", "app_crash", "schema_mismatch", "llm_token_surge")
 _WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "HelmRelease", "Application"})
 
 

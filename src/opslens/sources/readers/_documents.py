@@ -85,6 +85,19 @@ class JsonDocuments:
         offset = self._starts.get(id(element))
         return default if offset is None else self.line_at(offset)
 
+    def text_of(self, element: Any) -> str | None:
+        """The verbatim lines an element of a walked array spans, whole (an element of one-line
+        JSON brings its whole line); None when its start is unknown."""
+        offset = self._starts.get(id(element))
+        if offset is None:
+            return None
+        try:
+            _, end = _raw_decode(self.text, offset)
+        except DECODE_ERRORS:
+            return None
+        stop = self.text.find("\n", end)
+        return self.text[self.text.rfind("\n", 0, offset) + 1 : len(self.text) if stop < 0 else stop].removesuffix("\r")
+
     def __iter__(self) -> Iterator[Document]:
         text, n = self.text, len(self.text)
         pos = _WS.match(text, 1 if text.startswith("\ufeff") else 0).end()
