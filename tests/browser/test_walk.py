@@ -176,7 +176,10 @@ def test_the_keyboard_alone_logs_in_and_opens_the_evidence(
     base = serve(ServerSettings(tokens={"ops": TOKEN}, worker=False), store)
     page = browser.new_context(viewport=LAPTOP).new_page()
     page.goto(f"{base}/incidents/INC-0001")
-    page.keyboard.type(TOKEN)  # the token field has the focus
+    # The token field takes the focus by itself (autofocus); on a busy machine only after
+    # the page has settled, so wait for it rather than type into nothing.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'token'")
+    page.keyboard.type(TOKEN)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/incidents/INC-0001")
     page.keyboard.press("Tab")
