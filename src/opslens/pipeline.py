@@ -10,9 +10,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
+from typing import TYPE_CHECKING
 
 from opslens.report.models import Report
 from opslens.sources.ingest import Skipped
+
+if TYPE_CHECKING:
+    from opslens.collectors import CollectSettings, SourceOutcome
+    from opslens.collectors.base import Window
 
 # One triage at a time per process: the ingest holds per-run process state (the archives kept
 # open by `sources.inputs`, the cyclic GC switched off, a worker pool), so the server's API and
@@ -130,3 +135,25 @@ def _enrich(report: Report, options: TriageOptions, notices: list[str]) -> Repor
         if notice:
             notices.append(notice)
     return report
+
+
+def collect_and_triage(
+    options: TriageOptions,
+    plan: tuple[CollectSettings, Window],
+    sources: list[str] | None = None,
+    on_skip: Callable[[Skipped], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    on_source: Callable[[SourceOutcome], None] | None = None,
+) -> TriageOutcome:
+    """Collect the configured sources live into a temporary bundle and triage it with
+    `options.paths` (exactly what `opslens collect` then `opslens triage BUNDLE` does)."""
+    import tempfile
+    from dataclasses import replace
+    from pathlib import Path
+
+    from opslens.collectors import collect_bundle
+
+    settings, window = plan
+    with tempfile.TemporaryDirectory(prefix="opslens-live-") as bundle:
+        collect_bundle(settings, Path(bundle), window, sources, on_source=on_source)
+        return run_triage(replace(options, paths=[*options.paths, bundle]), on_skip, on_progress)
