@@ -56,13 +56,15 @@ class JournaldCollector(Collector):
         for i, name in enumerate(conf.syslog_files, 1):
             data = _tail(Path(name), conf.max_bytes, ctx)
             if data:
-                ctx.bundle.write(SOURCE, f"syslog/{i}-{Path(name).name}", data)
+                ctx.bundle.write(SOURCE, f"journal/syslog/{i}-{Path(name).name}", data)
                 record.counts["syslog lines"] = record.counts.get("syslog lines", 0) + data.count(b"\n")
 
 
 def journalctl_argv(conf: JournalSource, since: float, until: float, where: list[str]) -> list[str]:
     """The journalctl command for one journal (host, files or a directory) over the window."""
-    argv = ["journalctl", "-o", "json", "--no-pager", f"--since=@{int(since)}", f"--until=@{int(until) + 1}",
+    # --reverse: with --since, --lines would keep the oldest entries; the newest matter more
+    # (the lines are put back in time order before they are written).
+    argv = ["journalctl", "-o", "json", "--no-pager", "--reverse", f"--since=@{int(since)}", f"--until=@{int(until) + 1}",
             f"--lines={conf.max_lines}"]
     argv += [f"--unit={u}" for u in conf.units]
     if conf.priority:
@@ -81,11 +83,11 @@ def _run(argv: list[str], conf: JournalSource, ctx: CollectContext, label: str) 
     if done.returncode != 0 and not done.stdout:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {done.returncode}"]
         raise CollectError(f"journalctl ({label}): {reason[0][:300]}")
-    data = done.stdout
+    data = b"".join(reversed(done.stdout.splitlines(keepends=True)))
     if data.count(b"\n") >= conf.max_lines:
         ctx.bundle.cut(SOURCE, f"journal ({label})", f"line cap of {conf.max_lines:,} reached: only the newest entries of the window kept")
     if len(data) > conf.max_bytes:
-        start = data.find(b"\n", len(data) - conf.max_bytes) + 1
+        start = data.find(b"\n", len(data) - conf.max_bytes - 1) + 1
         ctx.bundle.cut(SOURCE, f"journal ({label})", f"byte cap of {conf.max_bytes:,} reached: the oldest {start:,} bytes dropped")
         data = data[start:]
     return data

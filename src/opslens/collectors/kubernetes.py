@@ -56,7 +56,8 @@ class KubernetesCollector(Collector):
         try:
             lists = {res: self._gather(api, ctx, res, namespaces) for res in (*NAMESPACED, NODES)}
             if all(items is None for items in lists.values()):
-                raise CollectError("no kind could be listed (see the cuts in the manifest)")
+                first = ctx.bundle.source(SOURCE).cut[0]["reason"]
+                raise CollectError(f"no kind could be listed; first: {first}")
             lists[NEW_EVENTS] = _unseen(lists[NEW_EVENTS], lists[CORE_EVENTS], ctx)
             for res, items in lists.items():
                 if items:
@@ -77,6 +78,8 @@ class KubernetesCollector(Collector):
             try:
                 listed = api.list(res, namespace, selector=selector, page=conf.page_size, max_items=conf.max_items)
             except ApiStatusError as exc:
+                if exc.code == 401:  # the credentials are refused: nothing else will work either
+                    raise
                 ctx.bundle.cut(SOURCE, where, str(exc))
                 continue
             found = (found or []) + listed.items
