@@ -103,6 +103,8 @@ def start(tmp: Path) -> PromStack:
     stack = PromStack(f"http://127.0.0.1:{prom_port}", f"http://127.0.0.1:{am_port}", procs, exporter)
     try:
         _wait(lambda: _firing(stack.prometheus) and _am_alerts(stack.alertmanager), 60, tmp / "stack.log")
+        # A few more scrapes, so a window ending a couple of seconds ago holds the firing series.
+        time.sleep(4)
     except BaseException:
         stack.stop()
         raise
