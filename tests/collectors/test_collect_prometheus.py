@@ -7,7 +7,7 @@ import json
 import time
 from pathlib import Path
 
-from helpers import collect, manifest, triage
+from collect_helpers import collect, manifest, triage
 from prom_stack import PromStack
 
 from opslens.collectors.base import Window

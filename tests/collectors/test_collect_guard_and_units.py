@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from collect_helpers import collect, manifest, triage
 from fake_apis import JsonApi, loki_streams
-from helpers import collect, manifest, triage
 from kube_api import KubeApiServer
 
 from opslens.collectors import Bundle, CollectError

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import collect, manifest, triage
+from collect_helpers import collect, manifest, triage
 
 from opslens.collectors.base import Window
 from opslens.collectors.settings import CollectSettings, JournalSource

@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from collect_helpers import collect, manifest, triage
 from fake_apis import JsonApi, argocd_application, loki_streams
-from helpers import collect, manifest, triage
 
 from opslens.collectors.settings import CollectSettings
 

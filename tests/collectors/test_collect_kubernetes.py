@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import collect, manifest, triage
+from collect_helpers import collect, manifest, triage
 from kube_api import TOKEN, KubeApiServer
 
 from opslens.collectors.settings import CollectSettings, KubernetesSource
@@ -159,3 +159,18 @@ def test_exec_credential_plugin_supplies_the_token(shop_api: KubeApiServer, tmp_
 def test_missing_kubeconfig_skips_the_source_with_a_reason(tmp_path: Path) -> None:
     result = collect(tmp_path / "b", ["kubernetes"], kubeconfig=str(tmp_path / "absent"))
     assert result.outcomes[0].status == "skipped" and "no kubeconfig" in result.outcomes[0].detail
+
+
+def test_replicasets_date_the_rollout_history_when_no_event_does(kubeconfig: Path, tmp_path: Path, shop_api: KubeApiServer) -> None:
+    for key in (("api/v1", "events"), ("apis/events.k8s.io/v1", "events")):  # events expired: no ScalingReplicaSet
+        shop_api.cluster.objects[key] = [e for e in shop_api.cluster.objects[key] if e.get("reason") != "ScalingReplicaSet"]
+    bundle = tmp_path / "b"
+    collect(bundle, ["kubernetes"], kubeconfig=str(kubeconfig))
+    replicasets = json.loads((bundle / "kubernetes/replicasets.json").read_text())["items"]
+    created = next(rs["metadata"]["creationTimestamp"] for rs in replicasets if rs["metadata"]["name"] == "checkout-7d9f8b6c5d")
+    report = triage(bundle)
+    (change,) = [c for c in report.changes if c.kind == "rollout-revision" and "checkout" in c.summary]
+    assert change.revision == "2" and change.ts is not None
+    assert change.ts.strftime("%Y-%m-%dT%H:%M:%SZ") == created
+    assert change.summary == "deployment.apps/checkout revision 2: ReplicaSet checkout-7d9f8b6c5d created (registry.example/checkout:1.4.2)"
+    assert [c.summary for c in report.changes if c.kind == "rollout-history"] == ["deployment.apps/checkout: revision 1 (earlier history)"]
