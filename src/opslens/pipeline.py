@@ -157,3 +157,16 @@ def collect_and_triage(
     with tempfile.TemporaryDirectory(prefix="opslens-live-") as bundle:
         collect_bundle(settings, Path(bundle), window, sources, on_source=on_source)
         return run_triage(replace(options, paths=[*options.paths, bundle]), on_skip, on_progress)
+
+
+def collect_inputs(out: str, since: float, until: float, namespaces: list[str], sources: list[str]) -> list[SourceOutcome]:
+    """Collect `sources` as the `[collect]` config table sets them up, for `namespaces`, into the
+    bundle directory `out`: what the service's background triage adds to an incident's alerts."""
+    from pathlib import Path
+
+    from opslens.collectors import collect_bundle, load_settings
+    from opslens.collectors.base import Window
+    from opslens.collectors.settings import with_flags
+
+    settings = with_flags(load_settings(), namespaces=namespaces or None)
+    return collect_bundle(settings, Path(out), Window(since, until), sources).outcomes
