@@ -1,5 +1,5 @@
 """Fixtures for the collector tests: the Kubernetes API test server, and real Prometheus and
-Alertmanager processes (skipped with a reason when the binaries are absent, unless CI
+Alertmanager processes, one pair per test module so none outlives its tests (skipped with a reason when the binaries are absent, unless CI
 requires them)."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def kubeconfig(shop_api: KubeApiServer, tmp_path: Path) -> Path:
     return shop_api.kubeconfig(tmp_path / "kubeconfig", namespace="shop")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def prom(tmp_path_factory: pytest.TempPathFactory) -> Iterator[prom_stack.PromStack]:
     missing = prom_stack.missing_binaries()
     if missing:

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from quiet_http import QuietServer
+
 
 class JsonApi:
-    """Answers GET `path` with `routes[path](query)`; records (method, path, query, auth)."""
+    """Answers GET `path` with `routes[path](query)` (status from `status_of(body)`, else 200);
+    records (method, path, query, auth)."""
 
-    def __init__(self, routes: dict[str, Any], token: str | None = None) -> None:
+    def __init__(self, routes: dict[str, Any], token: str | None = None, status_of: Any = None) -> None:
         self.requests: list[tuple[str, str, dict[str, str], str | None]] = []
         api = self
 
@@ -31,7 +34,8 @@ class JsonApi:
                 elif token and auth != f"Bearer {token}":
                     code, body = 401, {"error": "invalid session: token is invalid", "code": 16, "message": "invalid session: token is invalid"}
                 elif url.path in routes:
-                    code, body = 200, routes[url.path](query)
+                    body = routes[url.path](query)
+                    code = status_of(body) if status_of else 200
                 else:
                     code, body = 404, {"error": "not found"}
                 data = json.dumps(body).encode()
@@ -43,7 +47,7 @@ class JsonApi:
 
             do_GET = do_POST = do_DELETE = _answer  # noqa: N815
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = QuietServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
     def __enter__(self) -> JsonApi:

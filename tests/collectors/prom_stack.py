@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from quiet_http import QuietServer
+
 #: What the exporter serves: checkout answers half its requests with 500s.
 METRICS = """\
 # HELP http_requests_total Requests served.
@@ -81,7 +83,7 @@ def missing_binaries() -> list[str]:
 
 
 def start(tmp: Path) -> PromStack:
-    exporter = ThreadingHTTPServer(("127.0.0.1", 0), _Exporter)
+    exporter = QuietServer(("127.0.0.1", 0), _Exporter)
     threading.Thread(target=exporter.serve_forever, daemon=True).start()
     am_port, am_cluster, prom_port = free_port(), free_port(), free_port()
     (tmp / "am.yml").write_text("route: {receiver: none, group_wait: 1s}\nreceivers: [{name: none}]\n")

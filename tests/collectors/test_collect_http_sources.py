@@ -81,3 +81,33 @@ def test_basic_auth_for_an_http_source(tmp_path: Path, monkeypatch: pytest.Monke
         settings = CollectSettings.model_validate({"alertmanager": {"url": am.url, "username": "ops", "password_env": "AM_PASSWORD"}})
         collect(tmp_path / "b", ["alertmanager"], settings)
     assert am.requests[0][3] == "Basic b3BzOnMzY3JldA=="
+
+
+def test_credentials_in_a_url_become_basic_auth_and_are_never_written(tmp_path: Path) -> None:
+    with JsonApi({"/api/v2/alerts": lambda q: []}) as am:
+        url = am.url.replace("http://", "http://ops:s3cret@")
+        bundle = tmp_path / "b"
+        collect(bundle, ["alertmanager"], CollectSettings.model_validate({"alertmanager": {"url": url}}))
+    assert am.requests[0][3] == "Basic b3BzOnMzY3JldA=="
+    written = (bundle / "manifest.json").read_text()
+    assert "s3cret" not in written and manifest(bundle)["sources"]["alertmanager"]["endpoint"] == am.url
+
+
+def test_a_query_prometheus_refuses_is_cut_and_the_others_still_run(tmp_path: Path) -> None:
+    def query_range(q: dict[str, str]) -> dict[str, object]:
+        if q["query"] == "sum((":
+            return {"status": "error", "errorType": "bad_data", "error": "1:8: parse error: unexpected <op:(>"}
+        return {"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {"job": "x"}, "values": [[time.time() - 30, "1"]]}]}}
+
+    team = tmp_path / "team.yaml"
+    team.write_text("broken: sum((\nfine: up\n")
+    routes = {"/api/v1/query_range": query_range, "/api/v1/rules": lambda q: {"status": "success", "data": {"groups": []}},
+              "/api/v1/alerts": lambda q: {"status": "success", "data": {"alerts": []}}}
+    with JsonApi(routes, status_of=lambda body: 400 if body.get("status") == "error" else 200) as prom:
+        bundle = tmp_path / "b"
+        settings = CollectSettings.model_validate({"prometheus": {"url": prom.url, "queries_file": str(team), "replace_default_queries": True}})
+        result = collect(bundle, ["prometheus"], settings)
+    assert result.outcomes[0].status == "ok"
+    assert list(json.loads((bundle / "prometheus/queries.json").read_text())) == ["fine"]
+    (cut,) = manifest(bundle)["sources"]["prometheus"]["cut"]
+    assert cut == {"what": "query broken", "reason": f"GET {prom.url}/api/v1/query_range: HTTP 400: 1:8: parse error: unexpected <op:(>"}

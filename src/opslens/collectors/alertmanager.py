@@ -20,8 +20,8 @@ class AlertmanagerCollector(Collector):
 
     def collect(self, ctx: CollectContext) -> None:
         conf = ctx.settings.alertmanager
-        ctx.bundle.source(SOURCE).endpoint = conf.url
         with HttpApi.from_settings(SOURCE, conf, ctx.ledger, ctx.transport) as api:
+            ctx.bundle.source(SOURCE).endpoint = api.base_url
             data, alerts = api.get_json("/api/v2/alerts")
         if isinstance(alerts, list) and alerts:
             ctx.bundle.write(SOURCE, "alertmanager/alerts.json", data)

@@ -22,11 +22,11 @@ class ArgoCDCollector(Collector):
 
     def collect(self, ctx: CollectContext) -> None:
         conf = ctx.settings.argocd
-        ctx.bundle.source(SOURCE).endpoint = conf.url
         params: dict[str, Any] = {}
         if conf.project:
             params["projects"] = conf.project
         with HttpApi.from_settings(SOURCE, conf, ctx.ledger, ctx.transport) as api:
+            ctx.bundle.source(SOURCE).endpoint = api.base_url
             _, body = api.get_json("/api/v1/applications", params or None)
         items = [i for i in (body.get("items") or []) if isinstance(i, dict)] if isinstance(body, dict) else []
         if conf.applications:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 
 import httpx
 
@@ -17,6 +17,14 @@ from opslens.collectors._tls import TlsOptions, ssl_context
 from opslens.collectors.errors import CollectError
 from opslens.collectors.ledger import Ledger
 from opslens.collectors.settings import HttpSource
+
+
+class HttpStatusError(CollectError):
+    """The API answered with an error status (the query was refused, not the connection)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,7 @@ class HttpApi:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.source = source
+        base_url, auth = _userinfo_to_auth(base_url, auth)
         self.base_url = base_url.rstrip("/")
         self.ledger = ledger
         self.max_bytes = max_bytes
@@ -92,7 +101,7 @@ class HttpApi:
             with self._client.stream("GET", target) as response:
                 if response.status_code >= 400:
                     response.read()
-                    raise CollectError(f"GET {self.url(path)}: HTTP {response.status_code}{_reason(response.content)}")
+                    raise HttpStatusError(response.status_code, f"GET {self.url(path)}: HTTP {response.status_code}{_reason(response.content)}")
                 return _capped(response, cap)
         except httpx.TimeoutException as exc:
             raise CollectError(f"GET {self.url(path)}: timed out ({type(exc).__name__})") from exc
@@ -108,6 +117,18 @@ class HttpApi:
             return fetched.data, json.loads(fetched.data)
         except ValueError as exc:
             raise CollectError(f"GET {self.url(path)}: not JSON ({exc})") from exc
+
+
+def _userinfo_to_auth(url: str, auth: tuple[str, str] | None) -> tuple[str, tuple[str, str] | None]:
+    """`https://user:pass@host` -> (`https://host`, basic auth): the URL is shown in the
+    manifest, errors and progress, the credentials never."""
+    parts = urlsplit(url)
+    if parts.username is None:
+        return url, auth
+    host = parts.hostname or ""
+    netloc = (f"[{host}]" if ":" in host else host) + (f":{parts.port}" if parts.port else "")
+    clean = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return clean, auth or (unquote(parts.username), unquote(parts.password or ""))
 
 
 def _capped(response: httpx.Response, cap: int) -> Fetched:

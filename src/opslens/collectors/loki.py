@@ -25,9 +25,9 @@ class LokiCollector(Collector):
     def collect(self, ctx: CollectContext) -> None:
         conf = ctx.settings.loki
         record = ctx.bundle.source(SOURCE)
-        record.endpoint = conf.url
         namespaces = ctx.namespaces if "${namespace}" in conf.query else [""]
         with HttpApi.from_settings(SOURCE, conf, ctx.ledger, ctx.transport) as api:
+            record.endpoint = api.base_url
             for namespace in namespaces:
                 query = conf.query.replace("${namespace}", namespace)
                 ctx.bundle.query(SOURCE, namespace or "query", query)

@@ -14,8 +14,7 @@ from typing import Any
 from opslens.collectors._promjson import named_responses
 from opslens.collectors._promql import query_set, render
 from opslens.collectors.base import CollectContext, Collector, register
-from opslens.collectors.errors import CollectError
-from opslens.collectors.http import HttpApi
+from opslens.collectors.http import HttpApi, HttpStatusError
 
 SOURCE = "prometheus"
 #: Points per series at most, well under Prometheus' 11,000.
@@ -37,8 +36,8 @@ class PrometheusCollector(Collector):
         queries = query_set(conf.queries_file, conf.replace_default_queries)
         step = conf.step or max(_MIN_STEP, math.ceil(ctx.window.seconds / _POINTS))
         record = ctx.bundle.source(SOURCE)
-        record.endpoint = conf.url
         with HttpApi.from_settings(SOURCE, conf, ctx.ledger, ctx.transport) as api:
+            record.endpoint = api.base_url
             rendered = {name: render(q, ctx.namespaces, conf.service) for name, q in queries.items()}
             found = self._ranges(api, ctx, rendered, step)
             if found:
@@ -65,9 +64,11 @@ class PrometheusCollector(Collector):
             params = {"query": query, "start": f"{ctx.window.since:.3f}", "end": f"{ctx.window.until:.3f}", "step": f"{step:g}"}
             try:
                 _, body = api.get_json("/api/v1/query_range", params)
-            except CollectError as exc:
-                if "HTTP 4" not in str(exc):  # unreachable or timed out: the source failed
+            except HttpStatusError as exc:
+                if exc.status in (401, 403):  # the credentials are refused: every query would be
                     raise
+                # a query Prometheus refuses (bad PromQL in a team file, too many points, a
+                # timeout of the query engine): this query is cut, the others still run
                 ctx.bundle.cut(SOURCE, f"query {name}", str(exc))
                 continue
             if isinstance(body, dict) and body.get("status") == "success" and (body.get("data") or {}).get("result"):
