@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import ssl
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
@@ -53,12 +54,19 @@ def status(code: int, reason: str, message: str) -> dict[str, Any]:
 
 
 class KubeApiServer:
-    def __init__(self, cluster: Cluster) -> None:
+    """`tls` (an SSLContext) serves HTTPS; when it requires client certificates, a verified
+    certificate authenticates instead of the token, as with a real API server."""
+
+    def __init__(self, cluster: Cluster, tls: ssl.SSLContext | None = None) -> None:
         self.cluster = cluster
         self.log = ApiLog()
+        self.client_cert_auth = tls is not None and tls.verify_mode == ssl.CERT_REQUIRED
         handler = type("Handler", (_Handler,), {"server_state": self})
         self.httpd = QuietServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        if tls is not None:
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
+        scheme = "https" if tls is not None else "http"
+        self.url = f"{scheme}://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def __enter__(self) -> KubeApiServer:
@@ -98,7 +106,7 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.server_state
         with state.log.lock:
             state.log.requests.append(("GET", self.path))
-        if self.headers.get("Authorization") != f"Bearer {TOKEN}":
+        if not state.client_cert_auth and self.headers.get("Authorization") != f"Bearer {TOKEN}":
             self._send(401, status(401, "Unauthorized", "Unauthorized"))
             return
         url = urlsplit(self.path)
