@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from collect_helpers import collect, manifest, triage
 from fake_apis import JsonApi, loki_streams
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from kube_api import KubeApiServer
 
 from opslens.collectors import Bundle, CollectError
@@ -72,6 +74,18 @@ def _cs(name: str, state: dict[str, Any], ready: bool = True, restarts: int = 0)
 ])
 def test_unhealthy_containers(pod: dict[str, Any], expected: list[tuple[str, str, str, int]]) -> None:
     assert unhealthy_containers([pod]) == expected
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=15)
+STATUS_KEYS = st.sampled_from(["phase", "containerStatuses", "initContainerStatuses"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(status=st.dictionaries(STATUS_KEYS, JSON | st.lists(st.dictionaries(st.sampled_from(["name", "state", "ready", "restartCount"]), JSON), max_size=3)))
+def test_pods_of_any_shape_never_crash_the_selection(status: dict[str, Any]) -> None:
+    for ns, pod, container, restarts in unhealthy_containers([{"metadata": {"namespace": "ns", "name": "p"}, "status": status}]):
+        assert (ns, pod) == ("ns", "p") and isinstance(container, str) and isinstance(restarts, int)
 
 
 def test_most_restarted_containers_come_first() -> None:

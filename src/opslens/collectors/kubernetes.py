@@ -115,20 +115,28 @@ def unhealthy_containers(pods: list[dict[str, Any]]) -> list[tuple[str, str, str
     a failed pod. Most restarted first."""
     out: list[tuple[str, str, str, int]] = []
     for pod in pods:
-        meta, status = pod.get("metadata") or {}, pod.get("status") or {}
+        meta, status = _dict(pod.get("metadata")), _dict(pod.get("status"))
         failed_pod = status.get("phase") in ("Failed", "Unknown")
-        for cs in (status.get("initContainerStatuses") or []) + (status.get("containerStatuses") or []):
-            if not isinstance(cs, dict) or not cs.get("name"):
+        for cs in _items(status.get("initContainerStatuses")) + _items(status.get("containerStatuses")):
+            if not isinstance(cs, dict) or not isinstance(cs.get("name"), str):
                 continue
-            restarts = cs.get("restartCount") if isinstance(cs.get("restartCount"), int) else 0
+            restarts = cs["restartCount"] if isinstance(cs.get("restartCount"), int) and not isinstance(cs["restartCount"], bool) else 0
             if failed_pod or restarts or _unhealthy_state(cs):
                 out.append((str(meta.get("namespace") or ""), str(meta.get("name") or ""), str(cs["name"]), restarts))
     out.sort(key=lambda c: -c[3])
     return out
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _unhealthy_state(cs: dict[str, Any]) -> bool:
-    state = cs.get("state") or {}
+    state = _dict(cs.get("state"))
     waiting, terminated = state.get("waiting"), state.get("terminated")
     if isinstance(waiting, dict):
         return waiting.get("reason") not in _STARTING
@@ -141,8 +149,8 @@ def _unseen(new: list[dict[str, Any]] | None, core: list[dict[str, Any]] | None,
     """events.k8s.io/v1 items core/v1 did not already give (the same Event, two views)."""
     if not new:
         return new
-    seen = {(e.get("metadata") or {}).get("uid") for e in core or []}
-    kept = [e for e in new if (e.get("metadata") or {}).get("uid") not in seen]
+    seen = {_dict(e.get("metadata")).get("uid") for e in core or []}
+    kept = [e for e in new if _dict(e.get("metadata")).get("uid") not in seen]
     ctx.bundle.source(SOURCE).counts["events.k8s.io duplicates of core/v1"] = len(new) - len(kept)
     return kept
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from opslens.events import Entity, Event, EventKind, Severity
 from opslens.sources.base import ReadContext
-from opslens.sources.readers._documents import to_epoch
+from opslens.sources.readers._documents import as_dict, to_epoch
 from opslens.sources.readers._object_lines import Locator
 
 REVISION_ANNOTATION = "deployment.kubernetes.io/revision"
@@ -27,17 +27,17 @@ def revision_event(obj: dict[str, Any], loc: Locator, ctx: ReadContext, source: 
     """The dated revision a Deployment-owned ReplicaSet stands for, or None for other objects."""
     if obj.get("kind") != "ReplicaSet":
         return None
-    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
-    annotations = meta.get("annotations") if isinstance(meta.get("annotations"), dict) else {}
+    meta = as_dict(obj.get("metadata"))
+    annotations = as_dict(meta.get("annotations"))
     revision = annotations.get(REVISION_ANNOTATION)
-    owner = next((o for o in meta.get("ownerReferences") or [] if isinstance(o, dict) and o.get("kind") == "Deployment" and o.get("name")), None)
+    owner = next((o for o in _list(meta.get("ownerReferences")) if isinstance(o, dict) and o.get("kind") == "Deployment" and o.get("name")), None)
     created = to_epoch(meta.get("creationTimestamp"), ctx.tz)
     if not isinstance(revision, str) or not revision.isdigit() or owner is None or created is None:
         return None
     deployment, namespace = str(owner["name"]), meta.get("namespace") if isinstance(meta.get("namespace"), str) else None
-    labels = meta.get("labels") if isinstance(meta.get("labels"), dict) else {}
-    template = ((obj.get("spec") or {}).get("template") or {}).get("spec") or {}
-    containers = [c for c in template.get("containers") or [] if isinstance(c, dict)]
+    labels = as_dict(meta.get("labels"))
+    template = as_dict(as_dict(as_dict(obj.get("spec")).get("template")).get("spec"))
+    containers = [c for c in _list(template.get("containers")) if isinstance(c, dict)]
     images = [str(c["image"]) for c in containers if c.get("image")]
     cause = annotations.get("kubernetes.io/change-cause")
     line = loc.line("metadata", "annotations", REVISION_ANNOTATION)
@@ -62,3 +62,7 @@ def revision_event(obj: dict[str, Any], loc: Locator, ctx: ReadContext, source: 
         entity=Entity("Deployment", deployment, namespace),
         attrs=attrs,
     )
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
