@@ -111,3 +111,11 @@ def test_a_query_prometheus_refuses_is_cut_and_the_others_still_run(tmp_path: Pa
     assert list(json.loads((bundle / "prometheus/queries.json").read_text())) == ["fine"]
     (cut,) = manifest(bundle)["sources"]["prometheus"]["cut"]
     assert cut == {"what": "query broken", "reason": f"GET {prom.url}/api/v1/query_range: HTTP 400: 1:8: parse error: unexpected <op:(>"}
+
+
+def test_a_url_serving_something_else_fails_that_source_in_one_line(tmp_path: Path) -> None:
+    # Prometheus' paths answered with JSON of another shape (a list where an object belongs).
+    with JsonApi({"/api/v1/query_range": lambda q: {"status": "success", "data": ["not", "a", "matrix"]}}) as other:
+        result = collect(tmp_path / "b", ["prometheus"], CollectSettings.model_validate({"prometheus": {"url": other.url}}))
+    outcome = result.outcomes[0]
+    assert outcome.status == "failed" and outcome.detail.startswith("unexpected answer (AttributeError: ")

@@ -72,6 +72,10 @@ def collect_bundle(
             record.status, record.detail = "failed", str(exc)
         except OSError as exc:  # a file a source names (journal, syslog, CA) cannot be read
             record.status, record.detail = "failed", f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")
+        except (AttributeError, TypeError, KeyError, ValueError) as exc:
+            # An answer of another shape than the API's (a proxy's JSON, a different service at
+            # the URL): this source fails visibly, in one line; the others still run.
+            record.status, record.detail = "failed", f"unexpected answer ({type(exc).__name__}: {exc})".splitlines()[0]
         record.seconds = time.perf_counter() - began
         record.requests = ledger.requests.get(cls.name, 0)
         outcome = SourceOutcome(cls.name, record.status, record.detail, len(record.files), record.requests, record.seconds)
