@@ -155,7 +155,9 @@ def collect_and_triage(
 
     settings, window = plan
     with tempfile.TemporaryDirectory(prefix="opslens-live-") as bundle:
-        collect_bundle(settings, Path(bundle), window, sources, on_source=on_source)
+        collected = collect_bundle(settings, Path(bundle), window, sources, on_source=on_source)
+        if not options.paths and not any(o.status == "ok" for o in collected.outcomes):
+            return TriageOutcome(report=None, error="no source could be collected (each source's line says why)")
         return run_triage(replace(options, paths=[*options.paths, bundle]), on_skip, on_progress)
 
 

@@ -64,6 +64,8 @@ class KubernetesCollector(Collector):
                     name = "events.k8s.io" if res is NEW_EVENTS else res.plural
                     ctx.bundle.write_json(SOURCE, f"kubernetes/{name}.json", _kubectl_list(items))
                 record.counts[res.kubectl_name] = len(items or [])
+            # the duplicates' count goes after what was read (progress shows them in this order)
+            record.counts["events.k8s.io duplicates of core/v1"] = record.counts.pop("events.k8s.io duplicates of core/v1", 0)
             self._logs(api, ctx, lists[NAMESPACED[0]] or [])
         finally:
             api.close()
