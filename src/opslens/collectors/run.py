@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 
 from opslens.collectors._kubeconfig import context_namespace
-from opslens.collectors.base import CollectContext, Window, collectors, get_collector
+from opslens.collectors.base import CollectContext, Collector, Window, collectors, get_collector
 from opslens.collectors.bundle import Bundle
 from opslens.collectors.errors import CollectError
 from opslens.collectors.ledger import Ledger
@@ -55,36 +55,8 @@ def collect_bundle(
     chosen = [get_collector(name) for name in sources] if sources else list(collectors().values())
     bundle, ledger = Bundle(out), Ledger()
     ctx = CollectContext(settings, window, bundle, ledger, namespaces=_namespaces(settings), transport=transport)
-    outcomes: list[SourceOutcome] = []
-
-    def run_one(cls: type) -> SourceOutcome:
-        record = bundle.source(cls.name)
-        began = time.perf_counter()
-        try:
-            reason = cls.unconfigured(ctx)
-            if reason is not None:
-                record.status, record.detail = "skipped", reason
-            else:
-                cls().collect(ctx)
-                record.status = "ok"
-                record.detail = ", ".join(f"{n:,} {what}" for what, n in record.counts.items() if n)
-        except CollectError as exc:
-            record.status, record.detail = "failed", str(exc)
-        except OSError as exc:  # a file a source names (journal, syslog, CA) cannot be read
-            record.status, record.detail = "failed", f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")
-        except (AttributeError, TypeError, KeyError, ValueError) as exc:
-            # An answer of another shape than the API's (a proxy's JSON, a different service at
-            # the URL): this source fails visibly, in one line; the others still run.
-            record.status, record.detail = "failed", f"unexpected answer ({type(exc).__name__}: {exc})".splitlines()[0]
-        record.seconds = time.perf_counter() - began
-        record.requests = ledger.requests.get(cls.name, 0)
-        outcome = SourceOutcome(cls.name, record.status, record.detail, len(record.files), record.requests, record.seconds)
-        if on_source is not None:
-            on_source(outcome)
-        return outcome
-
     with ThreadPoolExecutor(max_workers=max(1, len(chosen))) as pool:
-        outcomes = list(pool.map(run_one, chosen))
+        outcomes = list(pool.map(lambda cls: _run_source(cls, ctx, on_source), chosen))
     seconds = time.perf_counter() - started
     bundle.write_manifest({
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -95,6 +67,34 @@ def collect_bundle(
         "commands": [{"source": c.source, "argv": list(c.argv), "label": c.label} for c in ledger.commands],
     })
     return Collected(bundle, ledger, outcomes, seconds)
+
+
+def _run_source(cls: type[Collector], ctx: CollectContext, on_source: Callable[[SourceOutcome], None] | None) -> SourceOutcome:
+    """Run one collector; whatever goes wrong is this source's one line, never the others'."""
+    record = ctx.bundle.source(cls.name)
+    began = time.perf_counter()
+    try:
+        reason = cls.unconfigured(ctx)
+        if reason is not None:
+            record.status, record.detail = "skipped", reason
+        else:
+            cls().collect(ctx)
+            record.status = "ok"
+            record.detail = ", ".join(f"{n:,} {what}" for what, n in record.counts.items() if n)
+    except CollectError as exc:
+        record.status, record.detail = "failed", str(exc)
+    except OSError as exc:  # a file a source names (journal, syslog, CA) cannot be read
+        record.status, record.detail = "failed", f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")
+    except (AttributeError, TypeError, KeyError, ValueError) as exc:
+        # An answer of another shape than the API's (a proxy's JSON, a different service at
+        # the URL): this source fails visibly, in one line; the others still run.
+        record.status, record.detail = "failed", f"unexpected answer ({type(exc).__name__}: {exc})".splitlines()[0]
+    record.seconds = time.perf_counter() - began
+    record.requests = ctx.ledger.requests.get(cls.name, 0)
+    outcome = SourceOutcome(cls.name, record.status, record.detail, len(record.files), record.requests, record.seconds)
+    if on_source is not None:
+        on_source(outcome)
+    return outcome
 
 
 def _namespaces(settings: CollectSettings) -> list[str]:
