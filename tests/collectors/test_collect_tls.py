@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import shutil
 import ssl
 import subprocess
@@ -26,7 +27,9 @@ def _openssl(*args: str) -> None:
 @pytest.fixture
 def pki(tmp_path: Path) -> Path:
     if shutil.which("openssl") is None:
-        pytest.skip("openssl not installed")
+        if os.environ.get("OPSLENS_REQUIRE_COLLECTOR_BINARIES") == "1":
+            pytest.fail("OPSLENS_REQUIRE_COLLECTOR_BINARIES=1 but openssl is not installed")
+        pytest.skip("openssl not installed (Debian package openssl)")
     d = tmp_path / "pki"
     d.mkdir()
     _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test-cluster-ca",
