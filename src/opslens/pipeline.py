@@ -16,6 +16,8 @@ from opslens.report.models import Report
 from opslens.sources.ingest import Skipped
 
 if TYPE_CHECKING:
+    from opslens.collectors import CollectSettings, SourceOutcome
+    from opslens.collectors.base import Window
     from opslens.llm.observe import CallRecord, VerificationRecord
 
 # One triage at a time per process: the ingest holds per-run process state (the archives kept
@@ -158,3 +160,40 @@ def _enrich(report: Report, options: TriageOptions, notices: list[str]) -> Repor
         if notice:
             notices.append(notice)
     return report
+
+
+def collect_and_triage(
+    options: TriageOptions,
+    plan: tuple[CollectSettings, Window],
+    sources: list[str] | None = None,
+    on_skip: Callable[[Skipped], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    on_source: Callable[[SourceOutcome], None] | None = None,
+) -> TriageOutcome:
+    """Collect the configured sources live into a temporary bundle and triage it with
+    `options.paths` (exactly what `opslens collect` then `opslens triage BUNDLE` does)."""
+    import tempfile
+    from dataclasses import replace
+    from pathlib import Path
+
+    from opslens.collectors import collect_bundle
+
+    settings, window = plan
+    with tempfile.TemporaryDirectory(prefix="opslens-live-") as bundle:
+        collected = collect_bundle(settings, Path(bundle), window, sources, on_source=on_source)
+        if not options.paths and not any(o.status == "ok" for o in collected.outcomes):
+            return TriageOutcome(report=None, error="no source could be collected (each source's line says why)")
+        return run_triage(replace(options, paths=[*options.paths, bundle]), on_skip, on_progress)
+
+
+def collect_inputs(out: str, since: float, until: float, namespaces: list[str], sources: list[str]) -> list[SourceOutcome]:
+    """Collect `sources` as the `[collect]` config table sets them up, for `namespaces`, into the
+    bundle directory `out`: what the service's background triage adds to an incident's alerts."""
+    from pathlib import Path
+
+    from opslens.collectors import collect_bundle, load_settings
+    from opslens.collectors.base import Window
+    from opslens.collectors.settings import with_flags
+
+    settings = with_flags(load_settings(), namespaces=namespaces or None)
+    return collect_bundle(settings, Path(out), Window(since, until), sources).outcomes

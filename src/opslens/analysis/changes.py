@@ -68,7 +68,8 @@ def _revisions(revisions: list[Event], dated: list[ChangeFinding], k8s_events: l
     for resource, events in by_resource.items():
         events.sort(key=lambda e: int(str(change_attrs(e).get("revision") or 0)))
         latest = events[-1]
-        when = _date_revision(latest, created, dated)
+        # A revision read from its ReplicaSet carries its own time; history text does not.
+        when = latest.time if latest.time is not None else _date_revision(latest, created, dated)
         if when is not None:
             _add_dated(latest, when, dated, out)
             events = events[:-1]
@@ -128,7 +129,9 @@ def _history(resource: str, events: list[Event]) -> ChangeFinding:
     latest = events[-1]
     cause = change_attrs(latest).get("change_cause")
     span = numbers[0] if len(numbers) == 1 else f"{numbers[0]}-{numbers[-1]}"
-    summary = f"{resource}: revision{'s' if len(numbers) > 1 else ''} {span} (undated history)"
+    # Revisions read from ReplicaSets have times; those of `rollout history` text do not.
+    which = "earlier history" if any(e.time is not None for e in events) else "undated history"
+    summary = f"{resource}: revision{'s' if len(numbers) > 1 else ''} {span} ({which})"
     if cause:
         summary += f"; revision {numbers[-1]}: {cause}"
     return ChangeFinding(

@@ -1,7 +1,8 @@
 """Running one background job with the same `run_triage` the CLI calls:
 
-- `triage`: the incident's alerts -> an Alertmanager v4 payload file -> a new report version
-  of the incident. Until live collectors exist (a later issue), the alerts are the whole input.
+- `triage`: the incident's alerts -> an Alertmanager v4 payload file, plus what the configured
+  live collectors (`[server] collect`) read in the alerts' namespaces -> a new report version
+  of the incident.
 - `upload`: files posted to `POST /api/v1/triage` too large to answer inline, spooled on this
   host's disk -> a new incident. The spool is removed once the job is done or finally failed.
 
@@ -49,6 +50,8 @@ class JobSettings(Protocol):
     job_retries: int
     llm: str
     model: str | None
+    collect: list[str]
+    collect_lookback: timedelta
 
 
 class JobTimeout(Exception):
@@ -163,19 +166,46 @@ def _triage_incident(store: Store, job: JobRecord, settings: JobSettings, triage
     if not alerts:
         raise ValueError(f"{ref} has no alerts to triage")
     payload = json.dumps(alertmanager_payload(ref, alerts), indent=1).encode()
+    collected: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="opslens-job-") as tmp:
         path = Path(tmp) / f"alertmanager-{ref}.json"
         path.write_bytes(payload)
-        options = TriageOptions(paths=[str(path)], llm=settings.llm, model=settings.model)
+        paths = [str(path)]
+        if settings.collect:
+            paths.append(_collect(Path(tmp) / "live", alerts, settings, collected))
+        options = TriageOptions(paths=paths, llm=settings.llm, model=settings.model)
         outcome = _with_timeout(triage, options, settings.job_timeout.total_seconds())
-    if outcome.report is None:
+        report = outcome.report
+        if report is not None and settings.collect:
+            from opslens.report.models import Report
+            from opslens.server.uploads import strip_directory
+
+            # Cite collected files as `live/kubernetes/...`, not by this host's temporary path.
+            report = Report.model_validate_json(strip_directory(report.model_dump_json(by_alias=True), Path(tmp)))
+    if report is None:
         raise ValueError(outcome.error or "no usable input")
+    stats = {**report.stats.model_dump(mode="json"),
+             "alerts": len({a.fingerprint for a in alerts}), "alert_deliveries": len(alerts)}
+    if collected:
+        stats["collected"] = collected
     manifest = InputManifest(
-        files=[InputFile(path.name, len(payload), hashlib.sha256(payload).hexdigest())],
-        stats={**outcome.report.stats.model_dump(mode="json"),
-               "alerts": len({a.fingerprint for a in alerts}), "alert_deliveries": len(alerts)},
+        files=[InputFile(path.name, len(payload), hashlib.sha256(payload).hexdigest())], stats=stats,
     )
-    return store.save_report(outcome.report, manifest, incident_ref=ref).version
+    return store.save_report(report, manifest, incident_ref=ref).version
+
+
+def _collect(out: Path, alerts: Sequence[LinkedAlert], settings: JobSettings, collected: dict[str, str]) -> str:
+    """Run the configured collectors for the alerts' namespaces, from the lookback before the
+    first alert until now, into `out`; each source's status goes into `collected`."""
+    from opslens.pipeline import collect_inputs
+
+    namespaces = sorted({ns for a in alerts if (ns := a.labels.get("namespace"))})
+    starts = [a.starts_at.timestamp() for a in alerts if a.starts_at is not None]
+    until = time.time()
+    since = min(starts, default=until) - settings.collect_lookback.total_seconds()
+    for outcome in collect_inputs(str(out), min(since, until - 60), until, namespaces, list(settings.collect)):
+        collected[outcome.source] = outcome.status + (f": {outcome.detail}" if outcome.status != "ok" else "")
+    return str(out)
 
 
 def _triage_upload(

@@ -61,6 +61,12 @@ class ServerSettings(BaseModel):
     llm: Literal["none", "auto", "ollama", "openai"] = "auto"
     model: str | None = None
     db: str | None = None  # None: the store's own resolution (OPSLENS_DATABASE_URL, [store] url)
+    # Live collectors the background triage runs for an incident (as `opslens collect` does,
+    # set up by the [collect] table, in the namespaces its alerts name), added to its alerts.
+    # Empty: the alerts alone.
+    collect: list[str] = Field(default_factory=list)
+    # How far before the incident's first alert the collectors look back.
+    collect_lookback: timedelta = timedelta(hours=1)
 
     def named_tokens(self) -> dict[str, str]:
         """Every accepted token by name (the Alertmanager one as `alertmanager`)."""

@@ -122,6 +122,9 @@ class Reader(ABC):
     #: True for formats with relative ages (`5m`, `3s (x4 over 2m)`): read last, counting back
     #: from the newest time of everything else.
     relative_ages: ClassVar[bool] = False
+    #: False for inputs that only describe other inputs (an `opslens collect` manifest): a
+    #: file that yields nothing is then not reported as "no usable records".
+    yields_events: ClassVar[bool] = True
 
     @classmethod
     def read_order(cls, head: str) -> int:

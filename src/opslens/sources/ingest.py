@@ -268,7 +268,7 @@ class Ingest:
             stats.inferred += inferred
             stats.readers[reader.name] += produced
             self._latest_time = latest
-        if produced == 0 and not any(s.source.startswith(where) for s in stats.skipped):
+        if produced == 0 and reader.yields_events and not any(s.source.startswith(where) for s in stats.skipped):
             on_skip("no usable records", None)
 
 

@@ -11,6 +11,23 @@ from typing import TYPE_CHECKING
 import typer
 
 from opslens.cli.app import app
+from opslens.cli.collect_flags import (
+    AlertmanagerOpt,
+    AllNamespacesOpt,
+    ArgoCDOpt,
+    ContextOpt,
+    JournalDirOpt,
+    JournalFileOpt,
+    JournalOpt,
+    KubeconfigOpt,
+    LokiOpt,
+    NamespaceOpt,
+    PrometheusOpt,
+    SelectorOpt,
+    SourceFlags,
+    build_plan,
+    report_source,
+)
 from opslens.cli.console import err, fail, info, warn
 from opslens.cli.store_access import DbOption
 from opslens.cli.timeopts import parse_time, parse_tz
@@ -34,7 +51,7 @@ class LLMChoice(enum.StrEnum):
 
 @app.command()
 def triage(
-    paths: list[str] = typer.Argument(..., help="Files, directories, archives (.tar.gz, .tgz, .zip, .gz) or - for stdin."),
+    paths: list[str] = typer.Argument(None, help="Files, directories, archives (.tar.gz, .tgz, .zip, .gz) or - for stdin (optional with --live)."),
     fmt: OutputFormat = typer.Option(OutputFormat.markdown, "--format", "-f", help="Output format."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout."),
     since: str | None = typer.Option(None, help="Ignore events before T (ISO 8601, or a duration like 2h meaning 2h ago)."),
@@ -49,12 +66,31 @@ def triage(
     incident: str | None = typer.Option(None, "--incident", metavar="REF", help="Save as a new version of incident REF (implies --save)."),
     db: DbOption = None,
     keep_inputs: bool = typer.Option(False, "--keep-inputs", help="Also store the (redacted) input texts (implies --save)."),
+    live: bool = typer.Option(False, "--live", help="Collect the configured sources now (read-only, as opslens collect does) and triage them with PATHS."),
+    kubeconfig: KubeconfigOpt = None,
+    context: ContextOpt = None,
+    namespace: NamespaceOpt = [],  # noqa: B006 - typer reads the default, never mutated
+    all_namespaces: AllNamespacesOpt = False,
+    selector: SelectorOpt = None,
+    prometheus: PrometheusOpt = None,
+    alertmanager: AlertmanagerOpt = None,
+    loki: LokiOpt = None,
+    argocd: ArgoCDOpt = None,
+    journal: JournalOpt = False,
+    journal_file: JournalFileOpt = [],  # noqa: B006
+    journal_dir: JournalDirOpt = [],  # noqa: B006
 ) -> None:
     """Triage an incident from native tool outputs and print a grounded incident brief."""
     from opslens.pipeline import TriageOptions, run_triage
     from opslens.sources.ingest import Skipped
 
     zone = parse_tz(tz)
+    paths = paths or []
+    if not paths and not live:
+        fail("give the files to triage (PATHS), or --live to collect them now")
+    flags = SourceFlags(kubeconfig, context, namespace, all_namespaces, selector, prometheus, alertmanager, loki, argocd,
+                        journal, journal_file, journal_dir)
+    plan = build_plan(flags, since, until, zone) if live else None
     options = TriageOptions(
         paths=paths,
         tz=zone,
@@ -94,7 +130,12 @@ def triage(
 
             stdin = capture_stdin()
         with _progress() as progress:
-            outcome = run_triage(options, on_skip=on_skip, on_progress=progress)
+            if plan is not None:
+                from opslens.pipeline import collect_and_triage
+
+                outcome = collect_and_triage(options, plan, on_skip=on_skip, on_progress=progress, on_source=report_source)
+            else:
+                outcome = run_triage(options, on_skip=on_skip, on_progress=progress)
         for notice in outcome.notices:
             info(notice)
         if outcome.report is None:

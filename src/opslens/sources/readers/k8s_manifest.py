@@ -35,6 +35,7 @@ from opslens.sources.readers._object_docs import (
     yaml_documents,
 )
 from opslens.sources.readers._object_status import described, status_facts, status_of
+from opslens.sources.readers._replicaset_revision import revision_event
 
 _API_VERSION = re.compile(r"^apiVersion:\s*\S", re.M)
 _KIND = re.compile(r"^kind:\s*[A-Z]\w+\s*$", re.M)
@@ -88,10 +89,13 @@ class K8sManifestReader(Reader):
         else:
             docs = yaml_documents(lines, lambda reason, line, n: ctx.unrecognized(reason, line, lines=n))
         records: list[tuple[Event | None, Described | None]] = []
+        revisions: list[Event] = []
         for doc in docs:
             for item in items(doc):
                 status = _status(item, ctx)
                 records.append((_config(item, doc, ctx, _limits_cited(status)), status))
+                if (revision := revision_event(item.value, item.loc, ctx, self.name)) is not None:
+                    revisions.append(revision)
         # one anchor for the input, as describe: a waiting state is "now", the newest time here
         anchor = Anchor(*ctx.anchor(latest_time([d for _, d in records if d is not None], ctx)))
         for config, status in records:
@@ -100,6 +104,7 @@ class K8sManifestReader(Reader):
             if status is not None:
                 events = object_events(status, anchor, ctx, self.name)
                 yield from sorted(events, key=lambda e: e.origin.line or 0)
+        yield from revisions
 
 
 def _json_objects(head: str) -> bool:
