@@ -177,13 +177,20 @@ def collect_and_triage(
     from pathlib import Path
 
     from opslens.collectors import collect_bundle
+    from opslens.report.relocate import cited_relative_to
 
     settings, window = plan
-    with tempfile.TemporaryDirectory(prefix="opslens-live-") as bundle:
-        collected = collect_bundle(settings, Path(bundle), window, sources, on_source=on_source)
+    with tempfile.TemporaryDirectory(prefix="opslens-live-") as tmp:
+        bundle = Path(tmp) / "live"
+        collected = collect_bundle(settings, bundle, window, sources, on_source=on_source)
         if not options.paths and not any(o.status == "ok" for o in collected.outcomes):
             return TriageOutcome(report=None, error="no source could be collected (each source's line says why)")
-        return run_triage(replace(options, paths=[*options.paths, bundle]), on_skip, on_progress)
+        outcome = run_triage(replace(options, paths=[*options.paths, str(bundle)]), on_skip, on_progress)
+        if outcome.report is not None:
+            # Cite collected files as `live/kubernetes/...`: the temporary directory is gone
+            # once the report is printed.
+            outcome.report = cited_relative_to(outcome.report, Path(tmp))
+        return outcome
 
 
 def collect_inputs(out: str, since: float, until: float, namespaces: list[str], sources: list[str]) -> list[SourceOutcome]:

@@ -177,11 +177,10 @@ def _triage_incident(store: Store, job: JobRecord, settings: JobSettings, triage
         outcome = _with_timeout(triage, options, settings.job_timeout.total_seconds())
         report = outcome.report
         if report is not None and settings.collect:
-            from opslens.report.models import Report
-            from opslens.server.uploads import strip_directory
+            from opslens.report.relocate import cited_relative_to
 
             # Cite collected files as `live/kubernetes/...`, not by this host's temporary path.
-            report = Report.model_validate_json(strip_directory(report.model_dump_json(by_alias=True), Path(tmp)))
+            report = cited_relative_to(report, Path(tmp))
     if report is None:
         raise ValueError(outcome.error or "no usable input")
     stats = {**report.stats.model_dump(mode="json"),
