@@ -39,6 +39,13 @@ OLD_HEADER = re.compile(
     r"^\s*FirstSeen\s+LastSeen\s+Count\s+From\s+Sub[Oo]bject[Pp]ath\s+(?:Type\s+)?Reason\s+Message\s*$"
 )
 RULE = re.compile(r"^\s*-{2,}(?:\s+-{2,})+\s*$")
+#: An old (kubectl 1.5-1.9) row pasted without its header: FirstSeen, LastSeen and Count lead,
+#: and a Type cell later in the row anchors Reason and Message (checked by `old_row`).
+OLD_ROW = re.compile(
+    rf"^\s*(?P<first>{AGE_CELL_PATTERN})[ \t]+(?P<last>{AGE_CELL_PATTERN})[ \t]+(?P<count>\d{{1,9}})[ \t]+"
+    r"(?P<rest>\S.*[ \t](?:Normal|Warning)[ \t]+[A-Za-z][\w.:-]*\b.*)$"
+)
+_OLD_NAMES = ["FirstSeen", "LastSeen", "Count", "From", "SubObjectPath", "Type", "Reason", "Message"]
 _SPLIT = re.compile(r"\t+| {2,}")
 _COMPONENT = re.compile(r"^(?:\{[^{}]*\}|[A-Za-z][\w.:/-]*(?:, ?[\w.:-]+)?)$")
 #: The From cell at the start of a row whose spacing was collapsed to single spaces.
@@ -107,7 +114,7 @@ class EventTable:
             row = _modern_cells(line_no, line, cells)
             if row is not None:
                 return row
-        return modern_row(line_no, line)
+        return modern_row(line_no, line) or old_row(line_no, line)
 
 
 def _modern_cells(line_no: int, line: str, cells: dict[str, str]) -> EventRow | None:
@@ -149,6 +156,16 @@ def modern_row(line_no: int, line: str) -> EventRow | None:
     )  # fmt: skip
 
 
+def old_row(line_no: int, line: str) -> EventRow | None:
+    """An old `FirstSeen LastSeen Count From SubObjectPath Type Reason Message` row read
+    without its header (pasted rows only)."""
+    if not OLD_ROW.match(expand(line)):
+        return None
+    # without a header to align to, the tabs themselves separate the cells
+    cells = _old_split(line, _OLD_NAMES, keep_tabs="\t" in line)
+    return _old_from_cells(line_no, line, cells) if cells is not None and _old_cells_valid(cells) else None
+
+
 def _old_row(line_no: int, line: str, columns: list[Column]) -> EventRow | None:
     """A `FirstSeen LastSeen Count From SubObjectPath [Type] Reason Message` row."""
     cells = cut(line, columns)
@@ -156,6 +173,10 @@ def _old_row(line_no: int, line: str, columns: list[Column]) -> EventRow | None:
         cells = _old_split(line, [c.name for c in columns])
         if cells is None:
             return None
+    return _old_from_cells(line_no, line, cells)
+
+
+def _old_from_cells(line_no: int, line: str, cells: dict[str, str]) -> EventRow:
     first, last, count = cells["FirstSeen"], cells["LastSeen"], cells["Count"]
     component, host = component_host(cells.get("From", ""))
     kind = cells.get("Type") or None
@@ -190,10 +211,10 @@ def _old_cells_valid(cells: dict[str, str]) -> bool:
     )
 
 
-def _old_split(line: str, names: list[str]) -> dict[str, str] | None:
+def _old_split(line: str, names: list[str], keep_tabs: bool = False) -> dict[str, str] | None:
     """Old rows split at wide gaps: the Count cell anchors the times before it, the Type
     cell (or the last two cells) the Reason and Message after it."""
-    parts = [p.strip() for p in _SPLIT.split(expand(line).strip())]
+    parts = [p.strip() for p in _SPLIT.split((line if keep_tabs else expand(line)).strip())]
     count_at = next((i for i, p in enumerate(parts) if _count(p) is not None), None)
     if count_at is None or count_at < 2:
         return None
