@@ -209,6 +209,22 @@ def test_old_rows_without_their_header() -> None:
     assert events[0].entity == Entity("Pod", "invoicer-7d9c5f6b8-q2xkz", "billing")
 
 
+def test_old_rows_whose_tabs_became_spaces() -> None:
+    text = (
+        "  9m    9m  1   {kubelet pool-c-7}    spec.containers{ledger}  Normal  Started     Started container with docker id 9f0e1d2c3b4a\n"
+        "  9m    20s 17  {kubelet pool-c-7}    spec.containers{ledger}  Warning Unhealthy   Liveness probe failed: HTTP probe failed with statuscode: 503\n"
+    )
+    events = read(K8sDescribeReader, text).events
+    assert [(e.attrs or {})["reason"] for e in events] == ["Started", "Unhealthy"]
+    assert (events[1].attrs or {})["count"] == 17 and events[1].host == "pool-c-7"
+
+
+def test_an_old_row_cut_after_its_reason_is_still_a_row() -> None:
+    result = read(K8sDescribeReader, "  2m  2m  3   {kubelet n}  Warning Unhealthy\nName:  ledger-0\n")
+    rows = [e for e in result.events if (e.attrs or {}).get("reason") == "Unhealthy"]
+    assert len(rows) == 1 and (rows[0].attrs or {})["count"] == 3
+
+
 def test_node_conditions() -> None:
     events = read(K8sDescribeReader, paste("describe-node-notready.txt")).events
     ready = events[3]
@@ -425,6 +441,7 @@ def _never_raises(text: str) -> None:
                 "Annotations:  note: a\u2028b",  # a line break only `str.splitlines` sees
                 "  3m\t3m\t1\t{kubelet n}\tNormal\tKilling",  # an old headerless row cut short
                 "  3m\t9m\t99999999999\tx\tWarning\tBackOff\tmsg",
+                "  3m  9m  2  {kubelet n}  Warning Unhealthy",  # looks like an old row, reads as none
             ]
         ),
         max_size=6,

@@ -45,7 +45,6 @@ OLD_ROW = re.compile(
     rf"^\s*(?P<first>{AGE_CELL_PATTERN})[ \t]+(?P<last>{AGE_CELL_PATTERN})[ \t]+(?P<count>\d{{1,9}})[ \t]+"
     r"(?P<rest>\S.*[ \t](?:Normal|Warning)[ \t]+[A-Za-z][\w.:-]*\b.*)$"
 )
-_OLD_NAMES = ["FirstSeen", "LastSeen", "Count", "From", "SubObjectPath", "Type", "Reason", "Message"]
 _SPLIT = re.compile(r"\t+| {2,}")
 _COMPONENT = re.compile(r"^(?:\{[^{}]*\}|[A-Za-z][\w.:/-]*(?:, ?[\w.:-]+)?)$")
 #: The From cell at the start of a row whose spacing was collapsed to single spaces.
@@ -158,12 +157,25 @@ def modern_row(line_no: int, line: str) -> EventRow | None:
 
 def old_row(line_no: int, line: str) -> EventRow | None:
     """An old `FirstSeen LastSeen Count From SubObjectPath Type Reason Message` row read
-    without its header (pasted rows only)."""
-    if not OLD_ROW.match(expand(line)):
+    without its header (pasted rows only): the leading times and count, then the Type cell
+    anchors Reason and Message; From and SubObjectPath are the cells before it. Tabs separate
+    cells where the paste kept them, runs of spaces where it did not."""
+    m = OLD_ROW.match(line) or OLD_ROW.match(expand(line))
+    tail = _OLD_TAIL.match(m.group("rest")) if m else None
+    if m is None or tail is None:
         return None
-    # without a header to align to, the tabs themselves separate the cells
-    cells = _old_split(line, _OLD_NAMES, keep_tabs="\t" in line)
-    return _old_from_cells(line_no, line, cells) if cells is not None and _old_cells_valid(cells) else None
+    before = [p.strip() for p in _SPLIT.split(tail.group("before").strip()) if p.strip()]
+    cells = {
+        "FirstSeen": m.group("first"), "LastSeen": m.group("last"), "Count": m.group("count"),
+        "From": before[0] if before else "", "SubObjectPath": before[1] if len(before) > 1 else "",
+        "Type": tail.group("type"), "Reason": tail.group("reason"), "Message": (tail.group("message") or "").strip(),
+    }  # fmt: skip
+    return _old_from_cells(line_no, line, cells) if _old_cells_valid(cells) else None
+
+
+_OLD_TAIL = re.compile(
+    r"^(?P<before>.*?)[ \t](?P<type>Normal|Warning)[ \t]+(?P<reason>[A-Za-z][\w.:-]*)(?:[ \t]+(?P<message>.*))?$"
+)
 
 
 def _old_row(line_no: int, line: str, columns: list[Column]) -> EventRow | None:
@@ -211,10 +223,10 @@ def _old_cells_valid(cells: dict[str, str]) -> bool:
     )
 
 
-def _old_split(line: str, names: list[str], keep_tabs: bool = False) -> dict[str, str] | None:
+def _old_split(line: str, names: list[str]) -> dict[str, str] | None:
     """Old rows split at wide gaps: the Count cell anchors the times before it, the Type
     cell (or the last two cells) the Reason and Message after it."""
-    parts = [p.strip() for p in _SPLIT.split((line if keep_tabs else expand(line)).strip())]
+    parts = [p.strip() for p in _SPLIT.split(expand(line).strip())]
     count_at = next((i for i, p in enumerate(parts) if _count(p) is not None), None)
     if count_at is None or count_at < 2:
         return None
