@@ -62,3 +62,19 @@ def test_quotes_are_capped_and_warnings_come_first(tmp_path: Path) -> None:
     quoted = [e for e in report.evidence if e.detail == "part of a short input"]
     assert len(quoted) <= SMALL_INPUT_QUOTES
     assert any("replica lag 41s" in e.text for e in report.evidence)
+
+
+def test_the_normal_rows_of_a_short_events_table_are_its_timeline(tmp_path: Path) -> None:
+    rows = (
+        "Events:\n"
+        "  Type    Reason   Age   From     Message\n"
+        "  ----    ------   ----  ----     -------\n"
+        "  Normal  Pulled   40s   kubelet  Container image \"registry.example.net/tally/ledger:5.2.0\" already present on machine\n"
+        "  Normal  Started  38s   kubelet  Started container ledger\n"
+        "  Normal  Killing  35s   kubelet  Stopping container ledger\n"
+    )
+    texts = _texts(_triage(tmp_path, {"describe.txt": rows}))
+    # the kill and the start three seconds before it are quoted, the image pull too
+    assert any("Stopping container ledger" in t for t in texts)
+    assert any("Started container ledger" in t for t in texts)
+    assert any("ledger:5.2.0" in t for t in texts)

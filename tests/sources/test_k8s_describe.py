@@ -42,6 +42,11 @@ EXPECTED = {
     "describe-pvc-bound.txt": [],
     "describe-events-only.txt": [(4, "INFO", "Scheduled"), (5, "WARNING", "FailedMount")],
     "describe-events-rows.txt": [(1, "INFO", "Scheduled"), (2, "INFO", "Pulled"), (3, "WARNING", "Unhealthy"), (4, "WARNING", "BackOff")],
+    # kubectl 1.5-1.9 rows pasted without their FirstSeen/LastSeen header
+    "describe-events-old-rows.txt": [
+        (1, "INFO", "Scheduled"), (2, "INFO", "Pulled"), (3, "INFO", "Started"), (4, "INFO", "Killing"),
+        (5, "WARNING", "Unhealthy"),
+    ],
     "describe-container-block.txt": [(4, "ERROR", "Error")],
     "describe-pod-flattened.txt": [(22, "ERROR", "Error"), (40, "WARNING", "BackOff")],
     "describe-pod-wrapped.txt": [(4, "WARNING", "Failed"), (9, "ERROR", "Error"), (23, "WARNING", "FailedCreatePodSandBox")],
@@ -192,6 +197,32 @@ def test_old_tab_padded_layout() -> None:
     ] == NOW - 60
     assert error.message == "container worker last state Terminated: Reason: Error, Exit Code: 2"
     assert error.entity == Entity("Pod", "worker-2917417418-h3k9d", "queue")
+
+
+def test_old_rows_without_their_header() -> None:
+    events = read(K8sDescribeReader, paste("describe-events-old-rows.txt")).events
+    unhealthy = events[-1]
+    attrs = unhealthy.attrs or {}
+    assert attrs["count"] == 38 and attrs["component"] == "kubelet" and unhealthy.host == "pool-b-3"
+    assert attrs["first_time"] == NOW - 40 * 60 and attrs["last_time"] == NOW - 60
+    assert unhealthy.message.startswith("Liveness probe failed: Get http://10.8.3.21:8080/healthz")
+    assert events[0].entity == Entity("Pod", "invoicer-7d9c5f6b8-q2xkz", "billing")
+
+
+def test_old_rows_whose_tabs_became_spaces() -> None:
+    text = (
+        "  9m    9m  1   {kubelet pool-c-7}    spec.containers{ledger}  Normal  Started     Started container with docker id 9f0e1d2c3b4a\n"
+        "  9m    20s 17  {kubelet pool-c-7}    spec.containers{ledger}  Warning Unhealthy   Liveness probe failed: HTTP probe failed with statuscode: 503\n"
+    )
+    events = read(K8sDescribeReader, text).events
+    assert [(e.attrs or {})["reason"] for e in events] == ["Started", "Unhealthy"]
+    assert (events[1].attrs or {})["count"] == 17 and events[1].host == "pool-c-7"
+
+
+def test_an_old_row_cut_after_its_reason_is_still_a_row() -> None:
+    result = read(K8sDescribeReader, "  2m  2m  3   {kubelet n}  Warning Unhealthy\nName:  ledger-0\n")
+    rows = [e for e in result.events if (e.attrs or {}).get("reason") == "Unhealthy"]
+    assert len(rows) == 1 and (rows[0].attrs or {})["count"] == 3
 
 
 def test_node_conditions() -> None:
@@ -408,6 +439,9 @@ def _never_raises(text: str) -> None:
                 "    Restart Count:  ①",
                 "      Signal:  --5",
                 "Annotations:  note: a\u2028b",  # a line break only `str.splitlines` sees
+                "  3m\t3m\t1\t{kubelet n}\tNormal\tKilling",  # an old headerless row cut short
+                "  3m\t9m\t99999999999\tx\tWarning\tBackOff\tmsg",
+                "  3m  9m  2  {kubelet n}  Warning Unhealthy",  # looks like an old row, reads as none
             ]
         ),
         max_size=6,

@@ -58,6 +58,8 @@ SMALL_INPUT_QUOTES = 12
 _ROUTINE = (Severity.DEBUG, Severity.INFO)
 #: A routine line that says which version or image runs (`Rancher version v2.1.8 is starting`).
 _VERSIONED = re.compile(r"\bversion\b|\bv\d+\.\d+\.\d+|\bimage\b", re.I)
+#: Kubernetes Events of type Normal that stop or move a workload: routine in name only.
+_DISRUPTIVE_REASONS = frozenset({"Killing", "Preempting", "SandboxChanged", "TaintManagerEviction", "NodeNotReady", "Rebooted"})
 
 
 def cite_small_input(book: EvidenceBook, digest: Digest) -> None:
@@ -87,9 +89,11 @@ def _quote_rank(event: Event) -> int | None:
         return 0
     if event.attrs and event.attrs.get("command"):
         return 1  # a command's output the user pasted is a fact they brought
-    if event.severity not in _ROUTINE:
+    if event.severity not in _ROUTINE or (event.kind == EventKind.EVENT and (event.attrs or {}).get("reason") in _DISRUPTIVE_REASONS):
         return 2
-    return 3 if _VERSIONED.search(event.message) else None
+    # the version that ran; a Normal row of a Kubernetes Events table is the timeline around
+    # the failure (Started three seconds before Killing)
+    return 3 if _VERSIONED.search(event.message) or event.kind == EventKind.EVENT else None
 
 
 def cite_alerts(book: EvidenceBook, alerts: list[AlertInstance]) -> None:

@@ -39,6 +39,12 @@ OLD_HEADER = re.compile(
     r"^\s*FirstSeen\s+LastSeen\s+Count\s+From\s+Sub[Oo]bject[Pp]ath\s+(?:Type\s+)?Reason\s+Message\s*$"
 )
 RULE = re.compile(r"^\s*-{2,}(?:\s+-{2,})+\s*$")
+#: An old (kubectl 1.5-1.9) row pasted without its header: FirstSeen, LastSeen and Count lead,
+#: and a Type cell later in the row anchors Reason and Message (checked by `old_row`).
+OLD_ROW = re.compile(
+    rf"^\s*(?P<first>{AGE_CELL_PATTERN})[ \t]+(?P<last>{AGE_CELL_PATTERN})[ \t]+(?P<count>\d{{1,9}})[ \t]+"
+    r"(?P<rest>\S.*[ \t](?:Normal|Warning)[ \t]+[A-Za-z][\w.:-]*\b.*)$"
+)
 _SPLIT = re.compile(r"\t+| {2,}")
 _COMPONENT = re.compile(r"^(?:\{[^{}]*\}|[A-Za-z][\w.:/-]*(?:, ?[\w.:-]+)?)$")
 #: The From cell at the start of a row whose spacing was collapsed to single spaces.
@@ -107,7 +113,7 @@ class EventTable:
             row = _modern_cells(line_no, line, cells)
             if row is not None:
                 return row
-        return modern_row(line_no, line)
+        return modern_row(line_no, line) or old_row(line_no, line)
 
 
 def _modern_cells(line_no: int, line: str, cells: dict[str, str]) -> EventRow | None:
@@ -149,6 +155,29 @@ def modern_row(line_no: int, line: str) -> EventRow | None:
     )  # fmt: skip
 
 
+def old_row(line_no: int, line: str) -> EventRow | None:
+    """An old `FirstSeen LastSeen Count From SubObjectPath Type Reason Message` row read
+    without its header (pasted rows only): the leading times and count, then the Type cell
+    anchors Reason and Message; From and SubObjectPath are the cells before it. Tabs separate
+    cells where the paste kept them, runs of spaces where it did not."""
+    m = OLD_ROW.match(line) or OLD_ROW.match(expand(line))
+    tail = _OLD_TAIL.match(m.group("rest")) if m else None
+    if m is None or tail is None:
+        return None
+    before = [p.strip() for p in _SPLIT.split(tail.group("before").strip()) if p.strip()]
+    cells = {
+        "FirstSeen": m.group("first"), "LastSeen": m.group("last"), "Count": m.group("count"),
+        "From": before[0] if before else "", "SubObjectPath": before[1] if len(before) > 1 else "",
+        "Type": tail.group("type"), "Reason": tail.group("reason"), "Message": (tail.group("message") or "").strip(),
+    }  # fmt: skip
+    return _old_from_cells(line_no, line, cells) if _old_cells_valid(cells) else None
+
+
+_OLD_TAIL = re.compile(
+    r"^(?P<before>.*?)[ \t](?P<type>Normal|Warning)[ \t]+(?P<reason>[A-Za-z][\w.:-]*)(?:[ \t]+(?P<message>.*))?$"
+)
+
+
 def _old_row(line_no: int, line: str, columns: list[Column]) -> EventRow | None:
     """A `FirstSeen LastSeen Count From SubObjectPath [Type] Reason Message` row."""
     cells = cut(line, columns)
@@ -156,6 +185,10 @@ def _old_row(line_no: int, line: str, columns: list[Column]) -> EventRow | None:
         cells = _old_split(line, [c.name for c in columns])
         if cells is None:
             return None
+    return _old_from_cells(line_no, line, cells)
+
+
+def _old_from_cells(line_no: int, line: str, cells: dict[str, str]) -> EventRow:
     first, last, count = cells["FirstSeen"], cells["LastSeen"], cells["Count"]
     component, host = component_host(cells.get("From", ""))
     kind = cells.get("Type") or None

@@ -21,7 +21,14 @@ from opslens.sources.readers._describe_containers import (
     key_of,
     parse_containers,
 )
-from opslens.sources.readers._describe_events import HEADER, OLD_HEADER, ROW, EventTable
+from opslens.sources.readers._describe_events import (
+    HEADER,
+    OLD_HEADER,
+    OLD_ROW,
+    ROW,
+    EventTable,
+    old_row,
+)
 from opslens.sources.readers._describe_model import Described, Field
 from opslens.sources.readers._kubectl_text import Command, command_of, expand, physical_lines
 
@@ -90,7 +97,7 @@ class _Parser:
         """Index after a section that starts at `line` without its key line, else None."""
         text = expand(line)
         indent = indent_of(line)
-        if HEADER.match(text) or OLD_HEADER.match(text) or ROW.match(text):
+        if HEADER.match(text) or OLD_HEADER.match(text) or ROW.match(text) or (OLD_ROW.match(text) and old_row(i + 1, line)):
             return self._events(i, self._obj(i))
         if conditions.DATED_ROW.match(text):
             return conditions.parse_table(self.lines, i, indent - 1, self._obj(i).conditions)
@@ -169,6 +176,9 @@ class _Parser:
         if header_at is not None and not table.rows:
             self.out.empty_tables.append(header_at)
         obj.events.extend(table.rows)
+        if i == start:  # not a row after all: the line is text, and the parse moves on
+            self.out.unknown.append(start + 1)
+            return start + 1
         return i
 
     def _ends_table(self, line: str) -> bool:

@@ -19,7 +19,7 @@ from opslens.sources.base import SNIFF_CHARS, ReadContext, Reader, register
 from opslens.sources.readers._describe_conditions import DATED_ROW
 from opslens.sources.readers._describe_containers import STATE, key_of
 from opslens.sources.readers._describe_emit import Anchor, latest_time, object_events
-from opslens.sources.readers._describe_events import HEADER, OLD_HEADER, ROW
+from opslens.sources.readers._describe_events import HEADER, OLD_HEADER, OLD_ROW, ROW
 from opslens.sources.readers._describe_parse import parse
 from opslens.sources.readers._documents import count_lines
 from opslens.sources.readers._kubectl_text import command_of, expand, physical_lines, strip_bom
@@ -121,6 +121,9 @@ def _score(head: str) -> float:
         return 0.9
     rows = [ln for ln in content[:5] if ROW.match(ln)]
     if ROW.match(first[0]) and (len(rows) >= 2 or len(content) == 1):
+        return 0.85
+    old_rows = [ln for ln in content[:5] if OLD_ROW.match(ln)]
+    if OLD_ROW.match(first[0]) and (len(old_rows) >= 2 or len(content) == 1):
         return 0.85
     return _container_score(content)
 
