@@ -187,3 +187,27 @@ def test_with_a_worker_beside_it_the_webhook_only_stores_and_the_worker_correlat
     assert incident.title == "KubePodCrashLooping in shop"
     workers[0].correlate()  # the watermark: nothing is looked at twice
     assert len(store.list_incidents()) == 1
+
+
+def test_a_delivery_waits_out_another_process_holding_the_write_lock(
+    serve: Any, settings: ServerSettings, store: Store
+) -> None:
+    """With a worker beside it (the webhook only stores), a delivery arriving while another
+    process holds SQLite's write lock polls for it and is answered 202 once it is free."""
+    import sqlite3
+    import threading
+
+    base = serve(settings, store, worker_beside=True)
+    holder = sqlite3.connect(store.engine.url.database, isolation_level=None,
+                             check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.3, lambda: holder.execute("ROLLBACK"))
+    release.start()
+    try:
+        answer = httpx.post(f"{base}/api/v1/alerts/alertmanager", json=alertmanager_payload(),
+                            headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10)
+    finally:
+        release.join()
+        holder.close()
+    assert answer.status_code == 202, answer.text
+    assert answer.json()["new"] == len(alertmanager_payload()["alerts"])

@@ -68,3 +68,29 @@ def test_the_same_alert_in_another_group_or_state_is_another_row(store: Store) -
         Delivery("g1", {}, [_alert("x", minute=1)]),
     ], T0)
     assert [len(r.new_ids) for r in results] == [1, 1, 1, 1]
+
+
+def test_nowait_gives_up_at_once_while_another_process_writes(store: Store, store_url: str) -> None:
+    """SQLite: with the write lock held elsewhere, `nowait` raises WriteLocked and writes
+    nothing, and the connection keeps its busy timeout for everyone else; once the lock is
+    free it stores. PostgreSQL has no database-wide write lock: it just stores."""
+    import sqlite3
+
+    from opslens.store.alerts import WriteLocked
+
+    batch = [Delivery("g3", {}, [_alert("held")])]
+    if store_url.startswith("postgresql"):
+        assert len(store_deliveries(store, batch, T0, nowait=True)[0].new_ids) == 1
+        return
+    other = sqlite3.connect(store.engine.url.database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(WriteLocked):
+            store_deliveries(store, batch, T0, nowait=True)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert _stored(store) == []
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+    assert len(store_deliveries(store, batch, T0, nowait=True)[0].new_ids) == 1

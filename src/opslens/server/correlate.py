@@ -17,12 +17,13 @@ already queued job is reused). An open incident whose alerts have all been resol
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from opslens.store.alert_links import LinkedAlert, Linking, OpenIncident, linking
+from opslens.store.alert_links import LinkedAlert, Linking, OpenIncident, linking, reading
 
 if TYPE_CHECKING:
     from opslens.store import Store
@@ -49,6 +50,9 @@ class CorrelationSettings(Protocol):
     correlation_window: timedelta
     mitigate_after: timedelta
     scope_labels: dict[str, list[str]]
+
+
+INGEST_CHUNK = 16  # alerts per transaction when the worker catches up (`ingest_unlinked`)
 
 
 @dataclass
@@ -238,7 +242,18 @@ def ingest_unlinked(
         ids = tx.unlinked(now - settings.correlation_window, after_id)
     if not ids:
         return IngestResult(last_id=after_id)
-    result = ingest(store, ids, settings, now)
+    result = IngestResult()
+    # A transaction per few alerts, not one for all: the webhook's writes wait for this
+    # write lock, and a storm's backlog in one transaction held it for hundreds of ms.
+    for start in range(0, len(ids), INGEST_CHUNK):
+        if start:
+            time.sleep(0.002)  # let a webhook waiting for the write lock take it in between
+        part = ingest(store, ids[start:start + INGEST_CHUNK], settings, now)
+        result.opened += part.opened
+        result.grown += [ref for ref in part.grown if ref not in result.grown]
+        result.linked += part.linked
+        result.resolved += part.resolved
+        result.jobs += part.jobs
     result.last_id = max(ids)
     return result
 
@@ -256,13 +271,21 @@ def quiet_since(alerts: Sequence[LinkedAlert]) -> datetime | None:
 
 def sweep(store: Store, settings: CorrelationSettings, now: datetime) -> list[str]:
     """Mark mitigated every open incident quiet for `mitigate_after`; returns their refs."""
+    def quiet(incident: OpenIncident) -> bool:
+        since = quiet_since(incident.alerts)
+        return since is not None and since <= now - settings.mitigate_after
+
+    # Every open incident's alerts are read outside the write lock (a storm's incidents hold
+    # thousands: half a second in which no webhook could store); the few quiet ones are
+    # checked again under it, since an alert may have joined them in between.
+    with reading(store) as tx:
+        candidates = [incident.id for incident in tx.open_incidents() if quiet(incident)]
     mitigated: list[str] = []
-    with linking(store) as tx:
-        for incident in tx.open_incidents():
-            since = quiet_since(incident.alerts)
-            quiet = since is not None and since <= now - settings.mitigate_after
-            if quiet and tx.mitigate(incident.ref, now):
-                mitigated.append(incident.ref)
+    if candidates:
+        with linking(store) as tx:
+            for incident in tx.open_incidents(only=candidates):
+                if quiet(incident) and tx.mitigate(incident.ref, now):
+                    mitigated.append(incident.ref)
     return mitigated
 
 

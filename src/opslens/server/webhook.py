@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +29,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from opslens.server.correlate import ingest
 from opslens.server.state import AppState, app_state
 from opslens.store import StoreError
-from opslens.store.alerts import DeliveredAlert, Delivery, DeliveryResult, store_deliveries
+from opslens.store.alerts import (
+    DeliveredAlert,
+    Delivery,
+    DeliveryResult,
+    WriteLocked,
+    store_deliveries,
+)
 
 __all__ = ["PATH", "AlertmanagerAlert", "AlertmanagerPayload", "ingest", "router"]
 
@@ -132,7 +139,7 @@ async def receive_alertmanager(
         batcher = request.app.state.opslens_webhook = _Batcher(state)
     try:
         result = await batcher.submit(_delivery(payload, items))
-    except (StoreError, SQLAlchemyError) as exc:
+    except (StoreError, SQLAlchemyError, WriteLocked) as exc:
         log.error("cannot store an Alertmanager delivery: %s", type(exc).__name__)
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE, "the database is unavailable, retry later"
@@ -155,6 +162,7 @@ class _Batcher:
     # without it a server under moderate load writes batches of one or two and spends twice
     # the CPU per delivery; 5 ms is small next to Alertmanager's 10 s timeout.
     LINGER = 0.005
+    LOCK_WAIT = 5.0  # seconds a batch waits for the database's write lock before a 503
 
     def __init__(self, state: AppState) -> None:
         self.state = state
@@ -197,7 +205,18 @@ class _Batcher:
         Without a worker, correlation follows in the same call, too long for the loop."""
         if self.state.correlate_inline:
             return await run_in_threadpool(_store_and_correlate, self.state, deliveries)
-        return store_deliveries(self.state.store, deliveries, self.state.now())
+        # While the worker process holds SQLite's write lock, poll for it every millisecond
+        # and keep the loop serving meanwhile, instead of sleeping in SQLite's busy handler
+        # (1, 2, 5, ... 100 ms steps, which overshoot the lock's release and block the loop).
+        deadline = time.monotonic() + self.LOCK_WAIT
+        while True:
+            try:
+                return store_deliveries(self.state.store, deliveries, self.state.now(),
+                                        nowait=True)
+            except WriteLocked:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.001)
 
 
 def _store_and_correlate(state: AppState, deliveries: list[Delivery]) -> list[DeliveryResult]:

@@ -94,12 +94,14 @@ class Linking:
             .order_by(AlertReceived.id)
         ))
 
-    def open_incidents(self) -> list[OpenIncident]:
-        """Every open incident with its linked alerts (incidents without alerts included)."""
-        incidents = self.session.execute(
-            select(Incident.id, Incident.ref).where(Incident.status == IncidentStatus.OPEN.value)
-            .order_by(Incident.id)
-        ).all()
+    def open_incidents(self, only: Collection[int] | None = None) -> list[OpenIncident]:
+        """Every open incident (or those of them with ids in `only`) with its linked alerts
+        (incidents without alerts included)."""
+        query = select(Incident.id, Incident.ref).where(
+            Incident.status == IncidentStatus.OPEN.value)
+        if only is not None:
+            query = query.where(Incident.id.in_(sorted(only)))
+        incidents = self.session.execute(query.order_by(Incident.id)).all()
         by_id: dict[int, list[LinkedAlert]] = {row.id: [] for row in incidents}
         if by_id:
             for row in self.session.scalars(
@@ -230,6 +232,14 @@ class Linking:
         if incident.status != IncidentStatus.OPEN.value:
             return False
         return writes.set_status(self.session, incident, IncidentStatus.MITIGATED, at, self.author)
+
+
+@contextmanager
+def reading(store: Store) -> Iterator[Linking]:
+    """A read transaction over the same queries: what to look at before taking the write
+    lock (SQLite has one for the whole database, and the webhook waits for it)."""
+    with store._read() as session:
+        yield Linking(session)
 
 
 @contextmanager

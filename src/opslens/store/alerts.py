@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import TextClause, bindparam, text
+from sqlalchemy.exc import OperationalError
 
 from opslens.store import writes
 from opslens.store.derive import redact_json
@@ -33,8 +34,8 @@ if TYPE_CHECKING:
     from opslens.store.repository import Store
 
 __all__ = [
-    "DeliveredAlert", "Delivery", "DeliveryResult", "dedupe_key", "store_deliveries",
-    "store_delivery",
+    "DeliveredAlert", "Delivery", "DeliveryResult", "WriteLocked", "dedupe_key",
+    "store_deliveries", "store_delivery",
 ]
 
 
@@ -84,12 +85,19 @@ def store_delivery(
     return store_deliveries(store, [Delivery(group_key, group, alerts)], received_at)[0]
 
 
+class WriteLocked(Exception):
+    """`store_deliveries(..., nowait=True)`: another process holds SQLite's write lock now;
+    nothing was written, try again."""
+
+
 def store_deliveries(
-    store: Store, deliveries: list[Delivery], received_at: datetime | None = None
+    store: Store, deliveries: list[Delivery], received_at: datetime | None = None,
+    *, nowait: bool = False,
 ) -> list[DeliveryResult]:
     """Store several deliveries in ONE transaction (one result each, in order): the webhook
     commits the deliveries that arrived together at once, and answers each after the commit.
-    An alert repeated within the batch is a duplicate like any other."""
+    An alert repeated within the batch is a duplicate like any other. `nowait`: WriteLocked
+    at once instead of waiting for another process's write lock (SQLite)."""
     redactor = _redactor()
     when = received_at or utcnow()
     batches = []
@@ -107,8 +115,13 @@ def store_deliveries(
             })
         batches.append(rows)
     flat = [row for rows in batches for row in rows]
-    with store._write() as session:
-        stored = _insert_rows(session, flat)
+    try:
+        with store._write(nowait=nowait) as session:
+            stored = _insert_rows(session, flat)
+    except OperationalError as exc:
+        if nowait and "database is locked" in str(exc.orig):
+            raise WriteLocked() from exc
+        raise
     results, at = [], 0
     for rows in batches:
         new_ids = [i for i in stored[at:at + len(rows)] if i is not None]

@@ -28,6 +28,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from opslens.store.records import StoreError
 
 __all__ = [
+    "NOWAIT",
     "WRITE",
     "check_known",
     "checkpoint",
@@ -41,13 +42,18 @@ __all__ = [
 
 # Execution option that marks a connection whose transactions write (BEGIN IMMEDIATE on SQLite).
 WRITE = {"opslens_write": True}
+# ... and one whose write begins fail at once with "database is locked" instead of waiting in
+# SQLite's busy handler (sleeps of up to 100 ms, whenever the lock frees): for a caller that
+# waits its own way (`store_deliveries(..., nowait=True)`). No effect on PostgreSQL.
+NOWAIT = {"opslens_write": True, "opslens_nowait": True}
+_BUSY_TIMEOUT_MS = 5000
 # WAL with synchronous=NORMAL: a commit is in the WAL file when COMMIT returns, so it
 # survives the process being killed (SIGKILL, OOM: bench/webhook.py checks that every 2xx'd
 # alert is there after one); only a power loss or OS crash can take the last commits, since
 # the WAL is fsynced at checkpoints rather than at every commit.
 _SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
-    "PRAGMA busy_timeout=5000",
+    f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}",
     "PRAGMA foreign_keys=ON",
     "PRAGMA synchronous=NORMAL",
 )
@@ -131,8 +137,18 @@ def _sqlite_engine(url: str, database: str | None, wal_autocheckpoint: bool) -> 
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        immediate = conn.get_execution_options().get("opslens_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = conn.get_execution_options()
+        if not options.get("opslens_write", False):
+            conn.exec_driver_sql("BEGIN")
+        elif options.get("opslens_nowait", False):
+            # Fail at once when another process holds the write lock (`NOWAIT`).
+            conn.exec_driver_sql("PRAGMA busy_timeout=0")
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            finally:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from opslens.store import similarity, transfer, writes
 from opslens.store.derive import redact_json
-from opslens.store.engine import WRITE, checkpoint
+from opslens.store.engine import NOWAIT, WRITE, checkpoint
 from opslens.store.lookup import find_incident, normalize_ref, parse_enum
 from opslens.store.models import (
     Feedback,
@@ -91,9 +91,11 @@ class Store:
     # --- sessions ------------------------------------------------------------------------
 
     @contextmanager
-    def _write(self) -> Iterator[Session]:
+    def _write(self, *, nowait: bool = False) -> Iterator[Session]:
+        """A write transaction; `nowait` (SQLite): LockedError at once when another process
+        holds the write lock, for callers that wait for it without blocking (the webhook)."""
         with (
-            self.engine.connect().execution_options(**WRITE) as conn,
+            self.engine.connect().execution_options(**(NOWAIT if nowait else WRITE)) as conn,
             Session(bind=conn, expire_on_commit=False) as session,
             session.begin(),
         ):
