@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from typing import Any
@@ -26,6 +27,7 @@ log = logging.getLogger("opslens.server.worker")
 
 RESTART_AFTER = 5.0
 NICENESS = 10
+SWITCH_INTERVAL = 0.0005  # seconds
 _SETTINGS_EXCLUDE = {"tokens", "alertmanager_token"}  # the worker serves no requests
 
 
@@ -39,6 +41,10 @@ def run_worker_process(settings_json: str, db_url: str | None, parent: int) -> N
     # takes what CPU is left (a job is minutes of budget, a webhook reply milliseconds).
     with contextlib.suppress(OSError):
         os.nice(NICENESS)
+    # Its correlating thread holds SQLite's write lock while a triage thread computes beside
+    # it; with CPython's 5 ms switch interval the lock holder waited that long for the GIL
+    # after each statement, and the webhook waited behind it.
+    sys.setswitchinterval(SWITCH_INTERVAL)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(name)s: %(message)s")
     logging.getLogger("opslens").setLevel(logging.INFO)
     settings = ServerSettings.model_validate_json(settings_json)
