@@ -158,3 +158,20 @@ def test_a_flattened_log_keeps_its_last_error_line() -> None:
     # lower-case words and level names inside other words are not log levels
     quiet = "the handler said error: nothing " * 15 + "TERRORS: none, " + "the handler said error: nothing " * 15
     assert excerpt(quiet) == excerpt(quiet.replace("TERRORS:", "nothing:"))
+
+
+def test_a_traceback_keeps_the_end_of_its_long_final_exception() -> None:
+    """An API client's exception names the cause after a long message (its error `code`);
+    the record's last line keeps up to LINE_CHARS, the other lines RECORD_LINE_CHARS."""
+    message = ("Rate limit reached for model m-small in organization org-quill on requests per "
+               "day (RPD): Limit 10000, Used 10000, Requested 1. Please retry after 7 seconds; "
+               "visit the usage page to raise your limits.")
+    final = (f"vendorapi.QuotaError: Error code: 429 - {{'error': {{'message': '{message}', "
+             "'type': 'requests', 'param': None, 'code': 'quota_exhausted'}}")
+    frames = [f'  File "/srv/lib/vendorapi/client_{n}.py", line {n + 10}, in call_{n}\n'
+              f"    return self.transport.send(request, retries={n})" for n in range(30)]
+    trace = "\n".join(["Traceback (most recent call last):", *frames, final])
+    assert len(trace) > RECORD_CHARS and 240 < len(final) <= LINE_CHARS
+    cut = excerpt(trace)
+    assert cut.splitlines()[-1] == final
+    assert _verbatim(cut, trace)

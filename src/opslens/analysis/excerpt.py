@@ -120,7 +120,8 @@ class _Sizes:
         """Length of line `i`'s piece plus its newline."""
         size = self._sizes.get(i)
         if size is None:
-            size = self._sizes[i] = len(_piece(self.lines[i], i == 0, self.needle)) + 1
+            last = i == len(self.lines) - 1
+            size = self._sizes[i] = len(_piece(self.lines[i], i == 0, self.needle, last)) + 1
         return size
 
     def joined(self, indexes: list[int]) -> int:
@@ -283,15 +284,18 @@ def _join(lines: list[str], indexes: list[int], needle: tuple[str, ...] = ()) ->
     for i in indexes:
         if previous is not None and i != previous + 1:
             out.append(GAP_LINE)
-        out.append(_piece(lines[i], i == indexes[0], needle))
+        out.append(_piece(lines[i], i == indexes[0], needle, i == len(lines) - 1))
         previous = i
     return "\n".join(out)
 
 
-def _piece(line: str, first: bool, needle: tuple[str, ...]) -> str:
-    """What a kept line shows in a record excerpt: cut to RECORD_LINE_CHARS around its needles."""
+def _piece(line: str, first: bool, needle: tuple[str, ...], last: bool = False) -> str:
+    """What a kept line shows in a record excerpt: cut to RECORD_LINE_CHARS around its needles;
+    the record's last line to LINE_CHARS, since a traceback ends with what it died of and an
+    exception's message often carries the cause late (an API error's `code` after its text)."""
     text = line.lstrip() if first else line
-    return _line_excerpt(text, tuple(n for n in needle if n in text), RECORD_LINE_CHARS)
+    limit = LINE_CHARS if last else RECORD_LINE_CHARS
+    return _line_excerpt(text, tuple(n for n in needle if n in text), limit)
 
 
 def _tail_tells(line: str) -> bool:
