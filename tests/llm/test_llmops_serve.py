@@ -7,9 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -19,21 +17,9 @@ from servers import FakeOllama, ScriptedServer
 from test_llmops_metrics import scripted_answer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
-from server_helpers import TOKEN, alertmanager_payload, closed_port  # noqa: E402
+from server_helpers import TOKEN, alertmanager_payload, closed_port, wait_for  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("guard")
-
-
-def _wait(condition: Any, what: str, seconds: float = 60) -> Any:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            if found := condition():
-                return found
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
 
 
 def _sample(text: str, name: str, **labels: str) -> float | None:
@@ -69,11 +55,11 @@ def test_worker_model_calls_and_the_pass_rate_reach_metrics(
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     base, auth = f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {TOKEN}"}
     try:
-        _wait(lambda: httpx.get(base + "/readyz").status_code == 200, "the server")
+        wait_for(lambda: httpx.get(base + "/readyz").status_code == 200, "the server")
         posted = httpx.post(base + "/api/v1/alerts/alertmanager", headers=auth,
                             json=alertmanager_payload(fingerprints=("f1",)))
         assert posted.status_code == 202, posted.text
-        _wait(lambda: httpx.get(base + "/api/v1/jobs/1", headers=auth).json().get("status") == "done",
+        wait_for(lambda: httpx.get(base + "/api/v1/jobs/1", headers=auth).json().get("status") == "done",
               "the triage job")
         text = httpx.get(base + "/metrics").text
     finally:

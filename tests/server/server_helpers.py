@@ -43,3 +43,21 @@ def alertmanager_payload(
         "commonAnnotations": {}, "externalURL": "http://alertmanager:9093",
         "truncatedAlerts": 0, "alerts": alerts,
     }
+
+
+def wait_for(condition: Any, what: str, seconds: float = 60) -> Any:
+    """Poll `condition` (a server that may not listen yet counts as not yet) until it returns
+    something true, which is returned; fails the test after `seconds`."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if found := condition():
+                return found
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.2)

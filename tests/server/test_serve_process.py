@@ -8,13 +8,12 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from server_helpers import TOKEN, alertmanager_payload, closed_port
+from server_helpers import TOKEN, alertmanager_payload, closed_port, wait_for
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc for child pids")
 
@@ -38,26 +37,14 @@ def _serve(tmp_path: Path, port: int) -> subprocess.Popen[str]:
     )
 
 
-def _wait(condition: Any, what: str, seconds: float = 60) -> Any:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            if found := condition():
-                return found
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
-
-
 def test_jobs_run_in_a_supervised_worker_process(tmp_path: Path) -> None:
     port = closed_port()
     server = _serve(tmp_path, port)
     base = f"http://127.0.0.1:{port}"
     auth = {"Authorization": f"Bearer {TOKEN}"}
     try:
-        _wait(lambda: httpx.get(base + "/readyz").status_code == 200, "the server")
-        worker = _wait(lambda: _children(server.pid), "the worker process")
+        wait_for(lambda: httpx.get(base + "/readyz").status_code == 200, "the server")
+        worker = wait_for(lambda: _children(server.pid), "the worker process")
         assert len(worker) >= 1
         posted = httpx.post(base + "/api/v1/alerts/alertmanager", headers=auth,
                             json=alertmanager_payload(fingerprints=("f1",)))
@@ -68,12 +55,12 @@ def test_jobs_run_in_a_supervised_worker_process(tmp_path: Path) -> None:
             return job.json() if job.status_code == 200 and job.json()["status"] == "done" \
                 else None
 
-        job = _wait(done, "the first job")
+        job = wait_for(done, "the first job")
         claimed_pid = int(job["claimed_by"].split(":")[1])
         assert claimed_pid != server.pid and claimed_pid in _children(server.pid)
 
         os.kill(claimed_pid, signal.SIGKILL)  # the supervisor brings a new one
-        _wait(lambda: (_children(server.pid) - {claimed_pid}), "a restarted worker", 30)
+        wait_for(lambda: (_children(server.pid) - {claimed_pid}), "a restarted worker", 30)
         posted = httpx.post(base + "/api/v1/alerts/alertmanager", headers=auth,
                             json=alertmanager_payload(fingerprints=("f2",), namespace="db",
                                                       group_key="{}:{other}"))
@@ -84,7 +71,7 @@ def test_jobs_run_in_a_supervised_worker_process(tmp_path: Path) -> None:
             return jobs[1].json() if jobs[1].status_code == 200 and \
                 jobs[1].json()["status"] == "done" else None
 
-        second = _wait(second_done, "a job run by the restarted worker")
+        second = wait_for(second_done, "a job run by the restarted worker")
         assert int(second["claimed_by"].split(":")[1]) not in (claimed_pid, server.pid)
         survivors = _children(server.pid)
     finally:
@@ -94,21 +81,21 @@ def test_jobs_run_in_a_supervised_worker_process(tmp_path: Path) -> None:
     assert server.returncode in (0, -signal.SIGTERM), err
     assert "restarting it" in err and "Traceback" not in err
     for pid in survivors:  # the worker stopped with the server (the resource tracker too)
-        _wait(lambda pid=pid: not Path(f"/proc/{pid}").exists(), f"process {pid} to end", 15)
+        wait_for(lambda pid=pid: not Path(f"/proc/{pid}").exists(), f"process {pid} to end", 15)
 
 
 def test_the_worker_ends_when_the_server_is_killed_outright(tmp_path: Path) -> None:
     port = closed_port()
     server = _serve(tmp_path, port)
     try:
-        _wait(lambda: httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200,
+        wait_for(lambda: httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200,
               "the server")
-        children = _wait(lambda: _children(server.pid), "the worker process")
+        children = wait_for(lambda: _children(server.pid), "the worker process")
     finally:
         server.kill()
         server.communicate(timeout=60)
     for pid in children:
-        _wait(lambda pid=pid: not Path(f"/proc/{pid}").exists() or
+        wait_for(lambda pid=pid: not Path(f"/proc/{pid}").exists() or
               "zombie" in Path(f"/proc/{pid}/status").read_text(), f"process {pid} to end", 20)
 
 
@@ -128,7 +115,7 @@ def test_several_http_processes_answer_as_one(tmp_path: Path) -> None:
     base = f"http://127.0.0.1:{port}"
     auth = {"Authorization": f"Bearer {TOKEN}"}
     try:
-        _wait(lambda: httpx.get(base + "/readyz").status_code == 200, "the server")
+        wait_for(lambda: httpx.get(base + "/readyz").status_code == 200, "the server")
         for index in range(6):
             with httpx.Client() as fresh:  # a new connection each: both processes get some
                 answer = fresh.post(base + "/api/v1/alerts/alertmanager", headers=auth,
@@ -139,7 +126,7 @@ def test_several_http_processes_answer_as_one(tmp_path: Path) -> None:
                 text = fresh.get(base + "/metrics").text
             assert 'opslens_alerts_received_total{outcome="new"} 6.0' in text, text[-2000:]
         # The HTTP processes only store; the worker process beside them correlates.
-        incidents = _wait(lambda: httpx.get(base + "/api/v1/incidents", headers=auth).json(),
+        incidents = wait_for(lambda: httpx.get(base + "/api/v1/incidents", headers=auth).json(),
                           "the worker to open an incident")
         assert len(incidents) == 1, incidents  # one group key: one incident
         # Log in (form cookie and CSRF from one process, the POST perhaps to the other),
