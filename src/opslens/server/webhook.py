@@ -1,9 +1,9 @@
 """`POST /api/v1/alerts/alertmanager`: the Alertmanager webhook receiver (payload version 4).
 
 Answers fast and never triages inline: the delivery is parsed, stored in ONE transaction
-(raw alert items redacted, each repeated alert counted once), its new alerts correlated
-(`ingest`: grouped into incidents, triage jobs queued for the worker), and only then answered
-202 with the counts. Deliveries arriving together share those transactions (`_Batcher`, a
+(raw alert items redacted, each repeated alert counted once) and only then answered 202 with
+the counts. Its new alerts are correlated (`ingest`: grouped into incidents, triage jobs
+queued) by the worker when one runs beside the app, else here right after the commit. Deliveries arriving together share those transactions (`_Batcher`, a
 group commit), which is what lets one process keep up with hundreds of deliveries a second
 (bench/webhook.py); a 2xx still means the delivery is committed.
 
@@ -34,7 +34,9 @@ from opslens.store.alerts import (
     Delivery,
     DeliveryResult,
     WriteLocked,
+    prepare_deliveries,
     store_deliveries,
+    write_deliveries,
 )
 
 __all__ = ["PATH", "AlertmanagerAlert", "AlertmanagerPayload", "ingest", "router"]
@@ -208,11 +210,11 @@ class _Batcher:
         # While the worker process holds SQLite's write lock, poll for it every millisecond
         # and keep the loop serving meanwhile, instead of sleeping in SQLite's busy handler
         # (1, 2, 5, ... 100 ms steps, which overshoot the lock's release and block the loop).
+        prepared = prepare_deliveries(deliveries, self.state.now())  # redacted once
         deadline = time.monotonic() + self.LOCK_WAIT
         while True:
             try:
-                return store_deliveries(self.state.store, deliveries, self.state.now(),
-                                        nowait=True)
+                return write_deliveries(self.state.store, prepared, nowait=True)
             except WriteLocked:
                 if time.monotonic() > deadline:
                     raise
@@ -220,13 +222,12 @@ class _Batcher:
 
 
 def _store_and_correlate(state: AppState, deliveries: list[Delivery]) -> list[DeliveryResult]:
-    """One batch: commit the deliveries, then correlate their new alerts (a second
-    transaction, so a correlation failure never takes the stored alerts with it), unless a
-    worker runs beside this app: it correlates them within `Worker.correlate_every`, on its
-    own core, and the reply costs the HTTP process half the CPU."""
+    """One batch with no worker beside this app: commit the deliveries, then correlate their
+    new alerts (a second transaction, so a correlation failure never takes the stored alerts
+    with it)."""
     results = store_deliveries(state.store, deliveries, state.now())
     new_ids = [i for result in results for i in result.new_ids]
-    if new_ids and state.correlate_inline:
+    if new_ids:
         _correlate(state, new_ids)
     return results
 

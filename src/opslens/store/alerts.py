@@ -34,8 +34,9 @@ if TYPE_CHECKING:
     from opslens.store.repository import Store
 
 __all__ = [
-    "DeliveredAlert", "Delivery", "DeliveryResult", "WriteLocked", "dedupe_key",
-    "store_deliveries", "store_delivery",
+    "DeliveredAlert", "Delivery", "DeliveryResult", "PreparedDeliveries", "WriteLocked",
+    "dedupe_key", "prepare_deliveries", "store_deliveries", "store_delivery",
+    "write_deliveries",
 ]
 
 
@@ -98,6 +99,21 @@ def store_deliveries(
     commits the deliveries that arrived together at once, and answers each after the commit.
     An alert repeated within the batch is a duplicate like any other. `nowait`: WriteLocked
     at once instead of waiting for another process's write lock (SQLite)."""
+    return write_deliveries(store, prepare_deliveries(deliveries, received_at), nowait=nowait)
+
+
+@dataclass(frozen=True)
+class PreparedDeliveries:
+    """Deliveries turned into redacted rows, one list per delivery: what `write_deliveries`
+    inserts (prepared once, written again as often as a locked database asks)."""
+
+    rows: list[list[dict[str, Any]]]
+
+
+def prepare_deliveries(
+    deliveries: list[Delivery], received_at: datetime | None = None
+) -> PreparedDeliveries:
+    """The rows of `deliveries`: each alert item redacted, with its delivery's group fields."""
     redactor = _redactor()
     when = received_at or utcnow()
     batches = []
@@ -114,7 +130,15 @@ def store_deliveries(
                 "dedupe_key": dedupe_key(delivery.group_key, alert),
             })
         batches.append(rows)
-    flat = [row for rows in batches for row in rows]
+    return PreparedDeliveries(batches)
+
+
+def write_deliveries(
+    store: Store, prepared: PreparedDeliveries, *, nowait: bool = False
+) -> list[DeliveryResult]:
+    """Insert prepared deliveries in ONE transaction; one result each, in order. `nowait`:
+    WriteLocked at once when another process holds SQLite's write lock (nothing written)."""
+    flat = [row for rows in prepared.rows for row in rows]
     try:
         with store._write(nowait=nowait) as session:
             stored = _insert_rows(session, flat)
@@ -123,7 +147,7 @@ def store_deliveries(
             raise WriteLocked() from exc
         raise
     results, at = [], 0
-    for rows in batches:
+    for rows in prepared.rows:
         new_ids = [i for i in stored[at:at + len(rows)] if i is not None]
         at += len(rows)
         results.append(DeliveryResult(new_ids=new_ids, duplicates=len(rows) - len(new_ids)))
