@@ -66,6 +66,14 @@ class IngestResult:
     jobs: list[int] = field(default_factory=list)
     last_id: int = 0  # `ingest_unlinked`: the highest alert id it looked at
 
+    def add(self, other: IngestResult) -> None:
+        """Count `other` (a later transaction of the same pass) in with this one."""
+        self.opened += other.opened
+        self.grown += [ref for ref in other.grown if ref not in self.grown]
+        self.linked += other.linked
+        self.resolved += other.resolved
+        self.jobs += other.jobs
+
 
 DEFAULT_SCOPE_LABELS: dict[str, list[str]] = {
     "cluster": ["cluster"],
@@ -248,12 +256,7 @@ def ingest_unlinked(
     for start in range(0, len(ids), INGEST_CHUNK):
         if start:
             time.sleep(0.002)  # let a webhook waiting for the write lock take it in between
-        part = ingest(store, ids[start:start + INGEST_CHUNK], settings, now)
-        result.opened += part.opened
-        result.grown += [ref for ref in part.grown if ref not in result.grown]
-        result.linked += part.linked
-        result.resolved += part.resolved
-        result.jobs += part.jobs
+        result.add(ingest(store, ids[start:start + INGEST_CHUNK], settings, now))
     result.last_id = max(ids)
     return result
 

@@ -211,7 +211,7 @@ def _triage_upload(
     store: Store, job: JobRecord, settings: JobSettings, triage: Triage
 ) -> tuple[str, int]:
     """The spooled upload's report saved as a new incident; (its ref, version 1)."""
-    from opslens.report.models import Report
+    from opslens.report.relocate import cited_relative_to
     from opslens.server.upload_jobs import triage_options
     from opslens.server.uploads import strip_directory
 
@@ -224,9 +224,7 @@ def _triage_upload(
     if outcome.report is None:
         raise ValueError(strip_directory(outcome.error or "no usable input", spool))
     # Cite files by their uploaded names, not by the spool path on this host.
-    report = Report.model_validate_json(
-        strip_directory(outcome.report.model_dump_json(by_alias=True), spool)
-    )
+    report = cited_relative_to(outcome.report, spool)
     manifest = InputManifest(
         files=[InputFile(f["name"], f["size"], f["sha256"]) for f in params.get("files", [])],
         stats=report.stats.model_dump(mode="json"),

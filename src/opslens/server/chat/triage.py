@@ -20,6 +20,7 @@ from typing import Any
 
 from opslens.pipeline import TriageOptions
 from opslens.report.models import Report
+from opslens.report.relocate import cited_relative_to
 from opslens.server.chat.material import Chat
 from opslens.server.uploads import strip_directory
 
@@ -84,6 +85,5 @@ def _run(chat: Chat, narrator: Narrator, run: Callable[..., Any], deadline: floa
             reason = strip_directory(outcome.error or "no usable input", directory)
             return Triaged(None, reason.replace(str(directory), "the chat"), ())
         # File names in evidence sources read `paste.txt:12`, not the temporary path.
-        report = Report.model_validate_json(
-            strip_directory(outcome.report.model_dump_json(by_alias=True), directory))
+        report = cited_relative_to(outcome.report, directory)
         return Triaged(report, None, tuple(outcome.notices))
